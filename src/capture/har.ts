@@ -1,0 +1,204 @@
+/**
+ * HAR 1.2 → exchanges, for HAR files as Chrome and Firefox export them (and as the DevTools network API
+ * hands entries to the panel). Pure: no I/O. Lenient: a malformed entry is skipped with a warning, never
+ * a crash.
+ *
+ * Chrome specifics handled: one entry per redirect hop with `response.redirectURL`, `_resourceType`,
+ * `_initiator`, `_error`, status 0 for failed requests, base64 response content, `postData.params` kept
+ * percent-encoded (so `postData.text` is preferred and decoded exactly once).
+ */
+import type { Body, Exchange, Header, InitiatorType } from '../core/model.ts';
+import { parseForm, resolveLocation } from '../core/params.ts';
+
+export interface HarConversion {
+  exchanges: Exchange[];
+  /** Entries that could not be used, and why (by entry index). */
+  warnings: string[];
+}
+
+export class HarFormatError extends Error {
+  override name = 'HarFormatError';
+}
+
+/** Parse HAR text; throws `HarFormatError` with a one-line reason (not JSON, truncated, not a HAR). */
+export function parseHarText(text: string): HarConversion {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (/[\u0000-\u0008\u000e-\u001f]/.test(text.slice(0, 512))) throw new HarFormatError('not a HAR file: it holds binary data, not JSON');
+  if (!text.trim()) throw new HarFormatError('not a HAR file: it is empty');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (/end of (JSON )?input|Unterminated|Unexpected end/i.test(reason)) {
+      throw new HarFormatError(`truncated: the JSON ends before the HAR does (${reason})`);
+    }
+    throw new HarFormatError(`not JSON: ${reason}`);
+  }
+  return harToExchanges(json);
+}
+
+/** Convert a parsed HAR object; throws `HarFormatError` when it is JSON but not a HAR. */
+export function harToExchanges(har: unknown): HarConversion {
+  const log = isObject(har) ? har['log'] : undefined;
+  if (!isObject(log)) throw new HarFormatError('not a HAR file: JSON without a "log" object');
+  const entries = log['entries'];
+  if (!Array.isArray(entries)) throw new HarFormatError('not a HAR file: "log.entries" is not an array');
+
+  const exchanges: Exchange[] = [];
+  const warnings: string[] = [];
+  let lastTime = 0;
+  entries.forEach((entry: unknown, index) => {
+    const result = entryToExchange(entry, index, lastTime);
+    if (typeof result === 'string') {
+      warnings.push(`entry ${index}: ${result}`);
+      return;
+    }
+    lastTime = result.time;
+    exchanges.push(result);
+  });
+  return { exchanges, warnings };
+}
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json => value !== null && typeof value === 'object' && !Array.isArray(value);
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+
+function entryToExchange(entry: unknown, index: number, previousTime: number): Exchange | string {
+  if (!isObject(entry)) return 'not an object';
+  const request = entry['request'];
+  const response = isObject(entry['response']) ? entry['response'] : {};
+  if (!isObject(request)) return 'no request';
+  const url = str(request['url']);
+  if (!url) return 'request has no URL';
+  if (!URL.canParse(url)) return `request URL does not parse: ${url.slice(0, 80)}`;
+  const method = (str(request['method']) ?? 'GET').toUpperCase();
+
+  const started = Date.parse(str(entry['startedDateTime']) ?? '');
+  const time = Number.isNaN(started) ? previousTime : started;
+  const duration = num(entry['time']);
+  const requestHeaders = headersOf(request['headers']);
+  const responseHeaders = headersOf(response['headers']);
+  const rawStatus = num(response['status']);
+  // Chrome writes status 0 (and `_error`) for requests that got no response.
+  const status = rawStatus !== undefined && rawStatus > 0 ? rawStatus : undefined;
+  const error = str(response['_error']) ?? str(entry['_error']) ?? (status === undefined ? 'no response' : undefined);
+  const locationHeader = str(response['redirectURL']) || headerValue(responseHeaders, 'location');
+  const location = status !== undefined && status >= 300 && status < 400 && locationHeader ? resolveLocation(locationHeader, url) : undefined;
+
+  const hashAt = url.indexOf('#');
+  return {
+    id: `har-${index}`,
+    time,
+    ...(duration !== undefined && duration >= 0 ? { endTime: time + duration } : {}),
+    initiator: initiatorOf(entry, method, requestHeaders),
+    ...originOf(entry, requestHeaders),
+    method,
+    url: hashAt === -1 ? url : url.slice(0, hashAt),
+    requestHeaders,
+    requestBody: requestBodyOf(request['postData'], method),
+    ...(status !== undefined ? { status } : {}),
+    ...(error !== undefined && status === undefined ? { error } : {}),
+    responseHeaders,
+    ...(location !== undefined ? { location } : {}),
+    ...responseBodyOf(response['content'], status),
+  };
+}
+
+function headersOf(value: unknown): Header[] {
+  if (!Array.isArray(value)) return [];
+  const headers: Header[] = [];
+  for (const h of value) {
+    if (!isObject(h)) continue;
+    const name = str(h['name']);
+    const headerValueText = str(h['value']);
+    // HTTP/2 pseudo-headers (`:authority`) are not request headers.
+    if (name && headerValueText !== undefined && !name.startsWith(':')) headers.push({ name: name.toLowerCase(), value: headerValueText });
+  }
+  return headers;
+}
+
+function headerValue(headers: readonly Header[], name: string): string | undefined {
+  return headers.find((h) => h.name === name)?.value;
+}
+
+/**
+ * Chrome: `_resourceType` (document, xhr, fetch, …). Firefox and others: the Fetch Metadata request headers
+ * (`Sec-Fetch-Mode`, `Sec-Fetch-Dest`), which every current browser sends.
+ */
+function initiatorOf(entry: Json, method: string, headers: readonly Header[]): InitiatorType {
+  const dest = headerValue(headers, 'sec-fetch-dest');
+  const mode = headerValue(headers, 'sec-fetch-mode');
+  const resourceType = str(entry['_resourceType'])?.toLowerCase();
+  const isFrame = dest === 'iframe' || dest === 'frame';
+  if (resourceType === 'document' || mode === 'navigate' || dest === 'document' || isFrame) {
+    if (method === 'POST') return 'form';
+    return isFrame ? 'subframe' : 'navigation';
+  }
+  if (resourceType === 'xhr' || resourceType === 'fetch' || mode === 'cors' || mode === 'same-origin' || dest === 'empty') return 'fetch';
+  return 'other';
+}
+
+function originOf(entry: Json, headers: readonly Header[]): { initiatorOrigin?: string } {
+  const origin = headerValue(headers, 'origin');
+  if (origin && origin !== 'null') return { initiatorOrigin: origin };
+  const initiator = entry['_initiator'];
+  const initiatorUrl = typeof initiator === 'string' ? initiator : isObject(initiator) ? str(initiator['url']) : undefined;
+  return initiatorUrl && URL.canParse(initiatorUrl) ? { initiatorOrigin: new URL(initiatorUrl).origin } : {};
+}
+
+const FORM = /application\/x-www-form-urlencoded/i;
+const TEXTUAL = /^(?:text\/|application\/(?:[\w.+-]*\+)?(?:json|xml|x-www-form-urlencoded|javascript|jwt)|application\/jwt)/i;
+
+function requestBodyOf(postData: unknown, method: string): Body {
+  if (!isObject(postData)) return { kind: 'none' };
+  const mimeType = str(postData['mimeType']) ?? '';
+  let text = str(postData['text']);
+  const params = Array.isArray(postData['params']) ? postData['params'].filter(isObject) : [];
+  if (text === undefined && params.length) {
+    // Without `text`, rebuild the body from `params` (Chrome keeps them percent-encoded, as sent).
+    text = params.map((p) => `${str(p['name']) ?? ''}=${str(p['value']) ?? ''}`).join('&');
+  }
+  if (text === undefined || (text === '' && method === 'GET')) return { kind: 'none' };
+  if (FORM.test(mimeType) || (!mimeType && /^[\w.~%+-]+=/.test(text))) {
+    const { params: decoded, malformedEncoding } = parseForm(text);
+    return { kind: 'form', params: decoded, raw: text, ...(malformedEncoding ? { malformedEncoding } : {}) };
+  }
+  if (str(postData['encoding']) === 'base64' || looksBinary(text)) return { kind: 'binary', size: text.length, mimeType };
+  return { kind: 'text', text, mimeType, size: text.length };
+}
+
+function responseBodyOf(content: unknown, status: number | undefined): { responseBody?: Body } {
+  if (!isObject(content)) return {};
+  const mimeType = str(content['mimeType']) ?? '';
+  const size = num(content['size']) ?? 0;
+  const text = str(content['text']);
+  if (text === undefined) {
+    // No text: either there was no body, or the exporter did not keep it (not observed).
+    return size === 0 && status !== undefined ? { responseBody: { kind: 'none' } } : {};
+  }
+  if (str(content['encoding']) === 'base64') {
+    if (!TEXTUAL.test(mimeType)) return { responseBody: { kind: 'binary', size: size || Math.floor((text.length * 3) / 4), mimeType } };
+    const decoded = decodeBase64Text(text);
+    if (decoded === undefined) return { responseBody: { kind: 'binary', size, mimeType } };
+    return { responseBody: { kind: 'text', text: decoded, mimeType, size: decoded.length } };
+  }
+  if (text === '' && size === 0) return { responseBody: { kind: 'none' } };
+  return { responseBody: { kind: 'text', text, mimeType, size: text.length } };
+}
+
+function decodeBase64Text(base64: string): string | undefined {
+  try {
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A NUL or a run of control characters in the first KB: bytes, not text. */
+function looksBinary(text: string): boolean {
+  return /[\u0000-\u0008\u000e-\u001f]/.test(text.slice(0, 1024));
+}

@@ -1,0 +1,2 @@
+// Placeholder until the audit command lands (same issue).
+process.stdout.write('oauth-lens\n');

@@ -1,0 +1,83 @@
+/**
+ * analyze(exchanges) → flows and findings. The one entry point the worker, the panel and the CLI call.
+ * It never throws: a failing rule becomes a `problems` entry and the other rules still run.
+ */
+import { classify, inTimeOrder } from './classify.ts';
+import { correlate } from './correlate.ts';
+import type { Analysis, Exchange, Finding, Flow, Verdict } from './model.ts';
+import { checkPkce, type OtherChallenge } from './pkce.ts';
+import { rules } from './rules/index.ts';
+import type { Report, Rule } from './rules/rule.ts';
+
+export async function analyze(exchanges: readonly Exchange[], activeRules: readonly Rule[] = rules): Promise<Analysis> {
+  try {
+    const ordered = inTimeOrder(exchanges);
+    const classified = classify(ordered);
+    const flows = correlate(classified, ordered);
+    await recomputePkce(flows);
+    const problems: string[] = [];
+    const findings: Finding[] = [];
+    for (const rule of activeRules) {
+      const report = (r: Report) => findings.push(findingOf(rule, r));
+      try {
+        rule.check({ flows, exchanges: ordered, classified, report });
+      } catch (error) {
+        problems.push(`rule ${rule.meta.id} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return { flows, findings: findings.sort(bySeverity), exchangeCount: exchanges.length, metadata: classified.metadata, problems };
+  } catch (error) {
+    return {
+      flows: [], findings: [], exchangeCount: exchanges.length, metadata: [],
+      problems: [`analysis failed: ${error instanceof Error ? error.message : String(error)}`],
+    };
+  }
+}
+
+function findingOf(rule: Rule, r: Report): Finding {
+  return {
+    ruleId: rule.meta.id,
+    severity: r.severity ?? rule.meta.severity,
+    title: rule.meta.title,
+    message: r.message,
+    citation: rule.meta.citation,
+    fix: rule.meta.fix,
+    ...(r.flow ? { flowId: r.flow.id } : {}),
+    exchangeIds: [...new Set((r.exchanges ?? []).filter((e) => e !== undefined).map((e) => e.id))],
+    evidence: r.evidence ?? [],
+  };
+}
+
+const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+
+function bySeverity(a: Finding, b: Finding): number {
+  return SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity];
+}
+
+/** RFC 7636 §4.6 for every flow that sent a challenge or a verifier; other flows' challenges name mix-ups. */
+async function recomputePkce(flows: readonly Flow[]): Promise<void> {
+  const pending: OtherChallenge[] = flows.flatMap((f) =>
+    f.authorization?.codeChallenge !== undefined ? [{ flowId: f.id, challenge: f.authorization.codeChallenge, method: f.authorization.codeChallengeMethod }] : []);
+  await Promise.all(flows.map(async (flow) => {
+    const verifier = flow.codeExchanges.find((r) => r.codeVerifier !== undefined)?.codeVerifier;
+    const auth = flow.authorization;
+    if (!auth) {
+      flow.pkce = { method: 'absent', status: 'not-observable', ...(verifier !== undefined ? { verifier } : {}) };
+      return;
+    }
+    const observedExchange = flow.codeExchanges.length > 0;
+    const result = await checkPkce(
+      { challenge: auth.codeChallenge, method: auth.codeChallengeMethod, verifier },
+      pending.filter((o) => o.flowId !== flow.id),
+    );
+    flow.pkce = result.status === 'no-verifier' && !observedExchange ? { ...result, status: 'not-observable' } : result;
+  }));
+}
+
+/** The verdict of a flow or of a whole analysis: its worst finding. */
+export function verdictOf(findings: readonly Finding[]): Verdict {
+  if (findings.some((f) => f.severity === 'error')) return 'error';
+  if (findings.some((f) => f.severity === 'warning')) return 'warning';
+  if (findings.length) return 'info';
+  return 'pass';
+}

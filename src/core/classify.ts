@@ -1,0 +1,339 @@
+/**
+ * Classification: which exchanges are authorization requests, PAR requests, callbacks, token requests,
+ * discovery documents and the other OAuth endpoints. Endpoints are recognized by their parameters and by
+ * discovery metadata, not by path names (oidc-provider's authorization endpoint is `/auth`, Okta's
+ * `/v1/authorize`…).
+ */
+import { jsonObjectOf, stringMember } from './body.ts';
+import type {
+  AuthorizationRequest,
+  Callback,
+  ClientAuthentication,
+  Exchange,
+  Param,
+  ParRequest,
+  ServerMetadata,
+  TokenRequest,
+  TokenResponse,
+} from './model.ts';
+import { firstParam, hasParam, header, parseForm, resolveLocation, splitUrl } from './params.ts';
+import { decodeJwtHeader } from './jwt.ts';
+
+export interface Classified {
+  metadata: ServerMetadata[];
+  authorizations: AuthorizationRequest[];
+  pars: ParRequest[];
+  callbacks: Callback[];
+  tokenRequests: TokenRequest[];
+  userinfo: Exchange[];
+  revocations: Exchange[];
+  jwks: Exchange[];
+}
+
+// Cheap pre-tests on raw strings, so unrelated traffic (most of a HAR) is never parsed.
+const AUTHORIZATION_HINT = /(?:^|[?&])(?:response_type|request_uri)=/;
+const CALLBACK_HINT = /(?:^|[?&#])(?:code|error|access_token|id_token)=/;
+const GRANT_HINT = /(?:^|[?&"])grant_type["=]/;
+const WELL_KNOWN = /\/\.well-known\/(?:openid-configuration|oauth-authorization-server)(?:\/|$)/;
+
+const isFrontChannel = (ex: Exchange) => ex.initiator === 'navigation' || ex.initiator === 'subframe' || ex.initiator === 'form';
+
+/** Sort by time, stably: classification and pairing read the exchanges in the order they happened. */
+export function inTimeOrder(exchanges: readonly Exchange[]): Exchange[] {
+  return exchanges.map((ex, index) => ({ ex, index }))
+    .sort((a, b) => a.ex.time - b.ex.time || a.index - b.index)
+    .map(({ ex }) => ex);
+}
+
+export function classify(ordered: readonly Exchange[]): Classified {
+  const metadata = ordered.filter((ex) => WELL_KNOWN.test(ex.url)).flatMap((ex) => parseMetadata(ex) ?? []);
+  const endpoints = endpointSets(metadata);
+  const result: Classified = {
+    metadata, authorizations: [], pars: [], callbacks: [], tokenRequests: [], userinfo: [], revocations: [], jwks: [],
+  };
+
+  // First pass: requests that carry their own meaning (authorization, PAR, token, endpoints by metadata).
+  for (const ex of ordered) {
+    const split = splitUrl(ex.url);
+    if (!split) continue;
+    const form = ex.requestBody.kind === 'form' ? ex.requestBody : undefined;
+
+    if (split.query && AUTHORIZATION_HINT.test(split.query) && ex.method === 'GET') {
+      const params = parseForm(split.query).params;
+      if (isAuthorizationParams(params)) {
+        result.authorizations.push(authorizationFrom(ex, 'query', split.target, params));
+        continue;
+      }
+    }
+    if (form && ex.method === 'POST' && AUTHORIZATION_HINT.test(form.raw) && isAuthorizationParams(form.params)) {
+      // A POSTed authorization request is a form navigation; from script it is a PAR (RFC 9126 §2.1).
+      if (isFrontChannel(ex) && !endpoints.par.has(split.target)) {
+        result.authorizations.push(authorizationFrom(ex, 'form', split.target, form.params));
+      } else {
+        result.pars.push(parFrom(ex, split.target, form.params));
+      }
+      continue;
+    }
+    const tokenRequest = tokenRequestFrom(ex, split.target, split.query, endpoints.token);
+    if (tokenRequest) {
+      result.tokenRequests.push(tokenRequest);
+      continue;
+    }
+    if (endpoints.userinfo.has(split.target) || /\/userinfo$/i.test(split.target)) result.userinfo.push(ex);
+    else if (endpoints.revocation.has(split.target)) result.revocations.push(ex);
+    else if (endpoints.jwks.has(split.target) || /\/(?:jwks(?:\.json)?|certs)$/i.test(split.target)) result.jwks.push(ex);
+  }
+
+  linkPushedRequests(result.authorizations, result.pars);
+  result.callbacks = findCallbacks(ordered, result.authorizations);
+  return result;
+}
+
+function isAuthorizationParams(params: readonly Param[]): boolean {
+  // RFC 6749 §4.1.1 requires response_type; RFC 9126 §4 replaces the parameters by request_uri.
+  return hasParam(params, 'response_type') || (hasParam(params, 'request_uri') && hasParam(params, 'client_id'));
+}
+
+function authorizationFrom(exchange: Exchange, via: 'query' | 'form', endpoint: string, params: Param[]): AuthorizationRequest {
+  return {
+    exchange, via, endpoint, params,
+    clientId: firstParam(params, 'client_id'),
+    responseType: firstParam(params, 'response_type'),
+    responseMode: firstParam(params, 'response_mode'),
+    redirectUri: firstParam(params, 'redirect_uri'),
+    scope: firstParam(params, 'scope'),
+    state: firstParam(params, 'state'),
+    nonce: firstParam(params, 'nonce'),
+    codeChallenge: firstParam(params, 'code_challenge'),
+    codeChallengeMethod: firstParam(params, 'code_challenge_method'),
+    requestUri: firstParam(params, 'request_uri'),
+  };
+}
+
+function parFrom(exchange: Exchange, endpoint: string, params: Param[]): ParRequest {
+  const body = jsonObjectOf(exchange.responseBody);
+  return { exchange, endpoint, params, requestUri: body.ok ? stringMember(body.json, 'request_uri') : undefined };
+}
+
+/**
+ * A front-channel request that only carries `request_uri` takes its parameters from the PAR request that
+ * returned that URI (RFC 9126 §4). Without the PAR response body, pair with the latest earlier PAR of the
+ * same client at the same server (and say so through `requestUri` staying unmatched).
+ */
+function linkPushedRequests(authorizations: AuthorizationRequest[], pars: ParRequest[]): void {
+  for (const auth of authorizations) {
+    if (!auth.requestUri) continue;
+    const par = pars.find((p) => p.requestUri === auth.requestUri)
+      ?? [...pars].reverse().find((p) => p.exchange.time <= auth.exchange.time && !p.requestUri
+        && firstParam(p.params, 'client_id') === auth.clientId && new URL(p.endpoint).origin === new URL(auth.endpoint).origin);
+    if (!par) continue;
+    auth.par = par;
+    // The pushed parameters are the authorization request's parameters (RFC 9126 §2.1).
+    const pushed = authorizationFrom(auth.exchange, auth.via, auth.endpoint, par.params);
+    for (const key of ['responseType', 'responseMode', 'redirectUri', 'scope', 'state', 'nonce', 'codeChallenge', 'codeChallengeMethod'] as const) {
+      auth[key] ??= pushed[key];
+    }
+    auth.clientId ??= pushed.clientId;
+  }
+}
+
+function tokenRequestFrom(ex: Exchange, target: string, query: string, tokenEndpoints: Set<string>): TokenRequest | undefined {
+  const body = ex.requestBody;
+  let encoding: TokenRequest['encoding'];
+  let params: Param[];
+  if (body.kind === 'form' && GRANT_HINT.test(body.raw)) {
+    encoding = 'form';
+    params = body.params;
+  } else if (body.kind === 'text' && GRANT_HINT.test(body.text) && body.text.length < 100_000) {
+    // RFC 6749 §3.2 requires a form body; a JSON body is a finding, but still a token request.
+    const json = jsonObjectOf(body);
+    if (!json.ok || typeof json.json['grant_type'] !== 'string') return undefined;
+    encoding = 'json';
+    params = Object.entries(json.json).filter(([, v]) => typeof v === 'string').map(([name, value]) => ({ name, value: value as string }));
+  } else if (query && GRANT_HINT.test(query) && !isFrontChannel(ex)) {
+    encoding = 'query';
+    params = parseForm(query).params;
+  } else if (tokenEndpoints.has(target) && ex.method !== 'OPTIONS') {
+    encoding = body.kind === 'form' ? 'form' : body.kind === 'none' ? 'none' : 'other';
+    params = body.kind === 'form' ? body.params : [];
+  } else {
+    return undefined;
+  }
+  return {
+    exchange: ex, endpoint: target, encoding, params,
+    grantType: firstParam(params, 'grant_type'),
+    code: firstParam(params, 'code'),
+    codeVerifier: firstParam(params, 'code_verifier'),
+    redirectUri: firstParam(params, 'redirect_uri'),
+    clientId: firstParam(params, 'client_id'),
+    refreshToken: firstParam(params, 'refresh_token'),
+    clientAuth: clientAuthenticationOf(ex, params),
+    response: tokenResponseOf(ex),
+  };
+}
+
+function clientAuthenticationOf(ex: Exchange, params: readonly Param[]): ClientAuthentication {
+  const auth: ClientAuthentication = {};
+  const authorization = header(ex.requestHeaders, 'authorization');
+  const basic = authorization && /^basic\s+(.+)$/i.exec(authorization.trim());
+  if (basic?.[1]) auth.basic = decodeBasic(basic[1]);
+  if (hasParam(params, 'client_secret')) auth.secretInBody = true;
+  const assertion = firstParam(params, 'client_assertion');
+  if (assertion !== undefined) auth.assertion = { alg: decodeJwtHeader(assertion)?.alg };
+  return auth;
+}
+
+/** RFC 6749 §2.3.1: client id and secret are form-urlencoded, joined by ':', then base64. */
+function decodeBasic(encoded: string): { clientId: string; secret: string } | undefined {
+  let decoded: string;
+  try {
+    decoded = new TextDecoder().decode(Uint8Array.from(atob(encoded), (c) => c.charCodeAt(0)));
+  } catch {
+    return undefined;
+  }
+  const colon = decoded.indexOf(':');
+  if (colon === -1) return undefined;
+  const formDecode = (s: string) => parseForm(`v=${s}`).params[0]?.value ?? s;
+  return { clientId: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
+}
+
+function tokenResponseOf(ex: Exchange): TokenResponse | undefined {
+  if (ex.status === undefined && ex.responseBody === undefined) return undefined;
+  const body = jsonObjectOf(ex.responseBody);
+  if (!body.ok) return { status: ex.status, bodyProblem: body.problem };
+  const json = body.json;
+  return {
+    status: ex.status,
+    json,
+    error: stringMember(json, 'error'),
+    errorDescription: stringMember(json, 'error_description'),
+    accessToken: stringMember(json, 'access_token'),
+    idToken: stringMember(json, 'id_token'),
+    refreshToken: stringMember(json, 'refresh_token'),
+    tokenType: stringMember(json, 'token_type'),
+  };
+}
+
+function parseMetadata(ex: Exchange): ServerMetadata | undefined {
+  const body = jsonObjectOf(ex.responseBody);
+  if (!body.ok) return undefined;
+  const raw = body.json;
+  const methods = raw['code_challenge_methods_supported'];
+  return {
+    exchange: ex,
+    url: ex.url,
+    raw,
+    issuer: stringMember(raw, 'issuer'),
+    authorizationEndpoint: stringMember(raw, 'authorization_endpoint'),
+    tokenEndpoint: stringMember(raw, 'token_endpoint'),
+    parEndpoint: stringMember(raw, 'pushed_authorization_request_endpoint'),
+    userinfoEndpoint: stringMember(raw, 'userinfo_endpoint'),
+    revocationEndpoint: stringMember(raw, 'revocation_endpoint'),
+    jwksUri: stringMember(raw, 'jwks_uri'),
+    codeChallengeMethodsSupported: Array.isArray(methods) ? methods.filter((m): m is string => typeof m === 'string') : undefined,
+    authorizationResponseIssParameterSupported: raw['authorization_response_iss_parameter_supported'] === true,
+  };
+}
+
+function endpointSets(metadata: readonly ServerMetadata[]) {
+  const targetOf = (url: string | undefined) => (url ? splitUrl(url)?.target : undefined);
+  const collect = (pick: (m: ServerMetadata) => string | undefined) =>
+    new Set(metadata.map((m) => targetOf(pick(m))).filter((t): t is string => t !== undefined));
+  return {
+    token: collect((m) => m.tokenEndpoint),
+    par: collect((m) => m.parEndpoint),
+    userinfo: collect((m) => m.userinfoEndpoint),
+    revocation: collect((m) => m.revocationEndpoint),
+    jwks: collect((m) => m.jwksUri),
+  };
+}
+
+/**
+ * Authorization responses, read where they are visible: the AS redirect's `Location` (query and
+ * fragment: a fragment never reaches a server), the browser's request to the redirect_uri, or a
+ * form_post body (OAuth 2.0 Form Post Response Mode §2).
+ */
+function findCallbacks(ordered: readonly Exchange[], authorizations: readonly AuthorizationRequest[]): Callback[] {
+  const redirectTargets = new Set(
+    authorizations.map((a) => (a.redirectUri ? splitUrl(a.redirectUri)?.target : undefined)).filter((t): t is string => !!t),
+  );
+  const callbacks: Callback[] = [];
+  // Callbacks read from a Location, waiting for the browser to follow them (keyed by URL without fragment).
+  const awaitingArrival = new Map<string, Callback>();
+
+  const withoutFragment = (url: string) => (url.includes('#') ? url.slice(0, url.indexOf('#')) : url);
+  // The client's own infrastructure may redirect the callback again (http→https, an added slash): the
+  // same authorization response, not a second one.
+  const followRedirect = (ex: Exchange, callback: Callback) => {
+    if (ex.location && ex.status !== undefined && ex.status >= 300 && ex.status < 400) awaitingArrival.set(withoutFragment(ex.location), callback);
+  };
+
+  for (const ex of ordered) {
+    if (isFrontChannel(ex) && ex.method === 'GET') {
+      const followed = awaitingArrival.get(ex.url);
+      if (followed) {
+        awaitingArrival.delete(ex.url);
+        followed.arrival ??= ex;
+        followRedirect(ex, followed);
+        continue;
+      }
+      const fromUrl = callbackFrom(ex, ex.url, 'query', redirectTargets);
+      if (fromUrl) {
+        fromUrl.arrival = ex;
+        callbacks.push(fromUrl);
+        followRedirect(ex, fromUrl);
+        continue;
+      }
+    }
+    if (ex.method === 'POST' && isFrontChannel(ex) && ex.requestBody.kind === 'form' && CALLBACK_HINT.test(ex.requestBody.raw)) {
+      const split = splitUrl(ex.url);
+      const params = ex.requestBody.params;
+      if (split && !isAuthorizationParams(params) && isCallbackParams(params, split.target, redirectTargets)) {
+        callbacks.push(callbackOf(ex, ex.url, 'form_post', split.target, params, ex));
+        continue;
+      }
+    }
+    if (ex.location && ex.status !== undefined && ex.status >= 300 && ex.status < 400) {
+      const fromLocation = callbackFrom(ex, ex.location, undefined, redirectTargets);
+      if (fromLocation) {
+        callbacks.push(fromLocation);
+        followRedirect(ex, fromLocation);
+      }
+    }
+  }
+  return callbacks;
+}
+
+function callbackFrom(ex: Exchange, url: string, only: 'query' | undefined, redirectTargets: ReadonlySet<string>): Callback | undefined {
+  if (!CALLBACK_HINT.test(url)) return undefined;
+  const split = splitUrl(url);
+  if (!split) return undefined;
+  const fragmentParams = only ? [] : parseForm(split.fragment).params;
+  const useFragment = fragmentParams.some((p) => CALLBACK_PARAMS.has(p.name));
+  const params = useFragment ? fragmentParams : parseForm(split.query).params;
+  if (isAuthorizationParams(params) || hasParam(params, 'grant_type')) return undefined;
+  if (!isCallbackParams(params, split.target, redirectTargets)) return undefined;
+  return callbackOf(ex, url, useFragment ? 'fragment' : 'query', split.target, params);
+}
+
+const CALLBACK_PARAMS = new Set(['code', 'error', 'access_token', 'id_token']);
+
+function isCallbackParams(params: readonly Param[], target: string, redirectTargets: ReadonlySet<string>): boolean {
+  if (!params.some((p) => CALLBACK_PARAMS.has(p.name))) return false;
+  // Without a known redirect_uri, require what only an authorization response carries besides the code.
+  return redirectTargets.has(target) || hasParam(params, 'state') || hasParam(params, 'iss');
+}
+
+function callbackOf(exchange: Exchange, url: string, mode: Callback['mode'], target: string, params: Param[], arrival?: Exchange): Callback {
+  return {
+    exchange, arrival, mode, url, target, params,
+    code: firstParam(params, 'code'),
+    state: firstParam(params, 'state'),
+    iss: firstParam(params, 'iss'),
+    error: firstParam(params, 'error'),
+    errorDescription: firstParam(params, 'error_description'),
+    errorUri: firstParam(params, 'error_uri'),
+    accessToken: firstParam(params, 'access_token'),
+    idToken: firstParam(params, 'id_token'),
+  };
+}

@@ -1,0 +1,266 @@
+/**
+ * Correlation: authorization request → callback → code exchange(s) → refreshes, paired by the values the
+ * protocol binds them with — `state` (RFC 6749 §4.1.2 echoes it), then `code` (§4.1.3 presents it), then the
+ * refresh token (§6) — across tabs and frames. Never "the latest authorization request in this tab": that
+ * mispairs concurrent flows, retries and silent-renew iframes.
+ */
+import type { Classified } from './classify.ts';
+import type { AuthorizationRequest, Callback, Exchange, Flow, ServerMetadata, Step, TokenRequest } from './model.ts';
+import { splitUrl } from './params.ts';
+
+export function correlate(classified: Classified, ordered: readonly Exchange[]): Flow[] {
+  const flows: Flow[] = [];
+  const newFlow = (first: Exchange, authorization?: AuthorizationRequest): Flow => {
+    const flow: Flow = {
+      id: `flow-${first.id}`, authorization, repeatedCallbacks: [], codeExchanges: [], refreshes: [],
+      pkce: { method: 'absent', status: 'not-observable' }, steps: [], notes: [],
+    };
+    flows.push(flow);
+    return flow;
+  };
+
+  for (const auth of classified.authorizations) newFlow(auth.par?.exchange ?? auth.exchange, auth);
+  const pairedBy = new Map<object, Step['pairedBy']>();
+  const index = indexFlows(flows);
+
+  for (const callback of classified.callbacks) {
+    const { flow, by } = flowForCallback(index, callback);
+    if (!flow) {
+      newFlow(callback.exchange).callback = callback;
+    } else if (flow.callback) {
+      flow.repeatedCallbacks.push(callback);
+      pairedBy.set(callback, by);
+    } else {
+      flow.callback = callback;
+      pairedBy.set(callback, by);
+    }
+  }
+
+  const byCode = new Map<string, Flow>();
+  for (const flow of flows) {
+    for (const cb of [flow.callback, ...flow.repeatedCallbacks]) if (cb?.code !== undefined && !byCode.has(cb.code)) byCode.set(cb.code, flow);
+  }
+  const byRefreshToken = new Map<string, Flow>();
+  const rememberRefreshTokens = (flow: Flow, request: TokenRequest) => {
+    for (const token of [request.refreshToken, request.response?.refreshToken]) if (token) byRefreshToken.set(token, flow);
+  };
+
+  for (const request of classified.tokenRequests) {
+    if (request.grantType === 'refresh_token') {
+      const byToken = request.refreshToken !== undefined ? byRefreshToken.get(request.refreshToken) : undefined;
+      // Without the token response body the refresh token is unknown: fall back to the same client at the
+      // same token endpoint, and say so through `pairedBy`.
+      const byClient = byToken ? undefined : latestFlowOfClient(flows, request);
+      const flow = byToken ?? byClient ?? newFlow(request.exchange);
+      if (byToken) pairedBy.set(request, 'refresh_token');
+      else if (byClient) pairedBy.set(request, 'client');
+      flow.refreshes.push(request);
+      rememberRefreshTokens(flow, request);
+      continue;
+    }
+    let flow = request.code !== undefined ? byCode.get(request.code) : undefined;
+    if (!flow) {
+      flow = newFlow(request.exchange);
+      if (request.code !== undefined) byCode.set(request.code, flow);
+    } else {
+      pairedBy.set(request, 'code');
+    }
+    flow.codeExchanges.push(request);
+    rememberRefreshTokens(flow, request);
+  }
+
+  const roleExchanges = new Set<Exchange>([
+    ...classified.authorizations.map((a) => a.exchange),
+    ...classified.callbacks.flatMap((c) => [c.exchange, c.arrival].filter((e): e is Exchange => !!e)),
+  ]);
+  for (const flow of flows) {
+    bindIssuer(flow, classified.metadata);
+    flow.steps = stepsOf(flow, ordered, roleExchanges, pairedBy);
+    flow.notes = evidenceGaps(flow);
+  }
+  attachResourceCalls(flows, classified);
+  return flows.sort((a, b) => (a.steps[0]?.time ?? 0) - (b.steps[0]?.time ?? 0));
+}
+
+/** Pending flows indexed by the values a callback can be paired with. */
+interface FlowIndex {
+  byState: Map<string, Flow[]>;
+  byRedirectTarget: Map<string, Flow[]>;
+}
+
+function indexFlows(flows: readonly Flow[]): FlowIndex {
+  const index: FlowIndex = { byState: new Map(), byRedirectTarget: new Map() };
+  const push = (map: Map<string, Flow[]>, key: string | undefined, flow: Flow) => {
+    if (key === undefined) return;
+    const list = map.get(key);
+    if (list) list.push(flow);
+    else map.set(key, [flow]);
+  };
+  for (const flow of flows) {
+    push(index.byState, flow.authorization?.state, flow);
+    push(index.byRedirectTarget, targetOf(flow.authorization?.redirectUri), flow);
+  }
+  return index;
+}
+
+function flowForCallback(index: FlowIndex, callback: Callback): { flow?: Flow; by?: Step['pairedBy'] } {
+  const time = callback.exchange.time;
+  const preceding = (list: Flow[] | undefined) => (list ?? []).filter((f) => f.authorization!.exchange.time <= time);
+  if (callback.state !== undefined) {
+    const sameState = preceding(index.byState.get(callback.state));
+    const issuerOk = (f: Flow) => !callback.iss || issuerCandidates(f).includes(callback.iss);
+    // A pending flow of the issuer that answered, then any pending flow, then (a repeat) any flow.
+    const tier = [sameState.filter((f) => !f.callback && issuerOk(f)), sameState.filter((f) => !f.callback), sameState].find((t) => t.length);
+    return { flow: tier ? latest(tier) : undefined, by: 'state' };
+  }
+  // No state came back: only the redirect target can tie it to a flow (and the state rules will speak).
+  const sameTarget = preceding(index.byRedirectTarget.get(callback.target)).filter((f) => !f.callback);
+  const sameTab = sameTarget.filter((f) => f.authorization!.exchange.tabId === callback.exchange.tabId);
+  const stateless = (list: Flow[]) => list.filter((f) => f.authorization!.state === undefined);
+  const tier = [stateless(sameTab), stateless(sameTarget), sameTab, sameTarget].find((list) => list.length);
+  return { flow: tier ? latest(tier) : undefined, by: 'redirect_uri' };
+}
+
+function latest(flows: readonly Flow[]): Flow {
+  return flows.reduce((a, b) => (b.authorization!.exchange.time >= a.authorization!.exchange.time ? b : a));
+}
+
+function issuerCandidates(flow: Flow): string[] {
+  const origin = flow.authorization ? splitUrl(flow.authorization.endpoint)?.origin : undefined;
+  return [flow.issuer, origin, origin && `${origin}/`].filter((s): s is string => !!s);
+}
+
+function targetOf(uri: string | undefined): string | undefined {
+  return uri ? splitUrl(uri)?.target : undefined;
+}
+
+function clientOf(request: TokenRequest): string | undefined {
+  return request.clientId ?? request.clientAuth.basic?.clientId;
+}
+
+function latestFlowOfClient(flows: readonly Flow[], request: TokenRequest): Flow | undefined {
+  const client = clientOf(request);
+  let best: Flow | undefined;
+  for (const flow of flows) {
+    const exchange = flow.codeExchanges[0] ?? flow.refreshes[0];
+    if (!exchange || exchange.exchange.time > request.exchange.time) continue;
+    const flowClient = flow.authorization?.clientId ?? clientOf(exchange);
+    if (flowClient !== client || exchange.endpoint !== request.endpoint) continue;
+    if (!best || exchange.exchange.time >= (best.codeExchanges[0] ?? best.refreshes[0])!.exchange.time) best = flow;
+  }
+  return best;
+}
+
+function bindIssuer(flow: Flow, metadata: readonly ServerMetadata[]): void {
+  const endpoint = flow.authorization?.endpoint;
+  const tokenEndpoint = (flow.codeExchanges[0] ?? flow.refreshes[0])?.endpoint;
+  const found = metadata.find((m) => endpoint !== undefined && targetOf(m.authorizationEndpoint) === endpoint)
+    ?? metadata.find((m) => tokenEndpoint !== undefined && targetOf(m.tokenEndpoint) === tokenEndpoint);
+  if (found?.issuer) {
+    flow.metadata = found;
+    flow.issuer = found.issuer;
+    flow.issuerSource = 'metadata';
+  } else if (flow.callback?.iss) {
+    flow.issuer = flow.callback.iss;
+    flow.issuerSource = 'iss';
+  } else if (endpoint) {
+    flow.issuer = splitUrl(endpoint)?.origin;
+    flow.issuerSource = 'authorization-origin';
+  }
+}
+
+function stepsOf(flow: Flow, ordered: readonly Exchange[], roleExchanges: ReadonlySet<Exchange>, pairedBy: Map<object, Step['pairedBy']>): Step[] {
+  const steps: Step[] = [];
+  const add = (kind: Step['kind'], exchange: Exchange, by?: Step['pairedBy']) =>
+    steps.push({ kind, exchangeId: exchange.id, time: exchange.time, method: exchange.method, url: exchange.url, status: exchange.status, ...(by ? { pairedBy: by } : {}) });
+
+  const auth = flow.authorization;
+  if (auth?.par) add('par', auth.par.exchange);
+  if (auth) add('authorize', auth.exchange);
+  const callbacks = [flow.callback, ...flow.repeatedCallbacks].filter((c): c is Callback => !!c);
+  if (auth) {
+    const end = flow.callback?.exchange.time ?? Number.POSITIVE_INFINITY;
+    for (const exchange of signInPages(auth, end, ordered, roleExchanges)) add('sign-in', exchange);
+  }
+  for (const callback of callbacks) {
+    add('callback', callback.exchange, pairedBy.get(callback));
+    if (callback.arrival && callback.arrival !== callback.exchange) add('callback', callback.arrival, pairedBy.get(callback));
+  }
+  for (const request of flow.codeExchanges) add('token', request.exchange, pairedBy.get(request));
+  for (const request of flow.refreshes) add('refresh', request.exchange, pairedBy.get(request));
+  return steps.sort((a, b) => a.time - b.time);
+}
+
+const MAX_SIGN_IN_PAGES = 200;
+
+/**
+ * The pages between the authorization request and the callback: front-channel requests to the authorization
+ * server's origin (login, consent, MFA), in the same tab when tabs are known.
+ */
+function signInPages(auth: AuthorizationRequest, end: number, ordered: readonly Exchange[], roles: ReadonlySet<Exchange>): Exchange[] {
+  const origin = splitUrl(auth.endpoint)?.origin;
+  const pages: Exchange[] = [];
+  for (let i = firstIndexAtOrAfter(ordered, auth.exchange.time); i < ordered.length && pages.length < MAX_SIGN_IN_PAGES; i++) {
+    const ex = ordered[i]!;
+    if (ex.time > end) break;
+    if (roles.has(ex)) continue;
+    if (ex.initiator === 'fetch' || ex.initiator === 'other') continue;
+    if (auth.exchange.tabId !== undefined && ex.tabId !== undefined && ex.tabId !== auth.exchange.tabId) continue;
+    if (!ex.url.startsWith(`${origin}/`)) continue;
+    pages.push(ex);
+  }
+  return pages;
+}
+
+function firstIndexAtOrAfter(ordered: readonly Exchange[], time: number): number {
+  let lo = 0;
+  let hi = ordered.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ordered[mid]!.time < time) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Userinfo and revocation calls join the flow whose access or refresh token they present. */
+function attachResourceCalls(flows: readonly Flow[], classified: Classified): void {
+  const byToken = new Map<string, Flow>();
+  for (const flow of flows) {
+    for (const request of [...flow.codeExchanges, ...flow.refreshes]) {
+      for (const token of [request.response?.accessToken, request.response?.refreshToken]) if (token) byToken.set(token, flow);
+    }
+  }
+  const attach = (kind: 'userinfo' | 'revocation', exchange: Exchange, token: string | undefined) => {
+    const flow = token ? byToken.get(token) : undefined;
+    if (!flow) return;
+    flow.steps.push({ kind, exchangeId: exchange.id, time: exchange.time, method: exchange.method, url: exchange.url, status: exchange.status, pairedBy: 'code' });
+    flow.steps.sort((a, b) => a.time - b.time);
+  };
+  for (const exchange of classified.userinfo) attach('userinfo', exchange, bearerToken(exchange));
+  for (const exchange of classified.revocations) {
+    attach('revocation', exchange, exchange.requestBody.kind === 'form' ? exchange.requestBody.params.find((p) => p.name === 'token')?.value : undefined);
+  }
+}
+
+function bearerToken(exchange: Exchange): string | undefined {
+  const authorization = exchange.requestHeaders.find((h) => h.name === 'authorization')?.value;
+  const match = authorization && /^(?:bearer|dpop)\s+(\S+)$/i.exec(authorization.trim());
+  return match?.[1];
+}
+
+function evidenceGaps(flow: Flow): string[] {
+  const notes: string[] = [];
+  if (!flow.authorization) notes.push('authorization request not observed (capture may have started mid-flow)');
+  const callback = flow.callback;
+  if (flow.authorization && !callback) notes.push('callback not observed: the sign-in is still pending, was abandoned, or never returned to the redirect_uri');
+  const expectsCode = flow.authorization?.responseType?.split(' ').includes('code') ?? !!callback?.code;
+  if (callback && !callback.error && expectsCode && !flow.codeExchanges.length) {
+    notes.push('no token request followed the callback: the exchange may happen on a server (invisible to the browser), or the app stopped');
+  }
+  for (const request of [...flow.codeExchanges, ...flow.refreshes]) {
+    if (request.exchange.status === undefined) notes.push(`token response not observed for ${request.exchange.id}${request.exchange.error ? ` (${request.exchange.error})` : ''}`);
+    else if (request.response?.bodyProblem) notes.push(`token response body: ${request.response.bodyProblem}`);
+  }
+  return notes;
+}

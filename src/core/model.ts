@@ -1,0 +1,276 @@
+/**
+ * The normalized model of what was observed. Everything the analysis decides is computed from
+ * `Exchange`s; capture adapters (webRequest details, HAR entries) map into this shape and nothing in
+ * `src/core` knows where an exchange came from.
+ */
+
+export interface Header {
+  /** Lower-cased header name. */
+  name: string;
+  value: string;
+}
+
+/** One decoded parameter, in the order it appeared (duplicates are kept: they are a finding). */
+export interface Param {
+  name: string;
+  value: string;
+}
+
+/**
+ * A request or response body as far as it was observed.
+ * - `form`: application/x-www-form-urlencoded, decoded once with form rules (`+` is a space).
+ * - `text`: any other textual body (JSON, HTML…), possibly cut at the size cap (`truncated`).
+ * - `binary`: bytes we do not interpret; only the size is kept.
+ * - `none`: observed, and there was no body.
+ */
+export type Body =
+  | { kind: 'none' }
+  | { kind: 'form'; params: Param[]; raw: string; malformedEncoding?: boolean }
+  | { kind: 'text'; text: string; mimeType?: string; truncated?: boolean; size: number }
+  | { kind: 'binary'; size: number; mimeType?: string };
+
+/** How the browser issued the request. Navigations and form posts are front-channel; fetch is script. */
+export type InitiatorType = 'navigation' | 'subframe' | 'form' | 'fetch' | 'other';
+
+export interface Exchange {
+  /** Unique within one analysis. */
+  id: string;
+  /** Request start, ms since the epoch. */
+  time: number;
+  /** Response end (or error), ms since the epoch, when known. */
+  endTime?: number;
+  tabId?: number;
+  frameId?: number;
+  initiator: InitiatorType;
+  /** The origin that initiated the request (webRequest `initiator`, HAR `Origin`/initiator URL) when known. */
+  initiatorOrigin?: string;
+  method: string;
+  /** Absolute URL exactly as requested, raw percent-encoding preserved, no fragment. */
+  url: string;
+  requestHeaders: Header[];
+  requestBody: Body;
+  /** HTTP status; undefined when no response was observed (network error, blocked, still pending). */
+  status?: number;
+  /** Network-level error (e.g. `net::ERR_FAILED`) when the request did not complete. */
+  error?: string;
+  responseHeaders: Header[];
+  /** Absolute redirect target from `Location` (fragment included) when the response redirected. */
+  location?: string;
+  /** Response body; undefined when not observed (webRequest alone never sees bodies). */
+  responseBody?: Body;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** The front-channel authorization request (RFC 6749 §4.1.1), via query, form POST, or PAR reference. */
+export interface AuthorizationRequest {
+  exchange: Exchange;
+  via: 'query' | 'form';
+  /** Origin + path of the authorization endpoint (no query). */
+  endpoint: string;
+  params: Param[];
+  clientId?: string;
+  responseType?: string;
+  responseMode?: string;
+  redirectUri?: string;
+  scope?: string;
+  state?: string;
+  nonce?: string;
+  codeChallenge?: string;
+  codeChallengeMethod?: string;
+  /** PAR reference (RFC 9126 §4). */
+  requestUri?: string;
+  /** The PAR request this authorization request referenced, when observed. */
+  par?: ParRequest;
+}
+
+/** A pushed authorization request (RFC 9126 §2): the parameters travel in the POST body. */
+export interface ParRequest {
+  exchange: Exchange;
+  endpoint: string;
+  params: Param[];
+  /** `request_uri` from the PAR response body, when the body was observed. */
+  requestUri?: string;
+}
+
+/** The authorization response (RFC 6749 §4.1.2 / §4.1.2.1), however it reached the client. */
+export interface Callback {
+  /** Where the parameters were read: the AS response whose Location carries them, or the request to redirect_uri. */
+  exchange: Exchange;
+  /** The browser's request to the redirect_uri, when observed (never for fragment mode). */
+  arrival?: Exchange;
+  mode: 'query' | 'fragment' | 'form_post';
+  /** The full callback URL (fragment included for fragment mode). */
+  url: string;
+  /** Origin + path of the callback target. */
+  target: string;
+  params: Param[];
+  code?: string;
+  state?: string;
+  iss?: string;
+  error?: string;
+  errorDescription?: string;
+  errorUri?: string;
+  accessToken?: string;
+  idToken?: string;
+}
+
+export type ClientAuthentication = {
+  /** Decoded HTTP Basic credentials (RFC 6749 §2.3.1: form-urlencoded before base64). */
+  basic?: { clientId: string; secret: string };
+  /** client_secret in the body. */
+  secretInBody?: boolean;
+  /** client_assertion JWT (RFC 7523) with its header `alg` when decodable. */
+  assertion?: { alg?: string };
+};
+
+/** A token endpoint request (RFC 6749 §3.2, §4.1.3, §6) and its response as far as observed. */
+export interface TokenRequest {
+  exchange: Exchange;
+  endpoint: string;
+  /** How the parameters were carried; only `form` is correct (RFC 6749 §3.2). */
+  encoding: 'form' | 'json' | 'query' | 'none' | 'other';
+  params: Param[];
+  grantType?: string;
+  code?: string;
+  codeVerifier?: string;
+  redirectUri?: string;
+  clientId?: string;
+  refreshToken?: string;
+  clientAuth: ClientAuthentication;
+  response?: TokenResponse;
+}
+
+export interface TokenResponse {
+  status?: number;
+  /** Parsed JSON body, when the body was observed and was a JSON object. */
+  json?: Record<string, unknown>;
+  /** Why the body could not be used (not observed, too large, not JSON…). */
+  bodyProblem?: string;
+  error?: string;
+  errorDescription?: string;
+  accessToken?: string;
+  idToken?: string;
+  refreshToken?: string;
+  tokenType?: string;
+}
+
+/** Authorization server metadata (RFC 8414 §2 / OIDC Discovery §3), from a discovery response body. */
+export interface ServerMetadata {
+  exchange: Exchange;
+  /** The URL the document was fetched from. */
+  url: string;
+  issuer?: string;
+  authorizationEndpoint?: string;
+  tokenEndpoint?: string;
+  parEndpoint?: string;
+  userinfoEndpoint?: string;
+  revocationEndpoint?: string;
+  jwksUri?: string;
+  codeChallengeMethodsSupported?: string[];
+  authorizationResponseIssParameterSupported?: boolean;
+  raw: Record<string, unknown>;
+}
+
+/** What PKCE recomputation found (RFC 7636 §4.6). */
+export interface PkceResult {
+  /** The method as sent; `absent` means the AS applies `plain` (RFC 7636 §4.3). */
+  method: 'S256' | 'plain' | 'absent' | 'other';
+  /** Overall outcome. `not-observable` when the evidence needed is missing. */
+  status: 'match' | 'mismatch' | 'no-challenge' | 'no-verifier' | 'not-observable';
+  challenge?: string;
+  verifier?: string;
+  /** BASE64URL(SHA-256(ASCII(verifier))), when a verifier was seen. */
+  computedS256?: string;
+  nearMiss?: PkceNearMiss;
+}
+
+export type PkceNearMissKind =
+  | 'verifier-whitespace'
+  | 'challenge-padded'
+  | 'challenge-standard-base64'
+  | 'challenge-hex'
+  | 'method-omitted'
+  | 'wrong-method'
+  | 'other-flow-verifier';
+
+export interface PkceNearMiss {
+  kind: PkceNearMissKind;
+  /** One sentence for people. Never contains a secret value. */
+  explanation: string;
+  /** For `other-flow-verifier`: the flow whose challenge this verifier answers. */
+  otherFlowId?: string;
+}
+
+/** How a step was attached to its flow: the evidence used, strongest first. */
+export type PairedBy = 'state' | 'code' | 'redirect_uri' | 'request_uri' | 'refresh_token' | 'client';
+
+export type StepKind =
+  | 'par'
+  | 'authorize'
+  | 'sign-in'
+  | 'callback'
+  | 'token'
+  | 'refresh'
+  | 'userinfo'
+  | 'revocation';
+
+export interface Step {
+  kind: StepKind;
+  exchangeId: string;
+  time: number;
+  method: string;
+  url: string;
+  status?: number;
+  pairedBy?: PairedBy;
+}
+
+export interface Flow {
+  id: string;
+  authorization?: AuthorizationRequest;
+  callback?: Callback;
+  /** Later callbacks carrying the same state (one authorization response processed twice). */
+  repeatedCallbacks: Callback[];
+  /** authorization_code grants presenting this flow's code (more than one is a replay). */
+  codeExchanges: TokenRequest[];
+  refreshes: TokenRequest[];
+  /** Issuer identifier when known from metadata or `iss`; otherwise the authorization endpoint's origin. */
+  issuer?: string;
+  issuerSource?: 'metadata' | 'iss' | 'authorization-origin';
+  metadata?: ServerMetadata;
+  pkce: PkceResult;
+  steps: Step[];
+  /** Evidence gaps, said plainly ("token response not observed"). */
+  notes: string[];
+}
+
+/** A piece of evidence behind a finding. Secret values are flagged so every output can redact them. */
+export interface Evidence {
+  label: string;
+  value: string;
+  secret?: boolean;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  title: string;
+  message: string;
+  citation: string;
+  fix: string;
+  flowId?: string;
+  exchangeIds: string[];
+  evidence: Evidence[];
+}
+
+export type Verdict = 'error' | 'warning' | 'info' | 'pass';
+
+export interface Analysis {
+  flows: Flow[];
+  /** Every finding; `flowId` ties one to its flow. */
+  findings: Finding[];
+  exchangeCount: number;
+  metadata: ServerMetadata[];
+  /** Internal problems (a rule that threw) — reported, never thrown. */
+  problems: string[];
+}
