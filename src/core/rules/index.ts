@@ -4,9 +4,15 @@
  */
 import type { Rule } from './rule.ts';
 import pkceChallengeMismatch from './pkce-challenge-mismatch.ts';
+// imports: pkce and code
+// imports: state, redirect and client
+// imports: request hygiene
 
 export const rules = [
   pkceChallengeMismatch,
+  // rules: pkce and code
+  // rules: state, redirect and client
+  // rules: request hygiene
 ] as const satisfies readonly Rule[];
 
 export type RuleId = (typeof rules)[number]['meta']['id'];
