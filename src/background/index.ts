@@ -1,9 +1,137 @@
 /**
- * The background service worker. Capture (webRequest listeners registered synchronously at the top level,
- * the session store and the badge) arrives with the capture issue; this entry point makes the worker load.
+ * The background service worker: observes OAuth traffic through webRequest, keeps it in storage.session,
+ * analyzes it with the pure core, sets the badge, and serves the views.
+ *
+ * MV3 may stop this worker at any time (a user can spend minutes on a sign-in page). Listeners are therefore
+ * registered synchronously at the top level, so Chrome wakes the worker for the next event, and everything
+ * worth keeping is written to storage.session as soon as its request finishes.
  */
-import browser from 'webextension-polyfill';
+import browser, { type Runtime, type WebRequest } from 'webextension-polyfill';
+import { analyze } from '../core/analyze.ts';
+import type { Exchange } from '../core/model.ts';
+import { flowVerdict, lastFlowByTab } from '../core/summary.ts';
+import { isRelevant, learn } from '../capture/relevance.ts';
+import { WebRequestRecorder } from '../capture/webrequest.ts';
+import { asViewMessage, PORT_NAME, PROTOCOL_VERSION, type CaptureSnapshot, type WorkerMessage } from '../messaging/protocol.ts';
+import { badgeOf } from './badge.ts';
+import { DEFAULT_LIMITS, planEviction } from './retention.ts';
+import { SessionStore } from './session-store.ts';
+import { NAVIGATIONS, SCRIPT_REQUESTS } from './filters.ts';
 
-browser.runtime.onInstalled.addListener(() => {
-  void browser.action.setBadgeBackgroundColor({ color: '#5f6368' });
+// Ids must not collide with those a previous instance of this worker stored.
+const recorder = new WebRequestRecorder(`w${Date.now().toString(36)}`);
+const store = new SessionStore(browser.storage.session);
+const ready = store.load().catch((error: unknown) => console.error('OAuth Lens: could not restore the capture log', error));
+
+// Every update goes through one queue, so back-to-back events are applied in order and none is lost.
+let queue: Promise<unknown> = ready;
+function enqueue(task: () => Promise<void>): void {
+  queue = queue.then(task).catch((error: unknown) => console.error('OAuth Lens:', error));
+}
+
+function keep(exchange: Exchange): void {
+  enqueue(async () => {
+    if (store.paused || !isRelevant(exchange, store.watch)) return;
+    await store.append(exchange, learn(store.watch, exchange));
+    scheduleAnalysis();
+  });
+}
+
+// --- webRequest listeners (top level, synchronous) ---------------------------------------------------
+for (const filter of [NAVIGATIONS, SCRIPT_REQUESTS]) {
+  browser.webRequest.onBeforeRequest.addListener((d) => void recorder.beforeRequest(d), filter, ['requestBody']);
+  browser.webRequest.onBeforeSendHeaders.addListener((d) => void recorder.sendHeaders(d), filter, ['requestHeaders', 'extraHeaders' as WebRequest.OnBeforeSendHeadersOptions]);
+  browser.webRequest.onHeadersReceived.addListener((d) => void recorder.headersReceived(d), filter, ['responseHeaders']);
+  browser.webRequest.onBeforeRedirect.addListener((d) => keep(recorder.redirected(d)), filter, ['responseHeaders']);
+  browser.webRequest.onCompleted.addListener((d) => {
+    keep(recorder.completed(d));
+    // Chrome resets a tab's badge when it navigates: set it again once the page has loaded.
+    if (d.type === 'main_frame' && d.tabId >= 0) enqueue(async () => refreshBadge(d.tabId));
+  }, filter, ['responseHeaders']);
+  browser.webRequest.onErrorOccurred.addListener((d) => keep(recorder.failed(d)), filter);
+}
+
+// --- analysis, badge, views ------------------------------------------------------------------------
+const ANALYSIS_DELAY_MS = 30;
+let analysisTimer: ReturnType<typeof setTimeout> | undefined;
+let badgedTabs = new Map<number, ReturnType<typeof badgeOf>>();
+
+function scheduleAnalysis(): void {
+  clearTimeout(analysisTimer);
+  // Coalesce a redirect chain's hops into one analysis.
+  analysisTimer = setTimeout(() => enqueue(runAnalysis), ANALYSIS_DELAY_MS);
+}
+
+async function runAnalysis(): Promise<void> {
+  const exchanges = store.exchanges;
+  const analysis = await analyze(exchanges);
+  const eviction = planEviction(store.entries, analysis.flows, DEFAULT_LIMITS);
+  if (eviction.ids.size) {
+    await store.evict(eviction.ids, eviction.flows);
+    return runAnalysis();
+  }
+  const next = new Map<number, ReturnType<typeof badgeOf>>();
+  for (const [tabId, flow] of lastFlowByTab(analysis, exchanges)) next.set(tabId, badgeOf(flowVerdict(analysis, flow)));
+  const cleared = [...badgedTabs.keys()].filter((tabId) => !next.has(tabId));
+  badgedTabs = next;
+  await Promise.all([...next.keys(), ...cleared].map(refreshBadge));
+  broadcast();
+}
+
+async function refreshBadge(tabId: number): Promise<void> {
+  const badge = badgedTabs.get(tabId);
+  try {
+    await browser.action.setBadgeText({ tabId, text: badge?.text ?? '' });
+    if (badge) {
+      await browser.action.setBadgeBackgroundColor({ tabId, color: badge.color });
+      await browser.action.setTitle({ tabId, title: badge.title });
+    }
+  } catch {
+    // The tab is gone: nothing to show.
+  }
+}
+
+const ports = new Set<Runtime.Port>();
+
+function snapshot(): CaptureSnapshot {
+  return { exchanges: store.exchanges, evicted: store.evicted, paused: store.paused, since: store.since };
+}
+
+function broadcast(): void {
+  const message: WorkerMessage = { type: 'snapshot', version: PROTOCOL_VERSION, snapshot: snapshot() };
+  for (const port of ports) port.postMessage(message);
+}
+
+browser.runtime.onConnect.addListener((port) => {
+  if (port.name !== PORT_NAME) return;
+  port.onMessage.addListener((raw: unknown) => {
+    const message = asViewMessage(raw);
+    if (!message) return;
+    switch (message.type) {
+      case 'hello':
+        if (message.version !== PROTOCOL_VERSION) {
+          port.postMessage({ type: 'version-mismatch', workerVersion: PROTOCOL_VERSION } satisfies WorkerMessage);
+          return;
+        }
+        ports.add(port);
+        enqueue(async () => port.postMessage({ type: 'snapshot', version: PROTOCOL_VERSION, snapshot: snapshot() } satisfies WorkerMessage));
+        return;
+      case 'clear':
+        enqueue(async () => {
+          await store.clear();
+          await runAnalysis();
+        });
+        return;
+      case 'set-paused':
+        enqueue(async () => {
+          await store.setPaused(message.paused);
+          broadcast();
+        });
+        return;
+    }
+  });
+  port.onDisconnect.addListener(() => ports.delete(port));
 });
+
+// A restarted worker redraws badges from the restored log.
+enqueue(runAnalysis);

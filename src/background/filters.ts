@@ -1,0 +1,37 @@
+/**
+ * Which requests reach the worker at all. Chrome matches these filters in the browser process, so a request
+ * that matches none costs the page nothing (shared/capture-cost.md: the cost is per event dispatched).
+ *
+ * - Navigations (top-level and frames) are few per page and carry every authorization request and every
+ *   callback: query, fragment (via the AS redirect's Location) and form_post bodies.
+ * - Script requests (fetch/XHR) are many, so only URLs that look like OAuth endpoints or carry OAuth
+ *   parameters are observed. Match-pattern paths include the query string.
+ */
+import type { WebRequest } from 'webextension-polyfill';
+
+export const NAVIGATIONS: WebRequest.RequestFilter = {
+  urls: ['<all_urls>'],
+  types: ['main_frame', 'sub_frame'],
+};
+
+export const SCRIPT_URL_PATTERNS = [
+  '*://*/*token*', // token endpoints; tokens in query strings (credential-in-url)
+  '*://*/*.well-known/*', // discovery (RFC 8414, OIDC Discovery)
+  '*://*/*jwks*',
+  '*://*/*/certs*',
+  '*://*/*/keys*',
+  '*://*/*userinfo*',
+  '*://*/*revo*', // revoke, revocation
+  '*://*/*/par*', // pushed authorization requests (RFC 9126)
+  '*://*/*authorize*', // an authorization request sent by script (authorize-via-cors)
+  '*://*/*response_type=*',
+  '*://*/*grant_type=*',
+  '*://*/*client_secret=*',
+  '*://*/*code_verifier=*',
+  '*://*/*password=*',
+];
+
+export const SCRIPT_REQUESTS: WebRequest.RequestFilter = {
+  urls: SCRIPT_URL_PATTERNS,
+  types: ['xmlhttprequest'],
+};

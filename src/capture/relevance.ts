@@ -1,0 +1,50 @@
+/**
+ * The cheap first filter: does an exchange possibly belong to an OAuth flow? Every navigation of every tab
+ * and every pattern-matched script request passes through it, so it tests raw strings with a few regular
+ * expressions and set look-ups, and never parses a body.
+ */
+import type { Exchange } from '../core/model.ts';
+
+/** What earlier traffic taught us: authorization servers and the redirect targets of pending flows. */
+export interface Watchlist {
+  /** Origins of authorization, token and discovery endpoints seen so far. */
+  serverOrigins: string[];
+  /** Origin + path of every redirect_uri seen in an authorization request. */
+  redirectTargets: string[];
+}
+
+export const emptyWatchlist = (): Watchlist => ({ serverOrigins: [], redirectTargets: [] });
+
+// Parameters that only OAuth traffic carries in a URL (query or fragment).
+const URL_HINT = /[?&#](?:response_type|request_uri|code|error|access_token|id_token|refresh_token|grant_type|client_secret|code_verifier|iss)=/;
+const METADATA_PATH = /\/\.well-known\/(?:openid-configuration|oauth-authorization-server)|\/jwks|\/certs\b|\/userinfo\b/i;
+// Form body parameters of authorization (form), PAR, token, revocation and form_post requests.
+const FORM_HINT = /(?:^|&)(?:grant_type|response_type|request_uri|code|id_token|error|token|client_assertion)=/;
+// A JSON body only matters as a (malformed) token request.
+const JSON_GRANT_HINT = /"grant_type"\s*:/;
+
+export function isRelevant(exchange: Exchange, watch: Watchlist): boolean {
+  const url = exchange.url;
+  if (URL_HINT.test(url) || METADATA_PATH.test(url)) return true;
+  if (exchange.location && URL_HINT.test(exchange.location)) return true;
+  const body = exchange.requestBody;
+  if (body.kind === 'form' && FORM_HINT.test(body.raw)) return true;
+  if (body.kind === 'text' && JSON_GRANT_HINT.test(body.text.slice(0, 4096))) return true;
+  // Requests to a known authorization server (sign-in pages, token, userinfo) and arrivals at a
+  // redirect_uri without parameters in the query (fragment responses).
+  return watch.serverOrigins.some((origin) => url.startsWith(`${origin}/`))
+    || watch.redirectTargets.some((target) => url === target || url.startsWith(`${target}?`));
+}
+
+/** Learn from a kept exchange: an authorization request names its server and its redirect_uri. */
+export function learn(watch: Watchlist, exchange: Exchange): Watchlist {
+  const query = exchange.url.includes('?') ? exchange.url.slice(exchange.url.indexOf('?') + 1) : '';
+  const params = exchange.requestBody.kind === 'form' ? new URLSearchParams(exchange.requestBody.raw) : new URLSearchParams(query);
+  if (!params.has('response_type') && !params.has('request_uri') && !params.has('grant_type')) return watch;
+  const origin = URL.canParse(exchange.url) ? new URL(exchange.url).origin : undefined;
+  const redirectUri = params.get('redirect_uri');
+  const target = redirectUri && URL.canParse(redirectUri) ? (({ origin: o, pathname }) => o + pathname)(new URL(redirectUri)) : undefined;
+  const serverOrigins = origin && !watch.serverOrigins.includes(origin) ? [...watch.serverOrigins, origin].slice(-32) : watch.serverOrigins;
+  const redirectTargets = target && !watch.redirectTargets.includes(target) ? [...watch.redirectTargets, target].slice(-32) : watch.redirectTargets;
+  return serverOrigins === watch.serverOrigins && redirectTargets === watch.redirectTargets ? watch : { serverOrigins, redirectTargets };
+}
