@@ -10,9 +10,15 @@ import { splitUrl } from './params.ts';
 
 export function correlate(classified: Classified, ordered: readonly Exchange[]): Flow[] {
   const flows: Flow[] = [];
+  const usedIds = new Set<string>();
   const newFlow = (first: Exchange, authorization?: AuthorizationRequest): Flow => {
+    // Ids derive from the first exchange, so they stay stable as more traffic arrives; one exchange can
+    // start two flows (an authorization request whose redirect is an unpaired callback).
+    let id = `flow-${first.id}`;
+    for (let n = 2; usedIds.has(id); n++) id = `flow-${first.id}-${n}`;
+    usedIds.add(id);
     const flow: Flow = {
-      id: `flow-${first.id}`, authorization, repeatedCallbacks: [], codeExchanges: [], refreshes: [],
+      id, authorization, repeatedCallbacks: [], codeExchanges: [], refreshes: [],
       pkce: { method: 'absent', status: 'not-observable' }, steps: [], notes: [],
     };
     flows.push(flow);
