@@ -112,7 +112,11 @@ function authorizationFrom(exchange: Exchange, via: 'query' | 'form', endpoint: 
 
 function parFrom(exchange: Exchange, endpoint: string, params: Param[]): ParRequest {
   const body = jsonObjectOf(exchange.responseBody);
-  return { exchange, endpoint, params, requestUri: body.ok ? stringMember(body.json, 'request_uri') : undefined };
+  return {
+    exchange, endpoint, params,
+    requestUri: body.ok ? stringMember(body.json, 'request_uri') : undefined,
+    clientAuth: clientAuthenticationOf(exchange, params),
+  };
 }
 
 /**
@@ -150,7 +154,7 @@ function tokenRequestFrom(ex: Exchange, target: string, query: string, tokenEndp
     if (!json.ok || typeof json.json['grant_type'] !== 'string') return undefined;
     encoding = 'json';
     params = Object.entries(json.json).filter(([, v]) => typeof v === 'string').map(([name, value]) => ({ name, value: value as string }));
-  } else if (query && GRANT_HINT.test(query) && !isFrontChannel(ex)) {
+  } else if (query && GRANT_HINT.test(query) && !isFrontChannel(ex) && ex.method !== 'OPTIONS') {
     encoding = 'query';
     params = parseForm(query).params;
   } else if (tokenEndpoints.has(target) && ex.method !== 'OPTIONS') {

@@ -91,6 +91,8 @@ export interface ParRequest {
   params: Param[];
   /** `request_uri` from the PAR response body, when the body was observed. */
   requestUri?: string;
+  /** Client authentication sent with the PAR request (RFC 9126 §2: as at the token endpoint). */
+  clientAuth?: ClientAuthentication;
 }
 
 /** The authorization response (RFC 6749 §4.1.2 / §4.1.2.1), however it reached the client. */

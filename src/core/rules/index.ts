@@ -4,14 +4,70 @@
  */
 import type { Rule } from './rule.ts';
 import pkceChallengeMismatch from './pkce-challenge-mismatch.ts';
+import pkceMissing from './pkce-missing.ts';
+import pkceVerifierMissing from './pkce-verifier-missing.ts';
+import pkceVerifierMalformed from './pkce-verifier-malformed.ts';
+import pkceChallengeMalformed from './pkce-challenge-malformed.ts';
+import pkceMethodOmitted from './pkce-method-omitted.ts';
+import pkcePlainMethod from './pkce-plain-method.ts';
+import pkceDowngrade from './pkce-downgrade.ts';
+import pkceValueReused from './pkce-value-reused.ts';
+import codeReplayed from './code-replayed.ts';
+import codeExchangeLate from './code-exchange-late.ts';
 // imports: pkce and code
+import stateMissing from './state-missing.ts';
+import stateMismatch from './state-mismatch.ts';
+import redirectUriTokenMismatch from './redirect-uri-token-mismatch.ts';
+import callbackUriMismatch from './callback-uri-mismatch.ts';
+import tokenClientIdMismatch from './token-client-id-mismatch.ts';
+import clientSecretInBrowser from './client-secret-in-browser.ts';
+import redirectUriInsecure from './redirect-uri-insecure.ts';
+import redirectUriFragment from './redirect-uri-fragment.ts';
+import issMismatch from './iss-mismatch.ts';
 // imports: state, redirect and client
+import credentialInUrl from './credential-in-url.ts';
+import tokensInQueryResponse from './tokens-in-query-response.ts';
+import implicitGrant from './implicit-grant.ts';
+import ropcGrant from './ropc-grant.ts';
+import oidcNonceMissing from './oidc-nonce-missing.ts';
+import duplicateParameter from './duplicate-parameter.ts';
+import oauthErrorResponse from './oauth-error-response.ts';
+import weakRandom from './weak-random.ts';
+import tokenRequestMalformed from './token-request-malformed.ts';
 // imports: request hygiene
 
 export const rules = [
   pkceChallengeMismatch,
+  pkceMissing,
+  pkceVerifierMissing,
+  pkceVerifierMalformed,
+  pkceChallengeMalformed,
+  pkceMethodOmitted,
+  pkcePlainMethod,
+  pkceDowngrade,
+  pkceValueReused,
+  codeReplayed,
+  codeExchangeLate,
   // rules: pkce and code
+  stateMissing,
+  stateMismatch,
+  redirectUriTokenMismatch,
+  callbackUriMismatch,
+  tokenClientIdMismatch,
+  clientSecretInBrowser,
+  redirectUriInsecure,
+  redirectUriFragment,
+  issMismatch,
   // rules: state, redirect and client
+  credentialInUrl,
+  tokensInQueryResponse,
+  implicitGrant,
+  ropcGrant,
+  oidcNonceMissing,
+  duplicateParameter,
+  oauthErrorResponse,
+  weakRandom,
+  tokenRequestMalformed,
   // rules: request hygiene
 ] as const satisfies readonly Rule[];
 

@@ -1,0 +1,76 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { authorize, callback, goodFlow, resetBuilders, token } from '../../tests/support/build.ts';
+import { failedToken, par, parAuthorize, requestObject } from '../../tests/support/pkce-and-code.ts';
+import { classify, inTimeOrder } from './classify.ts';
+import { authorizationParams, codeGrants, firstFailure, isCodeResponseType, isSuccess, publicClientIds } from './code-flow.ts';
+import { correlate } from './correlate.ts';
+import type { Exchange } from './model.ts';
+
+function model(exchanges: Exchange[]) {
+  const ordered = inTimeOrder(exchanges);
+  const classified = classify(ordered);
+  return { classified, flows: correlate(classified, ordered) };
+}
+
+describe('code-flow facts', () => {
+  beforeEach(resetBuilders);
+
+  it('recognises code response types as a space-separated list', () => {
+    expect(isCodeResponseType('code')).toBe(true);
+    expect(isCodeResponseType('code id_token')).toBe(true);
+    expect(isCodeResponseType('id_token token')).toBe(false);
+    expect(isCodeResponseType('codes')).toBe(false);
+    expect(isCodeResponseType(undefined)).toBe(false);
+  });
+
+  it('treats only 2xx as success', () => {
+    expect([200, 201, 299].map(isSuccess)).toEqual([true, true, true]);
+    expect([undefined, 199, 302, 400].map(isSuccess)).toEqual([false, false, false, false]);
+  });
+
+  it('keeps only authorization_code grants', () => {
+    const { flows } = model([...goodFlow(), token({ grant_type: 'client_credentials', code: undefined })]);
+    expect(flows.map((f) => codeGrants(f).length).sort()).toEqual([0, 1]);
+  });
+
+  it('finds public clients: browser token or PAR requests without client authentication', () => {
+    expect(publicClientIds(model(goodFlow()).classified)).toEqual(new Set(['spa']));
+    expect(publicClientIds(model(goodFlow({ token: { client_secret: 's3cret' } })).classified)).toEqual(new Set());
+    const basic = token({ client_id: undefined }, { requestHeaders: { authorization: `Basic ${btoa('spa:s3cret')}` } });
+    expect(publicClientIds(model([basic]).classified)).toEqual(new Set());
+    expect(publicClientIds(model([par({ client_id: 'pushed' })]).classified)).toEqual(new Set(['pushed']));
+    expect(publicClientIds(model([par({ client_id: 'pushed', client_assertion: 'a.b.c' })]).classified)).toEqual(new Set());
+  });
+
+  it('reads the pushed parameters of a PAR flow', () => {
+    const { flows, classified } = model([par({ code_challenge_method: 'plain' }), parAuthorize()]);
+    const [read] = authorizationParams(flows, classified);
+    expect(read).toMatchObject({ carrier: 'par', responseType: 'code', codeChallengeMethod: 'plain', clientId: 'spa' });
+    expect(read!.exchanges.map((e) => e.id)).toEqual(['x1', 'x2']);
+  });
+
+  it('includes a lone PAR request and leaves out a request_uri whose PAR was not observed', () => {
+    const lone = model([par({ code_challenge: undefined })]);
+    const [read] = authorizationParams(lone.flows, lone.classified);
+    expect(read).toMatchObject({ carrier: 'par', responseType: 'code' });
+    expect(read!.flow).toBeUndefined();
+    expect(read!.codeChallenge).toBeUndefined();
+    const hidden = model([parAuthorize()]);
+    expect(authorizationParams(hidden.flows, hidden.classified)).toEqual([]);
+  });
+
+  it('reads PKCE parameters from a readable request object, and nothing from an unreadable one', () => {
+    const withObject = model([authorize({ code_challenge: undefined, code_challenge_method: undefined, request: requestObject({ code_challenge: 'from-object', code_challenge_method: 'S256' }) })]);
+    expect(authorizationParams(withObject.flows, withObject.classified)).toMatchObject([{ carrier: 'request-object', codeChallenge: 'from-object', codeChallengeMethod: 'S256' }]);
+    const jwe = model([authorize({ code_challenge: undefined, request: 'a.b.c.d.e' })]);
+    expect(authorizationParams(jwe.flows, jwe.classified)).toEqual([]);
+  });
+
+  it('finds the first failure of a flow: an error callback or a failed code grant', () => {
+    const errored = model([authorize(), ...callback({ error: 'access_denied', state: 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm' })]);
+    expect(firstFailure(errored.flows[0]!)?.description).toBe('error callback (access_denied)');
+    const rejected = model([authorize(), ...callback({ code: 'c1', state: 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm' }), failedToken({ code: 'c1' })]);
+    expect(firstFailure(rejected.flows[0]!)?.description).toBe('token response 400 (invalid_grant)');
+    expect(firstFailure(model(goodFlow()).flows[0]!)).toBeUndefined();
+  });
+});

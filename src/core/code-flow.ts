@@ -1,0 +1,175 @@
+/**
+ * Facts about authorization-code flows that several PKCE and code rules share: which authorization requests
+ * ask for a code and where their PKCE parameters can be read, which token requests are code grants, which
+ * clients showed themselves to be public, and when a flow failed. Pure functions over the model.
+ */
+import type { Classified } from './classify.ts';
+import type { AuthorizationRequest, Exchange, Flow, Header, Param, ParRequest, TokenRequest } from './model.ts';
+import { firstParam, hasParam, header, splitUrl } from './params.ts';
+import { decodeJwtParts } from './jwt.ts';
+
+/** RFC 6749 §3.1.1: response_type is a space-separated list; any list containing `code` issues a code. */
+export function isCodeResponseType(responseType: string | undefined): boolean {
+  return responseType?.split(' ').includes('code') ?? false;
+}
+
+export function isSuccess(status: number | undefined): boolean {
+  return status !== undefined && status >= 200 && status < 300;
+}
+
+/** The flow's authorization_code grants (a flow's `codeExchanges` may hold other grant types). */
+export function codeGrants(flow: Flow): TokenRequest[] {
+  return flow.codeExchanges.filter((r) => r.grantType === 'authorization_code');
+}
+
+/** True when the token request's parameters were read (a form, JSON or query); otherwise absence means nothing. */
+export function paramsObserved(request: TokenRequest): boolean {
+  return request.encoding === 'form' || request.encoding === 'json' || request.encoding === 'query';
+}
+
+export function clientIdOf(request: TokenRequest): string | undefined {
+  return request.clientId ?? request.clientAuth.basic?.clientId;
+}
+
+/** Any client authentication on a request: HTTP Basic (even undecodable), client_secret or client_assertion. */
+function authenticates(headers: readonly Header[], params: readonly Param[]): boolean {
+  return /^\s*basic\s/i.test(header(headers, 'authorization') ?? '') || hasParam(params, 'client_secret') || hasParam(params, 'client_assertion');
+}
+
+/**
+ * Clients that showed themselves to be public: they sent a token request or a PAR request from the browser
+ * (in-browser code, so a public client) without any client authentication.
+ */
+export function publicClientIds(classified: Classified): Set<string> {
+  const ids = new Set<string>();
+  for (const request of classified.tokenRequests) {
+    const id = clientIdOf(request);
+    if (id !== undefined && paramsObserved(request) && !authenticates(request.exchange.requestHeaders, request.params)) ids.add(id);
+  }
+  for (const par of classified.pars) {
+    const id = firstParam(par.params, 'client_id');
+    if (id !== undefined && !authenticates(par.exchange.requestHeaders, par.params)) ids.add(id);
+  }
+  return ids;
+}
+
+/** True when a PAR request was sent without client authentication (from the browser: a public client). */
+export function parIsPublic(par: ParRequest): boolean {
+  return !authenticates(par.exchange.requestHeaders, par.params);
+}
+
+/** The authorization request parameters the PKCE rules read, wherever they travelled. */
+export interface AuthorizationParams {
+  /** The flow, or undefined for a PAR request whose front-channel request was not observed. */
+  flow?: Flow;
+  /** The PAR request and/or the front-channel request, in that order. */
+  exchanges: Exchange[];
+  /** Start of the authorization (the PAR request when there is one). */
+  time: number;
+  /** Origin + path of the authorization endpoint (or of the PAR endpoint for a lone PAR request). */
+  endpoint: string;
+  clientId?: string;
+  responseType?: string;
+  codeChallenge?: string;
+  codeChallengeMethod?: string;
+  /** Where the parameters were read. */
+  carrier: 'query' | 'form' | 'par' | 'request-object';
+}
+
+/**
+ * Every authorization request whose PKCE parameters are observable: each flow's authorization request (its
+ * pushed parameters merged in, RFC 9126 §4) and each PAR request whose front-channel request was not seen.
+ * Left out, because nothing can be said about their PKCE: a `request_uri` whose PAR request was not observed
+ * (RFC 9126 §4, RFC 9101 §5.2), and a request object that does not decode (a JWE).
+ * A readable request object (RFC 9101 §6.3) supplies the parameters it carries.
+ */
+export function authorizationParams(flows: readonly Flow[], classified: Classified): AuthorizationParams[] {
+  const result: AuthorizationParams[] = [];
+  for (const flow of flows) {
+    const auth = flow.authorization;
+    if (!auth) continue;
+    const read = fromAuthorization(auth);
+    if (read) result.push({ flow, ...read });
+  }
+  const linked = new Set(flows.map((f) => f.authorization?.par).filter((p): p is ParRequest => !!p));
+  for (const par of classified.pars) {
+    if (linked.has(par)) continue;
+    const read = withRequestObject(par.params, {
+      exchanges: [par.exchange], time: par.exchange.time, endpoint: par.endpoint, carrier: 'par',
+      clientId: firstParam(par.params, 'client_id'),
+      responseType: firstParam(par.params, 'response_type'),
+      codeChallenge: firstParam(par.params, 'code_challenge'),
+      codeChallengeMethod: firstParam(par.params, 'code_challenge_method'),
+    });
+    if (read) result.push(read);
+  }
+  return result;
+}
+
+function fromAuthorization(auth: AuthorizationRequest): Omit<AuthorizationParams, 'flow'> | undefined {
+  if (auth.requestUri !== undefined && !auth.par) return undefined;
+  const base = {
+    exchanges: [auth.par?.exchange, auth.exchange].filter((e): e is Exchange => !!e),
+    time: (auth.par?.exchange ?? auth.exchange).time,
+    endpoint: auth.endpoint,
+    carrier: auth.par ? ('par' as const) : auth.via,
+    clientId: auth.clientId,
+    responseType: auth.responseType,
+    codeChallenge: auth.codeChallenge,
+    codeChallengeMethod: auth.codeChallengeMethod,
+  };
+  return withRequestObject([...(auth.par?.params ?? []), ...auth.params], base);
+}
+
+/**
+ * RFC 9101 §6.3: with a `request` object, the authorization server uses the parameters inside it; OIDC Core
+ * §6.3.3 lets query parameters fill in what the object lacks, so the object's values win and the others stay.
+ */
+function withRequestObject<T extends Omit<AuthorizationParams, 'flow'>>(params: readonly Param[], base: T): T | undefined {
+  const request = firstParam(params, 'request');
+  if (request === undefined) return base;
+  const decoded = decodeJwtParts(request);
+  if (!decoded.ok) return undefined;
+  const claim = (name: string) => (typeof decoded.claims[name] === 'string' ? (decoded.claims[name] as string) : undefined);
+  return {
+    ...base,
+    carrier: 'request-object',
+    clientId: claim('client_id') ?? base.clientId,
+    responseType: claim('response_type') ?? base.responseType,
+    ...(claim('code_challenge') !== undefined
+      ? { codeChallenge: claim('code_challenge'), codeChallengeMethod: claim('code_challenge_method') }
+      : {}),
+  };
+}
+
+/** Origin of a flow's authorization endpoint: "the same authorization server" for retry comparisons. */
+export function authorizationOrigin(endpoint: string): string | undefined {
+  return splitUrl(endpoint)?.origin;
+}
+
+export interface FlowFailure {
+  /** The exchange that carried the failure: the error callback or the failed token response. */
+  exchange: Exchange;
+  /** When the failure was visible to the client. */
+  time: number;
+  /** One phrase for people, e.g. "error callback (invalid_request)" or "token response 400 (invalid_grant)". */
+  description: string;
+}
+
+/** The first failure of a flow: an error authorization response, or a code grant answered with a non-2xx status. */
+export function firstFailure(flow: Flow): FlowFailure | undefined {
+  const failures: FlowFailure[] = [];
+  const cb = flow.callback;
+  if (cb?.error !== undefined) failures.push({ exchange: cb.exchange, time: cb.exchange.time, description: `error callback (${cb.error})` });
+  for (const request of codeGrants(flow)) {
+    const status = request.exchange.status;
+    if (status === undefined || isSuccess(status)) continue;
+    const error = request.response?.error;
+    failures.push({
+      exchange: request.exchange,
+      time: request.exchange.endTime ?? request.exchange.time,
+      description: `token response ${status}${error ? ` (${error})` : ''}`,
+    });
+  }
+  return failures.sort((a, b) => a.time - b.time)[0];
+}

@@ -1,0 +1,64 @@
+import { codeGrants } from '../code-flow.ts';
+import type { Callback, TokenRequest } from '../model.ts';
+import { defineRule } from './rule.ts';
+
+/**
+ * RFC 6749 §4.1.2: the authorization code MUST expire shortly after it is issued; a maximum lifetime of
+ * 10 minutes is RECOMMENDED. A client should exchange it at once: after a minute the delay is suspicious,
+ * after ten the code is likely expired (invalid_grant).
+ */
+export default defineRule({
+  meta: {
+    id: 'code-exchange-late',
+    severity: 'warning',
+    title: 'Authorization code exchanged late',
+    citation: 'RFC 6749 §4.1.2',
+    fix: 'Exchange the code immediately after the callback',
+    evidence: 'W',
+  },
+  check({ flows, report }) {
+    for (const flow of flows) {
+      const callbacks = [flow.callback, ...flow.repeatedCallbacks].filter((c): c is Callback => c?.code !== undefined && c.error === undefined);
+      const done = new Set<string>();
+      for (const request of [...codeGrants(flow)].sort((a, b) => a.exchange.time - b.exchange.time)) {
+        const code = request.code;
+        if (code === undefined || done.has(code)) continue;
+        const callback = callbacks.find((c) => c.code === code);
+        if (!callback) continue;
+        done.add(code);
+        const delay = request.exchange.time - callback.exchange.time;
+        if (delay <= WARN_AFTER_MS) continue;
+        const seconds = Number((delay / 1000).toFixed(1));
+        const expired = delay > ERROR_AFTER_MS;
+        report({
+          flow,
+          severity: expired ? 'error' : 'warning',
+          message: expired
+            ? `The code was exchanged ${seconds} s after the authorization response, beyond the 10-minute maximum lifetime RFC 6749 recommends: expect invalid_grant.`
+            : `The code was exchanged ${seconds} s after the authorization response; a client should exchange it at once (codes live minutes at most).`,
+          exchanges: [callback.exchange, request.exchange],
+          evidence: [
+            { label: 'delay', value: `${seconds} s` },
+            { label: 'authorization response at', value: iso(callback.exchange.time) },
+            { label: 'token request at', value: iso(request.exchange.time) },
+            ...tokenStatus(request),
+          ],
+        });
+      }
+    }
+  },
+});
+
+const WARN_AFTER_MS = 60_000;
+const ERROR_AFTER_MS = 600_000;
+
+function iso(time: number): string {
+  // Date throws beyond ±8.64e15 ms.
+  return Math.abs(time) <= 8.64e15 ? new Date(time).toISOString() : String(time);
+}
+
+function tokenStatus(request: TokenRequest) {
+  const status = request.exchange.status;
+  if (status === undefined) return [];
+  return [{ label: 'token response', value: `${status}${request.response?.error ? ` ${request.response.error}` : ''}` }];
+}

@@ -1,0 +1,89 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { analyze } from '../analyze.ts';
+import { AS, authorize, callback, defaultAuthorizeParams, encode, exchange, goodFlow, resetBuilders, token } from '../../../tests/support/build.ts';
+import { discovery } from '../../../tests/support/state-redirect-client.ts';
+import rule from './iss-mismatch.ts';
+
+/** The rule's findings; a rule must never throw, so a problem fails the test. */
+const findingsOf = async (exchanges: Parameters<typeof analyze>[0]) => {
+  const analysis = await analyze(exchanges, [rule]);
+  expect(analysis.problems).toEqual([]);
+  return analysis.findings;
+};
+const STATE = defaultAuthorizeParams.state;
+
+/** A flow whose callback carries the given iss (or none). */
+const flowWithIss = (iss: string | undefined) => [authorize(), ...callback({ code: 'c1', state: STATE, iss }), token({ code: 'c1' })];
+
+describe('iss-mismatch', () => {
+  beforeEach(resetBuilders);
+
+  it('passes iss equal to the metadata issuer', async () => {
+    expect(await findingsOf([discovery(), ...flowWithIss(AS)])).toEqual([]);
+  });
+
+  it('compares with the metadata issuer as an exact string', async () => {
+    const meta = discovery();
+    const flow = flowWithIss(`${AS}/`);
+    const [finding, ...rest] = await findingsOf([meta, ...flow]);
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ ruleId: 'iss-mismatch', severity: 'error', flowId: `flow-${flow[0]!.id}` });
+    expect(finding!.exchangeIds).toEqual([flow[0]!.id, flow[1]!.id, flow[2]!.id, meta.id]);
+    expect(finding!.evidence).toContainEqual({ label: 'issuer (metadata)', value: AS });
+    expect(finding!.evidence).toContainEqual({ label: 'compared with', value: 'metadata' });
+    expect(finding!.message).not.toContain('heuristic');
+  });
+
+  it('reports an iss of another AS (mix-up) against the metadata', async () => {
+    const [finding] = await findingsOf([discovery(), ...flowWithIss('https://attacker.example')]);
+    expect(finding).toMatchObject({ severity: 'error' });
+    expect(finding!.evidence).toContainEqual({ label: 'iss', value: 'https://attacker.example' });
+  });
+
+  it('accepts an issuer with a path from the metadata', async () => {
+    expect(await findingsOf([discovery({ issuer: `${AS}/tenant-1` }), ...flowWithIss(`${AS}/tenant-1`)])).toEqual([]);
+  });
+
+  it('without metadata, passes an iss on the authorization endpoint origin (heuristic)', async () => {
+    expect(await findingsOf(goodFlow())).toEqual([]);
+    resetBuilders();
+    expect(await findingsOf(flowWithIss(`${AS}/`))).toEqual([]);
+  });
+
+  it('without metadata, reports an iss on another origin as an error, saying heuristic', async () => {
+    const [finding] = await findingsOf(flowWithIss('https://attacker.example'));
+    expect(finding).toMatchObject({ severity: 'error' });
+    expect(finding!.message).toContain('heuristic');
+    expect(finding!.evidence).toContainEqual({ label: 'compared with', value: 'authorization endpoint origin (heuristic)' });
+  });
+
+  describe('issuer paths without metadata', () => {
+    const KEYCLOAK = `${AS}/realms/demo/protocol/openid-connect/auth`;
+    const keycloakFlow = (iss: string) => [
+      exchange({ url: `${KEYCLOAK}?${encode(defaultAuthorizeParams)}`, status: 200 }),
+      ...callback({ code: 'c1', state: STATE, iss }),
+    ];
+
+    it('accepts an issuer path that prefixes the endpoint path', async () => {
+      expect(await findingsOf(keycloakFlow(`${AS}/realms/demo`))).toEqual([]);
+    });
+
+    it('warns about a same-origin issuer whose path does not lead to the endpoint', async () => {
+      const [finding] = await findingsOf(keycloakFlow(`${AS}/realms/demo2`));
+      expect(finding).toMatchObject({ severity: 'warning' });
+      expect(finding!.message).toContain('heuristic');
+    });
+
+    it('warns about a same-origin iss with a query', async () => {
+      expect(await findingsOf(keycloakFlow(`${AS}/realms/demo?x=1`))).toMatchObject([{ severity: 'warning' }]);
+    });
+  });
+
+  it('says nothing when the callback has no iss', async () => {
+    expect(await findingsOf([discovery(), ...flowWithIss(undefined)])).toEqual([]);
+  });
+
+  it('says nothing when there is nothing to compare with', async () => {
+    expect(await findingsOf([...callback({ code: 'c1', state: 'orphan', iss: 'https://attacker.example' })])).toEqual([]);
+  });
+});

@@ -1,0 +1,82 @@
+import type { Callback, Flow } from '../model.ts';
+import { splitUrl } from '../params.ts';
+import { defineRule, type RuleContext } from './rule.ts';
+
+/**
+ * RFC 9207 §2.4: a client that receives `iss` in the authorization response MUST compare it with the issuer
+ * identifier of the AS it sent the request to (from its metadata, RFC 8414 §2) by simple string comparison
+ * (RFC 3986 §6.2.1) and reject the response on a mismatch; RFC 9700 §4.4.2.1 makes this the mix-up defence.
+ * - With discovery metadata bound to the flow (issuerSource `metadata`): exact string comparison → error.
+ * - Without it, a heuristic against the authorization endpoint: an issuer may carry a path, so an `iss` on
+ *   the endpoint's origin whose path is a prefix of the endpoint's path (e.g. https://as/realms/x for
+ *   https://as/realms/x/protocol/openid-connect/auth) matches. Another origin → error; the same origin with
+ *   an unrelated path (or a query or fragment, which an issuer never has) → warning, as some servers'
+ *   issuer paths are unrelated to their endpoint paths.
+ * No `iss` in the response → nothing here (iss-missing speaks). No authorization request and no metadata →
+ * nothing to compare with.
+ */
+export default defineRule({
+  meta: {
+    id: 'iss-mismatch',
+    severity: 'error',
+    title: 'The authorization response iss is not the expected issuer',
+    citation: 'RFC 9207 §2.4; RFC 9700 §4.4.2.1',
+    fix: 'Reject the response: compare iss with the issuer of the AS the request was sent to',
+    evidence: 'W+B',
+  },
+  check({ flows, report }) {
+    for (const flow of flows) {
+      const seen = new Set<string>();
+      for (const callback of [flow.callback, ...flow.repeatedCallbacks]) {
+        if (callback?.iss === undefined || seen.has(callback.iss)) continue;
+        seen.add(callback.iss);
+        checkCallback(flow, callback, callback.iss, report);
+      }
+    }
+  },
+});
+
+function checkCallback(flow: Flow, callback: Callback, iss: string, report: RuleContext['report']): void {
+  const auth = flow.authorization;
+  const exchanges = [auth?.par?.exchange, auth?.exchange, callback.exchange, callback.arrival];
+  const issuer = flow.issuerSource === 'metadata' ? flow.metadata?.issuer : undefined;
+  if (issuer !== undefined) {
+    if (iss === issuer) return;
+    report({
+      flow,
+      message: `The authorization response's iss ${JSON.stringify(iss)} is not the issuer ${JSON.stringify(issuer)} from the discovery metadata.`,
+      exchanges: [...exchanges, flow.metadata?.exchange],
+      evidence: [
+        { label: 'iss', value: iss },
+        { label: 'issuer (metadata)', value: issuer },
+        { label: 'metadata URL', value: flow.metadata?.url ?? '' },
+        { label: 'compared with', value: 'metadata' },
+      ],
+    });
+    return;
+  }
+  if (!auth) return;
+  const endpoint = splitUrl(auth.endpoint);
+  if (!endpoint) return;
+  const split = splitUrl(iss);
+  const issPath = split ? split.target.slice(split.origin.length) : undefined;
+  const endpointPath = endpoint.target.slice(endpoint.origin.length);
+  const sameOrigin = split?.origin === endpoint.origin;
+  const pathCompatible = issPath !== undefined && (issPath === '/' || issPath === '' || endpointPath === issPath
+    || endpointPath.startsWith(issPath.endsWith('/') ? issPath : `${issPath}/`));
+  const clean = split !== undefined && split.query === '' && split.fragment === '' && !iss.includes('?') && !iss.includes('#');
+  if (sameOrigin && pathCompatible && clean) return;
+  report({
+    flow,
+    severity: sameOrigin ? 'warning' : 'error',
+    message: sameOrigin
+      ? `The authorization response's iss ${JSON.stringify(iss)} is on the authorization endpoint's origin but its path does not lead to ${endpoint.target} (heuristic: discovery metadata not observed).`
+      : `The authorization response's iss ${JSON.stringify(iss)} is not on the origin of the authorization endpoint the request went to, ${endpoint.origin} (heuristic: discovery metadata not observed).`,
+    exchanges,
+    evidence: [
+      { label: 'iss', value: iss },
+      { label: 'authorization endpoint', value: auth.endpoint },
+      { label: 'compared with', value: 'authorization endpoint origin (heuristic)' },
+    ],
+  });
+}

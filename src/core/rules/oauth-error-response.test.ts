@@ -1,0 +1,111 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { analyze } from '../analyze.ts';
+import type { Exchange } from '../model.ts';
+import { authorize, callback, defaultAuthorizeParams, goodFlow, resetBuilders, token } from '../../../tests/support/build.ts';
+import { tokenAnswer } from '../../../tests/support/request-hygiene.ts';
+import rule from './oauth-error-response.ts';
+
+const findingsOf = async (exchanges: Exchange[]) => (await analyze(exchanges, [rule])).findings;
+const STATE = defaultAuthorizeParams.state;
+const errorCallback = (params: Record<string, string>, authorizeParams: Record<string, string | undefined> = {}, init: Parameters<typeof authorize>[1] = {}) => {
+  const auth = authorize(authorizeParams, init);
+  return { auth, exchanges: [auth, ...callback({ state: STATE, ...params })] };
+};
+
+describe('oauth-error-response', () => {
+  beforeEach(resetBuilders);
+
+  it('stays silent on a successful flow', async () => {
+    expect(await findingsOf(goodFlow())).toEqual([]);
+  });
+
+  it('decodes an authorization error, with its likely cause', async () => {
+    const { auth, exchanges } = errorCallback({ error: 'access_denied', error_description: 'The user said no', error_uri: 'https://as.example/errors#denied' });
+    const findings = await findingsOf(exchanges);
+    expect(findings).toHaveLength(1);
+    const [finding] = findings;
+    expect(finding).toMatchObject({ ruleId: 'oauth-error-response', severity: 'info', flowId: `flow-${auth.id}`, exchangeIds: [exchanges[1]!.id, exchanges[2]!.id] });
+    expect(finding!.message).toContain('error access_denied');
+    expect(finding!.message).toContain('the user refused');
+    expect(finding!.evidence).toEqual([
+      { label: 'error', value: 'access_denied' },
+      { label: 'error_description', value: 'The user said no' },
+      { label: 'error_uri', value: 'https://as.example/errors#denied' },
+      { label: 'response mode', value: 'query' },
+    ]);
+  });
+
+  it('is a warning for invalid_request and server_error', async () => {
+    const [invalid] = await findingsOf(errorCallback({ error: 'invalid_request' }).exchanges);
+    expect(invalid).toMatchObject({ severity: 'warning' });
+    expect(invalid!.message).toContain('duplicated parameter');
+    resetBuilders();
+    const [server] = await findingsOf(errorCallback({ error: 'server_error' }).exchanges);
+    expect(server).toMatchObject({ severity: 'warning' });
+    expect(server!.message).toContain('retry');
+  });
+
+  it('explains login_required after prompt=none in an iframe', async () => {
+    const [finding] = await findingsOf(errorCallback({ error: 'login_required' }, { prompt: 'none' }, { initiator: 'subframe' }).exchanges);
+    expect(finding).toMatchObject({ severity: 'info' });
+    expect(finding!.message).toContain('prompt=none request ran in an iframe');
+  });
+
+  it('gives the generic silent-authentication cause when the request is not known', async () => {
+    const [finding] = await findingsOf(callback({ error: 'interaction_required', state: STATE }));
+    expect(finding!.message).toContain('third-party cookies');
+  });
+
+  it('decodes a token endpoint error from its JSON body', async () => {
+    const request = token({}, tokenAnswer({ error: 'invalid_grant', error_description: 'grant request is invalid', error_uri: 'https://as.example/e' }, 400));
+    const [auth, redirect, arrival] = goodFlow();
+    const [finding] = await findingsOf([auth!, redirect!, arrival!, request]);
+    expect(finding).toMatchObject({ severity: 'info', flowId: `flow-${auth!.id}`, exchangeIds: [request.id] });
+    expect(finding!.message).toContain('HTTP 400 with error invalid_grant');
+    expect(finding!.message).toContain('already used');
+    expect(finding!.evidence).toEqual([
+      { label: 'error', value: 'invalid_grant' },
+      { label: 'error_description', value: 'grant request is invalid' },
+      { label: 'error_uri', value: 'https://as.example/e' },
+      { label: 'HTTP status', value: '400' },
+      { label: 'grant_type', value: 'authorization_code' },
+    ]);
+  });
+
+  it('gives refresh-token causes for invalid_grant on a refresh', async () => {
+    const refresh = token({ grant_type: 'refresh_token', refresh_token: 'rt-1', code: undefined, code_verifier: undefined }, tokenAnswer({ error: 'invalid_grant' }, 400));
+    const [finding] = await findingsOf([refresh]);
+    expect(finding!.message).toContain('rotated');
+  });
+
+  it('says the code is not observable when only the status is known', async () => {
+    const [finding] = await findingsOf([token({}, { status: 401 })]);
+    expect(finding).toMatchObject({ severity: 'info' });
+    expect(finding!.message).toBe('The token endpoint answered HTTP 401; the error code is not observable (response body not observed).');
+    const [noMember] = await findingsOf([token({}, tokenAnswer({ message: 'boom' }, 500))]);
+    expect(noMember!.message).toContain('the JSON body has no error member');
+  });
+
+  it('does not report successful or unanswered token requests', async () => {
+    expect(await findingsOf([token({}, tokenAnswer({ access_token: 'a', token_type: 'Bearer' })), token({}, { status: undefined })])).toEqual([]);
+  });
+
+  it('keeps hostile strings as capped evidence and out of the message', async () => {
+    const description = `<script>alert(1)</script>${'A'.repeat(10_000)}`;
+    const [finding] = await findingsOf(errorCallback({ error: '<b>x</b>', error_description: description }).exchanges);
+    expect(finding!.message).not.toContain('<');
+    expect(finding!.message).not.toContain('AAAA');
+    expect(finding!.message).toContain('not a plain token');
+    const descriptionEvidence = finding!.evidence.find((e) => e.label === 'error_description')!;
+    expect(descriptionEvidence.value.length).toBeLessThanOrEqual(500);
+    expect(descriptionEvidence.value.startsWith('<script>')).toBe(true);
+  });
+
+  it('does not look error codes up on the object prototype', async () => {
+    for (const error of ['__proto__', 'constructor', 'toString']) {
+      resetBuilders();
+      const [finding] = await findingsOf([token({}, tokenAnswer({ error }, 400))]);
+      expect(finding!.message).toBe(`The token endpoint answered HTTP 400 with error ${error}.`);
+    }
+  });
+});

@@ -1,0 +1,57 @@
+import { requestedValues } from '../authorization-request.ts';
+import { loopbackKind, uriParts } from '../redirect-uri.ts';
+import { defineRule } from './rule.ts';
+
+/**
+ * RFC 9700 §2.6: authorization responses MUST NOT be sent over unencrypted connections; redirect URIs use
+ * https, except loopback redirects of native apps (RFC 8252 §7.3), for which RFC 8252 §8.3 says the IP
+ * literals 127.0.0.1 / [::1] are RECOMMENDED and `localhost` NOT RECOMMENDED.
+ * - http to a non-loopback host → error.
+ * - http://localhost (or a *.localhost name) → warning: native apps only, and prefer the IP literal.
+ * - http://127.0.0.0/8 and http://[::1] → nothing (RFC 8252 §7.3); https and custom schemes → nothing.
+ */
+export default defineRule({
+  meta: {
+    id: 'redirect-uri-insecure',
+    severity: 'error',
+    title: 'redirect_uri uses plain http',
+    citation: 'RFC 9700 §2.6; RFC 8252 §7.3, §8.3',
+    fix: 'Use an https redirect_uri (native apps on loopback: http://127.0.0.1 or http://[::1] with any port)',
+    evidence: 'W',
+  },
+  check({ flows, report }) {
+    for (const flow of flows) {
+      const auth = flow.authorization;
+      const redirectUri = auth ? requestedValues(auth)?.redirectUri : undefined;
+      if (!auth || redirectUri === undefined) continue;
+      const parts = uriParts(redirectUri);
+      if (parts.scheme?.toLowerCase() !== 'http') continue;
+      const host = hostOf(redirectUri, parts.host);
+      const loopback = loopbackKind(host);
+      if (loopback === 'ip') continue;
+      const exchanges = [auth.par?.exchange, auth.exchange];
+      const evidence = [{ label: 'redirect_uri', value: redirectUri }, { label: 'host', value: host ?? '(none)' }];
+      if (loopback === 'name') {
+        report({
+          flow,
+          severity: 'warning',
+          message: `The redirect_uri uses http://${host}: loopback http is for native apps only, and 127.0.0.1 or [::1] is recommended over localhost (RFC 8252 §8.3).`,
+          exchanges,
+          evidence,
+        });
+      } else {
+        report({
+          flow,
+          message: `The redirect_uri uses plain http to ${host ?? 'a host'}, so the authorization code travels unencrypted.`,
+          exchanges,
+          evidence,
+        });
+      }
+    }
+  },
+});
+
+/** The host as the browser resolves it (e.g. 0x7f.1 is 127.0.0.1), falling back to the raw text. */
+function hostOf(uri: string, raw: string | undefined): string | undefined {
+  return URL.canParse(uri) ? new URL(uri).hostname : raw;
+}
