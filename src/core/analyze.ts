@@ -2,6 +2,7 @@
  * analyze(exchanges) → flows and findings. The one entry point the worker, the panel and the CLI call.
  * It never throws: a failing rule becomes a `problems` entry and the other rules still run.
  */
+import { readable } from './authorization-parameters.ts';
 import { classify, inTimeOrder } from './classify.ts';
 import { correlate } from './correlate.ts';
 import type { Analysis, Exchange, Finding, Flow, Verdict } from './model.ts';
@@ -54,14 +55,21 @@ function bySeverity(a: Finding, b: Finding): number {
   return SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity];
 }
 
-/** RFC 7636 §4.6 for every flow that sent a challenge or a verifier; other flows' challenges name mix-ups. */
+/**
+ * RFC 7636 §4.6 for every flow that sent a challenge or a verifier; other flows' challenges name mix-ups. The
+ * challenge is the effective one (a readable request object's included, RFC 9101 §6.3). Nothing is claimed
+ * about PKCE when the authorization request was not observed or its parameters cannot be read (a
+ * `request_uri` without its PAR request, a request object that does not decode): `not-observable`.
+ */
 async function recomputePkce(flows: readonly Flow[]): Promise<void> {
   const pending: OtherChallenge[] = flows.flatMap((f) =>
-    f.authorization?.codeChallenge !== undefined ? [{ flowId: f.id, challenge: f.authorization.codeChallenge, method: f.authorization.codeChallengeMethod }] : []);
+    readable(f.authorization) && f.authorization.codeChallenge !== undefined
+      ? [{ flowId: f.id, challenge: f.authorization.codeChallenge, method: f.authorization.codeChallengeMethod }]
+      : []);
   await Promise.all(flows.map(async (flow) => {
     const verifier = flow.codeExchanges.find((r) => r.codeVerifier !== undefined)?.codeVerifier;
     const auth = flow.authorization;
-    if (!auth) {
+    if (!readable(auth)) {
       flow.pkce = { method: 'absent', status: 'not-observable', ...(verifier !== undefined ? { verifier } : {}) };
       return;
     }

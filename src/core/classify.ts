@@ -4,6 +4,7 @@
  * discovery metadata, not by path names (oidc-provider's authorization endpoint is `/auth`, Okta's
  * `/v1/authorize`…).
  */
+import { effectiveParameters } from './authorization-parameters.ts';
 import { jsonObjectOf, stringMember } from './body.ts';
 import type {
   AuthorizationRequest,
@@ -51,6 +52,7 @@ export function classify(ordered: readonly Exchange[]): Classified {
   const result: Classified = {
     metadata, authorizations: [], pars: [], callbacks: [], tokenRequests: [], userinfo: [], revocations: [], jwks: [],
   };
+  const frontChannel: FrontChannelRequest[] = [];
 
   // First pass: requests that carry their own meaning (authorization, PAR, token, endpoints by metadata).
   for (const ex of ordered) {
@@ -61,14 +63,14 @@ export function classify(ordered: readonly Exchange[]): Classified {
     if (split.query && AUTHORIZATION_HINT.test(split.query) && ex.method === 'GET') {
       const params = parseForm(split.query).params;
       if (isAuthorizationParams(params)) {
-        result.authorizations.push(authorizationFrom(ex, 'query', split.target, params));
+        frontChannel.push({ exchange: ex, via: 'query', endpoint: split.target, params, requestUri: firstParam(params, 'request_uri') });
         continue;
       }
     }
     if (form && ex.method === 'POST' && AUTHORIZATION_HINT.test(form.raw) && isAuthorizationParams(form.params)) {
       // A POSTed authorization request is a form navigation; from script it is a PAR (RFC 9126 §2.1).
       if (isFrontChannel(ex) && !endpoints.par.has(split.target)) {
-        result.authorizations.push(authorizationFrom(ex, 'form', split.target, form.params));
+        frontChannel.push({ exchange: ex, via: 'form', endpoint: split.target, params: form.params, requestUri: firstParam(form.params, 'request_uri') });
       } else {
         result.pars.push(parFrom(ex, split.target, form.params));
       }
@@ -84,7 +86,7 @@ export function classify(ordered: readonly Exchange[]): Classified {
     else if (endpoints.jwks.has(split.target) || /\/(?:jwks(?:\.json)?|certs)$/i.test(split.target)) result.jwks.push(ex);
   }
 
-  linkPushedRequests(result.authorizations, result.pars);
+  result.authorizations = frontChannel.map((request) => authorizationFrom(request, result.pars));
   result.callbacks = findCallbacks(ordered, result.authorizations);
   return result;
 }
@@ -92,22 +94,6 @@ export function classify(ordered: readonly Exchange[]): Classified {
 function isAuthorizationParams(params: readonly Param[]): boolean {
   // RFC 6749 §4.1.1 requires response_type; RFC 9126 §4 replaces the parameters by request_uri.
   return hasParam(params, 'response_type') || (hasParam(params, 'request_uri') && hasParam(params, 'client_id'));
-}
-
-function authorizationFrom(exchange: Exchange, via: 'query' | 'form', endpoint: string, params: Param[]): AuthorizationRequest {
-  return {
-    exchange, via, endpoint, params,
-    clientId: firstParam(params, 'client_id'),
-    responseType: firstParam(params, 'response_type'),
-    responseMode: firstParam(params, 'response_mode'),
-    redirectUri: firstParam(params, 'redirect_uri'),
-    scope: firstParam(params, 'scope'),
-    state: firstParam(params, 'state'),
-    nonce: firstParam(params, 'nonce'),
-    codeChallenge: firstParam(params, 'code_challenge'),
-    codeChallengeMethod: firstParam(params, 'code_challenge_method'),
-    requestUri: firstParam(params, 'request_uri'),
-  };
 }
 
 function parFrom(exchange: Exchange, endpoint: string, params: Param[]): ParRequest {
@@ -119,26 +105,34 @@ function parFrom(exchange: Exchange, endpoint: string, params: Param[]): ParRequ
   };
 }
 
+/** An authorization request as sent in the front channel, before its effective parameters are read. */
+type FrontChannelRequest = Pick<AuthorizationRequest, 'exchange' | 'via' | 'endpoint' | 'params' | 'requestUri'>;
+
 /**
- * A front-channel request that only carries `request_uri` takes its parameters from the PAR request that
- * returned that URI (RFC 9126 §4). Without the PAR response body, pair with the latest earlier PAR of the
- * same client at the same server (and say so through `requestUri` staying unmatched).
+ * The authorization request with its effective parameters, computed once here. A front-channel request that
+ * only carries `request_uri` takes its parameters from the PAR request that returned that URI (RFC 9126 §4):
+ * the pushed parameters are the authorization request's parameters (RFC 9126 §2.1); one also sent in the
+ * front channel keeps its front-channel value. Without the PAR response body, pair with the latest earlier PAR of the same
+ * client at the same server (and say so through `requestUri` staying unmatched). A readable request object's
+ * claims then win (RFC 9101 §6.3). Unreadable: a `request_uri` whose PAR request was not observed (RFC 9126
+ * §4, RFC 9101 §5.2), or a request object that does not decode.
  */
-function linkPushedRequests(authorizations: AuthorizationRequest[], pars: ParRequest[]): void {
-  for (const auth of authorizations) {
-    if (!auth.requestUri) continue;
-    const par = pars.find((p) => p.requestUri === auth.requestUri)
-      ?? [...pars].reverse().find((p) => p.exchange.time <= auth.exchange.time && !p.requestUri
-        && firstParam(p.params, 'client_id') === auth.clientId && new URL(p.endpoint).origin === new URL(auth.endpoint).origin);
-    if (!par) continue;
-    auth.par = par;
-    // The pushed parameters are the authorization request's parameters (RFC 9126 §2.1).
-    const pushed = authorizationFrom(auth.exchange, auth.via, auth.endpoint, par.params);
-    for (const key of ['responseType', 'responseMode', 'redirectUri', 'scope', 'state', 'nonce', 'codeChallenge', 'codeChallengeMethod'] as const) {
-      auth[key] ??= pushed[key];
-    }
-    auth.clientId ??= pushed.clientId;
-  }
+function authorizationFrom(request: FrontChannelRequest, pars: readonly ParRequest[]): AuthorizationRequest {
+  const par = request.requestUri ? pushedRequestOf(request, pars) : undefined;
+  const effective = par ? effectiveParameters([...request.params, ...par.params], 'par') : effectiveParameters(request.params, request.via);
+  return {
+    ...request,
+    ...effective,
+    ...(par ? { par } : {}),
+    ...(request.requestUri !== undefined && !par ? { unreadable: 'the PAR request behind its request_uri was not observed' } : {}),
+  };
+}
+
+function pushedRequestOf(request: FrontChannelRequest, pars: readonly ParRequest[]): ParRequest | undefined {
+  const clientId = firstParam(request.params, 'client_id');
+  return pars.find((p) => p.requestUri === request.requestUri)
+    ?? [...pars].reverse().find((p) => p.exchange.time <= request.exchange.time && !p.requestUri
+      && firstParam(p.params, 'client_id') === clientId && new URL(p.endpoint).origin === new URL(request.endpoint).origin);
 }
 
 function tokenRequestFrom(ex: Exchange, target: string, query: string, tokenEndpoints: Set<string>): TokenRequest | undefined {

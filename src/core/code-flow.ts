@@ -3,10 +3,10 @@
  * ask for a code and where their PKCE parameters can be read, which token requests are code grants, which
  * clients showed themselves to be public, and when a flow failed. Pure functions over the model.
  */
+import { effectiveParameters, parametersOf, readable, type AuthorizationParameters } from './authorization-parameters.ts';
 import type { Classified } from './classify.ts';
 import type { AuthorizationRequest, Exchange, Flow, Header, Param, ParRequest, TokenRequest } from './model.ts';
 import { firstParam, hasParam, header, splitUrl } from './params.ts';
-import { decodeJwtParts } from './jwt.ts';
 
 /** RFC 6749 §3.1.1: response_type is a space-separated list; any list containing `code` issues a code. */
 export function isCodeResponseType(responseType: string | undefined): boolean {
@@ -59,7 +59,7 @@ export function parIsPublic(par: ParRequest): boolean {
 }
 
 /** The authorization request parameters the PKCE rules read, wherever they travelled. */
-export interface AuthorizationParams {
+export interface AuthorizationParams extends AuthorizationParameters {
   /** The flow, or undefined for a PAR request whose front-channel request was not observed. */
   flow?: Flow;
   /** The PAR request and/or the front-channel request, in that order. */
@@ -68,78 +68,39 @@ export interface AuthorizationParams {
   time: number;
   /** Origin + path of the authorization endpoint (or of the PAR endpoint for a lone PAR request). */
   endpoint: string;
-  clientId?: string;
-  responseType?: string;
-  codeChallenge?: string;
-  codeChallengeMethod?: string;
   /** Where the parameters were read. */
-  carrier: 'query' | 'form' | 'par' | 'request-object';
+  carrier: AuthorizationRequest['carrier'];
 }
 
 /**
  * Every authorization request whose PKCE parameters are observable: each flow's authorization request (its
- * pushed parameters merged in, RFC 9126 §4) and each PAR request whose front-channel request was not seen.
+ * effective parameters, read by classify: pushed ones merged in, RFC 9126 §4, and a readable request object's
+ * winning, RFC 9101 §6.3) and each PAR request whose front-channel request was not seen, read the same way.
  * Left out, because nothing can be said about their PKCE: a `request_uri` whose PAR request was not observed
  * (RFC 9126 §4, RFC 9101 §5.2), and a request object that does not decode (a JWE).
- * A readable request object (RFC 9101 §6.3) supplies the parameters it carries.
  */
 export function authorizationParams(flows: readonly Flow[], classified: Classified): AuthorizationParams[] {
   const result: AuthorizationParams[] = [];
   for (const flow of flows) {
     const auth = flow.authorization;
-    if (!auth) continue;
-    const read = fromAuthorization(auth);
-    if (read) result.push({ flow, ...read });
+    if (!readable(auth)) continue;
+    result.push({
+      flow,
+      exchanges: [auth.par?.exchange, auth.exchange].filter((e): e is Exchange => !!e),
+      time: (auth.par?.exchange ?? auth.exchange).time,
+      endpoint: auth.endpoint,
+      carrier: auth.carrier,
+      ...parametersOf(auth),
+    });
   }
   const linked = new Set(flows.map((f) => f.authorization?.par).filter((p): p is ParRequest => !!p));
   for (const par of classified.pars) {
     if (linked.has(par)) continue;
-    const read = withRequestObject(par.params, {
-      exchanges: [par.exchange], time: par.exchange.time, endpoint: par.endpoint, carrier: 'par',
-      clientId: firstParam(par.params, 'client_id'),
-      responseType: firstParam(par.params, 'response_type'),
-      codeChallenge: firstParam(par.params, 'code_challenge'),
-      codeChallengeMethod: firstParam(par.params, 'code_challenge_method'),
-    });
-    if (read) result.push(read);
+    const read = effectiveParameters(par.params, 'par');
+    if (read.unreadable !== undefined) continue;
+    result.push({ exchanges: [par.exchange], time: par.exchange.time, endpoint: par.endpoint, carrier: read.carrier, ...parametersOf(read) });
   }
   return result;
-}
-
-function fromAuthorization(auth: AuthorizationRequest): Omit<AuthorizationParams, 'flow'> | undefined {
-  if (auth.requestUri !== undefined && !auth.par) return undefined;
-  const base = {
-    exchanges: [auth.par?.exchange, auth.exchange].filter((e): e is Exchange => !!e),
-    time: (auth.par?.exchange ?? auth.exchange).time,
-    endpoint: auth.endpoint,
-    carrier: auth.par ? ('par' as const) : auth.via,
-    clientId: auth.clientId,
-    responseType: auth.responseType,
-    codeChallenge: auth.codeChallenge,
-    codeChallengeMethod: auth.codeChallengeMethod,
-  };
-  return withRequestObject([...(auth.par?.params ?? []), ...auth.params], base);
-}
-
-/**
- * RFC 9101 §6.3: with a `request` object, the authorization server uses the parameters inside it; OIDC Core
- * §6.3.3 lets query parameters fill in what the object lacks, so the object's values win and the others stay.
- */
-function withRequestObject<T extends Omit<AuthorizationParams, 'flow'>>(params: readonly Param[], base: T): T | undefined {
-  const request = firstParam(params, 'request');
-  if (request === undefined) return base;
-  const decoded = decodeJwtParts(request);
-  if (!decoded.ok) return undefined;
-  const claim = (name: string) => (typeof decoded.claims[name] === 'string' ? (decoded.claims[name] as string) : undefined);
-  return {
-    ...base,
-    carrier: 'request-object',
-    clientId: claim('client_id') ?? base.clientId,
-    responseType: claim('response_type') ?? base.responseType,
-    ...(claim('code_challenge') !== undefined
-      ? { codeChallenge: claim('code_challenge'), codeChallengeMethod: claim('code_challenge_method') }
-      : {}),
-  };
 }
 
 /** Origin of a flow's authorization endpoint: "the same authorization server" for retry comparisons. */

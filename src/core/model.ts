@@ -62,13 +62,25 @@ export interface Exchange {
 
 export type Severity = 'error' | 'warning' | 'info';
 
-/** The front-channel authorization request (RFC 6749 §4.1.1), via query, form POST, or PAR reference. */
+/**
+ * The front-channel authorization request (RFC 6749 §4.1.1), via query, form POST, or PAR reference.
+ * `params` are the front-channel parameters as sent; the named fields are the effective parameters the
+ * authorization server acts on: pushed ones merged in (RFC 9126 §4) and a readable request object's claims
+ * winning (RFC 9101 §6.3, OIDC Core §6.3.3). See src/core/authorization-parameters.ts.
+ */
 export interface AuthorizationRequest {
   exchange: Exchange;
   via: 'query' | 'form';
   /** Origin + path of the authorization endpoint (no query). */
   endpoint: string;
   params: Param[];
+  /** Where the effective parameters were read: the front channel, the PAR request, or a request object. */
+  carrier: 'query' | 'form' | 'par' | 'request-object';
+  /**
+   * One phrase why the effective parameters cannot be read (a `request_uri` whose PAR request was not
+   * observed, a request object that does not decode); rules that need them then say nothing.
+   */
+  unreadable?: string;
   clientId?: string;
   responseType?: string;
   responseMode?: string;

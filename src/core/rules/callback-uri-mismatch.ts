@@ -1,4 +1,4 @@
-import { requestedValues } from '../authorization-request.ts';
+import { readable } from '../authorization-parameters.ts';
 import type { Callback } from '../model.ts';
 import { compareRedirectTargets, endpointOf } from '../redirect-uri.ts';
 import { defineRule } from './rule.ts';
@@ -24,8 +24,8 @@ export default defineRule({
   check({ flows, report }) {
     for (const flow of flows) {
       const auth = flow.authorization;
-      const requested = auth ? requestedValues(auth)?.redirectUri : undefined;
-      if (!auth || requested === undefined) continue;
+      if (!readable(auth) || auth.redirectUri === undefined) continue;
+      const requested = auth.redirectUri;
       const reported = new Set<string>();
       for (const callback of [flow.callback, ...flow.repeatedCallbacks].filter((c): c is Callback => !!c)) {
         // Never the whole callback URL: its query or fragment carries the code.

@@ -1,7 +1,5 @@
+import { readable } from '../authorization-parameters.ts';
 import { capped } from '../evidence.ts';
-import { decodeJwtParts } from '../jwt.ts';
-import type { AuthorizationRequest } from '../model.ts';
-import { firstParam } from '../params.ts';
 import { defineRule } from './rule.ts';
 
 /**
@@ -13,7 +11,8 @@ import { defineRule } from './rule.ts';
  * Trigger: scope contains `openid` and the request has no (or an empty) nonce. Error when response_type
  * contains id_token; warning for a code flow without S256 PKCE; info for a code flow with S256 PKCE. Other
  * response types (no ID token) and requests whose parameters are not observable (an unresolved request_uri, an
- * encrypted request object) are left alone. Parameters inside a readable request object (RFC 9101) count.
+ * encrypted request object) are left alone. Parameters inside a readable request object (RFC 9101 §6.3) count:
+ * the request's effective parameters, as classify read them, are checked.
  */
 export default defineRule({
   meta: {
@@ -27,10 +26,8 @@ export default defineRule({
   check({ flows, report }) {
     for (const flow of flows) {
       const auth = flow.authorization;
-      if (!auth) continue;
-      const params = effectiveParams(auth);
-      if (!params) continue;
-      const { scope, responseType, nonce, codeChallenge, codeChallengeMethod } = params;
+      if (!readable(auth)) continue;
+      const { scope, responseType, nonce, codeChallenge, codeChallengeMethod } = auth;
       if (!scope?.split(' ').includes('openid') || (nonce !== undefined && nonce !== '')) continue;
       const types = responseType?.split(' ') ?? [];
       const s256 = codeChallenge !== undefined && codeChallengeMethod === 'S256';
@@ -63,36 +60,3 @@ export default defineRule({
     }
   },
 });
-
-interface NonceParams {
-  scope?: string;
-  responseType?: string;
-  nonce?: string;
-  codeChallenge?: string;
-  codeChallengeMethod?: string;
-}
-
-/**
- * The parameters the authorization server acts on: pushed ones already merged into the request, and those of
- * a readable request object (RFC 9101 §6.3: its values win). Undefined when they cannot be known.
- */
-function effectiveParams(auth: AuthorizationRequest): NonceParams | undefined {
-  if (auth.requestUri !== undefined && !auth.par) return undefined;
-  const base: NonceParams = {
-    scope: auth.scope, responseType: auth.responseType, nonce: auth.nonce,
-    codeChallenge: auth.codeChallenge, codeChallengeMethod: auth.codeChallengeMethod,
-  };
-  const request = firstParam([...(auth.par?.params ?? []), ...auth.params], 'request');
-  if (request === undefined) return base;
-  const decoded = decodeJwtParts(request);
-  if (!decoded.ok) return undefined;
-  const claim = (name: string) => (typeof decoded.claims[name] === 'string' ? (decoded.claims[name] as string) : undefined);
-  return {
-    scope: claim('scope') ?? base.scope,
-    responseType: claim('response_type') ?? base.responseType,
-    nonce: claim('nonce') ?? base.nonce,
-    ...(claim('code_challenge') !== undefined
-      ? { codeChallenge: claim('code_challenge'), codeChallengeMethod: claim('code_challenge_method') }
-      : { codeChallenge: base.codeChallenge, codeChallengeMethod: base.codeChallengeMethod }),
-  };
-}

@@ -1,4 +1,4 @@
-import { requestedValues } from '../authorization-request.ts';
+import { readable } from '../authorization-parameters.ts';
 import { defineRule } from './rule.ts';
 
 /**
@@ -18,8 +18,8 @@ export default defineRule({
   check({ flows, report }) {
     for (const flow of flows) {
       const auth = flow.authorization;
-      const redirectUri = auth ? requestedValues(auth)?.redirectUri : undefined;
-      if (!auth || redirectUri === undefined || !redirectUri.includes('#')) continue;
+      if (!readable(auth) || auth.redirectUri === undefined || !auth.redirectUri.includes('#')) continue;
+      const redirectUri = auth.redirectUri;
       report({
         flow,
         message: 'The redirect_uri contains a fragment (#), which a redirection endpoint URI must not include.',

@@ -1,4 +1,4 @@
-import { requestedValues } from '../authorization-request.ts';
+import { readable } from '../authorization-parameters.ts';
 import { loopbackKind, uriParts } from '../redirect-uri.ts';
 import { defineRule } from './rule.ts';
 
@@ -22,8 +22,8 @@ export default defineRule({
   check({ flows, report }) {
     for (const flow of flows) {
       const auth = flow.authorization;
-      const redirectUri = auth ? requestedValues(auth)?.redirectUri : undefined;
-      if (!auth || redirectUri === undefined) continue;
+      if (!readable(auth) || auth.redirectUri === undefined) continue;
+      const redirectUri = auth.redirectUri;
       const parts = uriParts(redirectUri);
       if (parts.scheme?.toLowerCase() !== 'http') continue;
       const host = hostOf(redirectUri, parts.host);

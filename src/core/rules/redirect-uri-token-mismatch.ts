@@ -1,4 +1,4 @@
-import { requestedValues } from '../authorization-request.ts';
+import { readable } from '../authorization-parameters.ts';
 import { compareRedirectUris } from '../redirect-uri.ts';
 import { defineRule } from './rule.ts';
 
@@ -23,8 +23,8 @@ export default defineRule({
   check({ flows, report }) {
     for (const flow of flows) {
       const auth = flow.authorization;
-      const requested = auth ? requestedValues(auth)?.redirectUri : undefined;
-      if (!auth || requested === undefined) continue;
+      if (!readable(auth) || auth.redirectUri === undefined) continue;
+      const requested = auth.redirectUri;
       const seen = new Set<string | undefined>();
       for (const request of flow.codeExchanges) {
         if (request.grantType !== 'authorization_code') continue;

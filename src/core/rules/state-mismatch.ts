@@ -1,4 +1,4 @@
-import { requestedValues } from '../authorization-request.ts';
+import { readable } from '../authorization-parameters.ts';
 import type { AuthorizationRequest, Callback, Evidence, Flow } from '../model.ts';
 import { splitUrl } from '../params.ts';
 import { percentDecodeOnce } from '../redirect-uri.ts';
@@ -15,7 +15,8 @@ import { defineRule, type RuleContext } from './rule.ts';
  *   same redirect target (origin + path) was observed earlier; otherwise the capture may have started in
  *   the middle of the flow and the rule stays silent (flow.notes already says the request was not observed).
  *   It also stays silent when an earlier authorization request's state cannot be read (a `request_uri`
- *   without its PAR request, an encrypted request object) or was only in a request object.
+ *   without its PAR request, an encrypted request object). A state sent only in a readable request object
+ *   counts: classify reads it, so correlation pairs the callback by it.
  * - the AS dropped the state: a callback without state that correlate.ts paired by redirect_uri to a flow
  *   whose authorization request sent one.
  */
@@ -35,7 +36,7 @@ export default defineRule({
       if (!flow.authorization && callback.state !== undefined) {
         checkOrphan(flow, callback, classified.authorizations, report);
       } else if (flow.authorization && callback.state === undefined) {
-        const sent = requestedValues(flow.authorization)?.state;
+        const sent = readable(flow.authorization) ? flow.authorization.state : undefined;
         if (sent === undefined) continue;
         report({
           flow,
@@ -57,15 +58,15 @@ type ReportFn = RuleContext['report'];
 
 function checkOrphan(flow: Flow, callback: Callback, authorizations: readonly AuthorizationRequest[], report: ReportFn): void {
   const state = callback.state!;
-  const earlier = authorizations.filter((a) => a.exchange.time <= callback.exchange.time).map((auth) => ({ auth, requested: requestedValues(auth) }));
-  // Cannot tell: an earlier request whose state is unreadable, or readable only where correlation does not look.
-  if (earlier.some(({ requested }) => !requested || requested.state === state)) return;
-  const sameTarget = earlier.filter(({ requested }) => targetOf(requested!.redirectUri) === callback.target);
+  const earlier = authorizations.filter((a) => a.exchange.time <= callback.exchange.time);
+  // Cannot tell: an earlier request whose state is unreadable, or one that sent this state after all.
+  if (earlier.some((auth) => !readable(auth) || auth.state === state)) return;
+  const sameTarget = earlier.filter((auth) => targetOf(auth.redirectUri) === callback.target);
   if (!sameTarget.length) return;
 
-  const pending = sameTarget.map(({ requested }) => requested!.state).filter((s): s is string => s !== undefined);
+  const pending = sameTarget.map((auth) => auth.state).filter((s): s is string => s !== undefined);
   const nearMiss = pending.map((sent) => nearMissOf(sent, state)).find((n) => n !== undefined);
-  const latest = sameTarget[sameTarget.length - 1]!.auth;
+  const latest = sameTarget[sameTarget.length - 1]!;
   const evidence: Evidence[] = [
     { label: 'state returned', value: state },
     ...[...new Set(pending)].slice(-5).map((value) => ({ label: 'state sent (earlier request to this redirect_uri)', value })),

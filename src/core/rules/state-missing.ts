@@ -1,4 +1,4 @@
-import { requestedValues } from '../authorization-request.ts';
+import { readable } from '../authorization-parameters.ts';
 import { defineRule } from './rule.ts';
 
 /**
@@ -21,11 +21,9 @@ export default defineRule({
   check({ flows, report }) {
     for (const flow of flows) {
       const auth = flow.authorization;
-      if (!auth) continue;
-      const requested = requestedValues(auth);
-      if (!requested || (requested.state !== undefined && requested.state !== '')) continue;
-      const s256 = requested.codeChallenge !== undefined && requested.codeChallengeMethod === 'S256';
-      const what = requested.state === '' ? 'an empty state' : 'no state';
+      if (!readable(auth) || (auth.state !== undefined && auth.state !== '')) continue;
+      const s256 = auth.codeChallenge !== undefined && auth.codeChallengeMethod === 'S256';
+      const what = auth.state === '' ? 'an empty state' : 'no state';
       report({
         flow,
         severity: s256 ? 'warning' : 'error',
@@ -34,11 +32,11 @@ export default defineRule({
           : `The authorization request has ${what} and no S256 PKCE, so nothing protects the redirect URI against CSRF (RFC 6749 §10.12).`,
         exchanges: [auth.par?.exchange, auth.exchange],
         evidence: [
-          { label: 'state', value: requested.state === '' ? '(empty)' : '(absent)' },
-          { label: 'code_challenge_method', value: requested.codeChallenge === undefined ? '(no PKCE)' : requested.codeChallengeMethod ?? '(absent: plain applies)' },
-          { label: 'parameters read from', value: requested.carrier },
-          ...(requested.clientId !== undefined ? [{ label: 'client_id', value: requested.clientId }] : []),
-          ...(requested.redirectUri !== undefined ? [{ label: 'redirect_uri', value: requested.redirectUri }] : []),
+          { label: 'state', value: auth.state === '' ? '(empty)' : '(absent)' },
+          { label: 'code_challenge_method', value: auth.codeChallenge === undefined ? '(no PKCE)' : auth.codeChallengeMethod ?? '(absent: plain applies)' },
+          { label: 'parameters read from', value: auth.carrier },
+          ...(auth.clientId !== undefined ? [{ label: 'client_id', value: auth.clientId }] : []),
+          ...(auth.redirectUri !== undefined ? [{ label: 'redirect_uri', value: auth.redirectUri }] : []),
         ],
       });
     }

@@ -1,4 +1,4 @@
-import { requestedValues } from '../authorization-request.ts';
+import { readable } from '../authorization-parameters.ts';
 import { decodeJwtParts } from '../jwt.ts';
 import type { Evidence, TokenRequest } from '../model.ts';
 import { firstParam } from '../params.ts';
@@ -24,8 +24,8 @@ export default defineRule({
   check({ flows, report }) {
     for (const flow of flows) {
       const auth = flow.authorization;
-      const expected = auth ? requestedValues(auth)?.clientId : undefined;
-      if (!auth || expected === undefined) continue;
+      if (!readable(auth) || auth.clientId === undefined) continue;
+      const expected = auth.clientId;
       for (const request of [...flow.codeExchanges, ...flow.refreshes]) {
         const different = clientIdsOf(request).filter((c) => c.value !== expected);
         if (!different.length) continue;
