@@ -1,0 +1,135 @@
+// The demo client: a single-page app served from plain node:http. The server only hands out pages and the
+// browser-side modules; every OAuth request is made by the browser (demo/client/*.js), as in a real SPA.
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { close, escapeHtml, HOST, listen, page, readBody, sendHtml } from './http.ts';
+import { variants, type Variant } from './variants.ts';
+
+export interface ClientAppOptions {
+  /** 0 picks a free port. */
+  port: number;
+  /** The oidc-provider demo server. */
+  issuer: string;
+  /** The misbehaving server (demo/rogue-authorization-server.ts), for the variants marked `rogue`. */
+  rogueIssuer?: string;
+}
+
+export interface RunningClientApp {
+  /** http://127.0.0.1:<port> */
+  origin: string;
+  close(): Promise<void>;
+}
+
+/** A client app listening before it knows its servers: they need its origin for their redirect URIs. */
+export interface ListeningClientApp extends RunningClientApp {
+  configure(issuers: { issuer: string; rogueIssuer?: string }): void;
+}
+
+const clientDir = fileURLToPath(new URL('./client/', import.meta.url));
+// oauth4webapi's build is one dependency-free ES module, so the browser can load it as it is.
+const oauth4webapiPath = createRequire(import.meta.url).resolve('oauth4webapi');
+
+/** No Referer from any page, so a code in the address bar never leaks onwards. */
+const PAGE_HEADERS = { 'referrer-policy': 'no-referrer' };
+
+/** The origin a variant's page must run on: its redirect URI, and so its sessionStorage, lives there. */
+export function variantOrigin(origin: string, variant: Pick<Variant, 'host'>): string {
+  return variant.host === 'localhost' ? origin.replace('//127.0.0.1:', '//localhost:') : origin;
+}
+
+function indexPage(origin: string): string {
+  const items = variants
+    .map((v) => {
+      const href = `${variantOrigin(origin, v)}/?variant=${encodeURIComponent(v.id)}`;
+      const tags = [v.rogue && 'rogue server', v.slow && 'takes a minute', v.interaction === 'cancel' && 'click Cancel']
+        .filter(Boolean)
+        .join(', ');
+      return `<li><a href="${escapeHtml(href)}"><code>${escapeHtml(v.id)}</code></a>${tags ? ` <small>(${tags})</small>` : ''}
+  — ${escapeHtml(v.description)}</li>`;
+    })
+    .join('\n');
+  return page(
+    'OAuth Lens demo',
+    `<h1>OAuth Lens demo client</h1>
+<p>Each link runs one sign-in against the demo authorization server. <code>good</code> is correct; the others are
+broken on purpose, each in one way. Sign in with any username and password (the form is pre-filled).</p>
+<ul>
+${items}
+</ul>`,
+  );
+}
+
+/** The app shell: the browser module reads its configuration (and a form_post callback) from the page. */
+function appPage(config: object): string {
+  // JSON inside <script> must not be able to close the element.
+  const json = JSON.stringify(config).replace(/</g, '\\u003c');
+  return page(
+    'OAuth Lens demo client',
+    `<p><a href="/">← all variants</a></p>
+<h1 id="title">OAuth Lens demo client</h1>
+<p id="description"></p>
+<section id="result" data-status="running"><p id="status">Running…</p><pre id="result-json" hidden></pre></section>
+<ol id="log"></ol>
+<div id="frames"></div>
+<script type="application/json" id="demo-config">${json}</script>
+<script type="importmap">{"imports":{"oauth4webapi":"/vendor/oauth4webapi.js"}}</script>
+<script type="module" src="/client/app.js"></script>`,
+  );
+}
+
+async function sendScript(res: ServerResponse, path: string): Promise<void> {
+  const source = await readFile(path);
+  res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(source);
+}
+
+export async function listenClientApp(port: number): Promise<ListeningClientApp> {
+  let issuers: { issuer: string; rogueIssuer?: string } | undefined;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', origin);
+    const route = `${req.method} ${url.pathname}`;
+    const requested = url.searchParams.get('variant');
+
+    if (route === 'GET /' && requested === null) return sendHtml(res, 200, indexPage(origin), PAGE_HEADERS);
+    // The start page names its variant; the callbacks (/cb, and /callback where the rogue server's
+    // wrong-path client lands) continue the run that the page keeps in sessionStorage.
+    if (route === 'GET /') {
+      const variant = variants.find((v) => v.id === requested);
+      return sendHtml(res, 200, appPage({ ...issuers, variant }), PAGE_HEADERS);
+    }
+    if (route === 'GET /cb' || route === 'GET /callback') return sendHtml(res, 200, appPage({ ...issuers }), PAGE_HEADERS);
+    // response_mode=form_post: the parameters arrive in this POST body; hand the raw body to the page.
+    if (route === 'POST /cb/form-post') {
+      const formPost = await readBody(req);
+      return sendHtml(res, 200, appPage({ ...issuers, formPost }), PAGE_HEADERS);
+    }
+    if (req.method === 'GET' && /^\/client\/[\w-]+\.js$/.test(url.pathname)) {
+      return sendScript(res, clientDir + url.pathname.slice('/client/'.length));
+    }
+    if (route === 'GET /vendor/oauth4webapi.js') return sendScript(res, oauth4webapiPath);
+    sendHtml(res, 404, page('Not found', '<p>Not found</p>'), PAGE_HEADERS);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: Error) => {
+      if (!res.headersSent) sendHtml(res, 500, page('Error', `<p>${escapeHtml(error.message)}</p>`));
+    });
+  });
+  const origin = `http://${HOST}:${await listen(server, port)}`;
+  return {
+    origin,
+    configure(value) {
+      issuers = value;
+    },
+    close: () => close(server),
+  };
+}
+
+export async function startClientApp(options: ClientAppOptions): Promise<RunningClientApp> {
+  const app = await listenClientApp(options.port);
+  app.configure({ issuer: options.issuer, rogueIssuer: options.rogueIssuer });
+  return app;
+}

@@ -1,0 +1,48 @@
+// Entry point of the demo client page: starts the variant named in ?variant=, or continues the run of this
+// tab when the authorization server sends the browser back.
+import { incomingCallback, Run } from './run.js';
+import { scripts } from './variants.js';
+
+const config = JSON.parse(document.getElementById('demo-config').textContent);
+const incoming = incomingCallback(config);
+
+if (window.top !== window) {
+  // A sign-in that ran in a frame (variants with two flows pending at once): the page that opened the
+  // frame owns the flow, so hand it the response and do nothing else here.
+  if (incoming) window.parent.postMessage({ kind: 'oauth-callback', callback: incoming }, location.origin);
+  document.body.textContent = 'Callback handed to the main page.';
+} else {
+  await main();
+}
+
+function fail(message) {
+  document.getElementById('status').textContent = message;
+  document.getElementById('result').dataset.status = 'error';
+}
+
+async function main() {
+  let run;
+  if (location.pathname === '/') {
+    const { variant } = config;
+    if (!variant || !scripts[variant.id]) return fail('Unknown variant.');
+    // The redirect URI, and so the sessionStorage holding the run, belongs to the variant's host.
+    if (variant.host && location.hostname !== variant.host) {
+      const url = new URL(location.href);
+      url.hostname = variant.host;
+      return location.replace(url);
+    }
+    run = Run.start(variant, config);
+  } else {
+    run = Run.resume(incoming, config);
+    if (!run) return fail('No sign-in in progress in this tab. Start one from the list of variants.');
+  }
+
+  document.getElementById('title').textContent = `Variant: ${run.variant.id}`;
+  document.getElementById('description').textContent = run.variant.description;
+  try {
+    run.finish('done', await scripts[run.variant.id](run));
+  } catch (error) {
+    console.error(error);
+    run.finish('error', error);
+  }
+}

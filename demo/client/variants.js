@@ -1,0 +1,363 @@
+// What each variant does in the browser, keyed by the ids of demo/variants.ts (which says what an auditor
+// should find). Every script returns a summary for the page; the recording is the real output.
+// The broken variants are wrong on purpose, each in one way; the comment on each says how.
+import * as oauth from 'oauth4webapi';
+import { callbackError, exchangeCode, newFlow, randomValue, s256, tokenRequest } from './by-hand.js';
+import { buildRequest, redeem, refresh, signIn, signInAndRedeem, validateCallback } from './correct.js';
+import { callbackParams } from './run.js';
+
+/**
+ * A hand-built sign-in and its code exchange; stops at the callback when the server refused the request.
+ * `makeOverrides` runs once, inside the stored request, so any random values in it are made only once.
+ */
+async function signInByHand(run, key, as, makeOverrides = () => ({}), exchangeOverrides = () => ({}), exchangeOptions) {
+  const flow = await run.authorize(key, async () => newFlow(as, await makeOverrides()));
+  const refused = callbackError(flow);
+  if (refused) return { flow, outcome: { authorization: refused } };
+  const token = await exchangeCode(run, `${key}:token`, as, flow, exchangeOverrides(flow), exchangeOptions);
+  return { flow, outcome: { token } };
+}
+
+/** Authorization and token requests without any PKCE parameter. */
+const NO_PKCE = { verifier: undefined, challenge: undefined, method: undefined };
+
+/** offline_access is only honoured with prompt=consent (OIDC Core §11); it brings a refresh token. */
+const OFFLINE = { scope: 'openid offline_access', prompt: 'consent' };
+
+/** Two authorization requests pending at once (in frames), each callback paired with its flow by state. */
+async function twoPendingFlows(run, as, build) {
+  const flows = await run.once('requests', async () => [await build(), await build()]);
+  const callbacks = await run.frames('sign-ins', flows.map((flow) => flow.url));
+  return flows.map((flow, i) => {
+    const callback = callbacks.find((c) => callbackParams(c).get('state') === flow.state);
+    if (!callback) throw new Error(`no callback carries the state of flow ${i + 1}`);
+    return { ...flow, callback };
+  });
+}
+
+function countdown(seconds) {
+  const status = document.getElementById('status');
+  return new Promise((resolve) => {
+    const tick = () => {
+      status.textContent = `Waiting ${seconds} s before the token request…`;
+      if (seconds-- === 0) resolve(true);
+      else setTimeout(tick, 1000);
+    };
+    tick();
+  });
+}
+
+export const scripts = {
+  async good(run) {
+    const { tokens } = await signInAndRedeem(run, 'sign-in');
+    return { tokens };
+  },
+
+  async 'form-post'(run) {
+    const { tokens } = await signInAndRedeem(run, 'sign-in', { responseMode: 'form_post', redirectPath: '/cb/form-post' });
+    return { tokens };
+  },
+
+  async fragment(run) {
+    const { tokens } = await signInAndRedeem(run, 'sign-in', { responseMode: 'fragment' });
+    return { tokens };
+  },
+
+  async par(run) {
+    const { tokens } = await signInAndRedeem(run, 'sign-in', { par: true });
+    return { tokens };
+  },
+
+  async concurrent(run) {
+    const as = await run.discover();
+    const client = { client_id: 'spa' };
+    const flows = await twoPendingFlows(run, as, () => buildRequest(as, client, `${location.origin}/cb`));
+    // Redeem the later flow first: only pairing by state (never "the latest request") gets this right.
+    const tokens = [];
+    for (const [i, flow] of [...flows.entries()].reverse()) {
+      const params = validateCallback({ as, client, flow });
+      tokens.push(await redeem(run, `token-${i + 1}`, { as, client, flow }, params));
+    }
+    return { tokens };
+  },
+
+  async refresh(run) {
+    const { as, client, tokens } = await signInAndRedeem(run, 'sign-in', OFFLINE);
+    const first = await refresh(run, 'refresh-1', as, client, tokens.refresh_token);
+    const second = await refresh(run, 'refresh-2', as, client, first.refresh_token);
+    return { tokens, first, second };
+  },
+
+  async 'access-denied'(run) {
+    const signedIn = await signIn(run, 'sign-in');
+    try {
+      validateCallback(signedIn);
+    } catch (error) {
+      if (!(error instanceof oauth.AuthorizationResponseError)) throw error;
+      run.log(`sign-in refused: ${error.error}`);
+      return { authorization: { error: error.error, error_description: error.error_description } };
+    }
+    throw new Error('this variant expects you to click Cancel on the authorization server');
+  },
+
+  // BUG: no state parameter at all.
+  async 'no-state'(run) {
+    const as = await run.discover();
+    return (await signInByHand(run, 'sign-in', as, () => ({ state: undefined }))).outcome;
+  },
+
+  // BUG: no nonce although scope=openid.
+  async 'oidc-no-nonce'(run) {
+    const as = await run.discover();
+    return (await signInByHand(run, 'sign-in', as, () => ({ nonce: undefined }))).outcome;
+  },
+
+  // BUG: the verifier picks up a line ending (as when read back from a file or a textarea); the challenge was
+  // computed from the clean value.
+  async 'verifier-trailing-newline'(run) {
+    const as = await run.discover();
+    return (await signInByHand(run, 'sign-in', as, undefined, (flow) => ({ code_verifier: `${flow.verifier}\n` }))).outcome;
+  },
+
+  // BUG: the S256 challenge keeps its base64 "=" padding, as a generic base64 encoder leaves it.
+  async 'padded-challenge'(run) {
+    const as = await run.discover();
+    const padded = async () => {
+      const verifier = randomValue();
+      return { verifier, challenge: `${await s256(verifier)}=` };
+    };
+    return (await signInByHand(run, 'sign-in', as, padded)).outcome;
+  },
+
+  // BUG: code_challenge_method left out, so the server would take the challenge as plain.
+  async 'method-omitted'(run) {
+    const as = await run.discover();
+    return (await signInByHand(run, 'sign-in', as, () => ({ method: undefined }))).outcome;
+  },
+
+  // BUG: the plain method: the challenge is the verifier itself.
+  async plain(run) {
+    const as = await run.discover();
+    const plain = () => {
+      const verifier = randomValue();
+      return { verifier, challenge: verifier, method: 'plain' };
+    };
+    return (await signInByHand(run, 'sign-in', as, plain)).outcome;
+  },
+
+  // BUG: no PKCE. The legacy client is allowed to skip it and gets tokens; the spa client is refused.
+  async 'no-pkce'(run) {
+    const as = await run.discover();
+    const legacy = await signInByHand(run, 'legacy', as, () => ({ ...NO_PKCE, clientId: 'legacy' }));
+    const spa = await signInByHand(run, 'spa', as, () => NO_PKCE);
+    return { legacy: legacy.outcome, spa: spa.outcome };
+  },
+
+  // BUG: no challenge at /authorize, but a verifier at /token (a downgrade an attacker could exploit).
+  async 'pkce-downgrade'(run) {
+    const as = await run.discover();
+    const downgrade = () => ({ clientId: 'legacy', challenge: undefined, method: undefined });
+    return (await signInByHand(run, 'sign-in', as, downgrade)).outcome;
+  },
+
+  // BUG: the challenge was sent, the verifier is forgotten at /token.
+  async 'pkce-verifier-missing'(run) {
+    const as = await run.discover();
+    return (await signInByHand(run, 'sign-in', as, undefined, () => ({ code_verifier: undefined }))).outcome;
+  },
+
+  // BUG: one verifier made at start-up and reused for every sign-in.
+  async 'pkce-value-reused'(run) {
+    const as = await run.discover();
+    const verifier = await run.once('verifier', randomValue);
+    const sameVerifier = async () => ({ verifier, challenge: await s256(verifier) });
+    const first = await signInByHand(run, 'sign-in-1', as, sameVerifier);
+    const second = await signInByHand(run, 'sign-in-2', as, sameVerifier);
+    return { first: first.outcome, second: second.outcome };
+  },
+
+  // BUG: two flows pending at once, and each code is sent with the other flow's verifier.
+  async 'other-flow-verifier'(run) {
+    const as = await run.discover();
+    const flows = await twoPendingFlows(run, as, () => newFlow(as));
+    const tokens = [];
+    for (const [i, flow] of flows.entries()) {
+      const other = flows[1 - i];
+      tokens.push(await exchangeCode(run, `token-${i + 1}`, as, flow, { code_verifier: other.verifier }));
+    }
+    return { tokens };
+  },
+
+  // BUG: redirect_uri at /token gains a trailing slash.
+  async 'redirect-uri-trailing-slash'(run) {
+    const as = await run.discover();
+    return (await signInByHand(run, 'sign-in', as, undefined, (flow) => ({ redirect_uri: `${flow.redirectUri}/` }))).outcome;
+  },
+
+  // BUG: the code is exchanged a second time (a double-mounted effect, or a retry).
+  async 'code-twice'(run) {
+    const as = await run.discover();
+    const { flow, outcome } = await signInByHand(run, 'sign-in', as);
+    return { first: outcome, second: await exchangeCode(run, 'token-again', as, flow) };
+  },
+
+  // BUG: the code sits for 61 s before the exchange (longer than the server's 60 s code lifetime).
+  async 'code-exchange-late'(run) {
+    const as = await run.discover();
+    const flow = await run.authorize('sign-in', () => newFlow(as));
+    await run.once('wait', () => countdown(61));
+    return { token: await exchangeCode(run, 'token', as, flow) };
+  },
+
+  // BUG: authorized as spa, redeemed as legacy.
+  async 'token-client-id-mismatch'(run) {
+    const as = await run.discover();
+    return (await signInByHand(run, 'sign-in', as, undefined, () => ({ client_id: 'legacy' }))).outcome;
+  },
+
+  // BUG: the token request body is JSON (it also costs a CORS preflight).
+  async 'token-request-malformed'(run) {
+    const as = await run.discover();
+    return (await signInByHand(run, 'sign-in', as, undefined, undefined, { json: true })).outcome;
+  },
+
+  // BUG: a second, different state is appended, as when a library and the app each add one.
+  async 'duplicate-parameter'(run) {
+    const as = await run.discover();
+    return (await signInByHand(run, 'sign-in', as, () => ({ extraParams: [['state', randomValue()]] }))).outcome;
+  },
+
+  // BUG: guessable values: state "1" and nonce "abc", then the next sign-in's state is "2".
+  async 'weak-random'(run) {
+    const as = await run.discover();
+    const first = await signInByHand(run, 'sign-in-1', as, () => ({ state: '1', nonce: 'abc' }));
+    const second = await signInByHand(run, 'sign-in-2', as, () => ({ state: '2' }));
+    return { first: first.outcome, second: second.outcome };
+  },
+
+  // BUG: confidential clients driven from the browser, which then has to hold their secret: once in the
+  // body (client_secret_post), once in a Basic header (client_secret_basic).
+  async 'client-secret-in-browser'(run) {
+    const as = await run.discover();
+    // Bundled into the page's code, where anyone can read it. (The demo server's throwaway value:
+    // CONFIDENTIAL_CLIENT_SECRET in demo/authorization-server.ts.)
+    const secret = 'throwaway-demo-secret-not-for-production';
+    const post = await signInByHand(run, 'post', as, () => ({ clientId: 'confidential-web' }), () => ({ client_secret: secret }));
+    // RFC 6749 §2.3.1: id and secret are form-encoded before base64.
+    const basic = `Basic ${btoa(`${encodeURIComponent('confidential-web-basic')}:${encodeURIComponent(secret)}`)}`;
+    const viaBasic = await signInByHand(
+      run,
+      'basic',
+      as,
+      () => ({ clientId: 'confidential-web-basic' }),
+      () => ({ client_id: undefined }),
+      { headers: { authorization: basic } },
+    );
+    return { post: post.outcome, basic: viaBasic.outcome };
+  },
+
+  // BUG: after a correct sign-in, the access token goes to userinfo in the query string.
+  async 'credential-in-url'(run) {
+    const { as, tokens } = await signInAndRedeem(run, 'sign-in');
+    const userinfo = await run.once('userinfo', async () => {
+      const url = new URL(as.userinfo_endpoint);
+      url.searchParams.set('access_token', tokens.access_token);
+      const response = await fetch(url);
+      run.log(`GET userinfo?access_token=… → ${response.status}`);
+      return { status: response.status, body: await response.json().catch(() => null) };
+    });
+    return { userinfo };
+  },
+
+  // BUG: the implicit grant: tokens come back in the front channel (the fragment).
+  async implicit(run) {
+    const as = await run.discover();
+    const flow = await run.authorize('sign-in', () => newFlow(as, { ...NO_PKCE, clientId: 'implicit-spa', responseType: 'id_token token' }));
+    const params = callbackParams(flow.callback);
+    if (params.get('state') !== flow.state) throw new Error('state mismatch');
+    const userinfo = await run.once('userinfo', async () => {
+      const response = await fetch(as.userinfo_endpoint, { headers: { authorization: `Bearer ${params.get('access_token')}` } });
+      run.log(`GET userinfo (Bearer header) → ${response.status}`);
+      return { status: response.status, body: await response.json().catch(() => null) };
+    });
+    return { received: [...params.keys()], userinfo };
+  },
+
+  // BUG: the resource owner password grant, with the user's password typed into the app.
+  async ropc(run) {
+    const as = await run.discover();
+    const grant = { grant_type: 'password', username: 'alice', password: 'wonderland', client_id: 'spa', scope: 'openid' };
+    return { token: await tokenRequest(run, 'password', as, grant) };
+  },
+
+  // A correct flow, but its client registered http://localhost (the page runs there).
+  async 'redirect-uri-insecure'(run) {
+    const { tokens } = await signInAndRedeem(run, 'sign-in', { clientId: 'localhost-spa' });
+    return { tokens };
+  },
+
+  // BUG: redirect_uri with a fragment. The server refuses it and cannot redirect back, so this page never
+  // returns; the run ends on the server's error page.
+  async 'redirect-uri-fragment'(run) {
+    const as = await run.discover();
+    await run.authorize('sign-in', () => newFlow(as, { redirectUri: `${location.origin}/cb#signed-in` }));
+    throw new Error('the server should have refused this redirect_uri');
+  },
+
+  // A correct app under attack: while its sign-in is pending (left in a frame), a forged callback arrives,
+  // as from an attacker's link. The app rejects it: its state matches no pending flow.
+  async 'state-mismatch'(run) {
+    const as = await run.discover();
+    const pending = await run.once('pending-request', () => newFlow(as));
+    await run.leaveInFrame('pending', pending.url);
+    const forged = await run.navigate('forged', `${location.origin}/cb?code=forged&state=forged`);
+    const state = callbackParams(forged).get('state');
+    if (state === pending.state) throw new Error('the forged callback matched the pending flow');
+    run.log('callback rejected: its state matches no pending sign-in');
+    return { rejected: { state } };
+  },
+
+  // BUG: after the refresh token was rotated, the old one is used again (say, by a second tab).
+  async 'refresh-token-reused'(run) {
+    const { as, client, tokens } = await signInAndRedeem(run, 'sign-in', OFFLINE);
+    const rotated = await refresh(run, 'refresh', as, client, tokens.refresh_token);
+    const stale = await tokenRequest(run, 'refresh-stale', as, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token,
+      client_id: client.client_id,
+    });
+    return { rotated, stale };
+  },
+
+  // Rogue server: the implicit tokens come back in the query string.
+  async 'tokens-in-query-response'(run) {
+    const as = await run.discover(run.config.rogueIssuer);
+    const flow = await run.authorize('sign-in', () => newFlow(as, { ...NO_PKCE, clientId: 'query-tokens', responseType: 'id_token token' }));
+    return { mode: flow.callback.mode, received: [...callbackParams(flow.callback).keys()] };
+  },
+
+  // Rogue server: the callback lands on /callback; the (correct) client still redeems the code.
+  async 'callback-uri-mismatch'(run) {
+    const { tokens, flow } = await signInAndRedeem(run, 'sign-in', { issuer: run.config.rogueIssuer, clientId: 'wrong-path' });
+    return { landedOn: flow.callback.path, tokens };
+  },
+
+  // Rogue server: the callback's iss names the other server; the correct client rejects the response.
+  async 'iss-mismatch'(run) {
+    const signedIn = await signIn(run, 'sign-in', { issuer: run.config.rogueIssuer, clientId: 'wrong-iss' });
+    try {
+      validateCallback(signedIn);
+    } catch (error) {
+      run.log(`callback rejected: ${error.message}`);
+      return { rejected: error.message };
+    }
+    throw new Error('the client should have rejected the iss');
+  },
+
+  // Rogue server: the same code is redeemed twice and the server answers 200 both times.
+  async 'code-replay-accepted'(run) {
+    const as = await run.discover(run.config.rogueIssuer);
+    const { flow, outcome } = await signInByHand(run, 'sign-in', as, () => ({ clientId: 'replay-ok' }));
+    return { first: outcome, second: await exchangeCode(run, 'token-again', as, flow) };
+  },
+};

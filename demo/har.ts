@@ -1,0 +1,242 @@
+// Records a page's DevTools protocol events and turns them into a HAR shaped like Chrome's own "Export HAR".
+// chrome-har does the conversion; around it, `mergeExtraInfo` feeds it the headers as they went over the wire,
+// and `shapeLikeChrome` puts back what it normalises away.
+import { harFromMessages, type DevtoolsMessage } from 'chrome-har';
+import type { Entry, Har, Header, PostData, QueryString } from 'har-format';
+import type { Page, Protocol } from 'puppeteer';
+
+/** The events chrome-har reads. */
+const EVENTS = [
+  'Page.frameStartedLoading',
+  'Page.frameRequestedNavigation',
+  'Page.navigatedWithinDocument',
+  'Page.frameAttached',
+  'Page.domContentEventFired',
+  'Page.loadEventFired',
+  'Network.requestWillBeSent',
+  'Network.requestWillBeSentExtraInfo',
+  'Network.requestServedFromCache',
+  'Network.responseReceived',
+  'Network.responseReceivedExtraInfo',
+  'Network.dataReceived',
+  'Network.loadingFinished',
+  'Network.loadingFailed',
+  'Network.resourceChangedPriority',
+] as const;
+
+/** Response bodies worth keeping: pages and API answers (not scripts, styles or images). */
+const BODY_TYPES: ReadonlySet<string> = new Set(['Document', 'XHR', 'Fetch']);
+
+export interface HarCapture {
+  /** Stops recording and returns the HAR. */
+  stop(browser: { name: string; version: string }): Promise<Har>;
+}
+
+export async function startHarCapture(page: Page): Promise<HarCapture> {
+  const session = await page.createCDPSession();
+  const messages: DevtoolsMessage[] = [];
+  const responses = new Map<string, Protocol.Network.ResponseReceivedEvent>();
+  const pending: Promise<unknown>[] = [];
+
+  for (const method of EVENTS) {
+    session.on(method, (params: unknown) => {
+      messages.push({ method, params });
+      if (method === 'Network.requestWillBeSent') onRequest(params as Protocol.Network.RequestWillBeSentEvent);
+      if (method === 'Network.responseReceived') {
+        const event = params as Protocol.Network.ResponseReceivedEvent;
+        responses.set(event.requestId, event);
+      }
+      if (method === 'Network.loadingFinished') onFinished(params as Protocol.Network.LoadingFinishedEvent);
+    });
+  }
+
+  function onRequest({ requestId, request }: Protocol.Network.RequestWillBeSentEvent): void {
+    // Large bodies are not inlined in the event; fetch them while the request is still known.
+    if (request.hasPostData && request.postData === undefined) {
+      pending.push(
+        session
+          .send('Network.getRequestPostData', { requestId })
+          .then(({ postData }) => (request.postData = postData))
+          .catch(() => undefined),
+      );
+    }
+  }
+
+  function onFinished(event: Protocol.Network.LoadingFinishedEvent): void {
+    const received = responses.get(event.requestId);
+    if (!received || !BODY_TYPES.has(received.type)) return;
+    // chrome-har reads the body from `response.body` (it is not part of the protocol's Response).
+    pending.push(
+      session
+        .send('Network.getResponseBody', { requestId: event.requestId })
+        .then(({ body, base64Encoded }) => {
+          if (!base64Encoded) Object.assign(received.response, { body });
+        })
+        .catch(() => undefined),
+    );
+  }
+
+  await session.send('Page.enable');
+  // Durable messages keep bodies in the browser process, so that they outlive the renderer's navigation.
+  await session.send('Network.enable', {
+    maxTotalBufferSize: 64 * 1024 * 1024,
+    maxResourceBufferSize: 8 * 1024 * 1024,
+    enableDurableMessages: true,
+  });
+
+  return {
+    async stop(browser) {
+      await Promise.all(pending);
+      await session.detach();
+      const har = harFromMessages(mergeExtraInfo(messages), { includeTextFromResponseBody: true });
+      shapeLikeChrome(har, messages);
+      dropStaticNoise(har);
+      har.log.browser = browser;
+      return har;
+    },
+  };
+}
+
+type Event<T> = DevtoolsMessage & { params: T };
+const isEvent = <T>(message: DevtoolsMessage, method: string): message is Event<T> => message.method === method;
+
+/**
+ * The requestWillBeSent and responseReceived events carry provisional headers (no Cookie, no Set-Cookie, no
+ * Host); the *ExtraInfo events carry what went over the wire, one per hop of a redirect chain, in order. Put
+ * the wire headers into the main events and drop the ExtraInfo ones: chrome-har would append them to the
+ * provisional ones (duplicates) and, in a redirect chain, give the final response the first hop's headers.
+ * A request whose ExtraInfo events do not line up one-to-one with its hops keeps its provisional headers.
+ */
+function mergeExtraInfo(messages: readonly DevtoolsMessage[]): DevtoolsMessage[] {
+  const hops = new Map<string, number>();
+  const requestExtra = new Map<string, Protocol.Network.Headers[]>();
+  const responseExtra = new Map<string, Protocol.Network.ResponseReceivedExtraInfoEvent[]>();
+  const push = <T>(map: Map<string, T[]>, id: string, value: T) => map.set(id, [...(map.get(id) ?? []), value]);
+  for (const message of messages) {
+    if (isEvent<Protocol.Network.RequestWillBeSentEvent>(message, 'Network.requestWillBeSent')) {
+      hops.set(message.params.requestId, (hops.get(message.params.requestId) ?? 0) + 1);
+    } else if (isEvent<Protocol.Network.RequestWillBeSentExtraInfoEvent>(message, 'Network.requestWillBeSentExtraInfo')) {
+      push(requestExtra, message.params.requestId, message.params.headers);
+    } else if (isEvent<Protocol.Network.ResponseReceivedExtraInfoEvent>(message, 'Network.responseReceivedExtraInfo')) {
+      push(responseExtra, message.params.requestId, message.params);
+    }
+  }
+  const lineUp = <T>(map: Map<string, T[]>, id: string, hop: number): T | undefined => {
+    const list = map.get(id);
+    return list && list.length === hops.get(id) ? list[hop] : undefined;
+  };
+  const wireHeaders = (id: string, hop: number, response: Protocol.Network.Response) => {
+    const extra = lineUp(responseExtra, id, hop);
+    return extra?.statusCode === response.status ? extra.headers : response.headers;
+  };
+
+  const seen = new Map<string, number>();
+  const merged: DevtoolsMessage[] = [];
+  for (const message of messages) {
+    if (message.method.endsWith('ExtraInfo')) continue;
+    if (isEvent<Protocol.Network.RequestWillBeSentEvent>(message, 'Network.requestWillBeSent')) {
+      const { requestId, request, redirectResponse } = message.params;
+      const hop = seen.get(requestId) ?? 0;
+      seen.set(requestId, hop + 1);
+      const params = {
+        ...message.params,
+        request: { ...request, headers: lineUp(requestExtra, requestId, hop) ?? request.headers },
+        ...(redirectResponse && {
+          redirectResponse: { ...redirectResponse, headers: wireHeaders(requestId, hop - 1, redirectResponse) },
+        }),
+      };
+      merged.push({ method: message.method, params });
+    } else if (isEvent<Protocol.Network.ResponseReceivedEvent>(message, 'Network.responseReceived')) {
+      const { requestId, response } = message.params;
+      const last = (hops.get(requestId) ?? 1) - 1;
+      // Keep the same response object: the body is attached to it once loading finishes.
+      response.headers = wireHeaders(requestId, last, response);
+      merged.push(message);
+    } else {
+      merged.push(message);
+    }
+  }
+  return merged;
+}
+
+/**
+ * What Chrome's export keeps and chrome-har changes:
+ * - the request URL exactly as sent (chrome-har re-serialises it through the legacy url module);
+ * - queryString and postData.params split on & and = but NOT decoded (raw percent-encoding);
+ * - postData.text, always present when there was a body (chrome-har drops it for forms and JSON);
+ * - one header entry per line of a multi-line value (several Set-Cookie headers arrive joined by "\n").
+ */
+function shapeLikeChrome(har: Har, messages: readonly DevtoolsMessage[]): void {
+  // Every request sent, by request id, in order: a redirect chain reuses its id.
+  const sent = new Map<string, Protocol.Network.Request[]>();
+  for (const message of messages) {
+    if (isEvent<Protocol.Network.RequestWillBeSentEvent>(message, 'Network.requestWillBeSent')) {
+      const { requestId, request } = message.params;
+      sent.set(requestId, [...(sent.get(requestId) ?? []), request]);
+    }
+  }
+
+  const seen = new Map<string, number>();
+  for (const entry of har.log.entries) {
+    // chrome-har marks the earlier requests of a redirect chain by appending "r" to the id; entries of one
+    // chain appear in the order they were sent.
+    const id = String((entry as Entry & { _requestId: string })._requestId).replace(/r+$/, '');
+    const hop = seen.get(id) ?? 0;
+    seen.set(id, hop + 1);
+    entry.request.headers = splitLines(entry.request.headers);
+    entry.response.headers = splitLines(entry.response.headers);
+    const request = sent.get(id)?.[hop];
+    if (!request) continue;
+
+    const url = request.url + (request.urlFragment ?? '');
+    entry.request.url = url;
+    entry.request.queryString = queryParameters(url);
+    const postData = postDataOf(request);
+    if (postData) entry.request.postData = postData;
+    else delete entry.request.postData;
+  }
+}
+
+const STATIC_TYPES: ReadonlySet<string> = new Set(['script', 'stylesheet', 'image', 'font']);
+
+/**
+ * Keeps the fixtures small: drops the demo page's own scripts (and any style, image or font) and
+ * /favicon.ico. None of them says anything about OAuth; documents, fetches and preflights all stay.
+ */
+function dropStaticNoise(har: Har): void {
+  har.log.entries = har.log.entries.filter((entry) => {
+    const type = (entry as Entry & { _resourceType?: string })._resourceType ?? '';
+    return !STATIC_TYPES.has(type) && new URL(entry.request.url).pathname !== '/favicon.ico';
+  });
+}
+
+function splitLines(headers: Header[]): Header[] {
+  return headers.flatMap(({ name, value }) => value.split('\n').map((line) => ({ name, value: line })));
+}
+
+/** DevTools' own parsing: split on "&", then at the first "="; no decoding. */
+function splitParameters(text: string): QueryString[] {
+  return text.split('&').map((pair) => {
+    const at = pair.indexOf('=');
+    return at === -1 ? { name: pair, value: '' } : { name: pair.slice(0, at), value: pair.slice(at + 1) };
+  });
+}
+
+function queryParameters(url: string): QueryString[] {
+  const withoutFragment = url.split('#')[0] ?? '';
+  const at = withoutFragment.indexOf('?');
+  const query = at === -1 ? '' : withoutFragment.slice(at + 1);
+  return query ? splitParameters(query) : [];
+}
+
+/**
+ * Chrome writes `text` and, for forms, `params` side by side, although HAR 1.2 calls them mutually exclusive
+ * (and so do the har-format types, hence the cast).
+ */
+function postDataOf(request: Protocol.Network.Request): PostData | undefined {
+  const text = request.postData;
+  if (text === undefined) return undefined;
+  const contentType = Object.entries(request.headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
+  const isForm = /^application\/x-www-form-urlencoded/i.test(contentType);
+  return { mimeType: contentType, text, ...(isForm && { params: splitParameters(text) }) } as PostData;
+}

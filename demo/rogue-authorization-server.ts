@@ -1,0 +1,192 @@
+// A DELIBERATELY MISBEHAVING authorization server, for the few findings that oidc-provider refuses to produce
+// because they are bugs of the server itself. Never model a real server on this file.
+//
+// It signs nobody in (no login page: every request is approved at once) and keeps its codes in memory. Each
+// registered client stands for one misbehaviour:
+//   query-tokens  answers an implicit request ('id_token token') with the tokens in the QUERY string
+//   wrong-path    redirects the callback to /callback although the request asked for /cb
+//   wrong-iss     puts another server's issuer in the callback's iss (a mix-up)
+//   replay-ok     accepts the same authorization code again and again
+// Everything else (discovery, S256 PKCE, state, nonce, ID token claims, no-store) it does correctly, so that a
+// recording of it shows the one misbehaviour and nothing else.
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { close, HOST, listen, readBody } from './http.ts';
+
+export interface RogueAuthorizationServerOptions {
+  port: number;
+  clientOrigin: string;
+  /** The issuer that `wrong-iss` claims to be: the real demo server, to show a mix-up. */
+  mixUpIssuer: string;
+}
+
+export interface RunningRogueAuthorizationServer {
+  issuer: string;
+  close(): Promise<void>;
+}
+
+type Misbehaviour = 'query-tokens' | 'wrong-path' | 'wrong-iss' | 'replay-ok';
+const CLIENTS: ReadonlySet<string> = new Set<Misbehaviour>(['query-tokens', 'wrong-path', 'wrong-iss', 'replay-ok']);
+
+interface IssuedCode {
+  clientId: string;
+  redirectUri: string;
+  challenge: string;
+  nonce?: string;
+  scope: string;
+  used: boolean;
+}
+
+const base64url = (bytes: Buffer) => bytes.toString('base64url');
+const random = () => base64url(randomBytes(32));
+
+export async function startRogueAuthorizationServer(
+  options: RogueAuthorizationServerOptions,
+): Promise<RunningRogueAuthorizationServer> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256');
+  const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'rogue-rs256', alg: 'RS256', use: 'sig' }] };
+  const codes = new Map<string, IssuedCode>();
+  const registeredRedirectUri = `${options.clientOrigin}/cb`;
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: Error) => {
+      if (!res.headersSent) json(res, 500, { error: 'server_error', error_description: error.message });
+    });
+  });
+  const port = await listen(server, options.port);
+  const issuer = `http://${HOST}:${port}`;
+
+  const metadata = {
+    issuer,
+    authorization_endpoint: `${issuer}/authorize`,
+    token_endpoint: `${issuer}/token`,
+    jwks_uri: `${issuer}/jwks`,
+    response_types_supported: ['code', 'id_token token'],
+    response_modes_supported: ['query', 'fragment'],
+    grant_types_supported: ['authorization_code', 'implicit'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    code_challenge_methods_supported: ['S256'],
+    token_endpoint_auth_methods_supported: ['none'],
+    scopes_supported: ['openid'],
+    authorization_response_iss_parameter_supported: true,
+  };
+
+  function json(res: ServerResponse, status: number, body: unknown): void {
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      'access-control-allow-origin': options.clientOrigin,
+      vary: 'Origin',
+    });
+    res.end(JSON.stringify(body));
+  }
+
+  function idToken(clientId: string, nonce: string | undefined, accessToken?: string): Promise<string> {
+    // at_hash: left half of SHA-256 of the access token, as OIDC Core §3.2.2.9 requires next to a token.
+    const atHash = accessToken ? base64url(createHash('sha256').update(accessToken).digest().subarray(0, 16)) : undefined;
+    return new SignJWT({ nonce, at_hash: atHash })
+      .setProtectedHeader({ alg: 'RS256', kid: 'rogue-rs256' })
+      .setIssuer(issuer)
+      .setSubject('alice')
+      .setAudience(clientId)
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(privateKey as CryptoKey);
+  }
+
+  async function authorize(url: URL, res: ServerResponse): Promise<void> {
+    const p = url.searchParams;
+    const clientId = p.get('client_id') ?? '';
+    // Like a real server, never redirect to an unverified redirect URI.
+    if (!CLIENTS.has(clientId) || p.get('redirect_uri') !== registeredRedirectUri) {
+      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('unknown client or redirect_uri');
+      return;
+    }
+    const response = new URLSearchParams();
+    let target = new URL(registeredRedirectUri);
+
+    if (clientId === 'query-tokens' ? p.get('response_type') !== 'id_token token' : p.get('response_type') !== 'code') {
+      response.set('error', 'unsupported_response_type');
+    } else if (clientId === 'query-tokens') {
+      // MISBEHAVIOUR: tokens belong in the fragment (OAuth Multiple Response Types §5), never in the query.
+      const accessToken = random();
+      response.set('access_token', accessToken);
+      response.set('token_type', 'Bearer');
+      response.set('expires_in', '600');
+      response.set('id_token', await idToken(clientId, p.get('nonce') ?? undefined, accessToken));
+    } else {
+      if (p.get('code_challenge_method') !== 'S256' || !p.get('code_challenge')) {
+        response.set('error', 'invalid_request');
+        response.set('error_description', 'S256 PKCE is required');
+      } else {
+        const code = random();
+        codes.set(code, {
+          clientId,
+          redirectUri: registeredRedirectUri,
+          challenge: p.get('code_challenge') ?? '',
+          nonce: p.get('nonce') ?? undefined,
+          scope: p.get('scope') ?? '',
+          used: false,
+        });
+        response.set('code', code);
+      }
+      // MISBEHAVIOUR: the callback goes to another path than the redirect_uri that was asked for.
+      if (clientId === 'wrong-path') target = new URL('/callback', registeredRedirectUri);
+    }
+    if (p.has('state')) response.set('state', p.get('state') ?? '');
+    // MISBEHAVIOUR (wrong-iss): names another server in the RFC 9207 iss parameter.
+    response.set('iss', clientId === 'wrong-iss' ? options.mixUpIssuer : issuer);
+
+    target.search = response.toString();
+    res.writeHead(303, { location: target.href, 'cache-control': 'no-store' }).end();
+  }
+
+  async function token(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!req.headers['content-type']?.startsWith('application/x-www-form-urlencoded')) {
+      return json(res, 400, { error: 'invalid_request', error_description: 'form body expected' });
+    }
+    const p = new URLSearchParams(await readBody(req));
+    if (p.get('grant_type') !== 'authorization_code') return json(res, 400, { error: 'unsupported_grant_type' });
+    const issued = codes.get(p.get('code') ?? '');
+    const verifier = p.get('code_verifier') ?? '';
+    const challenge = base64url(createHash('sha256').update(verifier).digest());
+    if (
+      !issued ||
+      issued.clientId !== p.get('client_id') ||
+      issued.redirectUri !== p.get('redirect_uri') ||
+      issued.challenge !== challenge ||
+      // MISBEHAVIOUR (replay-ok): a used code must be refused (RFC 6749 §4.1.2); this client's never is.
+      (issued.used && issued.clientId !== 'replay-ok')
+    ) {
+      return json(res, 400, { error: 'invalid_grant' });
+    }
+    issued.used = true;
+    const body: Record<string, unknown> = { access_token: random(), token_type: 'Bearer', expires_in: 600, scope: issued.scope };
+    if (issued.scope.split(' ').includes('openid')) body.id_token = await idToken(issued.clientId, issued.nonce);
+    json(res, 200, body);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', issuer);
+    const route = `${req.method} ${url.pathname}`;
+    if (route === 'GET /.well-known/openid-configuration') return json(res, 200, metadata);
+    if (route === 'GET /jwks') return json(res, 200, jwks);
+    if (route === 'GET /authorize') return authorize(url, res);
+    if (route === 'POST /token') return token(req, res);
+    if (route === 'OPTIONS /token') {
+      res.writeHead(204, {
+        'access-control-allow-origin': options.clientOrigin,
+        'access-control-allow-methods': 'POST',
+        'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '',
+        vary: 'Origin',
+      });
+      res.end();
+      return;
+    }
+    json(res, 404, { error: 'not_found' });
+  }
+
+  return { issuer, close: () => close(server) };
+}

@@ -1,0 +1,276 @@
+// The demo's variants: one correct client flow and many deliberately broken ones. This is data, used by the
+// client app's index page, the fixture recorder and the end-to-end tests. What each variant does in the
+// browser is in demo/client/variants.js, under the same id.
+
+/** Every rule id of /work/shared/rules-catalogue.md (the contract), so that a typo here fails to compile. */
+export type CatalogueRuleId =
+  | 'pkce-challenge-mismatch' | 'pkce-missing' | 'state-mismatch' | 'client-secret-in-browser' | 'code-replayed'
+  | 'redirect-uri-token-mismatch' | 'iss-mismatch' | 'token-endpoint-issuer-mismatch' | 'callback-uri-mismatch'
+  | 'pkce-verifier-malformed' | 'pkce-challenge-malformed' | 'pkce-method-omitted' | 'pkce-plain-method'
+  | 'pkce-downgrade' | 'pkce-verifier-missing' | 'pkce-value-reused' | 'state-missing' | 'oidc-nonce-missing'
+  | 'oidc-nonce-mismatch' | 'id-token-invalid' | 'hash-claim-mismatch' | 'credential-in-url'
+  | 'credential-in-referer' | 'implicit-grant' | 'ropc-grant' | 'redirect-uri-insecure' | 'redirect-uri-fragment'
+  | 'tokens-in-query-response' | 'open-redirect-on-callback' | 'token-request-malformed'
+  | 'token-client-id-mismatch' | 'client-auth-multiple' | 'duplicate-parameter' | 'value-reused' | 'weak-random'
+  | 'code-exchange-late' | 'refresh-token-reused' | 'refresh-token-not-rotated' | 'iss-missing'
+  | 'dpop-proof-invalid' | 'dpop-binding-mismatch' | 'par-misuse' | 'metadata-inconsistent' | 'authorize-via-cors'
+  | 'as-307-credential-redirect' | 'token-response-cacheable' | 'oauth-error-response';
+
+export interface Variant {
+  id: string;
+  /** One line, shown on the index page. */
+  description: string;
+  /** What a correct auditor reports for a recording of this variant, at any severity. Empty: a clean flow. */
+  expectedRuleIds: readonly CatalogueRuleId[];
+  /** Rules that must stay quiet: near misses an auditor could confuse with the real finding. */
+  absentRuleIds?: readonly CatalogueRuleId[];
+  /** What the person (or the recorder) does on the authorization server's pages. Default 'sign-in'. */
+  interaction?: 'sign-in' | 'cancel' | 'none';
+  /**
+   * How the run ends. Default 'client': the client page writes data-status. 'authorization-server-error': the
+   * server refuses to redirect back, so the browser stays on its error page (`#as-error`).
+   */
+  endsAt?: 'client' | 'authorization-server-error';
+  /** The host name the client page must run on (its redirect URI uses it). Default 127.0.0.1. */
+  host?: 'localhost';
+  /** Takes over a minute; the recorder skips it unless asked. */
+  slow?: boolean;
+  /** Uses the deliberately misbehaving authorization server (demo/rogue-authorization-server.ts). */
+  rogue?: boolean;
+  /** Why the expectations are what they are, where it is not obvious. */
+  note?: string;
+}
+
+/** Rules that a clean code + S256 flow must not trigger. */
+const CLEAN: readonly CatalogueRuleId[] = [
+  'pkce-challenge-mismatch', 'pkce-missing', 'state-mismatch', 'state-missing', 'oidc-nonce-missing', 'iss-missing',
+  'iss-mismatch', 'redirect-uri-token-mismatch', 'code-replayed', 'weak-random', 'credential-in-referer',
+  'token-response-cacheable', 'oauth-error-response', 'metadata-inconsistent', 'redirect-uri-insecure',
+];
+
+export const variants: readonly Variant[] = [
+  {
+    id: 'good',
+    description: 'Correct: oauth4webapi, code + S256 PKCE, state, nonce, scope openid, redirect to http://127.0.0.1.',
+    expectedRuleIds: [],
+    absentRuleIds: CLEAN,
+  },
+  {
+    id: 'form-post',
+    description: 'Correct, with response_mode=form_post: the callback arrives as a POST body.',
+    expectedRuleIds: [],
+    absentRuleIds: CLEAN,
+  },
+  {
+    id: 'fragment',
+    description: 'Correct, with response_mode=fragment: the code arrives after #.',
+    expectedRuleIds: [],
+    absentRuleIds: CLEAN,
+  },
+  {
+    id: 'par',
+    description: 'Correct, via Pushed Authorization Requests: /authorize carries only client_id and request_uri.',
+    expectedRuleIds: [],
+    absentRuleIds: [...CLEAN, 'par-misuse'],
+  },
+  {
+    id: 'concurrent',
+    description: 'Correct: two sign-ins pending at once in two frames, each callback paired with its own flow by state.',
+    expectedRuleIds: [],
+    absentRuleIds: [...CLEAN, 'value-reused', 'pkce-value-reused'],
+  },
+  {
+    id: 'refresh',
+    description: 'Correct: code flow with offline_access, then two refresh_token grants, each with the rotated token.',
+    expectedRuleIds: [],
+    absentRuleIds: [...CLEAN, 'refresh-token-reused', 'refresh-token-not-rotated'],
+  },
+  {
+    id: 'access-denied',
+    description: 'The user clicks Cancel on the login page: the callback carries error=access_denied.',
+    expectedRuleIds: ['oauth-error-response'],
+    absentRuleIds: ['state-mismatch', 'pkce-missing'],
+    interaction: 'cancel',
+  },
+  {
+    id: 'no-state',
+    description: 'No state parameter (S256 PKCE is present, so the finding is a warning).',
+    expectedRuleIds: ['state-missing'],
+    absentRuleIds: ['state-mismatch', 'pkce-missing'],
+  },
+  {
+    id: 'oidc-no-nonce',
+    description: 'scope=openid without a nonce (code flow with S256 PKCE).',
+    expectedRuleIds: ['oidc-nonce-missing'],
+    absentRuleIds: ['oidc-nonce-mismatch'],
+  },
+  {
+    id: 'verifier-trailing-newline',
+    description: 'The code_verifier is sent with a trailing newline; the challenge was made from the clean value.',
+    expectedRuleIds: ['pkce-verifier-malformed', 'pkce-challenge-mismatch', 'oauth-error-response'],
+    note: 'oidc-provider rejects the malformed verifier with invalid_request before comparing it.',
+  },
+  {
+    id: 'padded-challenge',
+    description: 'The S256 code_challenge keeps its base64 "=" padding (44 characters).',
+    expectedRuleIds: ['pkce-challenge-malformed', 'oauth-error-response'],
+    note: 'oidc-provider rejects the challenge at /authorize (invalid_request), so no token request follows.',
+  },
+  {
+    id: 'method-omitted',
+    description: 'code_challenge is sent without code_challenge_method.',
+    expectedRuleIds: ['pkce-method-omitted', 'oauth-error-response'],
+    note: 'oidc-provider requires the method and answers invalid_request at /authorize.',
+  },
+  {
+    id: 'plain',
+    description: 'code_challenge_method=plain.',
+    expectedRuleIds: ['pkce-plain-method', 'oauth-error-response'],
+    note: 'oidc-provider supports S256 only and answers invalid_request at /authorize.',
+  },
+  {
+    id: 'no-pkce',
+    description: 'No PKCE at all: the legacy client completes without it, then the spa client is refused.',
+    expectedRuleIds: ['pkce-missing', 'oauth-error-response'],
+  },
+  {
+    id: 'pkce-downgrade',
+    description: 'Legacy client: no code_challenge at /authorize, but a code_verifier at /token.',
+    expectedRuleIds: ['pkce-downgrade', 'pkce-missing', 'oauth-error-response'],
+    note: 'oidc-provider refuses a verifier for a code issued without a challenge (invalid_grant).',
+  },
+  {
+    id: 'pkce-verifier-missing',
+    description: 'The authorization request has a challenge, the token request has no code_verifier.',
+    expectedRuleIds: ['pkce-verifier-missing', 'oauth-error-response'],
+  },
+  {
+    id: 'pkce-value-reused',
+    description: 'Two sign-ins one after the other with the same code_verifier (and so the same challenge).',
+    expectedRuleIds: ['pkce-value-reused'],
+    absentRuleIds: ['pkce-challenge-mismatch'],
+  },
+  {
+    id: 'other-flow-verifier',
+    description: 'Two sign-ins pending at once; each token request sends the other flow\'s code_verifier.',
+    expectedRuleIds: ['pkce-challenge-mismatch', 'oauth-error-response'],
+    absentRuleIds: ['pkce-value-reused'],
+  },
+  {
+    id: 'redirect-uri-trailing-slash',
+    description: 'The token request sends redirect_uri …/cb/ where the authorization request had …/cb.',
+    expectedRuleIds: ['redirect-uri-token-mismatch', 'oauth-error-response'],
+  },
+  {
+    id: 'code-twice',
+    description: 'The same code is exchanged twice (the second attempt gets invalid_grant).',
+    expectedRuleIds: ['code-replayed', 'oauth-error-response'],
+  },
+  {
+    id: 'code-exchange-late',
+    description: 'The app waits 61 s between the callback and the token request; the code has expired.',
+    expectedRuleIds: ['code-exchange-late', 'oauth-error-response'],
+    slow: true,
+    note: 'oidc-provider\'s default authorization code lifetime is 60 s, so the late exchange gets invalid_grant.',
+  },
+  {
+    id: 'token-client-id-mismatch',
+    description: 'Authorized as spa, the code is redeemed with client_id=legacy.',
+    expectedRuleIds: ['token-client-id-mismatch', 'oauth-error-response'],
+  },
+  {
+    id: 'token-request-malformed',
+    description: 'The token request body is JSON instead of application/x-www-form-urlencoded.',
+    expectedRuleIds: ['token-request-malformed', 'oauth-error-response'],
+    absentRuleIds: ['pkce-verifier-missing', 'redirect-uri-token-mismatch'],
+    note: 'The JSON body carries every parameter correctly; only its encoding is wrong.',
+  },
+  {
+    id: 'duplicate-parameter',
+    description: 'state appears twice in the authorization request (two different values).',
+    expectedRuleIds: ['duplicate-parameter', 'oauth-error-response', 'state-mismatch'],
+    note: 'oidc-provider answers invalid_request without any state (it cannot tell which one to echo): a state that was sent is dropped.',
+  },
+  {
+    id: 'weak-random',
+    description: 'Predictable values: state "1" with nonce "abc", then a second sign-in with state "2".',
+    expectedRuleIds: ['weak-random'],
+    absentRuleIds: ['value-reused'],
+  },
+  {
+    id: 'client-secret-in-browser',
+    description: 'Confidential clients used from the browser: client_secret in the body, then in a Basic header.',
+    expectedRuleIds: ['client-secret-in-browser'],
+    absentRuleIds: ['client-auth-multiple'],
+  },
+  {
+    id: 'credential-in-url',
+    description: 'After a correct sign-in, the access token is sent to userinfo in the query string.',
+    expectedRuleIds: ['credential-in-url'],
+    note: 'oidc-provider ignores query-string access tokens by default, so userinfo answers with an error.',
+  },
+  {
+    id: 'implicit',
+    description: 'Implicit grant: response_type "id_token token", tokens returned in the fragment.',
+    expectedRuleIds: ['implicit-grant'],
+    absentRuleIds: ['tokens-in-query-response', 'credential-in-url', 'pkce-missing', 'oidc-nonce-missing'],
+    note: 'oidc-provider leaves iss out of a response that carries an ID token (its iss claim serves instead).',
+  },
+  {
+    id: 'ropc',
+    description: 'grant_type=password with the user\'s password, POSTed from the browser; the server refuses it.',
+    expectedRuleIds: ['ropc-grant', 'oauth-error-response'],
+  },
+  {
+    id: 'redirect-uri-insecure',
+    description: 'A correct flow whose registered redirect URI is http://localhost (prefer 127.0.0.1).',
+    expectedRuleIds: ['redirect-uri-insecure'],
+    host: 'localhost',
+  },
+  {
+    id: 'redirect-uri-fragment',
+    description: 'redirect_uri contains "#"; the server refuses it and stays on its error page.',
+    expectedRuleIds: ['redirect-uri-fragment'],
+    endsAt: 'authorization-server-error',
+    interaction: 'none',
+  },
+  {
+    id: 'state-mismatch',
+    description: 'While a sign-in is pending, a forged callback (code=forged&state=forged) reaches the app.',
+    expectedRuleIds: ['state-mismatch'],
+    interaction: 'none',
+  },
+  {
+    id: 'refresh-token-reused',
+    description: 'After one refresh rotates the refresh token, the old one is presented again.',
+    expectedRuleIds: ['refresh-token-reused', 'oauth-error-response'],
+    absentRuleIds: ['refresh-token-not-rotated'],
+  },
+  {
+    id: 'tokens-in-query-response',
+    description: 'Rogue server: answers an implicit request with the tokens in the callback\'s query string.',
+    expectedRuleIds: ['tokens-in-query-response', 'implicit-grant'],
+    absentRuleIds: ['credential-in-url'],
+    rogue: true,
+    note: 'The tokens travel in the callback query: tokens-in-query-response names that exactly, so credential-in-url does not repeat it.',
+  },
+  {
+    id: 'callback-uri-mismatch',
+    description: 'Rogue server: redirects to /callback although the request said /cb.',
+    expectedRuleIds: ['callback-uri-mismatch'],
+    absentRuleIds: ['redirect-uri-token-mismatch'],
+    rogue: true,
+  },
+  {
+    id: 'iss-mismatch',
+    description: 'Rogue server: the callback\'s iss names the other (real) demo server, a mix-up; the client rejects it.',
+    expectedRuleIds: ['iss-mismatch'],
+    rogue: true,
+  },
+  {
+    id: 'code-replay-accepted',
+    description: 'Rogue server: the same code is exchanged twice and both exchanges succeed.',
+    expectedRuleIds: ['code-replayed'],
+    rogue: true,
+  },
+];
