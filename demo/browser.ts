@@ -1,10 +1,15 @@
-// Launching Debian's Chromium for the recorder and the tests (puppeteer's own download cannot work offline).
+// Launching Debian's Chromium (puppeteer's own download cannot work offline) for the recorder, `npm run demo`,
+// the end-to-end tests and the benchmarks: one place for the executable, the flags and the throwaway profile.
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import puppeteer, { type Browser } from 'puppeteer';
+import { join, resolve } from 'node:path';
+import puppeteer, { type Browser, type LaunchOptions, type WebWorker } from 'puppeteer';
 
 export const CHROME_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+
+/** The built extension. */
+export const DIST = resolve(import.meta.dirname, '../dist');
 
 /** Quiet flags: no background traffic of the browser's own, so a recording holds only the page's requests. */
 export const QUIET_ARGS = [
@@ -22,21 +27,53 @@ export interface LaunchedBrowser {
   close(): Promise<void>;
 }
 
-/** A headless Chromium with a fresh, throwaway profile (no cookies or storage from an earlier run). */
-export async function launchHeadless(): Promise<LaunchedBrowser> {
+/** Chromium with a fresh, throwaway profile (no cookies or storage from an earlier run). */
+export async function launchChromium(options: LaunchOptions = {}): Promise<LaunchedBrowser> {
+  if (!existsSync(CHROME_PATH)) throw new Error(`Chromium not found at ${CHROME_PATH}: install Debian's chromium or set CHROME_PATH`);
   const profile = await mkdtemp(join(tmpdir(), 'oauth-lens-chromium-'));
   const browser = await puppeteer.launch({
     executablePath: CHROME_PATH,
     headless: true,
-    args: [...QUIET_ARGS, `--user-data-dir=${profile}`],
+    ...options,
+    args: [...QUIET_ARGS, `--user-data-dir=${profile}`, ...(options.args ?? [])],
   });
   return {
     browser,
     async close() {
-      await browser.close();
+      await browser.close().catch(() => undefined);
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+export const launchHeadless = () => launchChromium();
+
+export interface ExtensionBrowser extends LaunchedBrowser {
+  extensionId: string;
+  /** The extension's service worker, once it has `chrome.runtime.id` (after a stop, the restarted one). */
+  worker(): Promise<WebWorker>;
+}
+
+/** Chromium with the built extension (dist/) installed. */
+export async function launchWithExtension(options: LaunchOptions = {}): Promise<ExtensionBrowser> {
+  if (!existsSync(join(DIST, 'manifest.json'))) throw new Error(`${DIST} has no manifest.json: run \`npm run build\` first`);
+  const launched = await launchChromium({ pipe: true, enableExtensions: true, ...options });
+  const extensionId = await launched.browser.installExtension(DIST);
+  const worker = async (): Promise<WebWorker> => {
+    const target = await launched.browser.waitForTarget(
+      (t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${extensionId}/`),
+      { timeout: 20_000 },
+    );
+    const handle = (await target.worker())!;
+    // The worker's scripts may still be evaluating: poll until the extension APIs are there.
+    const deadline = Date.now() + 10_000;
+    while (!(await handle.evaluate(() => globalThis.chrome?.runtime?.id).catch(() => undefined))) {
+      if (Date.now() > deadline) throw new Error('the extension service worker never got chrome.runtime.id');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return handle;
+  };
+  return { ...launched, extensionId, worker };
 }
 
 /** "HeadlessChrome/156.0.8078.79" → "156.0.8078.79" */

@@ -2,11 +2,7 @@
 // client's list of variants. Runs until Ctrl-C.
 //
 // Ports: DEMO_AS_PORT (default 9400), DEMO_CLIENT_PORT (9401), DEMO_ROGUE_PORT (9402).
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import puppeteer, { type Browser } from 'puppeteer';
-import { CHROME_PATH, QUIET_ARGS } from './browser.ts';
+import { DIST, launchWithExtension, type ExtensionBrowser } from './browser.ts';
 import { startDemo } from './index.ts';
 
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -23,22 +19,17 @@ console.log(`Demo client           ${start}`);
 
 // Without a display, Chromium can only run headless, where nobody can look at the panel.
 const headful = Boolean(process.env.DISPLAY);
-const profile = await mkdtemp(join(tmpdir(), 'oauth-lens-demo-'));
-let browser: Browser | undefined;
+let session: ExtensionBrowser | undefined;
 try {
-  browser = await puppeteer.launch({
-    executablePath: CHROME_PATH,
+  session = await launchWithExtension({
     headless: !headful,
-    pipe: true,
-    enableExtensions: true,
     // Our own Ctrl-C handler below closes everything; puppeteer's would exit before it ran.
     handleSIGINT: false,
     handleSIGTERM: false,
     defaultViewport: null,
-    args: [...QUIET_ARGS, `--user-data-dir=${profile}`],
   });
-  const extensionId = await browser.installExtension(resolve('dist'));
-  console.log(`Extension             ${extensionId} (from dist/)`);
+  console.log(`Extension             ${session.extensionId} (from dist/)`);
+  const browser = session.browser;
   const page = await browser.newPage();
   await page.goto(start);
   browser.on('disconnected', () => console.log('Chromium was closed; the servers keep running until Ctrl-C.'));
@@ -48,7 +39,7 @@ try {
 if (!headful) {
   console.log(`
 No DISPLAY, so Chromium runs headless. To watch a flow yourself: open chrome://extensions in your own
-Chrome, turn on Developer mode, "Load unpacked" the folder ${resolve('dist')}, then open ${start}
+Chrome, turn on Developer mode, "Load unpacked" the folder ${DIST}, then open ${start}
 (from this machine, or through a tunnel to it).`);
 }
 console.log('Ctrl-C to stop.');
@@ -57,9 +48,8 @@ let stopping = false;
 async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
-  await browser?.close().catch(() => undefined);
+  await session?.close();
   await demo.close();
-  await rm(profile, { recursive: true, force: true });
   process.exit(0);
 }
 process.on('SIGINT', () => void stop());

@@ -132,7 +132,7 @@ function pushedRequestOf(request: FrontChannelRequest, pars: readonly ParRequest
   const clientId = firstParam(request.params, 'client_id');
   return pars.find((p) => p.requestUri === request.requestUri)
     ?? [...pars].reverse().find((p) => p.exchange.time <= request.exchange.time && !p.requestUri
-      && firstParam(p.params, 'client_id') === clientId && new URL(p.endpoint).origin === new URL(request.endpoint).origin);
+      && firstParam(p.params, 'client_id') === clientId && splitUrl(p.endpoint)?.origin === splitUrl(request.endpoint)?.origin);
 }
 
 function tokenRequestFrom(ex: Exchange, target: string, query: string, tokenEndpoints: Set<string>): TokenRequest | undefined {

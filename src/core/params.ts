@@ -51,9 +51,11 @@ export function splitUrl(url: string): SplitUrl | undefined {
   const hashAt = url.indexOf('#');
   const beforeHash = hashAt === -1 ? url : url.slice(0, hashAt);
   const queryAt = beforeHash.indexOf('?');
+  // Custom schemes (native apps' `com.example.app:/cb`) have an opaque origin: keep them apart by scheme.
+  const opaque = parsed.origin === 'null';
   return {
-    target: parsed.origin + parsed.pathname,
-    origin: parsed.origin,
+    target: opaque ? (queryAt === -1 ? beforeHash : beforeHash.slice(0, queryAt)) : parsed.origin + parsed.pathname,
+    origin: opaque ? parsed.protocol : parsed.origin,
     // Raw (still percent-encoded) text, so it is decoded exactly once by parseForm.
     query: queryAt === -1 ? '' : beforeHash.slice(queryAt + 1),
     fragment: hashAt === -1 ? '' : url.slice(hashAt + 1),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchWithExtension, type ExtensionBrowser } from './support/browser.ts';
+import { launchWithExtension, type ExtensionBrowser } from '../../demo/browser.ts';
 
 describe('the built extension', () => {
   let session: ExtensionBrowser;

@@ -1,0 +1,156 @@
+/**
+ * `sarif`: SARIF 2.1.0 for code-scanning tools. One run; `tool.driver.rules` lists every rule of the
+ * registry (id, name, descriptions, helpUri to the cited spec section, default level); each finding is a
+ * result located in its HAR file, with the flow and the HAR entries as logical locations. Pure.
+ */
+import { citationLinks, primaryCitationUrl } from '../../core/citations.ts';
+import type { Severity } from '../../core/model.ts';
+import { allFindings, type AuditReport, type FindingReport } from '../../core/report.ts';
+import type { RuleMeta } from '../../core/rules/rule.ts';
+
+export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+
+type SarifLevel = 'error' | 'warning' | 'note';
+const LEVEL: Record<Severity, SarifLevel> = { error: 'error', warning: 'warning', info: 'note' };
+/** GitHub code scanning ranks security alerts by this score (critical ≥ 9, high ≥ 7, medium ≥ 4, low). */
+const SECURITY_SEVERITY: Record<Severity, string> = { error: '8.0', warning: '5.0', info: '2.0' };
+
+/** `pkce-challenge-mismatch` → `PkceChallengeMismatch`. */
+export function ruleName(id: string): string {
+  return id.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+}
+
+/** A relative path stays relative (forward slashes, percent-encoded); an absolute one becomes a file: URI. */
+export function artifactUri(file: string): string {
+  const slashed = file.replace(/\\/g, '/');
+  const encode = (path: string) => path.split('/').map((segment) => encodeURIComponent(segment)).join('/');
+  if (/^[A-Za-z]:\//.test(slashed)) return `file:///${slashed.slice(0, 2)}${encode(slashed.slice(2))}`;
+  if (slashed.startsWith('/')) return `file://${encode(slashed)}`;
+  return encode(slashed);
+}
+
+interface RuleDescriptor {
+  id: string;
+  name: string;
+  shortDescription: { text: string };
+  fullDescription: { text: string };
+  help: { text: string; markdown: string };
+  helpUri?: string;
+  defaultConfiguration: { level: SarifLevel };
+  properties: Record<string, unknown>;
+}
+
+function descriptor(meta: Pick<RuleMeta, 'id' | 'severity' | 'title' | 'citation' | 'fix'> & { evidence?: string }): RuleDescriptor {
+  const links = citationLinks(meta.citation);
+  const helpUri = primaryCitationUrl(meta.citation);
+  const markdownLinks = links.map((l) => (l.url ? `[${l.label}](${l.url})` : l.label)).join(', ');
+  return {
+    id: meta.id,
+    name: ruleName(meta.id),
+    shortDescription: { text: meta.title },
+    fullDescription: { text: `${meta.title}. Fix: ${meta.fix}. See ${meta.citation}.` },
+    help: { text: `Fix: ${meta.fix}. See ${meta.citation}.`, markdown: `**Fix:** ${meta.fix}\n\n**See:** ${markdownLinks || meta.citation}` },
+    ...(helpUri ? { helpUri } : {}),
+    defaultConfiguration: { level: LEVEL[meta.severity] },
+    properties: {
+      tags: ['security', 'oauth'],
+      'security-severity': SECURITY_SEVERITY[meta.severity],
+      citation: meta.citation,
+      ...(meta.evidence ? { evidence: meta.evidence } : {}),
+    },
+  };
+}
+
+export interface SarifOptions {
+  /** The rule registry's metadata, in registry order. */
+  rules: readonly RuleMeta[];
+  /** Where the run's documentation lives (optional). */
+  informationUri?: string;
+}
+
+export function formatSarif(report: AuditReport, options: SarifOptions): object {
+  const rules = options.rules.map(descriptor);
+  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+  // A finding from a rule that is not registered (should not happen) still gets a descriptor.
+  const ensureRule = (f: FindingReport): number => {
+    let index = ruleIndex.get(f.ruleId);
+    if (index === undefined) {
+      index = rules.push(descriptor({ id: f.ruleId, severity: f.severity, title: f.title, citation: f.citation, fix: f.fix })) - 1;
+      ruleIndex.set(f.ruleId, index);
+    }
+    return index;
+  };
+
+  const results: object[] = [];
+  const notifications: object[] = [];
+  report.inputs.forEach((input, artifactIndex) => {
+    const uri = artifactUri(input.file);
+    for (const f of allFindings(input)) {
+      const logicalLocations = [
+        ...(f.flowId !== null ? [{ name: f.flowId, fullyQualifiedName: `${input.file}#${f.flowId}`, kind: 'module' }] : []),
+        ...f.exchanges.map((x) => ({
+          name: x.harEntry !== null ? `log.entries[${x.harEntry}]` : x.id,
+          fullyQualifiedName: `${input.file}#${x.harEntry !== null ? `log.entries[${x.harEntry}]` : x.id}`,
+          kind: 'object',
+        })),
+      ];
+      results.push({
+        ruleId: f.ruleId,
+        ruleIndex: ensureRule(f),
+        level: LEVEL[f.severity],
+        message: { text: f.message },
+        locations: [{
+          // A HAR has no meaningful line for an entry; the file itself is the location, the entries are logical.
+          physicalLocation: { artifactLocation: { uri, index: artifactIndex }, region: { startLine: 1 } },
+          ...(logicalLocations.length ? { logicalLocations } : {}),
+        }],
+        partialFingerprints: { 'oauthLensFinding/v1': [f.ruleId, f.flowId ?? '', ...f.exchanges.map((x) => x.id)].join('|') },
+        properties: {
+          file: input.file,
+          flowId: f.flowId,
+          exchangeIds: f.exchanges.map((x) => x.id),
+          harEntries: f.exchanges.map((x) => x.harEntry).filter((e): e is number => e !== null),
+          title: f.title,
+          citation: f.citation,
+          citationUrls: f.citationLinks.map((l) => l.url).filter((u): u is string => u !== null),
+          fix: f.fix,
+          evidence: f.evidence,
+        },
+      });
+    }
+    if (input.skippedEntries.length) {
+      notifications.push({
+        level: 'warning',
+        message: { text: `${input.file}: ${input.skippedEntries.length} HAR entries skipped (first: ${input.skippedEntries[0]})` },
+        locations: [{ physicalLocation: { artifactLocation: { uri, index: artifactIndex } } }],
+      });
+    }
+    for (const problem of input.problems) {
+      notifications.push({ level: 'error', message: { text: `${input.file}: ${problem}` }, locations: [{ physicalLocation: { artifactLocation: { uri, index: artifactIndex } } }] });
+    }
+  });
+
+  return {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [{
+      tool: {
+        driver: {
+          name: 'OAuth Lens',
+          version: report.tool.version,
+          semanticVersion: report.tool.version,
+          ...(options.informationUri ? { informationUri: options.informationUri } : {}),
+          rules,
+        },
+      },
+      invocations: [{ executionSuccessful: true, ...(notifications.length ? { toolExecutionNotifications: notifications } : {}) }],
+      artifacts: report.inputs.map((input) => ({
+        location: { uri: artifactUri(input.file) },
+        mimeType: 'application/json',
+        properties: { flows: input.summary.flows, exchanges: input.summary.exchanges, verdict: input.summary.verdict },
+      })),
+      results,
+      properties: { reportFormat: report.format, schemaVersion: report.schemaVersion, redacted: report.redacted, summary: report.summary },
+    }],
+  };
+}
