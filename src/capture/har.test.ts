@@ -95,3 +95,10 @@ describe('HAR adapter on other exporters and odd entries', () => {
     expect(() => parseHarText(text)).toThrow(reason);
   });
 });
+
+describe('truncation', () => {
+  it('recognises a file cut between two values as truncated, not malformed', () => {
+    const cut = JSON.stringify({ log: { entries: [{ a: 1 }, { b: 2 }] } }).slice(0, 24);
+    expect(() => parseHarText(cut)).toThrow(/^truncated/);
+  });
+});

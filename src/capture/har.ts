@@ -30,12 +30,20 @@ export function parseHarText(text: string): HarConversion {
     json = JSON.parse(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    if (/end of (JSON )?input|Unterminated|Unexpected end/i.test(reason)) {
-      throw new HarFormatError(`truncated: the JSON ends before the HAR does (${reason})`);
-    }
+    if (isTruncation(reason, text)) throw new HarFormatError(`truncated: the JSON ends before the HAR does (${reason})`);
     throw new HarFormatError(`not JSON: ${reason}`);
   }
   return harToExchanges(json);
+}
+
+/**
+ * A cut-off file: V8 says "Unexpected end of JSON input", or, when the cut falls between values, "Expected ','
+ * or '}' after property value in JSON at position N" with N at the end of the text.
+ */
+function isTruncation(reason: string, text: string): boolean {
+  if (/end of (JSON )?input|Unterminated|Unexpected end/i.test(reason)) return true;
+  const position = /\bat position (\d+)\b/.exec(reason);
+  return position !== null && Number(position[1]) >= text.trimEnd().length;
 }
 
 /** Convert a parsed HAR object; throws `HarFormatError` when it is JSON but not a HAR. */

@@ -39,19 +39,9 @@ export function readHar(file: string, options: ReadOptions = {}): HarConversion 
   try {
     return parseHarText(text);
   } catch (error) {
-    if (error instanceof HarFormatError) throw new InputError(file, truncationOf(error.message, text) ?? error.message);
+    if (error instanceof HarFormatError) throw new InputError(file, error.message);
     throw new InputError(file, `cannot be converted: ${messageOf(error)}`);
   }
-}
-
-/**
- * V8 reports a cut-off file as "Expected ',' or '}' after property value in JSON at position N" when the cut
- * falls between values; when N is the end of the text, the file is truncated, not malformed.
- */
-function truncationOf(message: string, text: string): string | undefined {
-  const match = /^not JSON: (.*\bat position (\d+)\b.*)$/.exec(message);
-  if (!match || Number(match[2]) < text.trimEnd().length) return undefined;
-  return `truncated: the JSON ends before the HAR does (${match[1]})`;
 }
 
 function readStdin(options: ReadOptions): Buffer {

@@ -143,3 +143,17 @@ describe('correlation', () => {
     expect(flow!.steps.filter((s) => s.kind === 'sign-in').map((s) => s.exchangeId)).toEqual([login.id]);
   });
 });
+
+describe('evidence notes', () => {
+  beforeEach(resetBuilders);
+
+  it('says when percent-encoding is broken and when an id_token does not decode', async () => {
+    const exchanges = [
+      authorize(), ...callback({ code: 'c', state: 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm' }),
+      token({}, { requestBody: formBody('grant_type=authorization_code&code=c&code_verifier=%zz'), responseBody: jsonBody({ access_token: 'a', id_token: 'not.a-jwt.%%%' }) }),
+    ];
+    const [flow] = await flowsOf(exchanges);
+    expect(flow!.notes).toContain("token request body has broken percent-encoding (a '%' without two hex digits): those characters were kept as they are");
+    expect(flow!.notes.some((n) => n.startsWith('id_token does not decode as a JWT'))).toBe(true);
+  });
+});

@@ -6,7 +6,8 @@
  */
 import type { Classified } from './classify.ts';
 import type { AuthorizationRequest, Callback, Exchange, Flow, ServerMetadata, Step, TokenRequest } from './model.ts';
-import { splitUrl } from './params.ts';
+import { decodeJwtParts } from './jwt.ts';
+import { hasBrokenPercentEncoding, splitUrl } from './params.ts';
 
 export function correlate(classified: Classified, ordered: readonly Exchange[]): Flow[] {
   const flows: Flow[] = [];
@@ -255,6 +256,10 @@ function bearerToken(exchange: Exchange): string | undefined {
   return match?.[1];
 }
 
+function formText(exchange: Exchange): string | undefined {
+  return exchange.requestBody.kind === 'form' ? exchange.requestBody.raw : undefined;
+}
+
 function evidenceGaps(flow: Flow): string[] {
   const notes: string[] = [];
   if (!flow.authorization) notes.push('authorization request not observed (capture may have started mid-flow)');
@@ -267,6 +272,20 @@ function evidenceGaps(flow: Flow): string[] {
   for (const request of [...flow.codeExchanges, ...flow.refreshes]) {
     if (request.exchange.status === undefined) notes.push(`token response not observed for ${request.exchange.id}${request.exchange.error ? ` (${request.exchange.error})` : ''}`);
     else if (request.response?.bodyProblem) notes.push(`token response body: ${request.response.bodyProblem}`);
+  }
+  // RFC 3986 §2.1: a '%' starts a two-hex-digit escape. A broken one is kept literally, so say so.
+  const raw = [
+    ['authorization request', flow.authorization ? splitUrl(flow.authorization.exchange.url)?.query : undefined],
+    ['callback', callback ? (callback.mode === 'form_post' ? formText(callback.exchange) : callback.url) : undefined],
+    ...flow.codeExchanges.map((r) => ['token request body', formText(r.exchange)] as const),
+  ] as const;
+  for (const [where, text] of raw) {
+    if (text && hasBrokenPercentEncoding(text)) notes.push(`${where} has broken percent-encoding (a '%' without two hex digits): those characters were kept as they are`);
+  }
+  const idTokens = [callback?.idToken, ...flow.codeExchanges.map((r) => r.response?.idToken)].filter((t): t is string => t !== undefined);
+  for (const token of idTokens) {
+    const decoded = decodeJwtParts(token);
+    if (!decoded.ok) notes.push(`id_token does not decode as a JWT (${decoded.problem})`);
   }
   return notes;
 }

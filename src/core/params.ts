@@ -11,7 +11,11 @@ const BROKEN_PERCENT = /%(?![0-9A-Fa-f]{2})/;
 export function parseForm(raw: string): { params: Param[]; malformedEncoding: boolean } {
   const params: Param[] = [];
   for (const [name, value] of new URLSearchParams(raw)) params.push({ name, value });
-  return { params, malformedEncoding: BROKEN_PERCENT.test(raw) };
+  return { params, malformedEncoding: hasBrokenPercentEncoding(raw) };
+}
+
+export function hasBrokenPercentEncoding(raw: string): boolean {
+  return BROKEN_PERCENT.test(raw);
 }
 
 export function firstParam(params: readonly Param[], name: string): string | undefined {

@@ -72,7 +72,7 @@ describe('bin/oauth-lens.js', () => {
   });
 
   it('stops quietly, with the audit\'s exit status, when the reader closes the pipe early', async () => {
-    const many = tmp.write('many.har', JSON.stringify(repeatedFlowsHar(40)));
+    const many = tmp.write('many.har', JSON.stringify(repeatedFlowsHar(60)));
     const expected = (await cli(['audit', many])).code;
     expect((await cli(['audit', many])).stdout.length).toBeGreaterThan(256 * 1024);
     const child = spawnChild(process.execPath, [bin, 'audit', many], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -54,8 +54,11 @@ describe('weak-random', () => {
     const findings = await findingsOf(auths);
     expect(findings.map((f) => f.flowId)).toEqual(auths.map((a) => `flow-${a.id}`));
     expect(findings[2]!.message).toBe('The state counts up by 1 across 3 flows, so the next one can be predicted.');
-    expect(findings[2]!.exchangeIds).toEqual([auths[2]!.id, auths[0]!.id, auths[1]!.id]);
-    expect(findings[2]!.evidence).toContainEqual({ label: `state of flow-${auths[0]!.id}`, value: `${RANDOM}1` });
+    // Each finding names its neighbours in the sequence, not every member (that would grow quadratically).
+    expect(findings[2]!.exchangeIds).toEqual([auths[2]!.id, auths[1]!.id]);
+    expect(findings[2]!.evidence).toContainEqual({ label: `state of flow-${auths[1]!.id}`, value: `${RANDOM}2` });
+    expect(findings[2]!.evidence).toContainEqual({ label: 'sequence length', value: `3 flows, from flow-${auths[0]!.id}` });
+    expect(findings[1]!.exchangeIds).toEqual([auths[1]!.id, auths[0]!.id, auths[2]!.id]);
   });
 
   it('combines both reasons for a counter', async () => {

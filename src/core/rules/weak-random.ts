@@ -81,17 +81,18 @@ function reportWeak(v: Value, estimate: EntropyEstimate, run: { members: Value[]
     { label: 'length', value: String(estimate.length) },
     { label: 'estimator', value: estimate.method },
   ];
+  // Only the neighbours in the sequence: listing every member on every member's finding grows quadratically.
+  const neighbours = run ? [run.members[run.members.indexOf(v) - 1], run.members[run.members.indexOf(v) + 1]].filter((m): m is Value => !!m) : [];
   if (run) {
-    evidence.push({ label: 'sequence step', value: String(run.step) });
-    for (const member of run.members) {
-      if (member === v) continue;
+    evidence.push({ label: 'sequence step', value: String(run.step) }, { label: 'sequence length', value: `${run.members.length} flows, from ${run.members[0]!.flow.id}` });
+    for (const member of neighbours) {
       evidence.push(secret ? { label: `${v.kind} of ${member.flow.id}`, value: member.value, secret: true } : { label: `${v.kind} of ${member.flow.id}`, value: capped(member.value) });
     }
   }
   report({
     flow: v.flow,
     message: `The ${NAMES[v.kind]} ${reasons.join(', and ')}.`,
-    exchanges: [...v.exchanges, ...(run ? run.members.filter((m) => m !== v).flatMap((m) => m.exchanges) : [])],
+    exchanges: [...v.exchanges, ...neighbours.flatMap((m) => m.exchanges)],
     evidence,
   });
 }
