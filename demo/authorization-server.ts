@@ -173,10 +173,9 @@ async function existingGrantId(provider: Provider, interaction: Interaction): Pr
 async function grantConsent(provider: Provider, interaction: Interaction): Promise<string> {
   const { details } = interaction.prompt;
   const grantId = await existingGrantId(provider, interaction);
-  const grant = grantId
-    ? await provider.Grant.find(grantId)
-    : new provider.Grant({ accountId: interaction.session?.accountId, clientId: String(interaction.params.client_id) });
-  if (!grant) throw new Error('grant not found');
+  // A grant the session remembers may be gone: oidc-provider revokes it when a code is redeemed twice.
+  const grant = (grantId ? await provider.Grant.find(grantId) : undefined)
+    ?? new provider.Grant({ accountId: interaction.session?.accountId, clientId: String(interaction.params.client_id) });
   const missingScope = details.missingOIDCScope as string[] | undefined;
   const missingClaims = details.missingOIDCClaims as string[] | undefined;
   const missingResourceScopes = details.missingResourceScopes as Record<string, string[]> | undefined;

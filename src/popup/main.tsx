@@ -1,8 +1,37 @@
+/**
+ * The popup entry: connects to the worker (reconnecting if MV3 stopped it), analyzes each snapshot with the
+ * pure core, and renders. `?tab=ID` shows another tab's flows (the popup opened as a page, as in tests).
+ */
 import { render } from 'preact';
+import browser from 'webextension-polyfill';
+import { connectToWorker } from '../messaging/connection.ts';
+import { popupModel, type PopupModel } from './model.ts';
+import { Popup, type PopupProps } from './Popup.tsx';
+import './popup.css';
 
-// The popup's summary of the last flow arrives with the capture issue.
-function Popup() {
-  return <main><h1>OAuth Lens</h1><p>No flow captured in this tab yet.</p></main>;
-}
+const app = document.getElementById('app')!;
+const requestedTab = new URLSearchParams(location.search).get('tab');
+const tabId = requestedTab !== null ? Number(requestedTab) : (await browser.tabs.query({ active: true, currentWindow: true }))[0]?.id;
 
-render(<Popup />, document.getElementById('app')!);
+let model: PopupModel | undefined;
+let status: PopupProps['status'] = 'connected';
+// Analyses are async: only the newest snapshot's result is drawn.
+let generation = 0;
+
+const draw = () => render(<Popup model={model} status={status} onClear={() => connection.send({ type: 'clear' })} />, app);
+
+const connection = connectToWorker(browser.runtime, {
+  onSnapshot(snapshot) {
+    const mine = ++generation;
+    void popupModel(snapshot, tabId).then((next) => {
+      if (mine !== generation) return;
+      model = next;
+      draw();
+    });
+  },
+  onStatus(next) {
+    status = next;
+    draw();
+  },
+});
+draw();

@@ -1,0 +1,79 @@
+/**
+ * What the popup shows, derived from the worker's capture with the pure core: the last flow of the tab the
+ * popup belongs to and the most recent flows across tabs, in the report shape the CLI's JSON uses (secrets
+ * redacted). Pure: tested in Node with recorded captures.
+ */
+import { analyze } from '../core/analyze.ts';
+import type { Exchange } from '../core/model.ts';
+import { buildInputReport, type FindingReport, type FlowReport } from '../core/report.ts';
+import { flowStart, lastFlowByTab } from '../core/summary.ts';
+import type { CaptureSnapshot } from '../messaging/protocol.ts';
+
+export const RECENT_FLOWS = 5;
+
+export interface PopupModel {
+  /** The last flow of the popup's tab. */
+  current?: FlowReport;
+  /** Other recent flows, newest first, across tabs. */
+  recent: FlowReport[];
+  /** Findings tied to no flow (e.g. a token in a resource request's URL) from this tab's requests. */
+  unbound: FindingReport[];
+  exchangeCount: number;
+  evicted: CaptureSnapshot['evicted'];
+  paused: boolean;
+}
+
+export async function popupModel(snapshot: CaptureSnapshot, tabId: number | undefined): Promise<PopupModel> {
+  const exchanges: readonly Exchange[] = snapshot.exchanges;
+  const analysis = await analyze(exchanges);
+  const report = buildInputReport(analysis, { file: 'browser', exchanges });
+  const reportOf = new Map(report.flows.map((f) => [f.id, f]));
+  const currentFlow = tabId === undefined ? undefined : lastFlowByTab(analysis, exchanges).get(tabId);
+  const recent = [...analysis.flows]
+    .sort((a, b) => flowStart(b) - flowStart(a))
+    .filter((f) => f !== currentFlow)
+    .slice(0, RECENT_FLOWS)
+    .map((f) => reportOf.get(f.id)!);
+  const tabOf = new Map(exchanges.map((e) => [e.id, e.tabId]));
+  const unbound = report.findings.filter((f) => f.exchanges.some((e) => tabOf.get(e.id) === tabId));
+  return {
+    ...(currentFlow ? { current: reportOf.get(currentFlow.id)! } : {}),
+    recent,
+    unbound,
+    exchangeCount: exchanges.length,
+    evicted: snapshot.evicted,
+    paused: snapshot.paused,
+  };
+}
+
+/** PKCE in words: method, and whether the verifier answered the challenge. */
+export function describePkce(flow: FlowReport): string {
+  const { pkce } = flow;
+  const method = pkce.method === 'absent' ? (pkce.challenge ? 'no method (plain applies)' : 'none') : pkce.methodSent ?? pkce.method;
+  switch (pkce.status) {
+    case 'match':
+      return `${method}: the verifier matches the challenge`;
+    case 'mismatch':
+      return `${method}: the verifier does NOT match the challenge${pkce.nearMiss ? ` (${pkce.nearMiss.kind})` : ''}`;
+    case 'no-challenge':
+      return pkce.verifier ? 'no challenge sent, but a verifier was' : 'not used';
+    case 'no-verifier':
+      return `${method}: challenge sent, no verifier at the token request`;
+    case 'not-observable':
+      return `${method}: ${pkce.challenge ? 'no token request seen yet' : 'not observable'}`;
+  }
+}
+
+/** The state in words: sent and echoed, dropped, or missing. */
+export function describeState(flow: FlowReport): string {
+  if (flow.state === null) return 'missing';
+  if (flow.findings.some((f) => f.ruleId === 'state-mismatch')) return 'sent, but the callback did not echo it';
+  return flow.callbackMode ? 'sent and echoed' : 'sent (callback not seen yet)';
+}
+
+/** The code exchange(s) in words: statuses, or why nothing is known. */
+export function describeCodeExchange(flow: FlowReport): string {
+  const tokens = flow.steps.filter((s) => s.kind === 'token');
+  if (!tokens.length) return flow.callbackMode ? 'no token request seen' : 'not yet';
+  return tokens.map((s) => (s.status === null ? 'no response' : `HTTP ${s.status}`)).join(', then ');
+}

@@ -1,0 +1,121 @@
+/**
+ * End-to-end plumbing: the real demo servers, Chromium with the built extension, and readers for what a
+ * person sees (the popup, opened as an extension page for a given tab, and the badge).
+ */
+import type { Page, WebWorker } from 'puppeteer';
+import { launchWithExtension, type ExtensionBrowser } from '../../../demo/browser.ts';
+import { startDemo, type RunningDemo } from '../../../demo/index.ts';
+
+export interface Session {
+  demo: RunningDemo;
+  chromium: ExtensionBrowser;
+  worker(): Promise<WebWorker>;
+  close(): Promise<void>;
+}
+
+export async function startSession(): Promise<Session> {
+  const demo = await startDemo();
+  const chromium = await launchWithExtension();
+  return {
+    demo,
+    chromium,
+    worker: () => chromium.worker(),
+    async close() {
+      await chromium.close();
+      await demo.close();
+    },
+  };
+}
+
+/** The tab id the extension sees for a page (found by its URL). */
+export async function tabIdOf(session: Session, page: Page): Promise<number> {
+  const url = page.url();
+  const worker = await session.worker();
+  const id = await worker.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)?.id, url);
+  if (id === undefined) throw new Error(`no tab has the URL ${url}`);
+  return id;
+}
+
+export async function badgeText(session: Session, tabId: number): Promise<string> {
+  const worker = await session.worker();
+  return worker.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tabId);
+}
+
+export interface PopupView {
+  /** Rule ids shown anywhere in the popup (last flow, recent flows, findings tied to no flow). */
+  ruleIds: string[];
+  current?: { verdict: string; errors: number; warnings: number; fields: Record<string, string> };
+  empty: boolean;
+}
+
+/** Opens the popup for a tab and reads it once its content has settled (two identical reads in a row). */
+export async function readPopup(session: Session, tabId: number, { settleMs = 400, timeoutMs = 15_000 } = {}): Promise<PopupView> {
+  const page = await session.chromium.browser.newPage();
+  try {
+    await page.goto(`chrome-extension://${session.chromium.extensionId}/src/popup/index.html?tab=${tabId}`);
+    const deadline = Date.now() + timeoutMs;
+    let previous = '';
+    for (;;) {
+      const view = await page.evaluate(readView);
+      const serialized = JSON.stringify(view);
+      if (view && serialized === previous) return view;
+      if (Date.now() > deadline) throw new Error(`the popup did not settle: ${serialized}`);
+      previous = serialized;
+      await new Promise((r) => setTimeout(r, settleMs));
+    }
+  } finally {
+    await page.close();
+  }
+}
+
+function readView(): PopupView | null {
+  const current = document.querySelector<HTMLElement>('#current-flow');
+  const empty = document.querySelector('#empty-state') !== null;
+  if (!current && !empty) return null;
+  const fields: Record<string, string> = {};
+  if (current) {
+    const terms = current.querySelectorAll(':scope > dl > dt');
+    terms.forEach((dt) => {
+      fields[dt.textContent ?? ''] = dt.nextElementSibling?.textContent ?? '';
+    });
+  }
+  return {
+    ruleIds: [...new Set([...document.querySelectorAll<HTMLElement>('[data-rule-id]')].map((e) => e.dataset['ruleId']!))].sort(),
+    ...(current ? {
+      current: {
+        verdict: current.dataset['verdict']!,
+        errors: current.querySelectorAll('.findings > [data-severity="error"]').length,
+        warnings: current.querySelectorAll('.findings > [data-severity="warning"]').length,
+        fields,
+      },
+    } : {}),
+    empty,
+  };
+}
+
+/**
+ * Starts a variant afresh, as the recorder does with a new profile: no authorization server session (so its
+ * login page shows) and an empty capture log, cleared through the popup's own button.
+ */
+export async function freshStart(session: Session): Promise<void> {
+  const page = await session.chromium.browser.newPage();
+  try {
+    const cdp = await page.createCDPSession();
+    await cdp.send('Storage.clearCookies');
+    await cdp.detach();
+    await page.goto(`chrome-extension://${session.chromium.extensionId}/src/popup/index.html?tab=-1`);
+    await page.waitForSelector('#clear');
+    await page.click('#clear');
+    await page.waitForFunction(() => document.querySelector('footer span')?.textContent?.startsWith('0 requests'));
+  } finally {
+    await page.close();
+  }
+}
+
+/** What the badge must say for the popup's last flow: errors, else warnings, else a check mark. */
+export function expectedBadge(view: PopupView): string {
+  if (!view.current) return '';
+  if (view.current.errors) return String(view.current.errors);
+  if (view.current.warnings) return String(view.current.warnings);
+  return '✓';
+}
