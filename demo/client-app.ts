@@ -1,9 +1,11 @@
 // The demo client: a single-page app served from plain node:http. The server only hands out pages and the
 // browser-side modules; every OAuth request is made by the browser (demo/client/*.js), as in a real SPA.
+// It also serves an "ordinary browsing" page without OAuth (/browse, demo/browse.ts).
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { handleBrowse } from './browse.ts';
 import { close, escapeHtml, HOST, listen, page, readBody, sendHtml } from './http.ts';
 import { variants, type Variant } from './variants.ts';
 
@@ -57,7 +59,9 @@ function indexPage(origin: string): string {
 broken on purpose, each in one way. Sign in with any username and password (the form is pre-filled).</p>
 <ul>
 ${items}
-</ul>`,
+</ul>
+<p><a href="/browse">Ordinary browsing (no OAuth)</a> — a shop page with 300 subresources (<code>?n=</code> sets the
+number) whose requests say code, state, token and error in their everyday senses.</p>`,
   );
 }
 
@@ -101,6 +105,8 @@ export async function listenClientApp(port: number): Promise<ListeningClientApp>
       return sendHtml(res, 200, appPage({ ...issuers, variant }), PAGE_HEADERS);
     }
     if (route === 'GET /cb' || route === 'GET /callback') return sendHtml(res, 200, appPage({ ...issuers }), PAGE_HEADERS);
+    // The first page of a sign-in popup window (popup-window): it tells its opener that it is up.
+    if (route === 'GET /popup') return sendHtml(res, 200, appPage({ ...issuers }), PAGE_HEADERS);
     // response_mode=form_post: the parameters arrive in this POST body; hand the raw body to the page.
     if (route === 'POST /cb/form-post') {
       const formPost = await readBody(req);
@@ -110,6 +116,8 @@ export async function listenClientApp(port: number): Promise<ListeningClientApp>
       return sendScript(res, clientDir + url.pathname.slice('/client/'.length));
     }
     if (route === 'GET /vendor/oauth4webapi.js') return sendScript(res, oauth4webapiPath);
+    // Ordinary browsing (no OAuth): /browse and its subresources.
+    if (await handleBrowse(req, res, url)) return;
     sendHtml(res, 404, page('Not found', '<p>Not found</p>'), PAGE_HEADERS);
   }
 

@@ -1,6 +1,6 @@
 // Drives one variant in a browser page as a person would: opens it, fills in and clicks the authorization
-// server's login and consent forms wherever they appear (top level or in a frame), and waits for the end.
-// Used by the fixture recorder and by the end-to-end tests.
+// server's login and consent forms wherever they appear (top level, in a frame, or in a popup window that the
+// variant opened), and waits for the end. Used by the fixture recorder and by the end-to-end tests.
 import type { Frame, Page } from 'puppeteer';
 import type { RunningDemo } from './index.ts';
 import type { Variant } from './variants.ts';
@@ -12,6 +12,26 @@ export interface VariantOutcome {
   detail: string;
 }
 
+export type Prompt = 'login' | 'consent';
+
+export interface PromptInfo {
+  /** The page the prompt is in: the variant's page, or a popup window it opened. */
+  page: Page;
+  /** The frame showing the prompt (the page's main frame, or a frame inside it). */
+  frame: Frame;
+  prompt: Prompt;
+}
+
+export interface DriveOptions {
+  /** Default 30 s, 120 s for a slow variant. */
+  timeoutMs?: number;
+  /**
+   * Called once per prompt page, when its form is there and before it is answered (signed in, allowed or
+   * cancelled). The time it takes counts towards the timeout.
+   */
+  onPrompt?: (info: PromptInfo) => Promise<void>;
+}
+
 const POLL_MS = 100;
 
 /** Runs a variant to its end and returns how it ended; throws if it does not end in time. */
@@ -19,25 +39,43 @@ export async function driveVariant(
   page: Page,
   demo: RunningDemo,
   variant: Variant,
-  { timeoutMs = variant.slow ? 120_000 : 30_000 } = {},
+  { timeoutMs = variant.slow ? 120_000 : 30_000, onPrompt }: DriveOptions = {},
 ): Promise<VariantOutcome> {
   const handled = new Set<string>();
-  await page.goto(demo.variantUrl(variant));
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    // Each check races with navigations: a frame may go away between two calls. Try again next round.
-    try {
-      const outcome = await ended(page, demo, variant);
-      if (outcome) return outcome;
-      if (variant.interaction !== 'none') {
-        for (const frame of page.frames()) await answerPrompt(frame, demo, variant, handled);
+  // The variant's page and every window it (or one of its windows) opens, while they are open.
+  const pages = new Set<Page>();
+  const track = (opened: Page | null) => {
+    if (!opened || pages.has(opened)) return;
+    pages.add(opened);
+    opened.on('popup', track);
+    opened.once('close', () => pages.delete(opened));
+  };
+  track(page);
+  try {
+    await page.goto(demo.variantUrl(variant));
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      // Each check races with navigations: a frame may go away between two calls, a popup may close. Try
+      // again next round.
+      try {
+        const outcome = await ended(page, demo, variant);
+        if (outcome) return outcome;
+        if (variant.interaction !== 'none') {
+          await openBlockedPopup(page, handled);
+          for (const open of [...pages]) {
+            if (open.isClosed()) continue;
+            for (const frame of open.frames()) await answerPrompt(open, frame, demo, variant, handled, onPrompt);
+          }
+        }
+      } catch (error) {
+        if (!isNavigationRace(error)) throw error;
       }
-    } catch (error) {
-      if (!isNavigationRace(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    throw new Error(`variant ${variant.id} did not finish within ${timeoutMs} ms (at ${page.url()})`);
+  } finally {
+    for (const open of pages) open.off('popup', track);
   }
-  throw new Error(`variant ${variant.id} did not finish within ${timeoutMs} ms (at ${page.url()})`);
 }
 
 async function ended(page: Page, demo: RunningDemo, variant: Variant): Promise<VariantOutcome | undefined> {
@@ -56,13 +94,34 @@ async function ended(page: Page, demo: RunningDemo, variant: Variant): Promise<V
   return result;
 }
 
+/**
+ * A browser that blocks popups no click opened makes the client page show a button instead (Run.popup in
+ * demo/client/run.js); click it, once. (Puppeteer's Chromium allows popups, so this is only a fallback.)
+ */
+async function openBlockedPopup(page: Page, handled: Set<string>): Promise<void> {
+  if (handled.has('#open-popup')) return;
+  const button = await page.$('#open-popup');
+  if (!button) return;
+  handled.add('#open-popup');
+  await button.click();
+  await button.dispose();
+}
+
 /** Signs in, consents or cancels on an interaction page of the demo server, once per page. */
-async function answerPrompt(frame: Frame, demo: RunningDemo, variant: Variant, handled: Set<string>): Promise<void> {
+async function answerPrompt(
+  page: Page,
+  frame: Frame,
+  demo: RunningDemo,
+  variant: Variant,
+  handled: Set<string>,
+  onPrompt: DriveOptions['onPrompt'],
+): Promise<void> {
   const url = frame.url();
   if (!url.startsWith(`${demo.issuer}/interaction/`) || handled.has(url)) return;
   const prompt = await frame.$eval('form[data-prompt]', (form) => (form as HTMLElement).dataset.prompt).catch(() => undefined);
-  if (!prompt) return; // not loaded yet
+  if (prompt !== 'login' && prompt !== 'consent') return; // not loaded yet
   handled.add(url);
+  await onPrompt?.({ page, frame, prompt });
   if (variant.interaction === 'cancel') return frame.click('#cancel');
   if (prompt === 'login') {
     await fill(frame, 'input[name="login"]', 'alice');
@@ -80,5 +139,5 @@ async function fill(frame: Frame, selector: string, value: string): Promise<void
 
 function isNavigationRace(error: unknown): boolean {
   const message = error instanceof Error ? error.message : String(error);
-  return /context was destroyed|detached|Target closed|Cannot find context|frame got detached/i.test(message);
+  return /context was destroyed|detached|Target closed|Session closed|Cannot find context|frame got detached/i.test(message);
 }

@@ -3,7 +3,7 @@
 // and `shapeLikeChrome` puts back what it normalises away.
 import { harFromMessages, type DevtoolsMessage } from 'chrome-har';
 import type { Entry, Har, Header, PostData, QueryString } from 'har-format';
-import type { Page, Protocol } from 'puppeteer';
+import type { CDPSession, Page, Protocol } from 'puppeteer';
 
 /** The events chrome-har reads. */
 const EVENTS = [
@@ -32,69 +32,154 @@ export interface HarCapture {
   stop(browser: { name: string; version: string }): Promise<Har>;
 }
 
-export async function startHarCapture(page: Page): Promise<HarCapture> {
-  const session = await page.createCDPSession();
-  const messages: DevtoolsMessage[] = [];
+export interface HarCaptureOptions {
+  /**
+   * Also record every window that the page, or one of those windows, opens (window.open, a target=_blank
+   * link), from its first request on. Default true.
+   */
+  popups?: boolean;
+}
+
+/** A recorded event and the DevTools session (0: the page, then each popup) it came from. */
+interface SourcedMessage extends DevtoolsMessage {
+  source: number;
+}
+
+/**
+ * Records `page` over its own DevTools session, and each popup it opens over a session of the popup's own
+ * (a page-level session never sees another window's requests, and a page-level auto-attach does not reach
+ * popups). A browser-level auto-attach reaches each new window as it is created, and its recording starts at
+ * once. waitForDebuggerOnStart does not hold the window's first navigation for us (puppeteer's own session
+ * lets it go), so the document that window.open names may be missed; whatever the popup's own scripts start
+ * comes well after, and is in.
+ */
+export async function startHarCapture(page: Page, { popups = true }: HarCaptureOptions = {}): Promise<HarCapture> {
+  const messages: SourcedMessage[] = [];
+  const sessions: CDPSession[] = [];
+  // By source, then request id: a request id is only unique within its session.
   const responses = new Map<string, Protocol.Network.ResponseReceivedEvent>();
   const pending: Promise<unknown>[] = [];
+  let stopped = false;
 
-  for (const method of EVENTS) {
-    session.on(method, (params: unknown) => {
-      messages.push({ method, params });
-      if (method === 'Network.requestWillBeSent') onRequest(params as Protocol.Network.RequestWillBeSentEvent);
-      if (method === 'Network.responseReceived') {
-        const event = params as Protocol.Network.ResponseReceivedEvent;
-        responses.set(event.requestId, event);
+  function record(session: CDPSession): void {
+    const source = sessions.push(session) - 1;
+    const key = (requestId: string) => `${source} ${requestId}`;
+
+    function onRequest({ requestId, request }: Protocol.Network.RequestWillBeSentEvent): void {
+      // Large bodies are not inlined in the event; fetch them while the request is still known.
+      if (request.hasPostData && request.postData === undefined) {
+        pending.push(
+          session
+            .send('Network.getRequestPostData', { requestId })
+            .then(({ postData }) => (request.postData = postData))
+            .catch(() => undefined),
+        );
       }
-      if (method === 'Network.loadingFinished') onFinished(params as Protocol.Network.LoadingFinishedEvent);
-    });
-  }
+    }
 
-  function onRequest({ requestId, request }: Protocol.Network.RequestWillBeSentEvent): void {
-    // Large bodies are not inlined in the event; fetch them while the request is still known.
-    if (request.hasPostData && request.postData === undefined) {
+    function onFinished(event: Protocol.Network.LoadingFinishedEvent): void {
+      const received = responses.get(key(event.requestId));
+      if (!received || !BODY_TYPES.has(received.type)) return;
+      // chrome-har reads the body from `response.body` (it is not part of the protocol's Response).
       pending.push(
         session
-          .send('Network.getRequestPostData', { requestId })
-          .then(({ postData }) => (request.postData = postData))
+          .send('Network.getResponseBody', { requestId: event.requestId })
+          .then(({ body, base64Encoded }) => {
+            if (!base64Encoded) Object.assign(received.response, { body });
+          })
           .catch(() => undefined),
       );
     }
+
+    for (const method of EVENTS) {
+      session.on(method, (params: unknown) => {
+        messages.push({ method, params, source });
+        if (method === 'Network.requestWillBeSent') onRequest(params as Protocol.Network.RequestWillBeSentEvent);
+        if (method === 'Network.responseReceived') {
+          const event = params as Protocol.Network.ResponseReceivedEvent;
+          responses.set(key(event.requestId), event);
+        }
+        if (method === 'Network.loadingFinished') onFinished(params as Protocol.Network.LoadingFinishedEvent);
+      });
+    }
   }
 
-  function onFinished(event: Protocol.Network.LoadingFinishedEvent): void {
-    const received = responses.get(event.requestId);
-    if (!received || !BODY_TYPES.has(received.type)) return;
-    // chrome-har reads the body from `response.body` (it is not part of the protocol's Response).
-    pending.push(
-      session
-        .send('Network.getResponseBody', { requestId: event.requestId })
-        .then(({ body, base64Encoded }) => {
-          if (!base64Encoded) Object.assign(received.response, { body });
-        })
-        .catch(() => undefined),
-    );
+  async function enable(session: CDPSession): Promise<void> {
+    await session.send('Page.enable');
+    // Durable messages keep bodies in the browser process, so that they outlive the renderer's navigation.
+    await session.send('Network.enable', {
+      maxTotalBufferSize: 64 * 1024 * 1024,
+      maxResourceBufferSize: 8 * 1024 * 1024,
+      enableDurableMessages: true,
+    });
   }
 
-  await session.send('Page.enable');
-  // Durable messages keep bodies in the browser process, so that they outlive the renderer's navigation.
-  await session.send('Network.enable', {
-    maxTotalBufferSize: 64 * 1024 * 1024,
-    maxResourceBufferSize: 8 * 1024 * 1024,
-    enableDurableMessages: true,
-  });
+  const main = await page.createCDPSession();
+  record(main);
+  await enable(main);
+
+  let browserSession: CDPSession | undefined;
+  if (popups) {
+    // The recorded windows, by target id: a window they open is recorded too.
+    const recorded = new Set([(await main.send('Target.getTargetInfo')).targetInfo.targetId]);
+    const auto = await page.browser().target().createCDPSession();
+    browserSession = auto;
+    auto.on('Target.attachedToTarget', (event: Protocol.Target.AttachedToTargetEvent) => {
+      const { sessionId, targetInfo, waitingForDebugger } = event;
+      const session = auto.connection()?.session(sessionId);
+      if (!session) return;
+      const ours = !stopped && targetInfo.openerId !== undefined && recorded.has(targetInfo.openerId);
+      if (ours) {
+        recorded.add(targetInfo.targetId);
+        record(session);
+      }
+      const release = async () => {
+        if (ours) await enable(session);
+        if (waitingForDebugger) await session.send('Runtime.runIfWaitingForDebugger');
+        // Any other page (those open already, and later ones of no concern) is let go at once.
+        if (!ours) await auto.send('Target.detachFromTarget', { sessionId });
+      };
+      release().catch(() => undefined);
+    });
+    await auto.send('Target.setAutoAttach', {
+      autoAttach: true,
+      waitForDebuggerOnStart: true,
+      flatten: true,
+      filter: [{ type: 'page' }],
+    });
+  }
 
   return {
     async stop(browser) {
+      stopped = true;
+      await browserSession?.send('Target.setAutoAttach', { autoAttach: false, waitForDebuggerOnStart: false }).catch(() => undefined);
       await Promise.all(pending);
-      await session.detach();
-      const har = harFromMessages(mergeExtraInfo(messages), { includeTextFromResponseBody: true });
-      shapeLikeChrome(har, messages);
+      // A popup that closed itself has taken its session with it.
+      await Promise.all(sessions.map((session) => session.detach().catch(() => undefined)));
+      await browserSession?.detach().catch(() => undefined);
+      const all = distinctRequestIds(messages);
+      const har = harFromMessages(mergeExtraInfo(all), { includeTextFromResponseBody: true });
+      shapeLikeChrome(har, all);
       dropStaticNoise(har);
       har.log.browser = browser;
       return har;
     },
   };
+}
+
+/**
+ * One timeline of every session's events, with each request id unique across them: a request id that an
+ * earlier session already used (unlikely, as the ids name the process) gets its session's number appended.
+ */
+function distinctRequestIds(messages: readonly SourcedMessage[]): DevtoolsMessage[] {
+  const owner = new Map<string, number>();
+  return messages.map(({ method, params, source }) => {
+    const requestId = (params as { requestId?: string }).requestId;
+    if (requestId === undefined) return { method, params };
+    if (!owner.has(requestId)) owner.set(requestId, source);
+    if (owner.get(requestId) === source) return { method, params };
+    return { method, params: { ...(params as object), requestId: `${requestId}.${source}` } };
+  });
 }
 
 type Event<T> = DevtoolsMessage & { params: T };

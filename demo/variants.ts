@@ -74,6 +74,13 @@ export const variants: readonly Variant[] = [
     absentRuleIds: [...CLEAN, 'par-misuse'],
   },
   {
+    id: 'popup-window',
+    description: 'Correct: the authorization request runs in a popup window, whose callback page hands the response to the opener.',
+    expectedRuleIds: [],
+    absentRuleIds: CLEAN,
+    note: 'The authorization request and the callback happen in the popup (another tab), the token request in the opener.',
+  },
+  {
     id: 'concurrent',
     description: 'Correct: two sign-ins pending at once in two frames, each callback paired with its own flow by state.',
     expectedRuleIds: [],

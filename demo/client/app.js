@@ -1,6 +1,7 @@
 // Entry point of the demo client page: starts the variant named in ?variant=, or continues the run of this
-// tab when the authorization server sends the browser back.
-import { incomingCallback, Run } from './run.js';
+// tab when the authorization server sends the browser back. In a frame or a popup window that a run opened,
+// it only hands the authorization response to the page that opened it.
+import { incomingCallback, POPUP_NAME_PREFIX, Run } from './run.js';
 import { scripts } from './variants.js';
 
 const config = JSON.parse(document.getElementById('demo-config').textContent);
@@ -11,6 +12,20 @@ if (window.top !== window) {
   // frame owns the flow, so hand it the response and do nothing else here.
   if (incoming) window.parent.postMessage({ kind: 'oauth-callback', callback: incoming }, location.origin);
   document.body.textContent = 'Callback handed to the main page.';
+} else if (window.name.startsWith(POPUP_NAME_PREFIX)) {
+  // A popup window that a run opened (Run.popup): the window that opened it owns the flow.
+  if (!window.opener) {
+    document.body.textContent = 'The window that started this sign-in is gone. Start again from the list of variants.';
+  } else if (incoming) {
+    // The callback: hand the response over, to this same origin only, and close.
+    window.opener.postMessage({ kind: 'oauth-callback', name: window.name, callback: incoming }, location.origin);
+    document.body.textContent = 'Callback handed to the window that opened this one.';
+    window.close();
+  } else {
+    // The start page (/popup): say that the window is up, and the opener sends it to the authorization server.
+    window.opener.postMessage({ kind: 'oauth-popup-ready', name: window.name }, location.origin);
+    document.body.textContent = 'Opening the sign-in page…';
+  }
 } else {
   await main();
 }

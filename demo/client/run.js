@@ -2,10 +2,16 @@
 // authorization request. The run lives in sessionStorage; on each page load the variant's script is replayed
 // from the top, and every step that already happened returns its stored result instead of happening again.
 // So a step with an effect (a navigation, a fetch, fresh random values) must go through one of the methods
-// below: `once`, `navigate`, `authorize`, `frames` or `leaveInFrame`.
+// below: `once`, `navigate`, `authorize`, `frames`, `popup`, `authorizeInPopup` or `leaveInFrame`.
 import * as oauth from 'oauth4webapi';
 
 const STORAGE_KEY = 'oauth-lens-demo-run';
+
+/**
+ * The name of a sign-in popup window starts with this: the client's pages in the popup know by it that they
+ * work for the window that opened them (see app.js) instead of running anything themselves.
+ */
+export const POPUP_NAME_PREFIX = 'oauth-lens-demo-popup:';
 
 /** The demo runs on plain-http loopback; oauth4webapi refuses http: unless told otherwise. */
 export const INSECURE = { [oauth.allowInsecureRequests]: true };
@@ -140,6 +146,55 @@ export class Run {
       };
       addEventListener('message', onMessage);
     }));
+  }
+
+  /**
+   * Sends the browser to `url` in a popup window (window.open: a top-level window of its own, so another tab
+   * to the browser) and resolves with the authorization response, which the callback page in the popup posts
+   * back here (to this origin only, see app.js) before it closes itself.
+   * The popup opens on a page of this app (/popup), which says when it is up; only then is it sent on to
+   * `url`. (So the authorization request is a navigation of a window that already runs, as when an SDK opens
+   * its popup blank and fills in the address later; a recorder attached to the new window sees it whole.)
+   * Where the browser blocks a popup that no click opened, a button opens it instead.
+   */
+  popup(key, url) {
+    return this.once(key, () => new Promise((resolve) => {
+      const name = `${POPUP_NAME_PREFIX}${key}`;
+      const button = document.createElement('button');
+      let popup = null;
+      const onMessage = (event) => {
+        if (event.origin !== location.origin || !popup || event.source !== popup) return;
+        if (event.data?.kind === 'oauth-popup-ready' && event.data.name === name) {
+          const target = new URL(url);
+          this.log(`→ popup window sent to ${target.origin}${target.pathname} (${key})`);
+          popup.location.assign(url);
+        } else if (event.data?.kind === 'oauth-callback') {
+          removeEventListener('message', onMessage);
+          button.remove();
+          this.log(`← callback from the popup window: ${describeCallback(event.data.callback)}`);
+          resolve(event.data.callback);
+        }
+      };
+      addEventListener('message', onMessage);
+      const open = () => {
+        popup = window.open(`${location.origin}/popup`, name, 'popup,width=520,height=640');
+        return popup !== null;
+      };
+      this.log(`→ opening a popup window for the authorization request (${key})`);
+      if (open()) return;
+      this.log('the browser blocked the popup: click the button to open it');
+      button.id = 'open-popup';
+      button.textContent = 'Open the sign-in window';
+      button.addEventListener('click', () => open() && (button.hidden = true));
+      document.getElementById('frames').append(button);
+    }));
+  }
+
+  /** Builds an authorization request once and sends it in a popup window; see `popup`. */
+  async authorizeInPopup(key, build) {
+    const request = await this.once(`${key}:request`, build);
+    const callback = await this.popup(key, request.url);
+    return { ...request, callback };
   }
 
   /** Opens a URL in a frame and resolves once it has loaded; nothing waits for it to come back. */

@@ -68,6 +68,17 @@ export const scripts = {
     return { tokens };
   },
 
+  // Correct, with the authorization request in a popup window: the popup's callback page hands the response
+  // to this page, which checks it and redeems the code.
+  async 'popup-window'(run) {
+    const as = await run.discover();
+    const client = { client_id: 'spa' };
+    const flow = await run.authorizeInPopup('sign-in', () => buildRequest(as, client, `${location.origin}/cb`));
+    const signedIn = { as, client, flow };
+    const tokens = await redeem(run, 'sign-in:token', signedIn, validateCallback(signedIn));
+    return { tokens };
+  },
+
   async concurrent(run) {
     const as = await run.discover();
     const client = { client_id: 'spa' };

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFIDENTIAL_CLIENT_SECRET } from '../../demo/authorization-server.ts';
+import { browsePlan } from '../../demo/browse.ts';
 import { startDemo, type RunningDemo } from '../../demo/index.ts';
 import { variants } from '../../demo/variants.ts';
 
@@ -155,6 +156,53 @@ describe('demo', () => {
   it('has a recording of every variant (npm run fixtures:record)', () => {
     const missing = variants.filter((v) => !existsSync(new URL(`../fixtures/demo/${v.id}.har`, import.meta.url)));
     expect(missing.map((v) => v.id)).toEqual([]);
+  });
+
+  it('serves an ordinary browsing page with n subresources, none of them cacheable', async () => {
+    const index = await (await fetch(`${demo.clientOrigin}/`)).text();
+    expect(index).toContain('<a href="/browse">Ordinary browsing (no OAuth)</a>');
+
+    const response = await fetch(`${demo.clientOrigin}/browse`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const html = await response.text();
+    const count = (pattern: RegExp) => html.match(pattern)?.length ?? 0;
+    expect(count(/<link rel="stylesheet"/g)).toBe(30);
+    expect(count(/<script src=/g)).toBe(30);
+    expect(count(/<img /g)).toBe(150);
+    expect(count(/<form class="newsletter"/g)).toBe(5);
+    expect(html).toContain('data-subresources="300"');
+    expect(html).not.toMatch(/client_id|redirect_uri|response_type|access_token|grant_type/);
+    // Deterministic: the same page every time.
+    expect(await (await fetch(`${demo.clientOrigin}/browse?n=300`)).text()).toBe(html);
+
+    expect((await fetch(`${demo.clientOrigin}/browse?n=oops`)).status).toBe(400);
+    const small = await (await fetch(`${demo.clientOrigin}/browse?n=7`)).text();
+    expect(small).toContain('data-subresources="7"');
+  });
+
+  it('splits the browsing page\'s subresources as asked, adding up to n', () => {
+    expect(browsePlan(300)).toEqual({ stylesheets: 30, scripts: 30, images: 150, gets: 60, posts: 20, redirects: 5, forms: 5 });
+    for (const n of [0, 1, 2, 5, 7, 59, 100, 301, 1000]) {
+      expect(Object.values(browsePlan(n)).reduce((a, b) => a + b, 0)).toBe(n);
+    }
+  });
+
+  it('answers the browsing page\'s API requests with everyday codes, states and tokens', async () => {
+    const products = await fetch(`${demo.clientOrigin}/api/products?code=A12&state=NY`);
+    expect(products.headers.get('cache-control')).toBe('no-store');
+    expect(await products.json()).toMatchObject({ code: 200, state: 'ok', token_count: 3 });
+
+    const coupon = await fetch(`${demo.clientOrigin}/api/coupons/validate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'code=SUMMER10&state=active',
+    });
+    expect(await coupon.json()).toMatchObject({ code: 'SUMMER10', state: 'valid' });
+
+    const moved = await fetch(`${demo.clientOrigin}/api/v1/products?code=B7&state=TX`, { redirect: 'manual' });
+    expect(moved.status).toBe(301);
+    expect(moved.headers.get('location')).toBe('/api/products?code=B7&state=TX');
   });
 
   it('uses the same throwaway secret in the browser variant as on the server', async () => {

@@ -27,8 +27,13 @@ export async function startSession(): Promise<Session> {
   };
 }
 
-/** The tab id the extension sees for a page (found by its URL). */
+/**
+ * The tab id the extension sees for a page. Pages of two tabs can share a URL, so the page's URL is first
+ * marked with a unique fragment (call this once the variant has finished).
+ */
 export async function tabIdOf(session: Session, page: Page): Promise<number> {
+  const marker = `tab-${Math.random().toString(36).slice(2)}`;
+  await page.evaluate((m) => history.replaceState(history.state, '', `${location.href.split('#')[0]}#${m}`), marker);
   const url = page.url();
   const worker = await session.worker();
   const id = await worker.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)?.id, url);
@@ -44,7 +49,7 @@ export async function badgeText(session: Session, tabId: number): Promise<string
 export interface PopupView {
   /** Rule ids shown anywhere in the popup (last flow, recent flows, findings tied to no flow). */
   ruleIds: string[];
-  current?: { verdict: string; errors: number; warnings: number; fields: Record<string, string> };
+  current?: { verdict: string; errors: number; warnings: number; ruleIds: string[]; fields: Record<string, string> };
   empty: boolean;
 }
 
@@ -86,6 +91,7 @@ function readView(): PopupView | null {
         verdict: current.dataset['verdict']!,
         errors: current.querySelectorAll('.findings > [data-severity="error"]').length,
         warnings: current.querySelectorAll('.findings > [data-severity="warning"]').length,
+        ruleIds: [...current.querySelectorAll<HTMLElement>('[data-rule-id]')].map((e) => e.dataset['ruleId']!).sort(),
         fields,
       },
     } : {}),
