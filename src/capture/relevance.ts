@@ -18,8 +18,11 @@ export const emptyWatchlist = (): Watchlist => ({ serverOrigins: [], redirectTar
 // Parameters that only OAuth traffic carries in a URL (query or fragment).
 const URL_HINT = /[?&#](?:response_type|request_uri|code|error|access_token|id_token|refresh_token|grant_type|client_secret|code_verifier|iss)=/;
 const METADATA_PATH = /\/\.well-known\/(?:openid-configuration|oauth-authorization-server)|\/jwks|\/certs\b|\/userinfo\b/i;
-// Form body parameters of authorization (form), PAR, token, revocation and form_post requests.
-const FORM_HINT = /(?:^|&)(?:grant_type|response_type|request_uri|code|id_token|error|token|client_assertion)=/;
+// Form body parameters of authorization (form), PAR, token and revocation requests.
+const FORM_HINT = /(?:^|&)(?:grant_type|response_type|request_uri|id_token|token|client_assertion)=/;
+// A form_post response carries a code or an error with the state; a lone `code=` is a coupon or a zip code.
+const FORM_CALLBACK_HINT = /(?:^|&)(?:code|error)=/;
+const FORM_STATE_HINT = /(?:^|&)state=/;
 // A JSON body only matters as a (malformed) token request.
 const JSON_GRANT_HINT = /"grant_type"\s*:/;
 
@@ -28,7 +31,7 @@ export function isRelevant(exchange: Exchange, watch: Watchlist): boolean {
   if (URL_HINT.test(url) || METADATA_PATH.test(url)) return true;
   if (exchange.location && URL_HINT.test(exchange.location)) return true;
   const body = exchange.requestBody;
-  if (body.kind === 'form' && FORM_HINT.test(body.raw)) return true;
+  if (body.kind === 'form' && (FORM_HINT.test(body.raw) || (FORM_CALLBACK_HINT.test(body.raw) && FORM_STATE_HINT.test(body.raw)))) return true;
   if (body.kind === 'text' && JSON_GRANT_HINT.test(body.text.slice(0, 4096))) return true;
   // Requests to a known authorization server (sign-in pages, token, userinfo) and arrivals at a
   // redirect_uri without parameters in the query (fragment responses).

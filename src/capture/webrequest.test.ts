@@ -106,3 +106,15 @@ describe('relevance filter', () => {
     expect(flows[0]!.callback).toMatchObject({ mode: 'fragment', code: 'c1', arrival: b });
   });
 });
+
+describe('relevance of form bodies', () => {
+  const post = (raw: string) => ({
+    id: 'p', time: 0, initiator: 'form' as const, method: 'POST', url: 'https://shop.example/newsletter', requestHeaders: [],
+    requestBody: { kind: 'form' as const, raw, params: [] }, responseHeaders: [],
+  });
+  it('keeps form_post responses and drops a form that merely has a code field', () => {
+    expect(isRelevant(post('code=abc&state=xyz'), emptyWatchlist())).toBe(true);
+    expect(isRelevant(post('error=access_denied&state=xyz'), emptyWatchlist())).toBe(true);
+    expect(isRelevant(post('email=a%40b.example&code=WELCOME3'), emptyWatchlist())).toBe(false);
+  });
+});
