@@ -248,6 +248,14 @@ export const variants: readonly Variant[] = [
     interaction: 'none',
   },
   {
+    id: 'hostile-error-response',
+    description: 'While a sign-in is pending, an error callback with markup in error_description and a javascript: error_uri reaches the app.',
+    expectedRuleIds: ['oauth-error-response'],
+    absentRuleIds: ['state-mismatch'],
+    interaction: 'none',
+    note: 'The callback echoes the pending state, so it pairs; every tool that shows it must render its strings inert.',
+  },
+  {
     id: 'refresh-token-reused',
     description: 'After one refresh rotates the refresh token, the old one is presented again.',
     expectedRuleIds: ['refresh-token-reused', 'oauth-error-response'],

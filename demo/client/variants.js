@@ -328,6 +328,23 @@ export const scripts = {
     return { rejected: { state } };
   },
 
+  // HOSTILE: an error response crafted by an attacker, echoing the pending state. Its strings are markup and a
+  // script URL; an auditor must show them as text.
+  async 'hostile-error-response'(run) {
+    const as = await run.discover();
+    const pending = await run.once('pending-request', () => newFlow(as));
+    await run.leaveInFrame('pending', pending.url);
+    const hostile = new URLSearchParams({
+      error: 'invalid_request',
+      error_description: '<img src=x onerror="document.title=\'pwned\'"><script>document.title=\'pwned\'</script><b>bold</b>',
+      error_uri: "javascript:document.title='pwned'",
+      state: pending.state,
+    });
+    const callback = await run.navigate('hostile', `${location.origin}/cb?${hostile}`);
+    run.log(`error callback received: ${callbackParams(callback).get('error')}`);
+    return { authorization: { error: callbackParams(callback).get('error') } };
+  },
+
   // BUG: after the refresh token was rotated, the old one is used again (say, by a second tab).
   async 'refresh-token-reused'(run) {
     const { as, client, tokens } = await signInAndRedeem(run, 'sign-in', OFFLINE);

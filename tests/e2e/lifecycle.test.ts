@@ -42,6 +42,26 @@ describe('sign-in lifecycle', () => {
     await page.close();
   });
 
+  it('keeps a popup that is left open connected across a worker restart', async () => {
+    const page = await session.chromium.browser.newPage();
+    await page.goto(`${session.demo.clientOrigin}/`);
+    const tabId = await tabIdOf(session, page);
+    const popup = await session.chromium.browser.newPage();
+    await popup.goto(`chrome-extension://${session.chromium.extensionId}/src/popup/index.html?tab=${tabId}`);
+    await popup.waitForSelector('#empty-state');
+    const worker = await session.worker();
+    await worker.evaluate(() => Object.assign(globalThis, { stoppedWorkerMarker: true }));
+    await worker.close();
+
+    // The login form is typed into, which needs the page in front.
+    await page.bringToFront();
+    await driveVariant(page, session.demo, variant('good'));
+    // The same popup page, never reloaded, shows the flow the restarted worker captured.
+    await popup.waitForSelector('#current-flow[data-verdict="pass"]', { timeout: 15_000 });
+    expect(await (await session.worker()).evaluate(() => 'stoppedWorkerMarker' in globalThis)).toBe(false);
+    await Promise.all([popup.close(), page.close()]);
+  });
+
   it('keeps two tabs signing in at once apart', async () => {
     // Signed in at the authorization server already (single sign-on), as when a second tab signs in: both
     // authorization requests are answered at once. (Two logins racing on one server session is another story:
