@@ -12,7 +12,7 @@ import type { Exchange } from '../core/model.ts';
 import { flowVerdict, lastFlowByTab } from '../core/summary.ts';
 import { isRelevant, learn } from '../capture/relevance.ts';
 import { WebRequestRecorder } from '../capture/webrequest.ts';
-import { asViewMessage, PORT_NAME, PROTOCOL_VERSION, type CaptureSnapshot, type WorkerMessage } from '../messaging/protocol.ts';
+import { asViewMessage, PORT_NAME, PROTOCOL_VERSION, type CaptureSnapshot, type Command, type WorkerMessage } from '../messaging/protocol.ts';
 import { badgeOf } from './badge.ts';
 import { DEFAULT_LIMITS, planEviction } from './retention.ts';
 import { SessionStore } from './session-store.ts';
@@ -104,34 +104,46 @@ function broadcast(): void {
 
 browser.runtime.onConnect.addListener((port) => {
   if (port.name !== PORT_NAME) return;
+  const reply = (message: WorkerMessage) => {
+    if (ports.has(port)) port.postMessage(message);
+  };
   port.onMessage.addListener((raw: unknown) => {
     const message = asViewMessage(raw);
     if (!message) return;
-    switch (message.type) {
-      case 'hello':
-        if (message.version !== PROTOCOL_VERSION) {
-          port.postMessage({ type: 'version-mismatch', workerVersion: PROTOCOL_VERSION } satisfies WorkerMessage);
-          return;
-        }
-        ports.add(port);
-        enqueue(async () => port.postMessage({ type: 'snapshot', version: PROTOCOL_VERSION, snapshot: snapshot() } satisfies WorkerMessage));
+    if (message.type === 'hello') {
+      if (message.version !== PROTOCOL_VERSION) {
+        port.postMessage({ type: 'version-mismatch', workerVersion: PROTOCOL_VERSION } satisfies WorkerMessage);
         return;
-      case 'clear':
-        enqueue(async () => {
-          await store.clear();
-          await runAnalysis();
-        });
-        return;
-      case 'set-paused':
-        enqueue(async () => {
-          await store.setPaused(message.paused);
-          broadcast();
-        });
-        return;
+      }
+      ports.add(port);
+      enqueue(async () => reply({ type: 'snapshot', version: PROTOCOL_VERSION, snapshot: snapshot() }));
+      return;
     }
+    const { id, command } = message;
+    enqueue(async () => {
+      try {
+        await carryOut(command);
+        reply({ type: 'response', id, ok: true });
+      } catch (error) {
+        reply({ type: 'response', id, ok: false, error: error instanceof Error ? error.message : String(error) });
+      }
+    });
   });
   port.onDisconnect.addListener(() => ports.delete(port));
 });
+
+async function carryOut(command: Command): Promise<void> {
+  switch (command.type) {
+    case 'clear':
+      await store.clear();
+      await runAnalysis();
+      return;
+    case 'set-paused':
+      await store.setPaused(command.paused);
+      broadcast();
+      return;
+  }
+}
 
 // A restarted worker redraws badges from the restored log.
 enqueue(runAnalysis);

@@ -1,8 +1,8 @@
 /**
- * The one protocol between the worker and its views (popup, panel). Views connect a port named
- * `PORT_NAME`, say `hello` with their protocol version, and receive a `snapshot` on connect and after every
- * change; they send commands over the same port. Everything is a discriminated union: no stringly-typed
- * payloads.
+ * The one protocol between the worker and its views (popup, panel). A view connects a port named
+ * `PORT_NAME` and says `hello` with its protocol version; the worker answers with a `snapshot` and sends a new
+ * one after every change (the subscription). Commands are requests with an id, each answered by a `response`
+ * with the same id. Everything is a discriminated union: no stringly-typed payloads.
  *
  * Views analyze the exchanges themselves with the pure core (the same `analyze` the worker runs for the
  * badge), so the panel can merge response bodies from the DevTools network API into the same log.
@@ -22,37 +22,53 @@ export interface CaptureSnapshot {
   since: number;
 }
 
+/** What a view can ask of the worker. */
+export type Command =
+  | { type: 'clear' }
+  | { type: 'set-paused'; paused: boolean };
+
 /** View → worker. */
 export type ViewMessage =
   | { type: 'hello'; version: number }
-  | { type: 'clear' }
-  | { type: 'set-paused'; paused: boolean };
+  | { type: 'request'; id: number; command: Command };
 
 /** Worker → view. */
 export type WorkerMessage =
   | { type: 'snapshot'; version: number; snapshot: CaptureSnapshot }
+  | { type: 'response'; id: number; ok: true }
+  | { type: 'response'; id: number; ok: false; error: string }
   | { type: 'version-mismatch'; workerVersion: number };
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object';
 
+function asCommand(value: unknown): Command | undefined {
+  if (!isObject(value)) return undefined;
+  if (value['type'] === 'clear') return { type: 'clear' };
+  if (value['type'] === 'set-paused' && typeof value['paused'] === 'boolean') return { type: 'set-paused', paused: value['paused'] };
+  return undefined;
+}
+
 /** Narrow an incoming message; anything else is dropped by the receiver. */
 export function asViewMessage(value: unknown): ViewMessage | undefined {
   if (!isObject(value)) return undefined;
-  switch (value['type']) {
-    case 'hello':
-      return typeof value['version'] === 'number' ? { type: 'hello', version: value['version'] } : undefined;
-    case 'clear':
-      return { type: 'clear' };
-    case 'set-paused':
-      return typeof value['paused'] === 'boolean' ? { type: 'set-paused', paused: value['paused'] } : undefined;
-    default:
-      return undefined;
+  if (value['type'] === 'hello') return typeof value['version'] === 'number' ? { type: 'hello', version: value['version'] } : undefined;
+  if (value['type'] === 'request' && typeof value['id'] === 'number') {
+    const command = asCommand(value['command']);
+    return command ? { type: 'request', id: value['id'], command } : undefined;
   }
+  return undefined;
 }
 
 export function asWorkerMessage(value: unknown): WorkerMessage | undefined {
   if (!isObject(value)) return undefined;
-  if (value['type'] === 'snapshot' && typeof value['version'] === 'number' && isObject(value['snapshot'])) return value as unknown as WorkerMessage;
-  if (value['type'] === 'version-mismatch' && typeof value['workerVersion'] === 'number') return value as unknown as WorkerMessage;
-  return undefined;
+  switch (value['type']) {
+    case 'snapshot':
+      return typeof value['version'] === 'number' && isObject(value['snapshot']) ? (value as unknown as WorkerMessage) : undefined;
+    case 'response':
+      return typeof value['id'] === 'number' && typeof value['ok'] === 'boolean' ? (value as unknown as WorkerMessage) : undefined;
+    case 'version-mismatch':
+      return typeof value['workerVersion'] === 'number' ? (value as unknown as WorkerMessage) : undefined;
+    default:
+      return undefined;
+  }
 }

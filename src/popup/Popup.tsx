@@ -8,16 +8,19 @@ import { describeCodeExchange, describePkce, describeState, type PopupModel } fr
 export interface PopupProps {
   model: PopupModel | undefined;
   status: 'connected' | 'reconnecting' | 'incompatible';
+  /** The last command that failed, in words. */
+  error?: string;
   onClear(): void;
 }
 
-export function Popup({ model, status, onClear }: PopupProps) {
+export function Popup({ model, status, error, onClear }: PopupProps) {
   return (
     <main class="popup">
       <header>
         <h1>OAuth Lens</h1>
         {status !== 'connected' && <span class="status" role="status">{status === 'reconnecting' ? 'reconnecting…' : 'reload the extension'}</span>}
       </header>
+      {error && <p class="note" role="alert">{error}</p>}
       {!model ? (
         <p class="empty">Loading…</p>
       ) : (

@@ -14,11 +14,17 @@ const requestedTab = new URLSearchParams(location.search).get('tab');
 const tabId = requestedTab !== null ? Number(requestedTab) : (await browser.tabs.query({ active: true, currentWindow: true }))[0]?.id;
 
 let model: PopupModel | undefined;
+let error: string | undefined;
 let status: PopupProps['status'] = 'connected';
 // Analyses are async: only the newest snapshot's result is drawn.
 let generation = 0;
 
-const draw = () => render(<Popup model={model} status={status} onClear={() => connection.send({ type: 'clear' })} />, app);
+const showError = (e: Error) => {
+  error = e.message;
+  draw();
+};
+
+const draw = () => render(<Popup model={model} status={status} error={error} onClear={() => void connection.request({ type: 'clear' }).catch(showError)} />, app);
 
 const connection = connectToWorker(browser.runtime, {
   onSnapshot(snapshot) {
