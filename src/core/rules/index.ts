@@ -35,6 +35,8 @@ import oauthErrorResponse from './oauth-error-response.ts';
 import weakRandom from './weak-random.ts';
 import tokenRequestMalformed from './token-request-malformed.ts';
 // imports: request hygiene
+// imports: id tokens
+// imports: token responses
 
 export const rules = [
   pkceChallengeMismatch,
@@ -69,6 +71,8 @@ export const rules = [
   weakRandom,
   tokenRequestMalformed,
   // rules: request hygiene
+  // rules: id tokens
+  // rules: token responses
 ] as const satisfies readonly Rule[];
 
 export type RuleId = (typeof rules)[number]['meta']['id'];
