@@ -21,7 +21,7 @@ function fakeRuntime() {
       } as unknown as Runtime.Port;
     },
   };
-  return { runtime, ports };
+  return { runtime: runtime as unknown as Pick<Runtime.Static, 'connect'>, ports };
 }
 
 const snapshot = { exchanges: [], evicted: { flows: 0, exchanges: 0 }, paused: false, since: 1 };

@@ -1,14 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { analyze } from '../analyze.ts';
 import { APP, authorize, callback, exchange, goodFlow, REDIRECT_URI, resetBuilders } from '../../../tests/support/build.ts';
 import rule from './callback-uri-mismatch.ts';
+import { findingsOfRule } from '../../../tests/support/rule.ts';
 
-/** The rule's findings; a rule must never throw, so a problem fails the test. */
-const findingsOf = async (exchanges: Parameters<typeof analyze>[0]) => {
-  const analysis = await analyze(exchanges, [rule]);
-  expect(analysis.problems).toEqual([]);
-  return analysis.findings;
-};
+const findingsOf = findingsOfRule(rule);
 const STATE = 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm';
 const CODE = 'code-that-must-not-leak';
 

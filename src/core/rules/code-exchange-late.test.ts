@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { analyze } from '../analyze.ts';
 import { advance, authorize, callback, formPostCallback, goodFlow, resetBuilders, token } from '../../../tests/support/build.ts';
 import rule from './code-exchange-late.ts';
+import { findingsOfRule } from '../../../tests/support/rule.ts';
 
-const findingsOf = async (exchanges: Parameters<typeof analyze>[0]) => (await analyze(exchanges, [rule])).findings;
+const findingsOf = findingsOfRule(rule);
 const STATE = 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm';
 
 /** authorize → callback (AS redirect + arrival) → wait → token. */

@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { analyze } from '../analyze.ts';
 import { goodFlow, resetBuilders, token } from '../../../tests/support/build.ts';
 import { failedToken } from '../../../tests/support/pkce-and-code.ts';
 import rule from './code-replayed.ts';
+import { findingsOfRule } from '../../../tests/support/rule.ts';
 
-const findingsOf = async (exchanges: Parameters<typeof analyze>[0]) => (await analyze(exchanges, [rule])).findings;
+const findingsOf = findingsOfRule(rule);
 const CODE = 'SplxlOBeZQQYbYS6WxSbIA';
 
 describe('code-replayed', () => {

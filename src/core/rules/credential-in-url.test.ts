@@ -1,11 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { analyze } from '../analyze.ts';
-import type { Exchange } from '../model.ts';
 import { APP, AS, authorize, callback, exchange, goodFlow, REDIRECT_URI, resetBuilders, token, VERIFIER } from '../../../tests/support/build.ts';
 import { apiCall, queryToken, tokenAnswer } from '../../../tests/support/request-hygiene.ts';
 import rule from './credential-in-url.ts';
+import { findingsOfRule } from '../../../tests/support/rule.ts';
 
-const findingsOf = async (exchanges: Exchange[]) => (await analyze(exchanges, [rule])).findings;
+const findingsOf = findingsOfRule(rule);
 const ACCESS_TOKEN = 'at-2YotnFZFEjr1zCsicMWpAA';
 
 describe('credential-in-url', () => {

@@ -1,13 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { analyze } from '../analyze.ts';
-import type { Exchange } from '../model.ts';
 import {
   AS, authorize, defaultAuthorizeParams, defaultTokenParams, encode, exchange, formBody, goodFlow, jsonBody, REDIRECT_URI, resetBuilders,
 } from '../../../tests/support/build.ts';
 import { formToken, tokenWithBody } from '../../../tests/support/request-hygiene.ts';
 import rule from './duplicate-parameter.ts';
+import { findingsOfRule } from '../../../tests/support/rule.ts';
 
-const findingsOf = async (exchanges: Exchange[]) => (await analyze(exchanges, [rule])).findings;
+const findingsOf = findingsOfRule(rule);
 const STATE = defaultAuthorizeParams.state;
 const authorizeEntries = Object.entries(defaultAuthorizeParams) as [string, string][];
 

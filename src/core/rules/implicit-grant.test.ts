@@ -1,10 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { analyze } from '../analyze.ts';
-import type { Exchange } from '../model.ts';
 import { authorize, callback, defaultAuthorizeParams, goodFlow, resetBuilders } from '../../../tests/support/build.ts';
 import rule from './implicit-grant.ts';
+import { findingsOfRule } from '../../../tests/support/rule.ts';
 
-const findingsOf = async (exchanges: Exchange[]) => (await analyze(exchanges, [rule])).findings;
+const findingsOf = findingsOfRule(rule);
 
 describe('implicit-grant', () => {
   beforeEach(resetBuilders);

@@ -1,15 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { analyze } from '../analyze.ts';
 import { AS, authorize, callback, defaultAuthorizeParams, encode, exchange, goodFlow, resetBuilders, token } from '../../../tests/support/build.ts';
 import { discovery } from '../../../tests/support/state-redirect-client.ts';
 import rule from './iss-mismatch.ts';
+import { findingsOfRule } from '../../../tests/support/rule.ts';
 
-/** The rule's findings; a rule must never throw, so a problem fails the test. */
-const findingsOf = async (exchanges: Parameters<typeof analyze>[0]) => {
-  const analysis = await analyze(exchanges, [rule]);
-  expect(analysis.problems).toEqual([]);
-  return analysis.findings;
-};
+const findingsOf = findingsOfRule(rule);
 const STATE = defaultAuthorizeParams.state;
 
 /** A flow whose callback carries the given iss (or none). */

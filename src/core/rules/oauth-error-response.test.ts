@@ -1,11 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { analyze } from '../analyze.ts';
-import type { Exchange } from '../model.ts';
 import { authorize, callback, defaultAuthorizeParams, goodFlow, resetBuilders, token } from '../../../tests/support/build.ts';
 import { tokenAnswer } from '../../../tests/support/request-hygiene.ts';
 import rule from './oauth-error-response.ts';
+import { findingsOfRule } from '../../../tests/support/rule.ts';
 
-const findingsOf = async (exchanges: Exchange[]) => (await analyze(exchanges, [rule])).findings;
+const findingsOf = findingsOfRule(rule);
 const STATE = defaultAuthorizeParams.state;
 const errorCallback = (params: Record<string, string>, authorizeParams: Record<string, string | undefined> = {}, init: Parameters<typeof authorize>[1] = {}) => {
   const auth = authorize(authorizeParams, init);

@@ -1,11 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { analyze } from '../analyze.ts';
-import type { Exchange } from '../model.ts';
 import { authorize, goodFlow, resetBuilders } from '../../../tests/support/build.ts';
 import { unsignedJwt } from '../../../tests/support/request-hygiene.ts';
 import rule from './oidc-nonce-missing.ts';
+import { findingsOfRule } from '../../../tests/support/rule.ts';
 
-const findingsOf = async (exchanges: Exchange[]) => (await analyze(exchanges, [rule])).findings;
+const findingsOf = findingsOfRule(rule);
 const noPkce = { code_challenge: undefined, code_challenge_method: undefined };
 
 describe('oidc-nonce-missing', () => {

@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { analyze } from '../analyze.ts';
 import { authorize, CHALLENGE, goodFlow, resetBuilders, VERIFIER } from '../../../tests/support/build.ts';
 import { par, parAuthorize } from '../../../tests/support/pkce-and-code.ts';
 import rule from './pkce-challenge-malformed.ts';
+import { findingsOfRule } from '../../../tests/support/rule.ts';
 
-const findingsOf = async (exchanges: Parameters<typeof analyze>[0]) => (await analyze(exchanges, [rule])).findings;
+const findingsOf = findingsOfRule(rule);
 
 describe('pkce-challenge-malformed', () => {
   beforeEach(resetBuilders);

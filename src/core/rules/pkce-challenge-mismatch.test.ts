@@ -1,11 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { analyze } from '../analyze.ts';
 import { authorize, callback, CHALLENGE, goodFlow, resetBuilders, token, VERIFIER } from '../../../tests/support/build.ts';
 import { s256 } from '../pkce.ts';
 import rule from './pkce-challenge-mismatch.ts';
+import { findingsOfRule } from '../../../tests/support/rule.ts';
 
-const findingsOf = async (exchanges: Parameters<typeof analyze>[0]) =>
-  (await analyze(exchanges, [rule])).findings;
+const findingsOf = findingsOfRule(rule);
 
 describe('pkce-challenge-mismatch', () => {
   beforeEach(resetBuilders);

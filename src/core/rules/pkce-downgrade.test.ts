@@ -3,8 +3,9 @@ import { analyze } from '../analyze.ts';
 import { authorize, callback, goodFlow, resetBuilders, token, VERIFIER } from '../../../tests/support/build.ts';
 import { failedToken, requestObject } from '../../../tests/support/pkce-and-code.ts';
 import rule from './pkce-downgrade.ts';
+import { findingsOfRule } from '../../../tests/support/rule.ts';
 
-const findingsOf = async (exchanges: Parameters<typeof analyze>[0]) => (await analyze(exchanges, [rule])).findings;
+const findingsOf = findingsOfRule(rule);
 const NO_PKCE = { code_challenge: undefined, code_challenge_method: undefined };
 const STATE = 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm';
 

@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { analyze } from '../analyze.ts';
 import { authorize, callback, goodFlow, resetBuilders, token, VERIFIER } from '../../../tests/support/build.ts';
 import { failedToken, par, parAuthorize } from '../../../tests/support/pkce-and-code.ts';
 import rule from './pkce-method-omitted.ts';
+import { findingsOfRule } from '../../../tests/support/rule.ts';
 
-const findingsOf = async (exchanges: Parameters<typeof analyze>[0]) => (await analyze(exchanges, [rule])).findings;
+const findingsOf = findingsOfRule(rule);
 const STATE = 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm';
 
 describe('pkce-method-omitted', () => {

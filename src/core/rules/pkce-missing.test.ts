@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { analyze } from '../analyze.ts';
 import { authorize, callback, goodFlow, resetBuilders, token } from '../../../tests/support/build.ts';
 import { par, parAuthorize } from '../../../tests/support/pkce-and-code.ts';
 import rule from './pkce-missing.ts';
+import { findingsOfRule } from '../../../tests/support/rule.ts';
 
-const findingsOf = async (exchanges: Parameters<typeof analyze>[0]) => (await analyze(exchanges, [rule])).findings;
+const findingsOf = findingsOfRule(rule);
 const NO_PKCE = { code_challenge: undefined, code_challenge_method: undefined };
 const STATE = 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm';
 

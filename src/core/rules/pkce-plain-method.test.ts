@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { analyze } from '../analyze.ts';
 import { authorize, callback, defaultAuthorizeParams, encode, goodFlow, resetBuilders, token, VERIFIER } from '../../../tests/support/build.ts';
 import { failedToken } from '../../../tests/support/pkce-and-code.ts';
 import rule from './pkce-plain-method.ts';
+import { findingsOfRule } from '../../../tests/support/rule.ts';
 
-const findingsOf = async (exchanges: Parameters<typeof analyze>[0]) => (await analyze(exchanges, [rule])).findings;
+const findingsOf = findingsOfRule(rule);
 const NO_PKCE = { code_challenge: undefined, code_challenge_method: undefined };
 const PLAIN = { code_challenge: VERIFIER, code_challenge_method: 'plain' };
 

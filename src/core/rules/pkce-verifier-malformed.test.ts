@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { analyze } from '../analyze.ts';
 import { goodFlow, resetBuilders, token, VERIFIER } from '../../../tests/support/build.ts';
 import rule from './pkce-verifier-malformed.ts';
+import { findingsOfRule } from '../../../tests/support/rule.ts';
 
-const findingsOf = async (exchanges: Parameters<typeof analyze>[0]) => (await analyze(exchanges, [rule])).findings;
+const findingsOf = findingsOfRule(rule);
 
 describe('pkce-verifier-malformed', () => {
   beforeEach(resetBuilders);

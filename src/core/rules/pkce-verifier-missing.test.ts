@@ -3,8 +3,9 @@ import { analyze } from '../analyze.ts';
 import { authorize, callback, goodFlow, resetBuilders, token } from '../../../tests/support/build.ts';
 import { failedToken } from '../../../tests/support/pkce-and-code.ts';
 import rule from './pkce-verifier-missing.ts';
+import { findingsOfRule } from '../../../tests/support/rule.ts';
 
-const findingsOf = async (exchanges: Parameters<typeof analyze>[0]) => (await analyze(exchanges, [rule])).findings;
+const findingsOf = findingsOfRule(rule);
 const STATE = 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm';
 
 describe('pkce-verifier-missing', () => {

@@ -1,14 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { analyze } from '../analyze.ts';
 import { authorize, goodFlow, REDIRECT_URI, resetBuilders } from '../../../tests/support/build.ts';
 import rule from './redirect-uri-fragment.ts';
+import { findingsOfRule } from '../../../tests/support/rule.ts';
 
-/** The rule's findings; a rule must never throw, so a problem fails the test. */
-const findingsOf = async (exchanges: Parameters<typeof analyze>[0]) => {
-  const analysis = await analyze(exchanges, [rule]);
-  expect(analysis.problems).toEqual([]);
-  return analysis.findings;
-};
+const findingsOf = findingsOfRule(rule);
 
 describe('redirect-uri-fragment', () => {
   beforeEach(resetBuilders);

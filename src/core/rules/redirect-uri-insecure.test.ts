@@ -1,15 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { analyze } from '../analyze.ts';
 import { authorize, goodFlow, resetBuilders } from '../../../tests/support/build.ts';
 import { authorizeByReference, par } from '../../../tests/support/state-redirect-client.ts';
 import rule from './redirect-uri-insecure.ts';
+import { findingsOfRule } from '../../../tests/support/rule.ts';
 
-/** The rule's findings; a rule must never throw, so a problem fails the test. */
-const findingsOf = async (exchanges: Parameters<typeof analyze>[0]) => {
-  const analysis = await analyze(exchanges, [rule]);
-  expect(analysis.problems).toEqual([]);
-  return analysis.findings;
-};
+const findingsOf = findingsOfRule(rule);
 
 describe('redirect-uri-insecure', () => {
   beforeEach(resetBuilders);

@@ -1,10 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { analyze } from '../analyze.ts';
-import type { Exchange } from '../model.ts';
 import { goodFlow, resetBuilders, token } from '../../../tests/support/build.ts';
 import rule from './ropc-grant.ts';
+import { findingsOfRule } from '../../../tests/support/rule.ts';
 
-const findingsOf = async (exchanges: Exchange[]) => (await analyze(exchanges, [rule])).findings;
+const findingsOf = findingsOfRule(rule);
 const ropc = { grant_type: 'password', username: 'alice', password: 'hunter2', code: undefined, code_verifier: undefined, redirect_uri: undefined };
 
 describe('ropc-grant', () => {

@@ -4,8 +4,9 @@ import type { Exchange } from '../model.ts';
 import { AS, defaultTokenParams, exchange, formBody, goodFlow, jsonBody, resetBuilders, token } from '../../../tests/support/build.ts';
 import { discovery, queryToken, tokenWithBody } from '../../../tests/support/request-hygiene.ts';
 import rule from './token-request-malformed.ts';
+import { findingsOfRule } from '../../../tests/support/rule.ts';
 
-const findingsOf = async (exchanges: Exchange[]) => (await analyze(exchanges, [rule])).findings;
+const findingsOf = findingsOfRule(rule);
 
 describe('token-request-malformed', () => {
   beforeEach(resetBuilders);

@@ -1,10 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { analyze } from '../analyze.ts';
-import type { Exchange } from '../model.ts';
 import { authorize, callback, goodFlow, resetBuilders, token } from '../../../tests/support/build.ts';
 import rule from './weak-random.ts';
+import { findingsOfRule } from '../../../tests/support/rule.ts';
 
-const findingsOf = async (exchanges: Exchange[]) => (await analyze(exchanges, [rule])).findings;
+const findingsOf = findingsOfRule(rule);
 const RANDOM = 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm';
 
 describe('weak-random', () => {
