@@ -7,6 +7,12 @@
 //   wrong-path    redirects the callback to /callback although the request asked for /cb
 //   wrong-iss     puts another server's issuer in the callback's iss (a mix-up)
 //   replay-ok     accepts the same authorization code again and again
+//   cacheable     answers the token request without Cache-Control: no-store
+//   no-rotation   issues a refresh token to this public client and never rotates it
+//   wrong-nonce   puts another nonce in the ID token than the request sent
+//   bad-id-token  issues an ID token that expired before it was issued, for another audience
+//   wrong-at-hash puts an at_hash in the ID token that does not match the access token
+//   no-iss        leaves iss out of the callback although its metadata promises it (RFC 9207)
 // Everything else (discovery, S256 PKCE, state, nonce, ID token claims, no-store) it does correctly, so that a
 // recording of it shows the one misbehaviour and nothing else.
 import { createHash, randomBytes } from 'node:crypto';
@@ -26,8 +32,13 @@ export interface RunningRogueAuthorizationServer {
   close(): Promise<void>;
 }
 
-type Misbehaviour = 'query-tokens' | 'wrong-path' | 'wrong-iss' | 'replay-ok';
-const CLIENTS: ReadonlySet<string> = new Set<Misbehaviour>(['query-tokens', 'wrong-path', 'wrong-iss', 'replay-ok']);
+type Misbehaviour =
+  | 'query-tokens' | 'wrong-path' | 'wrong-iss' | 'replay-ok' | 'cacheable' | 'no-rotation'
+  | 'wrong-nonce' | 'bad-id-token' | 'wrong-at-hash' | 'no-iss';
+const CLIENTS: ReadonlySet<string> = new Set<Misbehaviour>([
+  'query-tokens', 'wrong-path', 'wrong-iss', 'replay-ok', 'cacheable', 'no-rotation',
+  'wrong-nonce', 'bad-id-token', 'wrong-at-hash', 'no-iss',
+]);
 
 interface IssuedCode {
   clientId: string;
@@ -47,6 +58,7 @@ export async function startRogueAuthorizationServer(
   const { privateKey, publicKey } = await generateKeyPair('RS256');
   const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'rogue-rs256', alg: 'RS256', use: 'sig' }] };
   const codes = new Map<string, IssuedCode>();
+  const refreshTokens = new Map<string, { clientId: string; scope: string }>();
   const registeredRedirectUri = `${options.clientOrigin}/cb`;
 
   const server = createServer((req, res) => {
@@ -73,10 +85,11 @@ export async function startRogueAuthorizationServer(
     authorization_response_iss_parameter_supported: true,
   };
 
-  function json(res: ServerResponse, status: number, body: unknown): void {
+  function json(res: ServerResponse, status: number, body: unknown, { cacheable = false } = {}): void {
     res.writeHead(status, {
       'content-type': 'application/json; charset=utf-8',
-      'cache-control': 'no-store',
+      // MISBEHAVIOUR (cacheable): token responses must say no-store (RFC 6749 §5.1).
+      ...(cacheable ? {} : { 'cache-control': 'no-store' }),
       'access-control-allow-origin': options.clientOrigin,
       vary: 'Origin',
     });
@@ -85,14 +98,23 @@ export async function startRogueAuthorizationServer(
 
   function idToken(clientId: string, nonce: string | undefined, accessToken?: string): Promise<string> {
     // at_hash: left half of SHA-256 of the access token, as OIDC Core §3.2.2.9 requires next to a token.
-    const atHash = accessToken ? base64url(createHash('sha256').update(accessToken).digest().subarray(0, 16)) : undefined;
-    return new SignJWT({ nonce, at_hash: atHash })
+    // MISBEHAVIOUR (wrong-at-hash): the hash of another value.
+    const hashed = clientId === 'wrong-at-hash' ? `${accessToken}-not` : accessToken;
+    const atHash = hashed ? base64url(createHash('sha256').update(hashed).digest().subarray(0, 16)) : undefined;
+    const now = Math.floor(Date.now() / 1000);
+    // MISBEHAVIOUR (bad-id-token): expired a minute before it was issued, and for another audience.
+    const expired = clientId === 'bad-id-token';
+    return new SignJWT({
+      // MISBEHAVIOUR (wrong-nonce): the ID token must carry the request's nonce (OIDC Core §3.1.3.7).
+      nonce: clientId === 'wrong-nonce' ? 'not-the-nonce-that-was-sent' : nonce,
+      at_hash: atHash,
+    })
       .setProtectedHeader({ alg: 'RS256', kid: 'rogue-rs256' })
       .setIssuer(issuer)
       .setSubject('alice')
-      .setAudience(clientId)
-      .setIssuedAt()
-      .setExpirationTime('10m')
+      .setAudience(expired ? 'another-client' : clientId)
+      .setIssuedAt(now)
+      .setExpirationTime(expired ? now - 60 : now + 600)
       .sign(privateKey as CryptoKey);
   }
 
@@ -137,7 +159,8 @@ export async function startRogueAuthorizationServer(
     }
     if (p.has('state')) response.set('state', p.get('state') ?? '');
     // MISBEHAVIOUR (wrong-iss): names another server in the RFC 9207 iss parameter.
-    response.set('iss', clientId === 'wrong-iss' ? options.mixUpIssuer : issuer);
+    // MISBEHAVIOUR (no-iss): the metadata says authorization_response_iss_parameter_supported.
+    if (clientId !== 'no-iss') response.set('iss', clientId === 'wrong-iss' ? options.mixUpIssuer : issuer);
 
     target.search = response.toString();
     res.writeHead(303, { location: target.href, 'cache-control': 'no-store' }).end();
@@ -148,6 +171,7 @@ export async function startRogueAuthorizationServer(
       return json(res, 400, { error: 'invalid_request', error_description: 'form body expected' });
     }
     const p = new URLSearchParams(await readBody(req));
+    if (p.get('grant_type') === 'refresh_token') return refresh(p, res);
     if (p.get('grant_type') !== 'authorization_code') return json(res, 400, { error: 'unsupported_grant_type' });
     const issued = codes.get(p.get('code') ?? '');
     const verifier = p.get('code_verifier') ?? '';
@@ -164,8 +188,20 @@ export async function startRogueAuthorizationServer(
     }
     issued.used = true;
     const body: Record<string, unknown> = { access_token: random(), token_type: 'Bearer', expires_in: 600, scope: issued.scope };
-    if (issued.scope.split(' ').includes('openid')) body.id_token = await idToken(issued.clientId, issued.nonce);
-    json(res, 200, body);
+    if (issued.scope.split(' ').includes('openid')) body.id_token = await idToken(issued.clientId, issued.nonce, body.access_token as string);
+    if (issued.clientId === 'no-rotation') {
+      body.refresh_token = random();
+      refreshTokens.set(body.refresh_token as string, { clientId: issued.clientId, scope: issued.scope });
+    }
+    json(res, 200, body, { cacheable: issued.clientId === 'cacheable' });
+  }
+
+  function refresh(p: URLSearchParams, res: ServerResponse): void {
+    const grant = refreshTokens.get(p.get('refresh_token') ?? '');
+    if (!grant || grant.clientId !== p.get('client_id')) return json(res, 400, { error: 'invalid_grant' });
+    // MISBEHAVIOUR (no-rotation): a public client's refresh token must be rotated or sender-constrained (RFC 9700
+    // §2.2.2); this one answers without a new refresh_token, so the same token stays valid.
+    json(res, 200, { access_token: random(), token_type: 'Bearer', expires_in: 600, scope: grant.scope });
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

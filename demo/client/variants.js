@@ -388,4 +388,41 @@ export const scripts = {
     const { flow, outcome } = await signInByHand(run, 'sign-in', as, () => ({ clientId: 'replay-ok' }));
     return { first: outcome, second: await exchangeCode(run, 'token-again', as, flow) };
   },
+
+  // Rogue server: each of these clients gets one broken ID token or callback; the client under test takes it
+  // as it is (a correct client would reject it), so the recording shows what the auditor must catch.
+  async 'id-token-nonce-mismatch'(run) {
+    const as = await run.discover(run.config.rogueIssuer);
+    return (await signInByHand(run, 'sign-in', as, () => ({ clientId: 'wrong-nonce' }))).outcome;
+  },
+
+  async 'id-token-invalid'(run) {
+    const as = await run.discover(run.config.rogueIssuer);
+    return (await signInByHand(run, 'sign-in', as, () => ({ clientId: 'bad-id-token' }))).outcome;
+  },
+
+  async 'hash-claim-mismatch'(run) {
+    const as = await run.discover(run.config.rogueIssuer);
+    return (await signInByHand(run, 'sign-in', as, () => ({ clientId: 'wrong-at-hash' }))).outcome;
+  },
+
+  async 'iss-missing'(run) {
+    const as = await run.discover(run.config.rogueIssuer);
+    return (await signInByHand(run, 'sign-in', as, () => ({ clientId: 'no-iss' }))).outcome;
+  },
+
+  // Rogue server: the token response is cacheable.
+  async 'token-response-cacheable'(run) {
+    const as = await run.discover(run.config.rogueIssuer);
+    const { outcome } = await signInByHand(run, 'sign-in', as, () => ({ clientId: 'cacheable' }));
+    return outcome;
+  },
+
+  // Rogue server: the refresh token is never rotated, so the client keeps presenting the same one.
+  async 'refresh-token-not-rotated'(run) {
+    const as = await run.discover(run.config.rogueIssuer);
+    const { outcome } = await signInByHand(run, 'sign-in', as, () => ({ clientId: 'no-rotation' }));
+    const refreshWith = (key) => tokenRequest(run, key, as, { grant_type: 'refresh_token', refresh_token: outcome.token.body.refresh_token, client_id: 'no-rotation' });
+    return { first: await refreshWith('refresh-1'), second: await refreshWith('refresh-2') };
+  },
 };

@@ -5,6 +5,7 @@
 import { readable } from './authorization-parameters.ts';
 import { classify, inTimeOrder } from './classify.ts';
 import { correlate } from './correlate.ts';
+import { idTokenHashChecks } from './id-token.ts';
 import type { Analysis, Exchange, Finding, Flow, Verdict } from './model.ts';
 import { checkPkce, type OtherChallenge } from './pkce.ts';
 import { rules } from './rules/index.ts';
@@ -16,6 +17,7 @@ export async function analyze(exchanges: readonly Exchange[], activeRules: reado
     const classified = classify(ordered);
     const flows = correlate(classified, ordered);
     await recomputePkce(flows);
+    await recomputeIdTokenHashes(flows);
     const problems: string[] = [];
     const findings: Finding[] = [];
     for (const rule of activeRules) {
@@ -79,6 +81,17 @@ async function recomputePkce(flows: readonly Flow[]): Promise<void> {
       pending.filter((o) => o.flowId !== flow.id),
     );
     flow.pkce = result.status === 'no-verifier' && !observedExchange ? { ...result, status: 'not-observable' } : result;
+  }));
+}
+
+/**
+ * OIDC Core §3.1.3.8, §3.2.2.9, §3.3.2.10–11: at_hash and c_hash of every readable ID token, recomputed once
+ * here (WebCrypto is async, rules are not) and kept on the flow for hash-claim-mismatch.
+ */
+async function recomputeIdTokenHashes(flows: readonly Flow[]): Promise<void> {
+  await Promise.all(flows.map(async (flow) => {
+    const checks = await idTokenHashChecks(flow);
+    if (checks.length) flow.idTokenHashes = checks;
   }));
 }
 

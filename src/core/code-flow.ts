@@ -36,6 +36,11 @@ function authenticates(headers: readonly Header[], params: readonly Param[]): bo
   return /^\s*basic\s/i.test(header(headers, 'authorization') ?? '') || hasParam(params, 'client_secret') || hasParam(params, 'client_assertion');
 }
 
+/** True when a token request carries client authentication (HTTP Basic, even undecodable; client_secret; client_assertion). */
+export function authenticatesClient(request: TokenRequest): boolean {
+  return authenticates(request.exchange.requestHeaders, request.params);
+}
+
 /**
  * Clients that showed themselves to be public: they sent a token request or a PAR request from the browser
  * (in-browser code, so a public client) without any client authentication.

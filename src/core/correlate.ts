@@ -282,7 +282,7 @@ function evidenceGaps(flow: Flow): string[] {
   for (const [where, text] of raw) {
     if (text && hasBrokenPercentEncoding(text)) notes.push(`${where} has broken percent-encoding (a '%' without two hex digits): those characters were kept as they are`);
   }
-  const idTokens = [callback?.idToken, ...flow.codeExchanges.map((r) => r.response?.idToken)].filter((t): t is string => t !== undefined);
+  const idTokens = [callback?.idToken, ...[...flow.codeExchanges, ...flow.refreshes].map((r) => r.response?.idToken)].filter((t): t is string => t !== undefined);
   for (const token of idTokens) {
     const decoded = decodeJwtParts(token);
     if (!decoded.ok) notes.push(`id_token does not decode as a JWT (${decoded.problem})`);

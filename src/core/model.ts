@@ -253,9 +253,40 @@ export interface Flow {
   issuerSource?: 'metadata' | 'iss' | 'authorization-origin';
   metadata?: ServerMetadata;
   pkce: PkceResult;
+  /**
+   * The ID tokens' at_hash / c_hash recomputed (OIDC Core §3.1.3.8, §3.2.2.9, §3.3.2.10–11), by
+   * src/core/id-token.ts during analysis; absent when the flow has no ID token claim to check.
+   */
+  idTokenHashes?: IdTokenHashCheck[];
   steps: Step[];
   /** Evidence gaps, said plainly ("token response not observed"). */
   notes: string[];
+}
+
+/**
+ * One hash claim of one ID token, checked against the value delivered with it: `at_hash` against the access
+ * token of the same response, `c_hash` against the code. Holds no secret: the hashes only.
+ */
+export interface IdTokenHashCheck {
+  /** The exchange whose response delivered the ID token (the authorization response's or a token response's). */
+  exchangeId: string;
+  /** Where the ID token came from. */
+  source: 'authorization-response' | 'token-response' | 'refresh-response';
+  claim: 'at_hash' | 'c_hash';
+  /** True when the response makes the claim REQUIRED (an ID token from the authorization endpoint with an access token or a code). */
+  required: boolean;
+  /** The claim as the ID token carries it (undefined: absent; a non-string value is given as JSON). */
+  claimed?: string;
+  /** `match`, `mismatch`, `missing` (absent although REQUIRED), or `not-computable` (the hash function cannot be told from alg). */
+  status: 'match' | 'mismatch' | 'missing' | 'not-computable';
+  /** The ID token's JWS alg. */
+  alg?: string;
+  /** The hash function the alg implies (`SHA-256`, `SHA-384`, `SHA-512`). */
+  hash?: string;
+  /** An assumption made to pick the hash (EdDSA without `crv`: Ed25519 assumed), or why none could be picked. */
+  hashNote?: string;
+  /** base64url(left half of H(ASCII(value))), when computed. */
+  computed?: string;
 }
 
 /** A piece of evidence behind a finding. Secret values are flagged so every output can redact them. */

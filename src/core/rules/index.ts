@@ -35,7 +35,14 @@ import oauthErrorResponse from './oauth-error-response.ts';
 import weakRandom from './weak-random.ts';
 import tokenRequestMalformed from './token-request-malformed.ts';
 // imports: request hygiene
+import oidcNonceMismatch from './oidc-nonce-mismatch.ts';
+import idTokenInvalid from './id-token-invalid.ts';
+import hashClaimMismatch from './hash-claim-mismatch.ts';
+import issMissing from './iss-missing.ts';
 // imports: id tokens
+import refreshTokenReused from './refresh-token-reused.ts';
+import refreshTokenNotRotated from './refresh-token-not-rotated.ts';
+import tokenResponseCacheable from './token-response-cacheable.ts';
 // imports: token responses
 
 export const rules = [
@@ -71,7 +78,14 @@ export const rules = [
   weakRandom,
   tokenRequestMalformed,
   // rules: request hygiene
+  oidcNonceMismatch,
+  idTokenInvalid,
+  hashClaimMismatch,
+  issMissing,
   // rules: id tokens
+  refreshTokenReused,
+  refreshTokenNotRotated,
+  tokenResponseCacheable,
   // rules: token responses
 ] as const satisfies readonly Rule[];
 

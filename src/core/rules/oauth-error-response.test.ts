@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { authorize, callback, defaultAuthorizeParams, goodFlow, resetBuilders, token } from '../../../tests/support/build.ts';
+import { authorize, callback, defaultAuthorizeParams, defaultTokenParams, goodFlow, resetBuilders, token } from '../../../tests/support/build.ts';
 import { tokenAnswer } from '../../../tests/support/request-hygiene.ts';
 import rule from './oauth-error-response.ts';
 import { findingsOfRule } from '../../../tests/support/rule.ts';
@@ -69,6 +69,35 @@ describe('oauth-error-response', () => {
       { label: 'HTTP status', value: '400' },
       { label: 'grant_type', value: 'authorization_code' },
     ]);
+  });
+
+  it('explains invalid_grant by the decoded cause: the first in the message, all in the evidence', async () => {
+    const auth = authorize();
+    const refused = token({ redirect_uri: 'https://app.example/cb/', client_id: 'legacy' }, tokenAnswer({ error: 'invalid_grant' }, 400));
+    const [finding] = await findingsOf([auth, ...callback({ code: defaultTokenParams.code, state: STATE }), refused]);
+    expect(finding).toMatchObject({ severity: 'info', flowId: `flow-${auth.id}`, exchangeIds: [refused.id, auth.id] });
+    expect(finding!.message).toBe('The token endpoint answered HTTP 400 with error invalid_grant; likely cause: redirect_uri at /token is not identical to the one at /authorize (a trailing slash was added) (1 more in the evidence).');
+    expect(finding!.evidence).toContainEqual({ label: 'cause 1', value: 'redirect-uri (certain): redirect_uri at /token is not identical to the one at /authorize (a trailing slash was added)' });
+    expect(finding!.evidence).toContainEqual({ label: 'cause 2', value: 'client-id (certain): the token request identifies client legacy but the code was issued for client spa' });
+    expect(finding!.evidence).toContainEqual({ label: 'difference', value: 'trailing-slash' });
+  });
+
+  it('explains invalid_grant on a code exchanged twice, without the code in the message', async () => {
+    const [auth, redirect, arrival, first] = goodFlow();
+    const repeat = token({}, tokenAnswer({ error: 'invalid_grant' }, 400));
+    const [finding] = await findingsOf([auth!, redirect!, arrival!, first!, repeat]);
+    expect(finding!.message).toContain(`likely cause: the code was already exchanged at ${new Date(first!.time).toISOString()} (${first!.id}, answered 200)`);
+    expect(finding!.message).not.toContain(defaultTokenParams.code);
+    expect(finding!.exchangeIds).toEqual([repeat.id, first!.id]);
+    expect(finding!.evidence).toContainEqual({ label: 'code', value: defaultTokenParams.code, secret: true });
+  });
+
+  it('does not run the invalid_grant decoder for other errors', async () => {
+    const refused = token({ redirect_uri: 'https://app.example/cb/' }, tokenAnswer({ error: 'invalid_client' }, 401));
+    const [auth, redirect, arrival] = goodFlow();
+    const [finding] = await findingsOf([auth!, redirect!, arrival!, refused]);
+    expect(finding!.message).toContain('client authentication failed');
+    expect(finding!.evidence.some((e) => e.label.startsWith('cause'))).toBe(false);
   });
 
   it('gives refresh-token causes for invalid_grant on a refresh', async () => {

@@ -1,4 +1,5 @@
 import { stringMember } from '../body.ts';
+import { diagnoseInvalidGrant, type InvalidGrantCause } from '../diagnose-invalid-grant.ts';
 import { capped, quotable } from '../evidence.ts';
 import type { Callback, Evidence, Flow, TokenRequest } from '../model.ts';
 import { firstParam } from '../params.ts';
@@ -14,6 +15,10 @@ import { defineRule, type RuleContext } from './rule.ts';
  * plain token), and the usual cause of the code. At the token endpoint the code lives only in the body: a 4xx
  * or 5xx answer whose body was not observed says the code is not observable. Info, or warning for server_error
  * and invalid_request. Other rules should not also report a missing code for an error callback.
+ *
+ * An invalid_grant is explained by the invalid_grant decoder (src/core/diagnose-invalid-grant.ts, catalogue
+ * diagnostics §5): the likeliest cause the traffic shows goes in the message, every cause in the evidence. When
+ * the traffic shows none, the usual causes are listed.
  */
 
 /** Authorization error decoder (rules catalogue, stuck-redirect diagnostics §9). Exact codes only. */
@@ -29,7 +34,7 @@ const AUTHORIZATION_CAUSES: ReadonlyMap<string, string> = new Map([
 
 const SILENT_FAILURES: ReadonlySet<string> = new Set(['login_required', 'interaction_required', 'consent_required', 'account_selection_required']);
 
-/** Token endpoint errors (RFC 6749 §5.2; catalogue §5, §7, §8). The full invalid_grant decoder comes elsewhere. */
+/** Token endpoint errors (RFC 6749 §5.2; catalogue §5, §7, §8), when the invalid_grant decoder finds nothing. */
 const TOKEN_CAUSES: ReadonlyMap<string, string> = new Map([
   ['invalid_grant', 'the code was already used or has expired, the redirect_uri differs from the authorization request, the PKCE verifier does not match the challenge, the client_id differs, or the code went to another issuer\'s token endpoint'],
   ['invalid_client', 'client authentication failed: a secret sent by a public client or missing for a confidential one, Basic credentials not form-urlencoded before base64, or two authentication methods at once'],
@@ -114,16 +119,23 @@ function reportToken(flow: Flow, request: TokenRequest, report: ReportFn): void 
   const grant = request.grantType !== undefined ? [{ label: 'grant_type', value: capped(request.grantType) }] : [];
   const error = response?.error;
   if (error !== undefined) {
+    const diagnosed = error === 'invalid_grant' ? diagnoseInvalidGrant(flow, request) : [];
     let cause = TOKEN_CAUSES.get(error);
     if (error === 'invalid_grant' && request.grantType === 'refresh_token') {
       cause = 'the refresh token was revoked, expired, or already used once and rotated (another tab may have refreshed first)';
     }
+    if (diagnosed.length) cause = `${diagnosed[0]!.explanation}${diagnosed.length > 1 ? ` (${diagnosed.length - 1} more in the evidence)` : ''}`;
     report({
       flow,
       severity: severityOf(error),
       message: `The token endpoint answered${status !== undefined ? ` HTTP ${status}` : ''} with ${named(error)}${cause ? `; likely cause: ${cause}` : ''}.`,
-      exchanges: [request.exchange],
-      evidence: [...errorEvidence(error, response?.errorDescription, stringMember(response?.json, 'error_uri')), ...statusEvidence, ...grant],
+      exchanges: [request.exchange, ...diagnosed.flatMap((c) => c.exchanges)],
+      evidence: [
+        ...errorEvidence(error, response?.errorDescription, stringMember(response?.json, 'error_uri')),
+        ...statusEvidence,
+        ...grant,
+        ...diagnosed.flatMap(causeEvidence),
+      ],
     });
     return;
   }
@@ -138,4 +150,12 @@ function reportToken(flow: Flow, request: TokenRequest, report: ReportFn): void 
     exchanges: [request.exchange],
     evidence: [...statusEvidence, ...grant, { label: 'response body', value: why }],
   });
+}
+
+/** One invalid_grant cause as evidence: a numbered headline, then what shows it. */
+function causeEvidence(cause: InvalidGrantCause, index: number): Evidence[] {
+  return [
+    { label: `cause ${index + 1}`, value: `${cause.kind} (${cause.likelihood}): ${cause.explanation}` },
+    ...cause.evidence,
+  ];
 }
