@@ -24,6 +24,12 @@ export interface Variant {
   expectedRuleIds: readonly CatalogueRuleId[];
   /** Rules that must stay quiet: near misses an auditor could confuse with the real finding. */
   absentRuleIds?: readonly CatalogueRuleId[];
+  /**
+   * Of the ids above, those whose verdict here rests on response bodies (an ID token from the token endpoint, a
+   * refresh response): a browser capture without bodies cannot judge them. Rules that always need bodies (`B` in
+   * the catalogue) count as such without being listed.
+   */
+  bodyOnly?: readonly CatalogueRuleId[];
   /** What the person (or the recorder) does on the authorization server's pages. Default 'sign-in'. */
   interaction?: 'sign-in' | 'cancel' | 'none';
   /**
@@ -299,6 +305,7 @@ export const variants: readonly Variant[] = [
     description: 'Rogue server: a public client refreshes twice with the same refresh token, which is never rotated.',
     expectedRuleIds: ['refresh-token-not-rotated'],
     absentRuleIds: ['refresh-token-reused'],
+    bodyOnly: ['refresh-token-reused'],
     rogue: true,
     note: 'Presenting the same token again is no reuse when the server never rotated it; the missing rotation is the finding.',
   },
@@ -307,6 +314,7 @@ export const variants: readonly Variant[] = [
     description: 'Rogue server: the ID token carries another nonce than the request sent.',
     expectedRuleIds: ['oidc-nonce-mismatch'],
     absentRuleIds: ['id-token-invalid', 'hash-claim-mismatch'],
+    bodyOnly: ['oidc-nonce-mismatch'],
     rogue: true,
   },
   {
@@ -314,6 +322,7 @@ export const variants: readonly Variant[] = [
     description: 'Rogue server: the ID token expired before it was issued and names another audience.',
     expectedRuleIds: ['id-token-invalid'],
     absentRuleIds: ['oidc-nonce-mismatch', 'hash-claim-mismatch'],
+    bodyOnly: ['id-token-invalid'],
     rogue: true,
   },
   {
@@ -321,6 +330,7 @@ export const variants: readonly Variant[] = [
     description: "Rogue server: the ID token's at_hash does not match the access token it came with.",
     expectedRuleIds: ['hash-claim-mismatch'],
     absentRuleIds: ['oidc-nonce-mismatch', 'id-token-invalid'],
+    bodyOnly: ['hash-claim-mismatch'],
     rogue: true,
   },
   {

@@ -66,7 +66,7 @@ describe('refresh-token-reused', () => {
   it('without bodies, reports a repeat after a 2xx and says rotation is unknown', async () => {
     const { exchanges } = session(() => [refresh('rt1', undefined), refresh('rt1', undefined, { status: 400 })], false);
     const [finding] = await findingsOf(exchanges);
-    expect(finding).toMatchObject({ ruleId: 'refresh-token-reused', severity: 'error' });
+    expect(finding).toMatchObject({ ruleId: 'refresh-token-reused', severity: 'info' });
     expect(finding!.message).toContain('whether the authorization server rotated it is not observable');
     expect(finding!.evidence).toContainEqual({ label: 'rotation', value: 'not observable (response body not observed)' });
   });
