@@ -1,8 +1,42 @@
+/**
+ * The panel entry, and the only file here that touches `chrome.*`. Two shells share the store and views:
+ * - DevTools: the inspected tab is `chrome.devtools.inspectedWindow.tabId`, the theme follows DevTools';
+ * - inline: the same page opened in a normal tab with `?tab=ID` (how the end-to-end tests drive it), fed
+ *   by the worker's snapshots only.
+ */
 import { render } from 'preact';
+import browser from 'webextension-polyfill';
+import { connectToWorker } from '../messaging/connection.ts';
+import { exchangeOfNetworkEntry, wantsContent } from './network.ts';
+import { createStore } from './store.ts';
+import { StoreContext } from './views/context.ts';
+import { Panel } from './views/Panel.tsx';
+import './panel.css';
 
-// The panel view (timelines, PKCE card, findings) arrives with the DevTools panel issue.
-function Panel() {
-  return <main><h1>OAuth Lens</h1><p>No flows captured yet.</p></main>;
+const devtools = typeof chrome !== 'undefined' ? chrome.devtools : undefined;
+const params = new URLSearchParams(location.search);
+const requestedTab = params.get('tab');
+const tabId = devtools?.inspectedWindow ? devtools.inspectedWindow.tabId : requestedTab !== null ? Number(requestedTab) : undefined;
+const theme = devtools?.panels?.themeName ?? params.get('theme');
+if (theme === 'dark') document.documentElement.classList.add('dark');
+
+let connection: ReturnType<typeof connectToWorker> | undefined;
+const store = createStore({ tabId, request: (command) => (connection ? connection.request(command) : Promise.reject(new Error('not connected'))) });
+connection = connectToWorker(browser.runtime, {
+  onSnapshot: (snapshot) => void store.applySnapshot(snapshot),
+  onStatus: (status) => store.setStatus(status),
+});
+
+// Inside DevTools, response bodies of the inspected tab (token responses) come from the network API.
+if (devtools?.network) {
+  let next = 0;
+  devtools.network.onRequestFinished.addListener((request) => {
+    if (!wantsContent(request)) return;
+    request.getContent((content, encoding) => {
+      const exchange = exchangeOfNetworkEntry(request, content, encoding, `devtools-${next++}`);
+      if (exchange) void store.addNetworkExchanges([{ ...exchange, ...(tabId !== undefined ? { tabId } : {}) }]);
+    });
+  });
 }
 
-render(<Panel />, document.getElementById('app')!);
+render(<StoreContext.Provider value={store}><Panel /></StoreContext.Provider>, document.getElementById('app')!);

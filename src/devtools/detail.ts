@@ -1,0 +1,150 @@
+/**
+ * What the detail view shows of one flow, derived from the core's `Flow`: the timeline with sign-in pages
+ * collapsed, the parameters of the authorization request, callback and token request side by side, and the
+ * tokens the flow received. Pure: the views only render these.
+ */
+import type { Exchange, Flow, Param, Step } from '../core/model.ts';
+import { decodeJwtParts, looksLikeJwt, type DecodedJwt } from '../core/jwt.ts';
+import { compareRedirectUris, type RedirectUriDifference } from '../core/redirect-uri.ts';
+import { isSecretParameter } from '../core/redact.ts';
+import { diffChars, type DiffSegment } from './diff.ts';
+
+export type TimelineEntry =
+  | { kind: 'step'; step: Step; exchange: Exchange | undefined; durationMs: number | undefined }
+  | { kind: 'sign-in'; steps: Step[]; startMs: number; durationMs: number | undefined };
+
+/** The steps in order, each run of consecutive sign-in pages collapsed into one counted entry. */
+export function timeline(flow: Flow, exchangeById: ReadonlyMap<string, Exchange>): TimelineEntry[] {
+  const entries: TimelineEntry[] = [];
+  const durationOf = (s: Step) => {
+    const end = exchangeById.get(s.exchangeId)?.endTime;
+    return end === undefined ? undefined : Math.max(0, end - s.time);
+  };
+  for (const step of flow.steps) {
+    const last = entries[entries.length - 1];
+    if (step.kind === 'sign-in') {
+      const end = exchangeById.get(step.exchangeId)?.endTime;
+      if (last?.kind === 'sign-in') {
+        last.steps.push(step);
+        last.durationMs = end === undefined ? last.durationMs : Math.max(0, end - last.startMs);
+      } else {
+        entries.push({ kind: 'sign-in', steps: [step], startMs: step.time, durationMs: durationOf(step) });
+      }
+      continue;
+    }
+    entries.push({ kind: 'step', step, exchange: exchangeById.get(step.exchangeId), durationMs: durationOf(step) });
+  }
+  return entries;
+}
+
+export type ParamColumn = 'authorize' | 'callback' | 'token';
+export const PARAM_COLUMNS: readonly ParamColumn[] = ['authorize', 'callback', 'token'];
+
+export interface ParamCell {
+  value: string;
+  /** Against the row's reference value (its first present cell), when they differ. */
+  diff?: DiffSegment[];
+}
+
+export interface ParamRow {
+  name: string;
+  secret: boolean;
+  cells: Partial<Record<ParamColumn, ParamCell>>;
+  /** Some present cells disagree. */
+  differs: boolean;
+  /** For redirect_uri: how they differ, in the terms people fix it by. */
+  redirectDifference?: RedirectUriDifference;
+}
+
+/** The parameters that must agree across the steps come first, in this order; the rest follow by name. */
+const ALIGNED = ['redirect_uri', 'client_id', 'state', 'code', 'iss', 'code_challenge', 'code_verifier', 'code_challenge_method', 'response_type', 'response_mode', 'scope', 'nonce', 'grant_type'];
+
+export function parameterRows(flow: Flow): ParamRow[] {
+  const auth = flow.authorization;
+  // The effective authorization parameters (PAR merged in) when readable, else what the front channel sent.
+  const authParams: Param[] = auth ? (auth.par ? [...auth.par.params, ...auth.params] : auth.params) : [];
+  const columns: Record<ParamColumn, Param[]> = {
+    authorize: authParams,
+    callback: flow.callback?.params ?? [],
+    token: flow.codeExchanges[0]?.params ?? [],
+  };
+  const names = new Set<string>();
+  for (const column of PARAM_COLUMNS) for (const p of columns[column]) names.add(p.name);
+  const ordered = [...ALIGNED.filter((n) => names.has(n)), ...[...names].filter((n) => !ALIGNED.includes(n)).sort()];
+  return ordered.map((name) => {
+    const cells: ParamRow['cells'] = {};
+    let reference: string | undefined;
+    let differs = false;
+    for (const column of PARAM_COLUMNS) {
+      const value = columns[column].find((p) => p.name === name)?.value;
+      if (value === undefined) continue;
+      if (reference === undefined) {
+        reference = value;
+        cells[column] = { value };
+      } else if (value === reference) {
+        cells[column] = { value };
+      } else {
+        differs = true;
+        cells[column] = { value, diff: diffChars(reference, value) };
+      }
+    }
+    const row: ParamRow = { name, secret: isSecretParameter(name), cells, differs };
+    if (name === 'redirect_uri' && differs && reference !== undefined) {
+      const other = PARAM_COLUMNS.map((c) => cells[c]).find((c) => c?.diff)?.value;
+      const difference = other === undefined ? undefined : compareRedirectUris(reference, other, { expected: 'authorize', actual: 'token' });
+      if (difference) row.redirectDifference = difference;
+    }
+    return row;
+  });
+}
+
+export interface TokenView {
+  /** Stable within the flow: the reveal key. */
+  id: string;
+  name: 'id_token' | 'access_token' | 'refresh_token';
+  /** Where it was seen. */
+  from: string;
+  value: string;
+  decoded: DecodedJwt | undefined;
+}
+
+/** Tokens the flow received, JWTs decoded (without verification); opaque ones have no `decoded`. */
+export function tokensOf(flow: Flow): TokenView[] {
+  const out: TokenView[] = [];
+  const add = (name: TokenView['name'], from: string, value: string | undefined) => {
+    if (!value || out.some((t) => t.value === value)) return;
+    out.push({ id: `${name}-${out.length}`, name, from, value, decoded: name !== 'refresh_token' && looksLikeJwt(value) ? decodeJwtParts(value) : undefined });
+  };
+  add('id_token', 'callback', flow.callback?.idToken);
+  add('access_token', 'callback', flow.callback?.accessToken);
+  flow.codeExchanges.forEach((t, i) => {
+    const from = `token response${flow.codeExchanges.length > 1 ? ` ${i + 1}` : ''}`;
+    add('id_token', from, t.response?.idToken);
+    add('access_token', from, t.response?.accessToken);
+    add('refresh_token', from, t.response?.refreshToken);
+  });
+  flow.refreshes.forEach((t, i) => {
+    const from = `refresh ${i + 1}`;
+    add('id_token', from, t.response?.idToken);
+    add('access_token', from, t.response?.accessToken);
+    add('refresh_token', from, t.response?.refreshToken);
+  });
+  return out;
+}
+
+/** `in 5 min`, `2 h ago`: a claim's time (seconds since the epoch) against now. */
+export function relativeTime(epochSeconds: number, nowMs: number): string {
+  const delta = Math.round(epochSeconds - nowMs / 1000);
+  const abs = Math.abs(delta);
+  const [n, unit] = abs < 60 ? [abs, 's'] : abs < 3600 ? [Math.round(abs / 60), 'min'] : abs < 86_400 ? [Math.round(abs / 3600), 'h'] : [Math.round(abs / 86_400), 'd'];
+  if (abs === 0) return 'now';
+  return delta > 0 ? `in ${n} ${unit}` : `${n} ${unit} ago`;
+}
+
+/** 12 ms, 1.2 s, 3 min. */
+export function formatDuration(ms: number | undefined): string {
+  if (ms === undefined) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.round(ms / 60_000)} min`;
+}

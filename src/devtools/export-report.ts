@@ -1,0 +1,38 @@
+/**
+ * The panel's JSON and Markdown exports: the CLI's report schema (buildInputReport → buildAuditReport) and
+ * the CLI's own Markdown formatter, so a report from the panel and one from `oauth-lens audit` read the same.
+ * Pure. Redacted unless the caller says otherwise.
+ */
+import { version } from '../../package.json';
+import { formatMarkdown } from '../cli/formats/markdown.ts';
+import type { Flow } from '../core/model.ts';
+import { buildAuditReport, buildInputReport, type AuditReport } from '../core/report.ts';
+import type { Source } from './sources.ts';
+
+export const TOOL_VERSION: string = version;
+
+/**
+ * One source as a report; with `flow`, only that flow and its findings (the "export this flow" button).
+ * Exchanges are passed whole so the redactor also learns the sign-in pages' secrets.
+ */
+export function sourceReport(source: Source, { redact = true, flow }: { redact?: boolean; flow?: Flow } = {}): AuditReport {
+  const analysis = flow
+    ? { ...source.analysis, flows: [flow], findings: source.analysis.findings.filter((f) => f.flowId === flow.id) }
+    : source.analysis;
+  const input = buildInputReport(analysis, { file: source.label, redact, exchanges: source.exchanges, skippedEntries: source.skipped });
+  return buildAuditReport([input], { toolVersion: TOOL_VERSION, redacted: redact });
+}
+
+/** Every source, one input each (the live capture first, then the imports in order), as the CLI does files. */
+export function allSourcesReport(sources: readonly Source[], { redact = true }: { redact?: boolean } = {}): AuditReport {
+  const inputs = sources.map((source) => buildInputReport(source.analysis, { file: source.label, redact, exchanges: source.exchanges, skippedEntries: source.skipped }));
+  return buildAuditReport(inputs, { toolVersion: TOOL_VERSION, redacted: redact });
+}
+
+export function reportJson(report: AuditReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+export function reportMarkdown(report: AuditReport): string {
+  return formatMarkdown(report);
+}

@@ -1,0 +1,20 @@
+/** The stuck-flow checklists (src/devtools/diagnostics.ts) for the flow on screen. */
+import { diagnose } from '../diagnostics.ts';
+import type { FlowItem } from '../sources.ts';
+import { Masked } from './Secret.tsx';
+
+export function Diagnostics({ item }: { item: FlowItem }) {
+  const diagnoses = diagnose(item.flow, item.source.analysis.flows, item.source.exchangeById);
+  if (!diagnoses.length) return null;
+  return (
+    <section class="diagnostics" data-section="diagnostics">
+      <h3>Why it may be stuck</h3>
+      {diagnoses.map((d) => (
+        <div key={d.id} class="card diagnosis" data-diagnosis={d.id}>
+          <h4>{d.title}</h4>
+          <ul>{d.lines.map((line, i) => <li key={i}><Masked source={item.source} text={line} /></li>)}</ul>
+        </div>
+      ))}
+    </section>
+  );
+}

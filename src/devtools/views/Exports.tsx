@@ -1,0 +1,47 @@
+/**
+ * Export this flow: JSON report (the CLI's schema), Markdown (the CLI's formatter), a HAR of its exchanges,
+ * and the token request as curl. All redacted unless "reveal secrets" is on.
+ */
+import { useState } from 'preact/hooks';
+import { noRedaction } from '../../core/redact.ts';
+import { curlCommand } from '../curl.ts';
+import { exchangesToHar } from '../export-har.ts';
+import { reportJson, reportMarkdown, sourceReport, TOOL_VERSION } from '../export-report.ts';
+import type { FlowItem } from '../sources.ts';
+import { useStore } from './context.ts';
+import { copyText, download, safeFileName } from './download.ts';
+
+export function Exports({ item }: { item: FlowItem }) {
+  const store = useStore();
+  const [copied, setCopied] = useState<string | undefined>(undefined);
+  const redact = !store.revealAll.value;
+  const redactor = redact ? item.source.redactor : noRedaction;
+  const base = safeFileName(`oauth-${item.clientId ?? 'flow'}-${item.flow.id}`);
+  const tokenRequest = item.flow.codeExchanges[0] ?? item.flow.refreshes[0];
+  const curl = tokenRequest ? curlCommand(tokenRequest.exchange, redactor) : undefined;
+
+  const exchanges = () => {
+    const ids = new Set(item.flow.steps.map((s) => s.exchangeId));
+    return item.source.exchanges.filter((e) => ids.has(e.id));
+  };
+  const copyCurl = async () => {
+    if (!curl) return;
+    // Without clipboard access the command is still shown below, to copy by hand.
+    setCopied((await copyText(curl)) ? 'copied' : 'select the command below to copy it');
+  };
+  return (
+    <div class="exports" data-section="exports">
+      <button type="button" data-export="json" onClick={() => download(`${base}.json`, reportJson(sourceReport(item.source, { redact, flow: item.flow })), 'application/json')}>Export JSON</button>
+      <button type="button" data-export="markdown" onClick={() => download(`${base}.md`, reportMarkdown(sourceReport(item.source, { redact, flow: item.flow })), 'text/markdown')}>Export Markdown</button>
+      <button type="button" data-export="har" onClick={() => download(`${base}.har`, `${JSON.stringify(exchangesToHar(exchanges(), { redactor, toolVersion: TOOL_VERSION }), null, 2)}\n`, 'application/json')}>Export HAR</button>
+      {curl && <button type="button" data-export="curl" onClick={() => void copyCurl()}>Copy token request as curl</button>}
+      <span class="muted">{redact ? 'secrets redacted' : 'secrets NOT redacted'}{copied ? ` · ${copied}` : ''}</span>
+      {curl && (
+        <details>
+          <summary>curl command</summary>
+          <pre data-field="curl">{curl}</pre>
+        </details>
+      )}
+    </div>
+  );
+}

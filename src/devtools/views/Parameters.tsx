@@ -1,0 +1,56 @@
+/**
+ * Authorization request vs callback vs token request, one row per parameter; where a value differs from the
+ * row's first value, the differing characters are highlighted (added in <ins>, removed in <del>).
+ */
+import { visible } from '../../cli/formats/common.ts';
+import { PARAM_COLUMNS, parameterRows, type ParamCell, type ParamRow } from '../detail.ts';
+import type { FlowItem } from '../sources.ts';
+import { useStore } from './context.ts';
+import { Secret, useMask } from './Secret.tsx';
+
+const COLUMN_LABEL = { authorize: 'authorization request', callback: 'callback', token: 'token request' } as const;
+
+export function Parameters({ item }: { item: FlowItem }) {
+  const rows = parameterRows(item.flow);
+  if (!rows.length) return <p class="muted">No parameters observed.</p>;
+  return (
+    <table class="params-table" data-section="parameters">
+      <thead>
+        <tr><th>parameter</th>{PARAM_COLUMNS.map((c) => <th key={c}>{COLUMN_LABEL[c]}</th>)}</tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.name} data-param={row.name} data-differs={row.differs ? 'true' : 'false'} class={row.differs ? 'differs' : ''}>
+            <th scope="row">
+              {row.name}
+              {row.redirectDifference && <div class="difference" data-difference={row.redirectDifference.kind}>{row.redirectDifference.explanation}</div>}
+            </th>
+            {PARAM_COLUMNS.map((c) => <td key={c} data-column={c}><Cell item={item} row={row} cell={row.cells[c]} column={c} /></td>)}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Cell({ item, row, cell, column }: { item: FlowItem; row: ParamRow; cell: ParamCell | undefined; column: string }) {
+  const store = useStore();
+  const mask = useMask(item.source);
+  if (!cell) return <span class="muted">—</span>;
+  if (row.secret) {
+    // A secret's characters are only diffed once revealed: the highlighted part would otherwise leak it.
+    const shown = store.revealAll.value || store.revealed.value.has(`${item.key}/param/${row.name}/${column}`);
+    if (!shown) return <>{cell.diff && <span class="badge warning" data-diff-hidden="true">differs</span>} <Secret id={`${item.key}/param/${row.name}/${column}`} label={row.name} value={cell.value} /></>;
+  }
+  if (!cell.diff) return <code>{visible(row.secret ? cell.value : mask(cell.value))}</code>;
+  return (
+    <code class="diff">
+      {cell.diff.map((s, i) => {
+        const text = visible(row.secret ? s.text : mask(s.text));
+        if (s.op === 'add') return <ins key={i} data-diff="add">{text}</ins>;
+        if (s.op === 'del') return <del key={i} data-diff="del">{text}</del>;
+        return <span key={i}>{text}</span>;
+      })}
+    </code>
+  );
+}

@@ -1,0 +1,57 @@
+/** The flow's steps in order; sign-in pages collapsed and counted; a click opens the exchange. */
+import { useState } from 'preact/hooks';
+import type { Step } from '../../core/model.ts';
+import { formatDuration, timeline } from '../detail.ts';
+import type { FlowItem } from '../sources.ts';
+import { useStore } from './context.ts';
+import { Masked } from './Secret.tsx';
+
+const KIND_LABEL: Record<Step['kind'], string> = {
+  par: 'PAR', authorize: 'authorize', 'sign-in': 'sign-in', callback: 'callback', token: 'token exchange',
+  refresh: 'refresh', userinfo: 'userinfo', revocation: 'revocation',
+};
+
+export function Timeline({ item }: { item: FlowItem }) {
+  const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
+  const entries = timeline(item.flow, item.source.exchangeById);
+  return (
+    <ol class="timeline" data-section="timeline">
+      {entries.map((entry, i) => {
+        if (entry.kind === 'step') return <StepRow key={i} item={item} step={entry.step} durationMs={entry.durationMs} />;
+        const expanded = open.has(i);
+        return (
+          <li key={i} class="sign-in-group" data-step-kind="sign-in-group" data-count={entry.steps.length}>
+            <button type="button" class="link" aria-expanded={expanded}
+              onClick={() => setOpen(new Set(expanded ? [...open].filter((x) => x !== i) : [...open, i]))}>
+              {expanded ? '▾' : '▸'} {entry.steps.length} sign-in page{entry.steps.length === 1 ? '' : 's'} at the authorization server
+            </button>
+            <span class="muted"> {formatDuration(entry.durationMs)}</span>
+            {expanded && <ol>{entry.steps.map((s, j) => <StepRow key={j} item={item} step={s} durationMs={stepDuration(item, s)} />)}</ol>}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+function stepDuration(item: FlowItem, step: Step): number | undefined {
+  const end = item.source.exchangeById.get(step.exchangeId)?.endTime;
+  return end === undefined ? undefined : Math.max(0, end - step.time);
+}
+
+function StepRow({ item, step, durationMs }: { item: FlowItem; step: Step; durationMs: number | undefined }) {
+  const store = useStore();
+  const selected = store.selectedExchangeId.value === step.exchangeId;
+  return (
+    <li class={`step${selected ? ' selected' : ''}`} data-step-kind={step.kind} data-exchange-id={step.exchangeId}>
+      <button type="button" class="step-open" aria-pressed={selected} onClick={() => store.selectExchange(selected ? undefined : step.exchangeId)}>
+        <span class="kind">{KIND_LABEL[step.kind]}</span>
+        <span class="method">{step.method}</span>
+        <span class="url"><Masked source={item.source} text={step.url} /></span>
+        <span class={`status s${Math.floor((step.status ?? 0) / 100)}`} data-field="status">{step.status ?? 'no response'}</span>
+        <span class="muted">{formatDuration(durationMs)}</span>
+        {step.pairedBy && <span class="paired muted" title="how this step was tied to the flow">by {step.pairedBy}</span>}
+      </button>
+    </li>
+  );
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { exchangeOfNetworkEntry, MATCH_WINDOW_MS, mergeResponseBodies, wantsContent } from '../../src/devtools/network.ts';
+import { tokensOf } from '../../src/devtools/detail.ts';
+import { createStore } from '../../src/devtools/store.ts';
+import { harText, snapshotOf } from './fixtures.ts';
+
+/** The worker's view of a capture: webRequest never sees response bodies. */
+function withoutBodies(name: string, tabId: number) {
+  const snapshot = snapshotOf(name, tabId);
+  return { ...snapshot, exchanges: snapshot.exchanges.map(({ responseBody: _dropped, ...e }) => e) };
+}
+
+/** The DevTools network API's view: HAR entries, the body fetched separately (as getContent does). */
+function networkExchanges(name: string) {
+  const entries = (JSON.parse(harText(name)) as { log: { entries: { response: { content: { text?: string; encoding?: string; mimeType?: string } } }[] } }).log.entries;
+  return entries.flatMap((entry, i) => {
+    if (!wantsContent(entry)) return [];
+    const { text, encoding, ...rest } = entry.response.content;
+    const bare = { ...entry, response: { ...entry.response, content: rest } };
+    const exchange = exchangeOfNetworkEntry(bare, text, encoding, `devtools-${i}`);
+    return exchange ? [exchange] : [];
+  });
+}
+
+describe('response bodies from the DevTools network API', () => {
+  it('keeps only the JSON responses that can belong to a flow', () => {
+    const network = networkExchanges('refresh');
+    expect(network.filter((e) => e.url.endsWith('/token'))).toHaveLength(3);
+    expect(network.every((e) => e.responseBody?.kind === 'text')).toBe(true);
+    expect(network.some((e) => /\/(interaction|cb)\b/.test(e.url))).toBe(false);
+  });
+
+  it('merges bodies by method, URL and time, each used once', () => {
+    const live = withoutBodies('refresh', 1).exchanges;
+    const merged = mergeResponseBodies(live, networkExchanges('refresh'));
+    const tokens = merged.filter((e) => e.url.endsWith('/token'));
+    expect(tokens.length).toBe(3);
+    expect(tokens.every((e) => e.responseBody?.kind === 'text')).toBe(true);
+    expect(new Set(tokens.map((e) => (e.responseBody as { text: string }).text)).size).toBe(3);
+    const far = networkExchanges('refresh').map((e) => ({ ...e, time: e.time + 20 * MATCH_WINDOW_MS }));
+    expect(mergeResponseBodies(live, far).filter((e) => e.responseBody).length).toBe(0);
+  });
+
+  it('lets the store decode the tokens the worker could not see', async () => {
+    const store = createStore({ tabId: 1 });
+    await store.applySnapshot(withoutBodies('refresh', 1));
+    expect(tokensOf(store.selected.value!.flow)).toEqual([]);
+    await store.addNetworkExchanges(networkExchanges('refresh'));
+    const names = tokensOf(store.selected.value!.flow).map((t) => t.name);
+    expect(names).toEqual(expect.arrayContaining(['id_token', 'access_token', 'refresh_token']));
+  });
+});
