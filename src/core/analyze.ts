@@ -64,10 +64,12 @@ function bySeverity(a: Finding, b: Finding): number {
  * `request_uri` without its PAR request, a request object that does not decode): `not-observable`.
  */
 async function recomputePkce(flows: readonly Flow[]): Promise<void> {
-  const pending: OtherChallenge[] = flows.flatMap((f) =>
-    readable(f.authorization) && f.authorization.codeChallenge !== undefined
-      ? [{ flowId: f.id, challenge: f.authorization.codeChallenge, method: f.authorization.codeChallengeMethod }]
-      : []);
+  const byChallenge = new Map<string, OtherChallenge[]>();
+  for (const f of flows) {
+    if (!readable(f.authorization) || f.authorization.codeChallenge === undefined) continue;
+    const other = { flowId: f.id, challenge: f.authorization.codeChallenge, method: f.authorization.codeChallengeMethod };
+    byChallenge.set(other.challenge, [...(byChallenge.get(other.challenge) ?? []), other]);
+  }
   await Promise.all(flows.map(async (flow) => {
     const verifier = flow.codeExchanges.find((r) => r.codeVerifier !== undefined)?.codeVerifier;
     const auth = flow.authorization;
@@ -78,7 +80,7 @@ async function recomputePkce(flows: readonly Flow[]): Promise<void> {
     const observedExchange = flow.codeExchanges.length > 0;
     const result = await checkPkce(
       { challenge: auth.codeChallenge, method: auth.codeChallengeMethod, verifier },
-      pending.filter((o) => o.flowId !== flow.id),
+      (challenge, s256) => byChallenge.get(challenge)?.find((o) => o.flowId !== flow.id && (o.method === 'S256') === s256),
     );
     flow.pkce = result.status === 'no-verifier' && !observedExchange ? { ...result, status: 'not-observable' } : result;
   }));

@@ -80,8 +80,9 @@ export function correlate(classified: Classified, ordered: readonly Exchange[]):
     ...classified.authorizations.map((a) => a.exchange),
     ...classified.callbacks.flatMap((c) => [c.exchange, c.arrival].filter((e): e is Exchange => !!e)),
   ]);
+  const metadataIndex = indexMetadata(classified.metadata);
   for (const flow of flows) {
-    bindIssuer(flow, classified.metadata);
+    bindIssuer(flow, metadataIndex);
     flow.steps = stepsOf(flow, ordered, roleExchanges, pairedBy);
     flow.notes = evidenceGaps(flow);
   }
@@ -158,11 +159,28 @@ function latestFlowOfClient(flows: readonly Flow[], request: TokenRequest): Flow
   return best;
 }
 
-function bindIssuer(flow: Flow, metadata: readonly ServerMetadata[]): void {
+/** Discovery documents by the endpoints they name (the first document naming an endpoint wins). */
+interface MetadataIndex {
+  byAuthorizationEndpoint: Map<string, ServerMetadata>;
+  byTokenEndpoint: Map<string, ServerMetadata>;
+}
+
+function indexMetadata(metadata: readonly ServerMetadata[]): MetadataIndex {
+  const index: MetadataIndex = { byAuthorizationEndpoint: new Map(), byTokenEndpoint: new Map() };
+  for (const m of metadata) {
+    const authorization = targetOf(m.authorizationEndpoint);
+    const token = targetOf(m.tokenEndpoint);
+    if (authorization && !index.byAuthorizationEndpoint.has(authorization)) index.byAuthorizationEndpoint.set(authorization, m);
+    if (token && !index.byTokenEndpoint.has(token)) index.byTokenEndpoint.set(token, m);
+  }
+  return index;
+}
+
+function bindIssuer(flow: Flow, metadata: MetadataIndex): void {
   const endpoint = flow.authorization?.endpoint;
   const tokenEndpoint = (flow.codeExchanges[0] ?? flow.refreshes[0])?.endpoint;
-  const found = metadata.find((m) => endpoint !== undefined && targetOf(m.authorizationEndpoint) === endpoint)
-    ?? metadata.find((m) => tokenEndpoint !== undefined && targetOf(m.tokenEndpoint) === tokenEndpoint);
+  const found = (endpoint !== undefined ? metadata.byAuthorizationEndpoint.get(endpoint) : undefined)
+    ?? (tokenEndpoint !== undefined ? metadata.byTokenEndpoint.get(tokenEndpoint) : undefined);
   if (found?.issuer) {
     flow.metadata = found;
     flow.issuer = found.issuer;

@@ -44,7 +44,7 @@ describe('near misses are diagnosed by name', () => {
   it('other-flow-verifier: the verifier answers another pending flow', async () => {
     const result = await checkPkce(
       { challenge: await s256('z'.repeat(43)), method: 'S256', verifier: VERIFIER },
-      [{ flowId: 'flow-other', challenge: CHALLENGE, method: 'S256' }],
+      (challenge, s256) => (challenge === CHALLENGE && s256 ? { flowId: 'flow-other', challenge: CHALLENGE, method: 'S256' } : undefined),
     );
     expect(result.nearMiss).toMatchObject({ kind: 'other-flow-verifier', otherFlowId: 'flow-other' });
   });

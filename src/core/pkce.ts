@@ -69,10 +69,18 @@ export interface OtherChallenge {
 }
 
 /**
+ * Finds another pending flow whose challenge is this value, sent with S256 (`s256: true`) or not (looked up by
+ * value: there may be thousands of flows).
+ */
+export type OtherChallengeLookup = (challenge: string, s256: boolean) => OtherChallenge | undefined;
+
+const noOtherFlows: OtherChallengeLookup = () => undefined;
+
+/**
  * Recompute the challenge from the verifier and compare (RFC 7636 §4.6). On a mismatch, name the near
  * miss so a developer sees the bug rather than two random-looking strings.
  */
-export async function checkPkce(input: PkceInput, others: readonly OtherChallenge[] = []): Promise<PkceResult> {
+export async function checkPkce(input: PkceInput, findOther: OtherChallengeLookup = noOtherFlows): Promise<PkceResult> {
   const { challenge, verifier } = input;
   const method = methodOf(input);
   if (challenge === undefined) {
@@ -86,7 +94,7 @@ export async function checkPkce(input: PkceInput, others: readonly OtherChalleng
   const expected = method === 'S256' ? computedS256 : verifier;
   if (method !== 'other' && expected === challenge) return { method, status: 'match', challenge, verifier, computedS256 };
 
-  const nearMiss = await diagnose({ challenge, verifier, method, digest, computedS256 }, others);
+  const nearMiss = await diagnose({ challenge, verifier, method, digest, computedS256 }, findOther);
   return { method, status: 'mismatch', challenge, verifier, computedS256, ...(nearMiss ? { nearMiss } : {}) };
 }
 
@@ -103,7 +111,7 @@ interface Mismatch {
   computedS256: string;
 }
 
-async function diagnose(m: Mismatch, others: readonly OtherChallenge[]): Promise<PkceNearMiss | undefined> {
+async function diagnose(m: Mismatch, findOther: OtherChallengeLookup): Promise<PkceNearMiss | undefined> {
   const { challenge, verifier, method, digest, computedS256 } = m;
 
   if (method === 'absent' && challenge === computedS256) {
@@ -138,7 +146,7 @@ async function diagnose(m: Mismatch, others: readonly OtherChallenge[]): Promise
     return { kind: 'challenge-hex', explanation: 'The challenge is the right digest written in hexadecimal; RFC 7636 requires base64url of the raw bytes.' };
   }
 
-  const answered = others.find((o) => (o.method === 'S256' ? computedS256 : verifier) === o.challenge);
+  const answered = findOther(computedS256, true) ?? findOther(verifier, false);
   if (answered) {
     return { kind: 'other-flow-verifier', otherFlowId: answered.flowId, explanation: `This verifier answers the challenge of another pending flow (${answered.flowId}): verifiers are being mixed up between concurrent flows; store them keyed by state.` };
   }

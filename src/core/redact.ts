@@ -99,33 +99,34 @@ export const noRedaction: Redactor = {
 
 /**
  * A redactor for one analysis: parameter redaction plus the safety net over `secrets`. Searching costs a
- * couple of character reads per position whatever the number of secrets (a table on each secret's first two
- * characters, confirmed with `startsWith`), and repeated strings (a URL in steps and in findings) are redacted
- * once.
+ * character-pair look-up per position whatever the number of secrets (a bitmap of the secrets' first two
+ * characters), then a map look-up on the first characters, confirmed with `startsWith`; so it stays linear in
+ * the text with tens of thousands of secrets. Repeated strings (a URL in steps and in findings) are redacted once.
  */
 export function createRedactor(secrets: Iterable<SecretValue>): Redactor {
-  const table: (SecretValue[] | undefined)[] = new Array<SecretValue[] | undefined>(1 << 16);
-  let count = 0;
+  const firstPairs = new Uint8Array(1 << 16);
+  const byPrefix = new Map<string, SecretValue[]>();
   const seen = new Set<string>();
   for (const secret of secrets) {
     if (secret.value.length < MIN_SECRET_LENGTH || isRedacted(secret.value) || seen.has(secret.value)) continue;
     seen.add(secret.value);
-    const key = pairKey(secret.value, 0);
-    (table[key] ??= []).push(secret);
-    count++;
+    firstPairs[pairKey(secret.value, 0)] = 1;
+    const prefix = secret.value.slice(0, PREFIX_LENGTH);
+    const list = byPrefix.get(prefix);
+    if (list) list.push(secret);
+    else byPrefix.set(prefix, [secret]);
   }
   // Longest first, so a token that contains another secret is replaced whole.
-  for (const list of table) list?.sort((a, b) => b.value.length - a.value.length);
+  for (const list of byPrefix.values()) list.sort((a, b) => b.value.length - a.value.length);
 
   const scrub = (value: string): string => {
-    if (count === 0 || value.length < MIN_SECRET_LENGTH) return value;
+    if (byPrefix.size === 0 || value.length < MIN_SECRET_LENGTH) return value;
     let out = '';
     let copiedTo = 0;
     const last = value.length - MIN_SECRET_LENGTH;
     for (let i = 0; i <= last; i++) {
-      const candidates = table[pairKey(value, i)];
-      if (candidates === undefined) continue;
-      const hit = candidates.find((s) => value.startsWith(s.value, i));
+      if (firstPairs[pairKey(value, i)] === 0) continue;
+      const hit = byPrefix.get(value.slice(i, i + PREFIX_LENGTH))?.find((s) => value.startsWith(s.value, i));
       if (hit === undefined) continue;
       out += value.slice(copiedTo, i) + redactionMarker(hit.label, hit.value);
       i += hit.value.length - 1;
@@ -154,6 +155,9 @@ export function createRedactor(secrets: Iterable<SecretValue>): Redactor {
     },
   };
 }
+
+/** Secrets are found by their first characters (they are at least MIN_SECRET_LENGTH long). */
+const PREFIX_LENGTH = 6;
 
 /** A 16-bit key from two characters (collisions are fine: candidates are confirmed with startsWith). */
 function pairKey(value: string, at: number): number {
