@@ -5,7 +5,7 @@
 import { analyze } from '../core/analyze.ts';
 import type { Analysis, Exchange, Finding, Flow } from '../core/model.ts';
 import { collectSecrets, createRedactor, type Redactor } from '../core/redact.ts';
-import { findingsOfFlow, flowStart, flowVerdict, tabsOfFlow, type FlowVerdict } from '../core/summary.ts';
+import { flowStart, flowVerdict, tabsOfFlow, type FlowVerdict } from '../core/summary.ts';
 
 export interface Source {
   id: string;
@@ -44,23 +44,45 @@ export interface FlowItem {
   ruleIds: string[];
 }
 
+/**
+ * The rows of a source, computed once per source (sources are immutable: a new snapshot is a new source), so
+ * a live update does not rebuild the rows of every import. Linear in flows + findings: findings are grouped
+ * by flow once, not filtered per flow.
+ */
 export function flowItems(source: Source): FlowItem[] {
+  let items = itemsBySource.get(source);
+  if (!items) itemsBySource.set(source, (items = buildItems(source)));
+  return items;
+}
+
+const itemsBySource = new WeakMap<Source, FlowItem[]>();
+
+function buildItems(source: Source): FlowItem[] {
+  const byFlow = new Map<string, Finding[]>();
+  for (const finding of source.analysis.findings) {
+    if (finding.flowId === undefined) continue;
+    const list = byFlow.get(finding.flowId);
+    if (list) list.push(finding);
+    else byFlow.set(finding.flowId, [finding]);
+  }
   return source.analysis.flows.map((flow) => {
     const token = flow.codeExchanges[0] ?? flow.refreshes[0];
     const last = flow.steps[flow.steps.length - 1];
     const end = last ? (source.exchangeById.get(last.exchangeId)?.endTime ?? last.time) : undefined;
     const started = flowStart(flow);
+    const findings = byFlow.get(flow.id) ?? [];
     return {
       key: `${source.id}/${flow.id}`,
       source,
       flow,
-      verdict: flowVerdict(source.analysis, flow),
+      // flowVerdict over the flow's own findings only: the same result, without a scan of all findings.
+      verdict: flowVerdict({ ...source.analysis, findings }, flow),
       clientId: flow.authorization?.clientId ?? token?.clientId ?? token?.clientAuth.basic?.clientId,
       server: flow.issuer ?? flow.authorization?.endpoint ?? token?.endpoint,
       started,
       durationMs: end !== undefined && flow.steps.length ? Math.max(0, end - started) : undefined,
       tabs: tabsOfFlow(flow, source.exchangeById),
-      ruleIds: [...new Set(findingsOfFlow(source.analysis, flow.id).map((f) => f.ruleId))],
+      ruleIds: [...new Set(findings.map((f) => f.ruleId))],
     };
   });
 }
@@ -85,7 +107,16 @@ export function visibleItems(items: readonly FlowItem[], filter: ListFilter): Fl
     .sort((a, b) => b.started - a.started);
 }
 
+/** What the filter matches, built once per row (typing in the filter re-runs it over every row). */
 function searchText(item: FlowItem): string {
+  let text = searchTexts.get(item);
+  if (text === undefined) searchTexts.set(item, (text = rowText(item)));
+  return text;
+}
+
+const searchTexts = new WeakMap<FlowItem, string>();
+
+function rowText(item: FlowItem): string {
   return [item.clientId ?? '', item.server ?? '', ...item.flow.steps.map((s) => s.url), ...item.ruleIds, item.source.label].join('\n').toLowerCase();
 }
 

@@ -23,6 +23,14 @@ export type PanelStore = ReturnType<typeof createStore>;
 
 export const LIVE_SOURCE_ID = 'live';
 
+/**
+ * A User Timing mark (`oauth-lens:import-parsed`…): the import's phases show in the DevTools Performance panel,
+ * and bench/panel reads them. One per phase and import; nothing else.
+ */
+function mark(name: string): void {
+  globalThis.performance?.mark?.(`oauth-lens:${name}`);
+}
+
 export function createStore(options: StoreOptions) {
   const live = signal<Source | undefined>(undefined);
   // The last worker snapshot and the DevTools network exchanges whose response bodies are merged into it.
@@ -80,19 +88,24 @@ export function createStore(options: StoreOptions) {
 
     /** Adds a HAR file as its own source; returns the problem in words when it is not a usable HAR. */
     async importHar(name: string, text: string): Promise<string | undefined> {
+      mark('import-start');
       let conversion;
       try {
         conversion = parseHarText(text);
+        mark('import-parsed');
       } catch (e) {
         const message = `${name}: ${e instanceof Error ? e.message : String(e)}`;
         error.value = message;
         return message;
       }
       const source = await buildSource(`import-${++importCount}`, name, 'import', conversion.exchanges, conversion.warnings);
+      mark('import-analysed');
       batch(() => {
         imports.value = [...imports.value, source];
         error.value = undefined;
-        const newest = visibleItems(flowItems(source), { tabId: undefined, allTabs: true, query: '' })[0];
+        // The import's newest flow (first in the list's order: the latest start, the first of equals).
+        let newest: FlowItem | undefined;
+        for (const item of flowItems(source)) if (!newest || item.started > newest.started) newest = item;
         if (newest) select(newest.key);
       });
       return undefined;

@@ -1,18 +1,29 @@
-/** The flow list: newest first, one row per flow; up/down move the selection, enter opens the detail. */
+/**
+ * The flow list: newest first, one row per flow; up/down move the selection (and scroll it into view), enter
+ * opens the detail. Virtual: only the rows in view are in the DOM, each ROW_HEIGHT pixels high.
+ */
+import { useRef } from 'preact/hooks';
 import type { FlowItem } from '../sources.ts';
 import { formatDuration } from '../detail.ts';
 import { useStore } from './context.ts';
 import { Masked } from './Secret.tsx';
+import { scrollRowIntoView, VirtualList } from './VirtualList.tsx';
 
 const BADGE = { error: '✕', warning: '!', info: 'i', pass: '✓' } as const;
+/** Three 16px lines, padding and the border (panel.css keeps the cells on one line each). */
+export const ROW_HEIGHT = 56;
 
 export function FlowList({ onOpen }: { onOpen(): void }) {
   const store = useStore();
+  const list = useRef<HTMLUListElement>(null);
   const items = store.visible.value;
+  const selectedKey = store.selected.value?.key;
   const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key === 'ArrowDown') store.move(1);
-    else if (e.key === 'ArrowUp') store.move(-1);
-    else if (e.key === 'Enter') onOpen();
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      store.move(e.key === 'ArrowDown' ? 1 : -1);
+      const at = store.visible.value.indexOf(store.selected.value!);
+      if (list.current && at !== -1) scrollRowIntoView(list.current, at, ROW_HEIGHT);
+    } else if (e.key === 'Enter') onOpen();
     else return;
     e.preventDefault();
   };
@@ -25,10 +36,10 @@ export function FlowList({ onOpen }: { onOpen(): void }) {
     );
   }
   return (
-    <ul class="flow-list" id="flow-list" role="listbox" tabIndex={0} aria-label="OAuth flows" onKeyDown={onKeyDown}
-      aria-activedescendant={store.selected.value ? `row-${store.selected.value.key}` : undefined}>
-      {items.map((item) => <FlowRow key={item.key} item={item} selected={item.key === store.selected.value?.key} />)}
-    </ul>
+    <VirtualList class="flow-list" id="flow-list" role="listbox" tabIndex={0} aria-label="OAuth flows" onKeyDown={onKeyDown}
+      aria-activedescendant={selectedKey ? `row-${selectedKey}` : undefined} data-count={items.length}
+      listRef={list} items={items} rowHeight={ROW_HEIGHT}
+      row={(item) => <FlowRow key={item.key} item={item} selected={item.key === selectedKey} />} />
   );
 }
 
@@ -36,7 +47,7 @@ function FlowRow({ item, selected }: { item: FlowItem; selected: boolean }) {
   const store = useStore();
   const { verdict } = item;
   return (
-    <li id={`row-${item.key}`} role="option" aria-selected={selected} class={`flow-row${selected ? ' selected' : ''}`}
+    <li id={`row-${item.key}`} role="option" aria-selected={selected} class={`flow-row${selected ? ' selected' : ''}`} style={{ height: `${ROW_HEIGHT}px` }}
       data-flow-key={item.key} data-verdict={verdict.verdict} data-source={item.source.kind} onClick={() => store.select(item.key)}>
       <span class={`verdict ${verdict.verdict}`} title={`${verdict.errors} errors, ${verdict.warnings} warnings, ${verdict.infos} info`}>{BADGE[verdict.verdict]}</span>
       <span class="client" data-field="client">{item.clientId ? <Masked source={item.source} text={item.clientId} /> : '(no client_id)'}</span>
