@@ -14,7 +14,7 @@ import { isRelevant, learn } from '../capture/relevance.ts';
 import { WebRequestRecorder } from '../capture/webrequest.ts';
 import { asViewMessage, PORT_NAME, PROTOCOL_VERSION, type CaptureSnapshot, type Command, type WorkerMessage } from '../messaging/protocol.ts';
 import { badgeOf } from './badge.ts';
-import { DEFAULT_LIMITS, planEviction } from './retention.ts';
+import { DEFAULT_LIMITS, planEviction, SHRUNK_LIMITS, type RetentionLimits } from './retention.ts';
 import { SessionStore } from './session-store.ts';
 import { NAVIGATIONS, SCRIPT_REQUESTS } from './filters.ts';
 
@@ -32,9 +32,22 @@ function enqueue(task: () => Promise<void>): void {
 function keep(exchange: Exchange): void {
   enqueue(async () => {
     if (store.paused || !isRelevant(exchange, store.watch)) return;
-    await store.append(exchange, learn(store.watch, exchange));
+    const watch = learn(store.watch, exchange);
+    try {
+      await store.append(exchange, watch);
+    } catch {
+      // The session quota is full: drop the oldest flows and try once more.
+      await evict(SHRUNK_LIMITS);
+      await store.append(exchange, watch);
+    }
     scheduleAnalysis();
   });
+}
+
+async function evict(limits: RetentionLimits): Promise<void> {
+  const analysis = await analyze(store.exchanges);
+  const eviction = planEviction(store.entries, analysis.flows, limits);
+  await store.evict(eviction.ids, eviction.flows);
 }
 
 // --- webRequest listeners (top level, synchronous) ---------------------------------------------------

@@ -11,7 +11,14 @@ export interface RetentionLimits {
   maxExchanges: number;
 }
 
-export const DEFAULT_LIMITS: RetentionLimits = { maxBytes: 4_000_000, maxExchanges: 4_000 };
+/**
+ * storage.session's 10 MB quota measures memory, about 2.6 times the JSON size of our exchanges (measured by
+ * `npm run bench`, section worker): 1.5 MB of JSON keeps the log near 4 MB of the quota.
+ */
+export const DEFAULT_LIMITS: RetentionLimits = { maxBytes: 1_500_000, maxExchanges: 2_000 };
+
+/** After storage refused a write: make room for about half the usual log. */
+export const SHRUNK_LIMITS: RetentionLimits = { maxBytes: DEFAULT_LIMITS.maxBytes / 2, maxExchanges: DEFAULT_LIMITS.maxExchanges / 2 };
 
 export interface StoredEntry {
   id: string;

@@ -66,12 +66,25 @@ export class SessionStore {
     return this.index.since;
   }
 
+  /**
+   * Appends one exchange. When storage refuses it (the session quota counts memory, not JSON, so it can fill
+   * before our own estimate says so), nothing of it is kept, here or there, and the error is rethrown so the
+   * caller can make room and try again.
+   */
   async append(exchange: Exchange, watch: Watchlist): Promise<void> {
     const size = JSON.stringify(exchange).length;
+    const previousWatch = this.index.watch;
     this.exchangesById.set(exchange.id, exchange);
     this.index.entries.push({ id: exchange.id, time: exchange.time, size });
     this.index.watch = watch;
-    await this.area.set({ [exchangeKey(exchange.id)]: exchange, [INDEX_KEY]: this.index });
+    try {
+      await this.area.set({ [exchangeKey(exchange.id)]: exchange, [INDEX_KEY]: this.index });
+    } catch (error) {
+      this.exchangesById.delete(exchange.id);
+      this.index.entries = this.index.entries.filter((e) => e.id !== exchange.id);
+      this.index.watch = previousWatch;
+      throw error;
+    }
   }
 
   async evict(ids: ReadonlySet<string>, flows: number): Promise<void> {
