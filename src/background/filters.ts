@@ -15,7 +15,15 @@ export const NAVIGATIONS: WebRequest.RequestFilter = {
 };
 
 export const SCRIPT_URL_PATTERNS = [
-  '*://*/*token*', // token endpoints; tokens in query strings (credential-in-url)
+  // Token endpoints end their path in /token (oidc-provider, Okta, Auth0, Keycloak, Entra ID, Google), with no
+  // query. Not `*token*`: ordinary APIs say page_token or token_count.
+  '*://*/token',
+  '*://*/*/token',
+  '*://*/*/token?*',
+  // Tokens in a query string (credential-in-url).
+  '*://*/*access_token=*',
+  '*://*/*id_token=*',
+  '*://*/*refresh_token=*',
   '*://*/*.well-known/*', // discovery (RFC 8414, OIDC Discovery)
   '*://*/*jwks*',
   '*://*/*/certs*',
