@@ -5,21 +5,29 @@
  *   npm run bench                          all sections
  *   npm run bench -- --only har-audit      some sections (comma-separated ids)
  *   npm run bench -- --rounds 9            timed rounds per variant (default 5; medians are reported)
- *   npm run bench -- --quick               skip diagnostics (CPU profile, phase split)
- *   npm run bench -- --rebuild             rebuild bundles (the CLI) before measuring
+ *   npm run bench -- --quick               skip diagnostics (CPU profile, phase split); fewer rounds, flows, runs
+ *   npm run bench -- --rebuild             rebuild bundles (the CLI, the extension) before measuring
  *
- * Sections to come (same shape: a `BenchSection` in its own folder, listed below): extension page-load
- * overhead with puppeteer (against no extension and against the permission floor), worker memory, panel render
- * with 10,000 flows. Generated inputs and profiles live in `.bench/` (gitignored).
+ * Sections: har-audit, page-load (the extension's page-load overhead against no extension and against the
+ * permission floor), worker (heap and storage.session after many flows), badge-latency (token response → badge),
+ * panel (the DevTools panel with 10,000 flows: first render and opening a flow).
+ * Generated inputs and profiles live in `.bench/` (gitignored).
  */
 import { fileURLToPath } from 'node:url';
 import { harAuditSection } from './har-audit/section.ts';
+import { pageLoadSection } from './page-load/section.ts';
+import { workerSection } from './worker/section.ts';
+import { badgeLatencySection } from './badge-latency/section.ts';
+import { panelSection } from './panel/section.ts';
 import { table } from './lib/stats.ts';
 import type { BenchOptions, BenchSection, SectionResult } from './lib/types.ts';
 
 const SECTIONS: BenchSection[] = [
   harAuditSection,
-  // page-load overhead (puppeteer), worker memory, panel render: to come
+  pageLoadSection,
+  workerSection,
+  badgeLatencySection,
+  panelSection,
 ];
 
 function parseOptions(argv: readonly string[]): BenchOptions {

@@ -23,3 +23,35 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
   const line = (cells: readonly string[]) => cells.map((c, i) => (c ?? '').padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
+
+/** Nearest-rank quantile (q in [0, 1]): p95 of 20 values is the 19th smallest. */
+export function quantile(values: readonly number[], q: number): number {
+  if (!values.length) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+/**
+ * Percentile-bootstrap confidence interval of the median: resample the values with replacement `iterations`
+ * times, take each resample's median, and return the (1 - level)/2 and (1 + level)/2 quantiles of those.
+ * `random` gives numbers in [0, 1) (a seeded `Rng.next`, so the interval is reproducible).
+ */
+export function bootstrapMedianCI(values: readonly number[], random: () => number, { iterations = 5000, level = 0.95 } = {}): [number, number] {
+  if (!values.length) return [Number.NaN, Number.NaN];
+  const medians: number[] = [];
+  const sample = new Array<number>(values.length);
+  for (let i = 0; i < iterations; i++) {
+    for (let j = 0; j < values.length; j++) sample[j] = values[Math.floor(random() * values.length)]!;
+    medians.push(median(sample));
+  }
+  medians.sort((a, b) => a - b);
+  const at = (q: number) => medians[Math.min(medians.length - 1, Math.max(0, Math.floor(q * medians.length)))]!;
+  return [at((1 - level) / 2), at((1 + level) / 2)];
+}
+
+/** Load average, 1 minute, and whether it says the machine was busy (over 3/4 of the cores). */
+export function loadReport(samples: readonly number[], cores: number): { load: number; busy: boolean; text: string } {
+  const load = Math.max(...samples);
+  const busy = load > cores * 0.75;
+  return { load, busy, text: `${load.toFixed(1)} on ${cores} cores` };
+}
