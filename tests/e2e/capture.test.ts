@@ -27,7 +27,8 @@ describe('capture in the browser, variant by variant', () => {
     await freshStart(session);
     const page = await session.chromium.browser.newPage();
     try {
-      await driveVariant(page, session.demo, variant);
+      // A generous ceiling: two interleaved sign-ins on a busy 2-core machine can take a while.
+      await driveVariant(page, session.demo, variant, { timeoutMs: 60_000 });
       const tabId = await tabIdOf(session, page);
       const view = await readPopup(session, tabId);
       for (const ruleId of variant.expectedRuleIds.filter(judgeable(variant))) expect(view.ruleIds, `expected ${ruleId}`).toContain(ruleId);
