@@ -138,6 +138,8 @@ export const workerSection: BenchSection = {
             }
           }));
           producing += performance.now() - started;
+          // Out of time before this segment produced anything: the previous checkpoint is the last.
+          if (next === done) break;
           done = next;
         }
         await measure(done, producing, durations);
