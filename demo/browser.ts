@@ -54,11 +54,12 @@ export interface ExtensionBrowser extends LaunchedBrowser {
   worker(): Promise<WebWorker>;
 }
 
-/** Chromium with the built extension (dist/) installed. */
-export async function launchWithExtension(options: LaunchOptions = {}): Promise<ExtensionBrowser> {
-  if (!existsSync(join(DIST, 'manifest.json'))) throw new Error(`${DIST} has no manifest.json: run \`npm run build\` first`);
-  const launched = await launchChromium({ pipe: true, enableExtensions: true, ...options });
-  const extensionId = await launched.browser.installExtension(DIST);
+/** Chromium with the built extension installed: dist/, or another copy of it given as `extensionDir`. */
+export async function launchWithExtension(options: LaunchOptions & { extensionDir?: string } = {}): Promise<ExtensionBrowser> {
+  const { extensionDir = DIST, ...launchOptions } = options;
+  if (!existsSync(join(extensionDir, 'manifest.json'))) throw new Error(`${extensionDir} has no manifest.json: run \`npm run build\` first`);
+  const launched = await launchChromium({ pipe: true, enableExtensions: true, ...launchOptions });
+  const extensionId = await launched.browser.installExtension(extensionDir);
   const worker = async (): Promise<WebWorker> => {
     const target = await launched.browser.waitForTarget(
       (t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${extensionId}/`),

@@ -10,7 +10,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, CDPSession, LaunchOptions, Page, Target, WebWorker } from 'puppeteer';
 import type { WebRequest } from 'webextension-polyfill';
-import { DIST, launchChromium, type ExtensionBrowser } from '../../demo/browser.ts';
+import { DIST, launchWithExtension, type ExtensionBrowser } from '../../demo/browser.ts';
 import { driveVariant } from '../../demo/drive.ts';
 import type { RunningDemo } from '../../demo/index.ts';
 import { variants, type Variant } from '../../demo/variants.ts';
@@ -101,25 +101,10 @@ async function settledDir(dir: string, timeoutMs: number): Promise<string> {
   }
 }
 
-/**
- * Chromium with the built extension installed from the private copy: demo/browser.ts's launchWithExtension,
- * but from `ensureExtensionBuilt`'s directory instead of dist/ itself.
- */
+/** Chromium with the built extension installed from `ensureExtensionBuilt`'s private copy of dist/. */
 export async function launchExtension(context: BenchContext, options: LaunchOptions = {}): Promise<ExtensionBrowser> {
   const { dir } = await ensureExtensionBuilt(context);
-  const launched = await launchChromium({ pipe: true, enableExtensions: true, ...options });
-  const extensionId = await launched.browser.installExtension(dir);
-  const worker = async (): Promise<WebWorker> => {
-    const handle = (await (await workerTarget(launched.browser, extensionId)).worker())!;
-    // The worker's scripts may still be evaluating: poll until the extension APIs are there.
-    const deadline = Date.now() + 10_000;
-    while (!(await handle.evaluate(() => globalThis.chrome?.runtime?.id).catch(() => undefined))) {
-      if (Date.now() > deadline) throw new Error('the extension service worker never got chrome.runtime.id');
-      await sleep(50);
-    }
-    return handle;
-  };
-  return { ...launched, extensionId, worker };
+  return launchWithExtension({ ...options, extensionDir: dir });
 }
 
 function newestMtime(dir: string): number {
