@@ -3,7 +3,8 @@
  * (implicit and hybrid flows; fragment, query or form_post) and from token responses (authorization_code and
  * other grants, refresh grants), each decoded once without verification (src/core/jwt.ts), with the exchange
  * that delivered it. An ID token that does not decode (a JWE, a broken JWT) is kept with its problem: the
- * rules say nothing about its claims, and the flow notes already name it (correlate.ts).
+ * rules say nothing about its claims; id-token-invalid reports a broken one (a JWE is not broken), and the
+ * flow notes name both (correlate.ts).
  *
  * Also the recomputation of the hash claims (OIDC Core §3.1.3.8 at_hash, §3.3.2.11 c_hash): WebCrypto is
  * async and rules are not, so `idTokenHashChecks` runs once per analysis, before the rules (analyze.ts).

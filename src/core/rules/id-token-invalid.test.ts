@@ -175,6 +175,44 @@ describe('id-token-invalid', () => {
     expect(finding!.message).toContain('refresh token response');
   });
 
+  describe('a token that is not a well-formed JWS', () => {
+    const b64u = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
+    const broken: [string, (header: string, payload: string, signature: string) => string, RegExp][] = [
+      ['payload not base64url', (h, p, s) => `${h}.${p.slice(0, 10)}+${p.slice(10)}.${s}`, /^payload is not valid base64url: "\+" at position 10 /],
+      ['payload of text that is not JSON', (h, _, s) => `${h}.${b64u('sub=alice')}.${s}`, /^payload decodes from base64url to text that is not JSON/],
+      ['payload a JSON array', (h, _, s) => `${h}.${b64u('["alice"]')}.${s}`, /^payload is not a JSON object: it is an array/],
+      ['payload a JSON number', (h, _, s) => `${h}.${b64u('7')}.${s}`, /^payload is not a JSON object: it is a number/],
+      ['signature part missing', (h, p) => `${h}.${p}`, /^has 2 parts, not 3: the signature part is missing/],
+      ['header not JSON', (_, p, s) => `${b64u('RS256')}.${p}.${s}`, /^header decodes from base64url to text that is not JSON/],
+    ];
+
+    it.each(broken)('reports one whose %s as an error that names the fault (RFC 7519 §7.2)', async (_, breakIt, problem) => {
+      const [header, payload, signature] = (await signedIdToken()).split('.') as [string, string, string];
+      const idToken = breakIt(header, payload, signature);
+      const [finding, ...rest] = await findingsOf(codeFlow(idToken));
+      expect(rest).toEqual([]);
+      expect(finding).toMatchObject({ ruleId: 'id-token-invalid', severity: 'error' });
+      expect(failed(finding)).toEqual(['format']);
+      const detail = finding!.evidence.find((e) => e.label === 'failed: format')!.value;
+      expect(detail).toMatch(problem);
+      expect(detail).toMatch(/; the client MUST reject it$/);
+      expect(finding!.message).toBe('The ID token from the token response fails validation (format).');
+      expect(finding!.evidence).toContainEqual({ label: 'id_token', value: idToken, secret: true });
+    });
+
+    it('reports a signature part no key can verify beside the claims it still checks', async () => {
+      const [header, payload] = (await signedIdToken(idClaims({ aud: 'other' }))).split('.') as [string, string, string];
+      const [finding] = await findingsOf(codeFlow(`${header}.${payload}.`));
+      expect(failed(finding)).toEqual(['signature', 'aud']);
+      expect(finding!.evidence.find((e) => e.label === 'failed: signature')!.value).toBe('the signature part is empty, but alg "RS256" requires a signature (RFC 7515 §5.2)');
+    });
+
+    it('takes the empty signature of alg none for what it is: unsigned, not broken', async () => {
+      const [finding] = await findingsOf(codeFlow(unsecuredIdToken()));
+      expect(failed(finding)).toEqual(['alg']);
+    });
+  });
+
   it('says nothing about a JWE (its claims are not readable)', async () => {
     expect(await findingsOf(codeFlow(JWE_ID_TOKEN))).toEqual([]);
   });

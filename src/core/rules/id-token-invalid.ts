@@ -36,10 +36,14 @@ export const IAT_SKEW_SECONDS = 300;
  *   response type also returns one from the authorization endpoint (hybrid); a warning from the token endpoint
  *   of a code flow, where OIDC Core §2 and §3.1.3.7 step 6 allow it only if the client registered
  *   id_token_signed_response_alg=none and relies on TLS.
+ * - the token is not a well-formed JWS: a header or payload that does not decode, a wrong number of parts
+ *   (RFC 7519 §7.2: a JWT failing any of these steps MUST be rejected; OIDC Core §2: an ID token MUST be a
+ *   JWS, or a JWE around one), or a signature part that no key can verify (empty while alg asks for a
+ *   signature, or not base64url): an error, and the claims, unreadable, are not checked;
  * The finding is an error when any check is an error, otherwise a warning.
  *
- * Silent: an ID token that does not decode (a JWE's claims are not readable; the flow notes already name a
- * broken one); a check whose reference is unknown (no issuer, no client_id, no Date) is skipped.
+ * Silent: a JWE (its claims are not readable without the client's key); a check whose reference is unknown
+ * (no issuer, no client_id, no Date) is skipped.
  */
 export default defineRule({
   meta: {
@@ -53,7 +57,6 @@ export default defineRule({
   check({ flows, report }) {
     for (const flow of flows) {
       for (const observed of idTokensOf(flow)) {
-        if (!observed.decoded.ok) continue;
         const failures = checksOf(flow, observed);
         if (!failures.length) continue;
         const severity: Severity = failures.some((f) => f.severity === 'error') ? 'error' : 'warning';
@@ -83,11 +86,14 @@ interface Failure {
 }
 
 function checksOf(flow: Flow, observed: ObservedIdToken): Failure[] {
-  if (!observed.decoded.ok) return [];
-  const { header, claims } = observed.decoded;
+  const { decoded } = observed;
+  if (!decoded.ok) return decoded.encrypted ? [] : [{ check: 'format', detail: `${decoded.problem}; the client MUST reject it`, severity: 'error' }];
+  const { header, claims } = decoded;
   const failures: Failure[] = [];
   const fail = (check: string, detail: string, severity: Severity = 'error', heuristic = false) =>
     failures.push({ check, detail, severity, ...(heuristic ? { heuristic } : {}) });
+
+  if (decoded.signatureProblem !== undefined) fail('signature', decoded.signatureProblem);
 
   // alg (OIDC Core §2; RFC 8725 §3.1).
   if (typeof header.alg !== 'string') {
