@@ -1,7 +1,19 @@
 import type { Body } from './model.ts';
 
-/** Bodies larger than this are kept as evidence but not parsed: a token response is a few KB. */
-export const MAX_PARSED_BODY = 1_000_000;
+/**
+ * Bodies longer than this (in characters) are kept as evidence but not parsed. A token response is a few KB,
+ * but a hostile or broken one of several MB must still give up its tokens: the panel shows them masked, and
+ * the redaction's safety net only knows the secrets the analysis read, so an unparsed response would be
+ * exported with its tokens in clear. JSON.parse reads 8 MiB in 20 to 250 ms (one long member to 200,000
+ * short ones); a longer body is named "too large" rather than parsed.
+ */
+export const MAX_PARSED_BODY = 8 * 1024 * 1024;
+
+/**
+ * At most this many characters of a body are shown: more than any real token response or error page, while a
+ * multi-megabyte text node would stall the view's layout.
+ */
+export const MAX_SHOWN_BODY = 64 * 1024;
 
 export function bodyText(body: Body | undefined): string | undefined {
   if (!body) return undefined;
@@ -34,4 +46,25 @@ export function jsonObjectOf(body: Body | undefined): JsonObjectResult {
 export function stringMember(json: Record<string, unknown> | undefined, name: string): string | undefined {
   const value = json?.[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+export interface TextExcerpt {
+  /** The start of the text, at most the limit. */
+  text: string;
+  totalChars: number;
+  /** Characters after the excerpt, not shown (0 when the text is whole). */
+  omittedChars: number;
+}
+
+/**
+ * The start of a text, at most `limit` UTF-16 code units, never ending inside a surrogate pair. A text to be
+ * redacted must be redacted before it is cut: the redactor recognises whole secrets only, so a secret
+ * straddling the cut would otherwise show its first characters.
+ */
+export function excerptOf(text: string, limit = MAX_SHOWN_BODY): TextExcerpt {
+  if (text.length <= limit) return { text, totalChars: text.length, omittedChars: 0 };
+  let end = limit;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return { text: text.slice(0, end), totalChars: text.length, omittedChars: text.length - end };
 }
