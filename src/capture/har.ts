@@ -52,7 +52,14 @@ export function harToExchanges(har: unknown): HarConversion {
   if (!isObject(log)) throw new HarFormatError('not a HAR file: JSON without a "log" object');
   const entries = log['entries'];
   if (!Array.isArray(entries)) throw new HarFormatError('not a HAR file: "log.entries" is not an array');
+  return entriesToExchanges(entries);
+}
 
+/**
+ * HAR entries → exchanges. Exchange ids are `har-<entry index>`, so the first entries of a file (a streamed
+ * preview) convert to the same ids as they do in the whole file.
+ */
+export function entriesToExchanges(entries: readonly unknown[]): HarConversion {
   const exchanges: Exchange[] = [];
   const warnings: string[] = [];
   let lastTime = 0;

@@ -23,12 +23,6 @@ export function sourceReport(source: Source, { redact = true, flow }: { redact?:
   return buildAuditReport([input], { toolVersion: TOOL_VERSION, redacted: redact });
 }
 
-/** Every source, one input each (the live capture first, then the imports in order), as the CLI does files. */
-export function allSourcesReport(sources: readonly Source[], { redact = true }: { redact?: boolean } = {}): AuditReport {
-  const inputs = sources.map((source) => buildInputReport(source.analysis, { file: source.label, redact, exchanges: source.exchanges, skippedEntries: source.skipped }));
-  return buildAuditReport(inputs, { toolVersion: TOOL_VERSION, redacted: redact });
-}
-
 export function reportJson(report: AuditReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }

@@ -1,12 +1,22 @@
 /**
  * A source is one set of exchanges analysed together: the worker's live capture, or a HAR file the user
  * imported. Flows never span two sources (as in the CLI, where flows never span two files). Pure.
+ *
+ * The panel holds every source behind one interface, `PanelSource`: the rows of the flow list, the findings
+ * tied to no flow, and `open(flowId)` for one flow's detail. The live capture (a few hundred flows at most)
+ * is analysed in the panel and opens a flow at once; an imported file can hold 10,000 flows and 200 MB of
+ * exchanges, so it stays in its import worker (src/devtools/import/) and the panel receives only its rows,
+ * then the slice of a flow the user opens (as React DevTools' backend keeps the tree and its frontend asks
+ * for one element's details).
  */
 import { analyze } from '../core/analyze.ts';
 import type { Analysis, Exchange, Finding, Flow } from '../core/model.ts';
-import { collectSecrets, createRedactor, type Redactor } from '../core/redact.ts';
+import { buildInputReport, type InputReport } from '../core/report.ts';
+import { collectSecrets, createRedactor, type Redactor, type SecretValue } from '../core/redact.ts';
 import { flowStart, flowVerdict, tabsOfFlow, type FlowVerdict } from '../core/summary.ts';
+import { diagnose, type Diagnosis } from './diagnostics.ts';
 
+/** Exchanges with their analysis: a whole source where it was analysed, or the slice of one opened flow. */
 export interface Source {
   id: string;
   /** `live capture`, or the imported file's name. */
@@ -22,69 +32,197 @@ export interface Source {
 }
 
 export async function buildSource(id: string, label: string, kind: Source['kind'], exchanges: Exchange[], skipped: string[] = []): Promise<Source> {
-  const analysis = await analyze(exchanges);
-  const exchangeById = new Map(exchanges.map((e) => [e.id, e]));
-  const redactor = createRedactor(collectSecrets(analysis.flows, analysis.findings, (x) => exchangeById.get(x)));
-  return { id, label, kind, exchanges, exchangeById, analysis, redactor, skipped };
+  return (await analyseSource(id, label, kind, exchanges, skipped)).source;
 }
 
-/** One row of the flow list. */
-export interface FlowItem {
+/** The source and the secrets its redactor was built from (an import worker sends them to the panel). */
+export async function analyseSource(id: string, label: string, kind: Source['kind'], exchanges: Exchange[], skipped: string[] = []): Promise<{ source: Source; secrets: SecretValue[] }> {
+  const analysis = await analyze(exchanges);
+  const exchangeById = new Map(exchanges.map((e) => [e.id, e]));
+  const secrets = collectSecrets(analysis.flows, analysis.findings, (x) => exchangeById.get(x));
+  return { source: { id, label, kind, exchanges, exchangeById, analysis, redactor: createRedactor(secrets), skipped }, secrets };
+}
+
+/** One row of the flow list: plain data (it crosses from the import worker), plus its source on the panel side. */
+export interface FlowRowData {
   /** Unique across sources: flow ids restart in every analysis. */
   key: string;
-  source: Source;
-  flow: Flow;
+  flowId: string;
   verdict: FlowVerdict;
   clientId: string | undefined;
   server: string | undefined;
   started: number;
   /** First step to the last step's end, when known. */
   durationMs: number | undefined;
-  tabs: Set<number>;
+  tabs: number[];
   ruleIds: string[];
+  /** What the filter matches (client id, server, step URLs, rule ids, source), lower-cased. */
+  searchText: string;
 }
 
-/**
- * The rows of a source, computed once per source (sources are immutable: a new snapshot is a new source), so
- * a live update does not rebuild the rows of every import. Linear in flows + findings: findings are grouped
- * by flow once, not filtered per flow.
- */
-export function flowItems(source: Source): FlowItem[] {
-  let items = itemsBySource.get(source);
-  if (!items) itemsBySource.set(source, (items = buildItems(source)));
-  return items;
+export interface FlowRow extends FlowRowData {
+  source: PanelSource;
 }
 
-const itemsBySource = new WeakMap<Source, FlowItem[]>();
+/** A finding tied to no flow (a token in a resource request's URL) and the tabs of its exchanges. */
+export interface UnboundFinding {
+  finding: Finding;
+  tabs: number[];
+}
 
-function buildItems(source: Source): FlowItem[] {
+/** An opened flow: everything the detail views show, with the (slice of the) source it came from. */
+export interface FlowItem extends FlowRowData {
+  source: Source;
+  flow: Flow;
+  /** The flow's own findings. */
+  findings: Finding[];
+  /** The stuck-flow checklists, computed against the whole source (the last redirect_uri that worked…). */
+  diagnoses: Diagnosis[];
+}
+
+export interface PanelSource {
+  id: string;
+  label: string;
+  kind: Source['kind'];
+  /** False while an import shows the preview of its file's first entries. */
+  complete: boolean;
+  exchangeCount: number;
+  skipped: readonly string[];
+  redactor: Redactor;
+  rows: readonly FlowRow[];
+  unbound: readonly UnboundFinding[];
+  /** The flow's detail: at once for an analysed source, from the import worker for an import. */
+  open(flowId: string): FlowItem | Promise<FlowItem>;
+  /** This source as one input of a JSON/Markdown report (the CLI's schema). */
+  inputReport(options: { redact: boolean }): Promise<InputReport>;
+  /** Stops what the source holds elsewhere (its import worker). */
+  dispose(): void;
+}
+
+/** A source analysed in the panel (the live capture) behind the common interface. */
+export function localSource(source: Source): PanelSource {
+  const index = indexFindings(source.analysis);
+  const panelSource: PanelSource = {
+    id: source.id, label: source.label, kind: source.kind, complete: true,
+    exchangeCount: source.exchanges.length, skipped: source.skipped, redactor: source.redactor,
+    rows: [],
+    unbound: unboundOf(source, index),
+    open(flowId) {
+      const slice = sliceOf(source, flowId, index);
+      if (!slice) throw new Error(`no flow ${flowId} in ${source.label}`);
+      return itemOfSlice(panelSource, slice);
+    },
+    inputReport: async ({ redact }) => buildInputReportOf(source, redact),
+    dispose: () => undefined,
+  };
+  panelSource.rows = rowsOf(source, index).map((row) => ({ ...row, source: panelSource }));
+  return panelSource;
+}
+
+export function buildInputReportOf(source: Source, redact: boolean): InputReport {
+  return buildInputReport(source.analysis, { file: source.label, redact, exchanges: source.exchanges, skippedEntries: source.skipped });
+}
+
+export interface FindingIndex {
+  flowById: Map<string, Flow>;
+  byFlow: Map<string, Finding[]>;
+  unbound: Finding[];
+}
+
+/** Flows by id, and findings grouped by flow once (linear), not filtered per flow. */
+export function indexFindings(analysis: Analysis): FindingIndex {
+  const flowById = new Map(analysis.flows.map((f) => [f.id, f]));
   const byFlow = new Map<string, Finding[]>();
-  for (const finding of source.analysis.findings) {
-    if (finding.flowId === undefined) continue;
+  const unbound: Finding[] = [];
+  for (const finding of analysis.findings) {
+    if (finding.flowId === undefined || !flowById.has(finding.flowId)) {
+      unbound.push(finding);
+      continue;
+    }
     const list = byFlow.get(finding.flowId);
     if (list) list.push(finding);
     else byFlow.set(finding.flowId, [finding]);
   }
-  return source.analysis.flows.map((flow) => {
-    const token = flow.codeExchanges[0] ?? flow.refreshes[0];
-    const last = flow.steps[flow.steps.length - 1];
-    const end = last ? (source.exchangeById.get(last.exchangeId)?.endTime ?? last.time) : undefined;
-    const started = flowStart(flow);
-    const findings = byFlow.get(flow.id) ?? [];
-    return {
-      key: `${source.id}/${flow.id}`,
-      source,
-      flow,
-      // flowVerdict over the flow's own findings only: the same result, without a scan of all findings.
-      verdict: flowVerdict({ ...source.analysis, findings }, flow),
-      clientId: flow.authorization?.clientId ?? token?.clientId ?? token?.clientAuth.basic?.clientId,
-      server: flow.issuer ?? flow.authorization?.endpoint ?? token?.endpoint,
-      started,
-      durationMs: end !== undefined && flow.steps.length ? Math.max(0, end - started) : undefined,
-      tabs: tabsOfFlow(flow, source.exchangeById),
-      ruleIds: [...new Set(findings.map((f) => f.ruleId))],
-    };
-  });
+  return { flowById, byFlow, unbound };
+}
+
+export function rowsOf(source: Source, index: FindingIndex = indexFindings(source.analysis)): FlowRowData[] {
+  return source.analysis.flows.map((flow) => rowOf(source, flow, index));
+}
+
+function rowOf(source: Source, flow: Flow, index: FindingIndex): FlowRowData {
+  const token = flow.codeExchanges[0] ?? flow.refreshes[0];
+  const last = flow.steps[flow.steps.length - 1];
+  const end = last ? (source.exchangeById.get(last.exchangeId)?.endTime ?? last.time) : undefined;
+  const started = flowStart(flow);
+  const findings = index.byFlow.get(flow.id) ?? [];
+  const clientId = flow.authorization?.clientId ?? token?.clientId ?? token?.clientAuth.basic?.clientId;
+  const server = flow.issuer ?? flow.authorization?.endpoint ?? token?.endpoint;
+  const ruleIds = [...new Set(findings.map((f) => f.ruleId))];
+  return {
+    key: `${source.id}/${flow.id}`,
+    flowId: flow.id,
+    // flowVerdict over the flow's own findings only: the same result, without a scan of all findings.
+    verdict: flowVerdict({ ...source.analysis, findings }, flow),
+    clientId,
+    server,
+    started,
+    durationMs: end !== undefined && flow.steps.length ? Math.max(0, end - started) : undefined,
+    tabs: [...tabsOfFlow(flow, source.exchangeById)],
+    ruleIds,
+    searchText: [clientId ?? '', server ?? '', ...flow.steps.map((s) => s.url), ...ruleIds, source.label].join('\n').toLowerCase(),
+  };
+}
+
+export function unboundOf(source: Source, index: FindingIndex = indexFindings(source.analysis)): UnboundFinding[] {
+  return index.unbound.map((finding) => ({
+    finding,
+    tabs: [...new Set(finding.exchangeIds.flatMap((id) => source.exchangeById.get(id)?.tabId ?? []))],
+  }));
+}
+
+/**
+ * The part of a source one flow's detail needs: the flow, its findings, and the exchanges its steps and
+ * requests reference (the sign-in pages too, so the exports' redactor learns their secrets).
+ */
+export interface FlowSlice {
+  row: FlowRowData;
+  flow: Flow;
+  findings: Finding[];
+  exchanges: Exchange[];
+  diagnoses: Diagnosis[];
+  /** Of the whole source, for the report of this flow. */
+  exchangeCount: number;
+  problems: string[];
+}
+
+export function sliceOf(source: Source, flowId: string, index: FindingIndex): FlowSlice | undefined {
+  const flow = index.flowById.get(flowId);
+  if (!flow) return undefined;
+  const ids = new Set(flow.steps.map((s) => s.exchangeId));
+  return {
+    row: rowOf(source, flow, index),
+    flow,
+    findings: index.byFlow.get(flow.id) ?? [],
+    exchanges: [...ids].flatMap((id) => source.exchangeById.get(id) ?? []),
+    diagnoses: diagnose(flow, source.analysis.flows, source.exchangeById),
+    exchangeCount: source.exchanges.length,
+    problems: source.analysis.problems,
+  };
+}
+
+/** An opened flow from its slice, on the panel side. */
+export function itemOfSlice(panelSource: PanelSource, slice: FlowSlice): FlowItem {
+  const source: Source = {
+    id: panelSource.id, label: panelSource.label, kind: panelSource.kind,
+    exchanges: slice.exchanges,
+    exchangeById: new Map(slice.exchanges.map((e) => [e.id, e])),
+    // The source's other discovery documents stay behind (one per flow in a big HAR): the flow keeps its own.
+    analysis: { flows: [slice.flow], findings: slice.findings, exchangeCount: slice.exchangeCount, metadata: slice.flow.metadata ? [slice.flow.metadata] : [], problems: slice.problems },
+    redactor: panelSource.redactor,
+    skipped: [...panelSource.skipped],
+  };
+  return { ...slice.row, source, flow: slice.flow, findings: slice.findings, diagnoses: slice.diagnoses };
 }
 
 export interface ListFilter {
@@ -99,39 +237,20 @@ export interface ListFilter {
  * The list: newest first; live flows of the inspected tab unless `allTabs`; imported flows always (they
  * belong to no tab).
  */
-export function visibleItems(items: readonly FlowItem[], filter: ListFilter): FlowItem[] {
+export function visibleRows(rows: readonly FlowRow[], filter: ListFilter): FlowRow[] {
   const q = filter.query.trim().toLowerCase();
-  return items
-    .filter((item) => item.source.kind === 'import' || filter.allTabs || filter.tabId === undefined || item.tabs.has(filter.tabId))
-    .filter((item) => !q || searchText(item).includes(q))
+  return rows
+    .filter((row) => row.source.kind === 'import' || filter.allTabs || filter.tabId === undefined || row.tabs.includes(filter.tabId))
+    .filter((row) => !q || row.searchText.includes(q))
     .sort((a, b) => b.started - a.started);
 }
 
-/** What the filter matches, built once per row (typing in the filter re-runs it over every row). */
-function searchText(item: FlowItem): string {
-  let text = searchTexts.get(item);
-  if (text === undefined) searchTexts.set(item, (text = rowText(item)));
-  return text;
-}
-
-const searchTexts = new WeakMap<FlowItem, string>();
-
-function rowText(item: FlowItem): string {
-  return [item.clientId ?? '', item.server ?? '', ...item.flow.steps.map((s) => s.url), ...item.ruleIds, item.source.label].join('\n').toLowerCase();
-}
-
-/**
- * Findings tied to no flow (a token in a resource request's URL), per source: a live source's only when one
- * of their exchanges is in the inspected tab (unless `allTabs`).
- */
-export function unboundFindings(sources: readonly Source[], filter: Omit<ListFilter, 'query'>): { source: Source; findings: Finding[] }[] {
+/** Findings tied to no flow, per source: a live source's only when one of their exchanges is in the inspected tab (unless `allTabs`). */
+export function unboundFindings(sources: readonly PanelSource[], filter: Omit<ListFilter, 'query'>): { source: PanelSource; findings: Finding[] }[] {
   return sources.flatMap((source) => {
-    const flowIds = new Set(source.analysis.flows.map((f) => f.id));
-    const findings = source.analysis.findings.filter((f) => {
-      if (f.flowId !== undefined && flowIds.has(f.flowId)) return false;
-      if (source.kind === 'import' || filter.allTabs || filter.tabId === undefined) return true;
-      return f.exchangeIds.some((id) => source.exchangeById.get(id)?.tabId === filter.tabId);
-    });
+    const findings = source.unbound
+      .filter((u) => source.kind === 'import' || filter.allTabs || filter.tabId === undefined || u.tabs.includes(filter.tabId))
+      .map((u) => u.finding);
     return findings.length ? [{ source, findings }] : [];
   });
 }

@@ -3,12 +3,16 @@
  * or the DOM (as preact-devtools' store: the adapter feeds it, the views only read it and call actions).
  * The same store runs in DevTools, in the inline shell (a tab with `?tab=ID`) and in Node tests.
  */
-import { batch, computed, signal } from '@preact/signals';
-import { parseHarText } from '../capture/har.ts';
+import { batch, computed, effect, signal } from '@preact/signals';
 import type { CaptureSnapshot, Command } from '../messaging/protocol.ts';
 import type { Exchange } from '../core/model.ts';
+import { buildAuditReport, type AuditReport } from '../core/report.ts';
+import { TOOL_VERSION } from './export-report.ts';
+import type { ImportPhases, ImportTarget } from './import/har-import.ts';
+import { importInProcess, type HarImporter, type ImportConnection } from './import/importers.ts';
+import { remoteSource } from './import/remote-source.ts';
 import { appendBounded, mergeResponseBodies } from './network.ts';
-import { buildSource, flowItems, unboundFindings, visibleItems, type FlowItem, type Source } from './sources.ts';
+import { buildSource, localSource, unboundFindings, visibleRows, type FlowItem, type FlowRow, type PanelSource } from './sources.ts';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'incompatible';
 
@@ -17,6 +21,18 @@ export interface StoreOptions {
   tabId: number | undefined;
   /** Sends a command to the worker; absent when there is no worker (tests, imports only). */
   request?: (command: Command) => Promise<void>;
+  /** Runs HAR imports: in a Web Worker in the panel; in process by default (tests). */
+  importer?: HarImporter;
+}
+
+/** An import under way, for the status line. */
+export interface ImportProgress {
+  sourceId: string;
+  name: string;
+  loadedBytes: number;
+  totalBytes: number;
+  /** Flows of the preview on screen, while the whole file is still being read and analysed. */
+  previewFlows?: number;
 }
 
 export type PanelStore = ReturnType<typeof createStore>;
@@ -24,19 +40,27 @@ export type PanelStore = ReturnType<typeof createStore>;
 export const LIVE_SOURCE_ID = 'live';
 
 /**
- * A User Timing mark (`oauth-lens:import-parsed`…): the import's phases show in the DevTools Performance panel,
- * and bench/panel reads them. One per phase and import; nothing else.
+ * User Timing (`oauth-lens:import-preview`…): an import's milestones and phases show in the DevTools Performance
+ * panel, and bench/panel reads them.
  */
 function mark(name: string): void {
   globalThis.performance?.mark?.(`oauth-lens:${name}`);
 }
 
+/** The phases ran in the import worker (another time origin): recorded as durations. */
+function measurePhases(phases: ImportPhases): void {
+  for (const [name, duration] of Object.entries(phases)) globalThis.performance?.measure?.(`oauth-lens:import-${name}`, { start: 0, duration });
+}
+
 export function createStore(options: StoreOptions) {
-  const live = signal<Source | undefined>(undefined);
+  const live = signal<PanelSource | undefined>(undefined);
   // The last worker snapshot and the DevTools network exchanges whose response bodies are merged into it.
   let lastSnapshot: CaptureSnapshot | undefined;
   let network: Exchange[] = [];
-  const imports = signal<Source[]>([]);
+  const imports = signal<PanelSource[]>([]);
+  const importing = signal<readonly ImportProgress[]>([]);
+  const runningImports = new Set<ImportConnection>();
+  const importer = options.importer ?? importInProcess;
   const snapshotMeta = signal<Pick<CaptureSnapshot, 'evicted' | 'paused' | 'since'> | undefined>(undefined);
   const status = signal<ConnectionStatus>('connecting');
   const error = signal<string | undefined>(undefined);
@@ -50,12 +74,41 @@ export function createStore(options: StoreOptions) {
   const revealAll = signal(false);
 
   const sources = computed(() => (live.value ? [live.value, ...imports.value] : imports.value));
-  const items = computed(() => sources.value.flatMap(flowItems));
+  /** Every source's rows; `visible` is the list on screen. */
+  const items = computed(() => sources.value.flatMap((s) => s.rows));
   const unbound = computed(() => unboundFindings(sources.value, { tabId: options.tabId, allTabs: allTabs.value }));
-  const visible = computed(() => visibleItems(items.value, { tabId: options.tabId, allTabs: allTabs.value, query: query.value }));
+  const visible = computed(() => visibleRows(items.value, { tabId: options.tabId, allTabs: allTabs.value, query: query.value }));
   // The chosen flow while the list shows it; otherwise (nothing chosen, cleared, filtered out) the newest
   // visible flow, so the detail never shows a flow the list hides.
-  const selected = computed<FlowItem | undefined>(() => visible.value.find((i) => i.key === selectedKey.value) ?? visible.value[0]);
+  const selected = computed<FlowRow | undefined>(() => visible.value.find((i) => i.key === selectedKey.value) ?? visible.value[0]);
+  /**
+   * The selected flow, opened: at once for the live capture, a worker round trip for an import (until it
+   * arrives, the previous detail stays on screen). Re-opened when the flow's source changes (a new snapshot,
+   * an import's preview replaced by the whole file).
+   */
+  const detail = signal<FlowItem | undefined>(undefined);
+  let opening = 0;
+  effect(() => {
+    const row = selected.value;
+    const mine = ++opening;
+    if (!row) {
+      detail.value = undefined;
+      return;
+    }
+    const adopt = (item: FlowItem) => {
+      if (mine === opening) detail.value = item;
+    };
+    try {
+      const opened = row.source.open(row.flowId);
+      if (opened instanceof Promise) {
+        opened.then(adopt, (e: unknown) => {
+          if (mine === opening) error.value = e instanceof Error ? e.message : String(e);
+        });
+      } else adopt(opened);
+    } catch (e) {
+      error.value = e instanceof Error ? e.message : String(e);
+    }
+  });
 
   // Analyses are async: only the newest snapshot's result is applied.
   let generation = 0;
@@ -73,7 +126,7 @@ export function createStore(options: StoreOptions) {
 
   return {
     tabId: options.tabId,
-    live, imports, sources, items, visible, unbound, selected, snapshotMeta, status, error,
+    live, imports, importing, sources, items, visible, unbound, selected, detail, snapshotMeta, status, error,
     allTabs, query, selectedKey, selectedExchangeId, revealed, revealAll,
 
     applySnapshot,
@@ -86,29 +139,73 @@ export function createStore(options: StoreOptions) {
     },
 
 
-    /** Adds a HAR file as its own source; returns the problem in words when it is not a usable HAR. */
-    async importHar(name: string, text: string): Promise<string | undefined> {
+    /**
+     * Adds a HAR file as its own source: a preview of its first flows as soon as they are read (big files), then
+     * the whole file. Resolves when the import ends: undefined, or the problem in words when it is not a usable
+     * HAR (the preview, if any, is then withdrawn).
+     */
+    async importHar(name: string, file: Blob): Promise<string | undefined> {
+      const target: ImportTarget = { sourceId: `import-${++importCount}`, label: name };
+      const { sourceId } = target;
       mark('import-start');
-      let conversion;
-      try {
-        conversion = parseHarText(text);
-        mark('import-parsed');
-      } catch (e) {
-        const message = `${name}: ${e instanceof Error ? e.message : String(e)}`;
-        error.value = message;
-        return message;
-      }
-      const source = await buildSource(`import-${++importCount}`, name, 'import', conversion.exchanges, conversion.warnings);
-      mark('import-analysed');
-      batch(() => {
-        imports.value = [...imports.value, source];
-        error.value = undefined;
-        // The import's newest flow (first in the list's order: the latest start, the first of equals).
-        let newest: FlowItem | undefined;
-        for (const item of flowItems(source)) if (!newest || item.started > newest.started) newest = item;
-        if (newest) select(newest.key);
+      setProgress({ sourceId, name, loadedBytes: 0, totalBytes: file.size });
+      let problem: string | undefined;
+      // The flow the preview selected: the full result moves the selection only if the user did not.
+      let previewSelection: string | undefined;
+      const connection: ImportConnection = importer(target, file, (event) => {
+        switch (event.type) {
+          case 'preview': {
+            const source = remoteSource(target, event.snapshot, connection, false);
+            batch(() => {
+              putImport(source);
+              previewSelection = selectNewest(source);
+              setProgress({ sourceId, name, loadedBytes: 0, totalBytes: event.totalBytes, previewFlows: source.rows.length });
+            });
+            mark('import-preview');
+            break;
+          }
+          case 'progress':
+            setProgress({ ...(progressOf(sourceId) ?? { sourceId, name }), loadedBytes: event.loadedBytes, totalBytes: event.totalBytes });
+            break;
+          case 'done': {
+            const source = remoteSource(target, event.snapshot, connection, true);
+            batch(() => {
+              putImport(source);
+              if (previewSelection === undefined || selectedKey.value === previewSelection) selectNewest(source);
+              error.value = undefined;
+            });
+            measurePhases(event.phases);
+            mark('import-done');
+            break;
+          }
+          case 'failed':
+            problem = `${name}: ${event.message}`;
+            batch(() => {
+              imports.value = imports.value.filter((s) => s.id !== sourceId);
+              error.value = problem;
+            });
+            break;
+        }
       });
-      return undefined;
+      runningImports.add(connection);
+      await connection.finished;
+      runningImports.delete(connection);
+      importing.value = importing.value.filter((p) => p.sourceId !== sourceId);
+      return problem;
+    },
+
+    /**
+     * Every source as one report (the CLI's schema): the live capture first, then the imports in order, as the
+     * CLI does files. Undefined, with the reason in `error`, when a source cannot report (its import was closed).
+     */
+    async allSourcesReport({ redact }: { redact: boolean }): Promise<AuditReport | undefined> {
+      try {
+        const inputs = await Promise.all(sources.value.map((source) => source.inputReport({ redact })));
+        return buildAuditReport(inputs, { toolVersion: TOOL_VERSION, redacted: redact });
+      } catch (e) {
+        error.value = `export failed: ${e instanceof Error ? e.message : String(e)}`;
+        return undefined;
+      }
     },
 
     select,
@@ -140,7 +237,10 @@ export function createStore(options: StoreOptions) {
     /** Forgets the worker's capture (and the imports: "clear" means an empty panel). */
     async clear(): Promise<void> {
       network = [];
+      for (const connection of runningImports) connection.close();
+      for (const source of imports.value) source.dispose();
       batch(() => {
+        importing.value = [];
         imports.value = [];
         selectedKey.value = undefined;
         selectedExchangeId.value = undefined;
@@ -157,12 +257,35 @@ export function createStore(options: StoreOptions) {
   async function applySnapshot(snapshot: CaptureSnapshot): Promise<void> {
     lastSnapshot = snapshot;
     const mine = ++generation;
-    const source = await buildSource(LIVE_SOURCE_ID, 'live capture', 'live', mergeResponseBodies(snapshot.exchanges, network));
+    const source = localSource(await buildSource(LIVE_SOURCE_ID, 'live capture', 'live', mergeResponseBodies(snapshot.exchanges, network)));
     if (mine !== generation) return;
     batch(() => {
       live.value = source;
       snapshotMeta.value = { evicted: snapshot.evicted, paused: snapshot.paused, since: snapshot.since };
     });
+  }
+
+  function progressOf(sourceId: string): ImportProgress | undefined {
+    return importing.value.find((p) => p.sourceId === sourceId);
+  }
+
+  function setProgress(progress: ImportProgress): void {
+    const others = importing.value.filter((p) => p.sourceId !== progress.sourceId);
+    importing.value = [...others, progress];
+  }
+
+  /** Adds an import's source, or replaces its preview. */
+  function putImport(source: PanelSource): void {
+    const at = imports.value.findIndex((s) => s.id === source.id);
+    imports.value = at === -1 ? [...imports.value, source] : imports.value.map((s, i) => (i === at ? source : s));
+  }
+
+  /** Selects the source's newest flow (first in the list's order: the latest start, the first of equals). */
+  function selectNewest(source: PanelSource): string | undefined {
+    let newest: FlowRow | undefined;
+    for (const row of source.rows) if (!newest || row.started > newest.started) newest = row;
+    if (newest) select(newest.key);
+    return newest?.key;
   }
 
   function select(key: string | undefined): void {

@@ -2,11 +2,16 @@
  * The DevTools panel in its inline shell: the built panel page opened in a tab with `?tab=ID`, fed by the
  * worker's snapshots, after real demo variants ran. Asserts what a person sees in the DOM.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'puppeteer';
+import type { ElementHandle, Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { driveVariant } from '../../demo/drive.ts';
 import { variants } from '../../demo/variants.ts';
+import type { AuditReport } from '../../src/core/report.ts';
+import { twoFlowsAroundPadding } from '../panel/big-har.ts';
 import { freshStart, startSession, tabIdOf, type Session } from './support/session.ts';
 
 const variant = (id: string) => variants.find((v) => v.id === id)!;
@@ -187,5 +192,51 @@ describe('the DevTools panel (inline shell)', () => {
     await panel.waitForSelector('#flow-detail [data-token="id_token"][data-token-kind="jwt"]');
     expect(await panel.$$eval('#flow-detail [data-step-kind="refresh"]', (els) => els.length)).toBe(2);
     await Promise.all([panel.close(), first.close(), second.close()]);
+  });
+
+  it('imports a big HAR in its worker: the first flows at once, then every flow; opens flows and exports all', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oauth-lens-big-'));
+    const path = join(dir, 'big.har');
+    const text = twoFlowsAroundPadding();
+    writeFileSync(path, text);
+    const verifiers = [...text.matchAll(/code_verifier=([A-Za-z0-9._~-]{43,128})/g)].map((m) => m[1]!);
+    const panel = await session.chromium.browser.newPage();
+    try {
+      await panel.evaluateOnNewDocument(() => {
+        const blobs: Blob[] = [];
+        (window as unknown as { exportedBlobs: Blob[] }).exportedBlobs = blobs;
+        const create = URL.createObjectURL.bind(URL);
+        URL.createObjectURL = (blob: Blob | MediaSource) => {
+          if (blob instanceof Blob) blobs.push(blob);
+          return create(blob);
+        };
+      });
+      const cdp = await panel.createCDPSession();
+      await cdp.send('Browser.setDownloadBehavior', { behavior: 'deny' });
+      await panel.goto(`chrome-extension://${session.chromium.extensionId}/src/devtools/panel.html?tab=-1`);
+      const input = (await panel.waitForSelector('#import-har')) as ElementHandle<HTMLInputElement>;
+      await input.uploadFile(path);
+      await panel.waitForFunction(() => document.getElementById('flow-list')?.dataset['count'] === '2' && !document.querySelector('[data-importing]'));
+      // The preview (the file's first sign-in) was on screen before the whole file.
+      expect(await panel.evaluate(() => ['preview', 'done', 'read', 'parse', 'analyse'].map((n) => performance.getEntriesByName(`oauth-lens:import-${n}`).length))).toEqual([1, 1, 1, 1, 1]);
+      // The newest flow (the refresh) is open; the other one opens from the worker on a click.
+      await panel.waitForSelector('#flow-detail [data-step-kind="refresh"]');
+      const other = await panel.$$eval('#flow-list [data-flow-key]', (els) => els.map((el) => (el as HTMLElement).dataset['flowKey']!));
+      await panel.click(`#flow-list [data-flow-key="${other[1]}"]`);
+      await panel.waitForSelector(`#flow-detail[data-flow-key="${other[1]}"] [data-step-kind="token"]`);
+      expect(await panel.$eval('#flow-detail [data-section="pkce"]', (el) => el.getAttribute('data-pkce-status'))).toBe('match');
+      // Export all asks the worker for the import's report: redacted, every flow in.
+      await panel.click('#export-all');
+      await panel.waitForFunction(() => (window as unknown as { exportedBlobs: Blob[] }).exportedBlobs.length === 1);
+      const report = JSON.parse(await panel.evaluate(() => (window as unknown as { exportedBlobs: Blob[] }).exportedBlobs[0]!.text())) as AuditReport;
+      const imported = report.inputs.find((i) => i.file === 'big.har')!;
+      expect(imported.flows).toHaveLength(2);
+      expect(report.redacted).toBe(true);
+      expect(verifiers).toHaveLength(2);
+      for (const verifier of verifiers) expect(JSON.stringify(report)).not.toContain(verifier);
+    } finally {
+      await panel.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

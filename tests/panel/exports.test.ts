@@ -4,9 +4,10 @@ import { analyze } from '../../src/core/analyze.ts';
 import { noRedaction } from '../../src/core/redact.ts';
 import { curlCommand, shellQuote } from '../../src/devtools/curl.ts';
 import { exchangesToHar, HAR_REDACTION_COMMENT, HAR_UNREDACTED_COMMENT } from '../../src/devtools/export-har.ts';
-import { allSourcesReport, reportJson, reportMarkdown, sourceReport } from '../../src/devtools/export-report.ts';
+import { reportJson, reportMarkdown, sourceReport } from '../../src/devtools/export-report.ts';
+import { createStore } from '../../src/devtools/store.ts';
 import { buildSource } from '../../src/devtools/sources.ts';
-import { fixtureExchanges } from './fixtures.ts';
+import { fixtureExchanges, harText } from './fixtures.ts';
 
 async function source(name: string) {
   return buildSource('s', `${name}.har`, 'import', fixtureExchanges(name));
@@ -79,9 +80,11 @@ describe('report exports', () => {
 
 describe('export all', () => {
   it('puts every source in as its own input, redacted', async () => {
-    const a = await source('good');
+    const store = createStore({ tabId: undefined });
+    await store.importHar('good.har', new Blob([harText('good')]));
+    await store.importHar('refresh.har', new Blob([harText('refresh')]));
     const b = await source('refresh');
-    const report = allSourcesReport([a, b]);
+    const report = (await store.allSourcesReport({ redact: true }))!;
     expect(report.inputs.map((i) => i.file)).toEqual(['good.har', 'refresh.har']);
     expect(report.summary.inputs).toBe(2);
     expect(report.redacted).toBe(true);

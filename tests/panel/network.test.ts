@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { exchangeOfNetworkEntry, MATCH_WINDOW_MS, mergeResponseBodies, wantsContent } from '../../src/devtools/network.ts';
 import { tokensOf } from '../../src/devtools/detail.ts';
 import { createStore } from '../../src/devtools/store.ts';
-import { harText, snapshotOf } from './fixtures.ts';
+import { harText, openedDetail, snapshotOf } from './fixtures.ts';
 
 /** The worker's view of a capture: webRequest never sees response bodies. */
 function withoutBodies(name: string, tabId: number) {
@@ -44,9 +44,9 @@ describe('response bodies from the DevTools network API', () => {
   it('lets the store decode the tokens the worker could not see', async () => {
     const store = createStore({ tabId: 1 });
     await store.applySnapshot(withoutBodies('refresh', 1));
-    expect(tokensOf(store.selected.value!.flow)).toEqual([]);
+    expect(tokensOf((await openedDetail(store)).flow)).toEqual([]);
     await store.addNetworkExchanges(networkExchanges('refresh'));
-    const names = tokensOf(store.selected.value!.flow).map((t) => t.name);
+    const names = tokensOf((await openedDetail(store)).flow).map((t) => t.name);
     expect(names).toEqual(expect.arrayContaining(['id_token', 'access_token', 'refresh_token']));
   });
 });

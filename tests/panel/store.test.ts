@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createStore } from '../../src/devtools/store.ts';
-import { harText, merge, snapshotOf } from './fixtures.ts';
+import { twoFlowsAroundPadding } from './big-har.ts';
+import { harText, merge, openedDetail, snapshotOf } from './fixtures.ts';
 
 describe('the panel store', () => {
   it('lists the inspected tab\'s flows, newest first, and all tabs on request', async () => {
@@ -58,14 +59,14 @@ describe('the panel store', () => {
     const store = createStore({ tabId: 5 });
     await store.applySnapshot(snapshotOf('good', 6));
     expect(store.visible.value).toHaveLength(0);
-    expect(await store.importHar('pkce.har', harText('verifier-trailing-newline'))).toBeUndefined();
+    expect(await store.importHar('pkce.har', new Blob([harText('verifier-trailing-newline')]))).toBeUndefined();
     expect(store.visible.value).toHaveLength(1);
     expect(store.selected.value?.source.label).toBe('pkce.har');
-    expect(store.selected.value?.flow.pkce.nearMiss?.kind).toBe('verifier-whitespace');
-    expect(await store.importHar('bad.har', '{"nope": 1}')).toMatch(/^bad\.har: not a HAR file/);
+    expect((await openedDetail(store)).flow.pkce.nearMiss?.kind).toBe('verifier-whitespace');
+    expect(await store.importHar('bad.har', new Blob(['{"nope": 1}']))).toMatch(/^bad\.har: not a HAR file/);
     expect(store.error.value).toMatch(/not a HAR file/);
     // Flow ids restart in every analysis: keys stay unique across sources.
-    await store.importHar('again.har', harText('verifier-trailing-newline'));
+    await store.importHar('again.har', new Blob([harText('verifier-trailing-newline')]));
     const keys = store.items.value.map((i) => i.key);
     expect(new Set(keys).size).toBe(keys.length);
   });
@@ -73,7 +74,7 @@ describe('the panel store', () => {
   it('sends clear and pause to the worker, and reports a failed command', async () => {
     const request = vi.fn().mockResolvedValue(undefined);
     const store = createStore({ tabId: 1, request });
-    await store.importHar('a.har', harText('good'));
+    await store.importHar('a.har', new Blob([harText('good')]));
     store.reveal('x');
     await store.clear();
     expect(request).toHaveBeenCalledWith({ type: 'clear' });
@@ -103,11 +104,47 @@ describe('findings tied to no flow', () => {
     // A resource request carrying a token in its URL belongs to no flow.
     const leak = { ...last, id: 'leak', time: last.time + 10, method: 'GET', url: 'https://api.example/data?access_token=abcdefghijklmnopqrstuvwxyz', initiator: 'fetch' as const, requestBody: { kind: 'none' as const }, tabId: 4 };
     await store.applySnapshot({ ...base, exchanges: [...base.exchanges, leak] });
-    const total = store.live.value!.analysis.findings.filter((f) => f.flowId === undefined).length;
+    const total = store.live.value!.unbound.length;
     expect(total).toBeGreaterThan(0);
     const unboundCount = () => store.unbound.value.reduce((n, u) => n + u.findings.length, 0);
     expect(unboundCount()).toBe(0);
     store.allTabs.value = true;
     expect(unboundCount()).toBe(total);
+  });
+});
+
+describe('importing a big HAR', () => {
+  it('shows a preview first, then the whole file, keeping the user\'s choice of flow', async () => {
+    const store = createStore({ tabId: undefined });
+    const seen: number[] = [];
+    const stop = store.items.subscribe((items) => seen.push(items.length));
+    const done = store.importHar('big.har', new Blob([twoFlowsAroundPadding()]));
+    expect(store.importing.value).toEqual([expect.objectContaining({ name: 'big.har', loadedBytes: 0 })]);
+    expect(await done).toBeUndefined();
+    stop();
+    expect(seen).toContain(1);
+    expect(seen.at(-1)).toBe(2);
+    expect(store.imports.value).toHaveLength(1);
+    expect(store.imports.value[0]!.complete).toBe(true);
+    expect(store.importing.value).toEqual([]);
+    // Nothing chosen during the import: the newest flow of the whole file.
+    expect((await openedDetail(store)).flow.refreshes.length).toBeGreaterThan(0);
+  });
+
+  it('withdraws the preview when the whole file turns out unusable', async () => {
+    const store = createStore({ tabId: undefined });
+    const text = twoFlowsAroundPadding();
+    expect(await store.importHar('cut.har', new Blob([text.slice(0, -200)]))).toMatch(/^cut\.har: truncated/);
+    expect(store.imports.value).toEqual([]);
+    expect(store.error.value).toMatch(/truncated/);
+  });
+
+  it('drops an import the user cleared', async () => {
+    const store = createStore({ tabId: undefined });
+    const done = store.importHar('big.har', new Blob([twoFlowsAroundPadding()]));
+    await store.clear();
+    await done;
+    expect(store.imports.value).toEqual([]);
+    expect(store.importing.value).toEqual([]);
   });
 });

@@ -1,10 +1,9 @@
-/** The stuck-flow checklists (src/devtools/diagnostics.ts) for the flow on screen. */
-import { diagnose } from '../diagnostics.ts';
+/** The stuck-flow checklists (src/devtools/diagnostics.ts, computed against the flow's whole source) for the flow on screen. */
 import type { FlowItem } from '../sources.ts';
 import { Masked } from './Secret.tsx';
 
 export function Diagnostics({ item }: { item: FlowItem }) {
-  const diagnoses = diagnose(item.flow, item.source.analysis.flows, item.source.exchangeById);
+  const { diagnoses } = item;
   if (!diagnoses.length) return null;
   return (
     <section class="diagnostics" data-section="diagnostics">

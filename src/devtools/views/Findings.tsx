@@ -5,12 +5,13 @@
 import { visible } from '../../cli/formats/common.ts';
 import { citationLinks } from '../../core/citations.ts';
 import type { Finding, Severity } from '../../core/model.ts';
-import type { FlowItem, Source } from '../sources.ts';
+import type { Redactor } from '../../core/redact.ts';
+import type { FlowItem } from '../sources.ts';
 import { Masked, Secret } from './Secret.tsx';
 
 const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 
-export function Findings({ source, findings, keyPrefix }: { source: Source; findings: readonly Finding[]; keyPrefix: string }) {
+export function Findings({ source, findings, keyPrefix }: { source: { redactor: Redactor }; findings: readonly Finding[]; keyPrefix: string }) {
   if (!findings.length) return <p class="muted" data-section="findings" data-empty="true">No findings.</p>;
   return (
     <div data-section="findings">
@@ -29,11 +30,10 @@ export function Findings({ source, findings, keyPrefix }: { source: Source; find
 }
 
 export function FlowFindings({ item }: { item: FlowItem }) {
-  const findings = item.source.analysis.findings.filter((f) => f.flowId === item.flow.id);
-  return <Findings source={item.source} findings={findings} keyPrefix={item.key} />;
+  return <Findings source={item.source} findings={item.findings} keyPrefix={item.key} />;
 }
 
-function FindingView({ source, finding, revealKey }: { source: Source; finding: Finding; revealKey: string }) {
+function FindingView({ source, finding, revealKey }: { source: { redactor: Redactor }; finding: Finding; revealKey: string }) {
   return (
     <li class={`finding ${finding.severity}`} data-rule-id={finding.ruleId} data-severity={finding.severity}>
       <div><code class="rule-id">{finding.ruleId}</code> <strong>{finding.title}</strong></div>

@@ -3,7 +3,7 @@
  * opens the detail. Virtual: only the rows in view are in the DOM, each ROW_HEIGHT pixels high.
  */
 import { useRef } from 'preact/hooks';
-import type { FlowItem } from '../sources.ts';
+import type { FlowRow as Row } from '../sources.ts';
 import { formatDuration } from '../detail.ts';
 import { useStore } from './context.ts';
 import { Masked } from './Secret.tsx';
@@ -43,7 +43,7 @@ export function FlowList({ onOpen }: { onOpen(): void }) {
   );
 }
 
-function FlowRow({ item, selected }: { item: FlowItem; selected: boolean }) {
+function FlowRow({ item, selected }: { item: Row; selected: boolean }) {
   const store = useStore();
   const { verdict } = item;
   return (

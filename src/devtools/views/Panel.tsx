@@ -9,7 +9,7 @@ import { Toolbar } from './Toolbar.tsx';
 export function Panel() {
   const store = useStore();
   const heading = useRef<HTMLHeadingElement>(null);
-  const selected = store.selected.value;
+  const detail = store.detail.value;
   const meta = store.snapshotMeta.value;
   return (
     <main class="panel">
@@ -26,11 +26,11 @@ export function Panel() {
           ))}
         </div>
         <div class="detail-pane">
-          {selected ? <FlowDetail item={selected} headingRef={heading} /> : <p class="muted empty-detail">Select a flow.</p>}
+          {detail ? <FlowDetail item={detail} headingRef={heading} /> : <p class="muted empty-detail">Select a flow.</p>}
         </div>
       </div>
       <footer class="muted">
-        {store.live.value ? `${store.live.value.exchanges.length} requests captured` : 'waiting for the extension worker…'}
+        {store.live.value ? `${store.live.value.exchangeCount} requests captured` : 'waiting for the extension worker…'}
         {meta && meta.evicted.flows + meta.evicted.exchanges > 0 && ` · ${meta.evicted.flows} older flows dropped to stay within the size cap`}
         {store.tabId !== undefined && ` · tab ${store.tabId}`}
       </footer>

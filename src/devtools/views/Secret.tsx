@@ -4,7 +4,7 @@
  */
 import { visible } from '../../cli/formats/common.ts';
 import { redactionMarker } from '../../core/redact.ts';
-import type { Source } from '../sources.ts';
+import type { Redactor } from '../../core/redact.ts';
 import { useStore } from './context.ts';
 
 export function Secret({ id, label, value }: { id: string; label: string; value: string }) {
@@ -19,13 +19,13 @@ export function Secret({ id, label, value }: { id: string; label: string; value:
 }
 
 /** Free text (a URL, a body) with the source's secrets masked unless "reveal all" is on. */
-export function Masked({ source, text }: { source: Source; text: string }) {
+export function Masked({ source, text }: { source: { redactor: Redactor }; text: string }) {
   const store = useStore();
   return <>{visible(store.revealAll.value ? text : source.redactor.text(text))}</>;
 }
 
 /** For attributes and exports: the same masking as a string. */
-export function useMask(source: Source): (text: string) => string {
+export function useMask(source: { redactor: Redactor }): (text: string) => string {
   const store = useStore();
   return (text) => (store.revealAll.value ? text : source.redactor.text(text));
 }
