@@ -64,11 +64,6 @@ function joseHeaderOf(segment: string): { ok: true; header: ProtectedHeaderParam
   }
 }
 
-/** Cheap shape test: three base64url segments, the first decoding to a JSON header. */
-export function looksLikeJwt(value: string): boolean {
-  return /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/.test(value) && decodeJwtHeader(value) !== undefined;
-}
-
 function partCountProblem(count: number): string {
   if (count === 2) return 'has 2 parts, not 3: the signature part is missing (a JWS is header.payload.signature, RFC 7515 §7.1; even an unsecured JWT ends with the period, RFC 7519 §6.1)';
   return `has ${count} parts separated by periods: a JWS has 3 (RFC 7515 §7.1), a JWE 5 (RFC 7516 §7.1)`;

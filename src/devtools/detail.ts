@@ -4,7 +4,8 @@
  * tokens the flow received. Pure: the views only render these.
  */
 import type { Exchange, Flow, Param, Step } from '../core/model.ts';
-import { decodeJwtParts, looksLikeJwt, type DecodedJwt } from '../core/jwt.ts';
+import type { TextExcerpt } from '../core/body.ts';
+import { decodeJwtParts, type DecodedJwt } from '../core/jwt.ts';
 import { compareRedirectUris, type RedirectUriDifference } from '../core/redirect-uri.ts';
 import { isSecretParameter } from '../core/redact.ts';
 import { diffChars, type DiffSegment } from './diff.ts';
@@ -105,15 +106,31 @@ export interface TokenView {
   /** Where it was seen. */
   from: string;
   value: string;
+  /** The JWT decoded (without verification) or why it does not decode; undefined for an opaque token. */
   decoded: DecodedJwt | undefined;
+  /** An opaque token with periods in it: why it is not a JWT all the same. */
+  notJwt?: string;
 }
 
-/** Tokens the flow received, JWTs decoded (without verification); opaque ones have no `decoded`. */
+/**
+ * Tokens the flow received. An ID token is a JWT by definition (OIDC Core §2), so one that does not decode is
+ * a broken JWT and says why. Access tokens are opaque to the client (RFC 6749 §1.4) unless they are JWTs
+ * (RFC 9068): one is read as a JWT when its first part is a JOSE header (RFC 7519 §7.2 steps 1–4) or it has
+ * a JWE's five parts (RFC 7516 §9), and is opaque otherwise, with the reason when its periods made it look
+ * like one. Refresh tokens are opaque.
+ */
 export function tokensOf(flow: Flow): TokenView[] {
   const out: TokenView[] = [];
   const add = (name: TokenView['name'], from: string, value: string | undefined) => {
     if (!value || out.some((t) => t.value === value)) return;
-    out.push({ id: `${name}-${out.length}`, name, from, value, decoded: name !== 'refresh_token' && looksLikeJwt(value) ? decodeJwtParts(value) : undefined });
+    const id = `${name}-${out.length}`;
+    if (name === 'refresh_token') {
+      out.push({ id, name, from, value, decoded: undefined });
+      return;
+    }
+    const decoded = decodeJwtParts(value);
+    if (name === 'id_token' || decoded.ok || decoded.header || decoded.encrypted) out.push({ id, name, from, value, decoded });
+    else out.push({ id, name, from, value, decoded: undefined, ...(value.includes('.') ? { notJwt: decoded.problem } : {}) });
   };
   add('id_token', 'callback', flow.callback?.idToken);
   add('access_token', 'callback', flow.callback?.accessToken);
@@ -130,6 +147,22 @@ export function tokensOf(flow: Flow): TokenView[] {
     add('refresh_token', from, t.response?.refreshToken);
   });
   return out;
+}
+
+/** What a body excerpt leaves out, in words; undefined when it is whole. */
+export function omissionNote(excerpt: TextExcerpt): string | undefined {
+  if (excerpt.omittedChars === 0) return undefined;
+  const count = (n: number) => n.toLocaleString('en');
+  return `Showing the first ${count(excerpt.text.length)} of ${count(excerpt.totalChars)} characters: ${count(excerpt.omittedChars)} more are not shown. Export the HAR to see the whole body.`;
+}
+
+/**
+ * A time claim (a NumericDate, RFC 7519 §2) for people: `2026-11-22T10:00:00.000Z, in 5 min`. Claims are
+ * captured data: one beyond the range of a Date (±8.64e15 ms) is said to be, not converted.
+ */
+export function claimTime(epochSeconds: number, nowMs: number): string {
+  if (!Number.isFinite(epochSeconds) || Math.abs(epochSeconds * 1000) > 8.64e15) return 'not a representable date';
+  return `${new Date(epochSeconds * 1000).toISOString()}, ${relativeTime(epochSeconds, nowMs)}`;
 }
 
 /** `in 5 min`, `2 h ago`: a claim's time (seconds since the epoch) against now. */

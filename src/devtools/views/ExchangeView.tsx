@@ -3,7 +3,10 @@ import { Fragment } from 'preact';
 import type { Body, Header } from '../../core/model.ts';
 import type { Source } from '../sources.ts';
 import { isSecretParameter } from '../../core/redact.ts';
-import { Masked, Secret } from './Secret.tsx';
+import { visible } from '../../cli/formats/common.ts';
+import { excerptOf } from '../../core/body.ts';
+import { omissionNote } from '../detail.ts';
+import { Masked, Secret, useMask } from './Secret.tsx';
 
 export function ExchangeView({ source, exchangeId, onClose }: { source: Source; exchangeId: string; onClose(): void }) {
   const ex = source.exchangeById.get(exchangeId);
@@ -49,8 +52,7 @@ function BodyView({ source, body, revealKey }: { source: Source; body: Body; rev
   switch (body.kind) {
     case 'none': return <p class="muted">none</p>;
     case 'binary': return <p class="muted">{body.size} bytes of binary data{body.mimeType ? ` (${body.mimeType})` : ''}</p>;
-    case 'text':
-      return <pre class="body-text"><Masked source={source} text={body.text} />{body.truncated ? '\n… (truncated)' : ''}</pre>;
+    case 'text': return <TextBody source={source} body={body} />;
     case 'form':
       return (
         <dl class="params" data-field="form">
@@ -63,4 +65,21 @@ function BodyView({ source, body, revealKey }: { source: Source; body: Body; rev
         </dl>
       );
   }
+}
+
+/**
+ * A text body, masked, then cut to the core's bound (masking first: a secret cut in two would not be
+ * recognised), with a note saying how much is not shown.
+ */
+function TextBody({ source, body }: { source: Source; body: Extract<Body, { kind: 'text' }> }) {
+  const mask = useMask(source);
+  const excerpt = excerptOf(mask(body.text));
+  const omitted = omissionNote(excerpt);
+  return (
+    <>
+      <pre class="body-text" data-field="body-text">{visible(excerpt.text)}</pre>
+      {omitted && <p class="muted" data-field="body-omitted" data-omitted-chars={excerpt.omittedChars}>{omitted}</p>}
+      {body.truncated && <p class="muted" data-field="body-cut">The capture cut this body: only its first {body.text.length.toLocaleString('en')} characters were kept.</p>}
+    </>
+  );
 }

@@ -1,6 +1,7 @@
 /** Tokens the flow received: JWTs decoded without verification (header, claims, times), opaque ones said so. */
+import type { JWTPayload, ProtectedHeaderParameters } from 'jose';
 import { visible } from '../../cli/formats/common.ts';
-import { relativeTime, tokensOf, type TokenView } from '../detail.ts';
+import { claimTime, tokensOf, type TokenView } from '../detail.ts';
 import type { FlowItem } from '../sources.ts';
 import { useStore } from './context.ts';
 import { Secret } from './Secret.tsx';
@@ -20,34 +21,63 @@ function TokenCard({ item, token }: { item: FlowItem; token: TokenView }) {
   const revealKey = `${item.key}/token/${token.id}`;
   // Claims identify the user (sub, email): they stay hidden with the token until it is revealed.
   const shown = store.revealAll.value || store.revealed.value.has(revealKey);
-  const now = Date.now();
+  const { decoded } = token;
   return (
-    <section class="token card" data-token={token.name} data-token-kind={token.decoded ? (token.decoded.ok ? 'jwt' : 'undecodable') : 'opaque'}>
-      <h4>{token.name} <span class="muted">from the {token.from}</span></h4>
+    <section class="token card" data-token={token.name} data-token-kind={decoded ? (decoded.ok ? 'jwt' : 'undecodable') : 'opaque'}>
+      <h4>{token.name} <span class="muted">from the {token.from} · {token.value.length.toLocaleString('en')} characters</span></h4>
       <Secret id={revealKey} label={token.name} value={token.value} />
-      {!token.decoded ? (
-        <p class="muted">Opaque token: not a JWT, nothing to decode.</p>
-      ) : !token.decoded.ok ? (
-        <p class="muted">{visible(token.decoded.problem)}</p>
+      {!decoded ? (
+        <p class="muted" data-field="token-format">{token.notJwt ? `Opaque token, not a JWT: ${visible(token.notJwt)}.` : 'Opaque token: not a JWT, nothing to decode.'}</p>
+      ) : !decoded.ok ? (
+        <>
+          {/* A JWE is well formed, only encrypted for the client: not a fault. */}
+          <p class={decoded.encrypted ? 'muted' : 'bad'} data-field="jwt-problem">Does not decode as a JWT: {visible(decoded.problem)}.</p>
+          {decoded.header && (shown ? <JoseHeader header={decoded.header} /> : <p class="muted">Reveal it to see the header that did decode.</p>)}
+        </>
       ) : !shown ? (
-        <p class="muted">JWT: reveal it to see its header and claims.</p>
+        <>
+          {decoded.signatureProblem && <SignatureProblem problem={decoded.signatureProblem} />}
+          <p class="muted">JWT: reveal it to see its header and claims.</p>
+        </>
       ) : (
         <div class="jwt">
-          <h5>Header</h5>
-          {/* JSON.stringify escapes control characters inside strings: its newlines are layout. */}
-          <pre>{JSON.stringify(token.decoded.header, null, 2)}</pre>
-          <h5>Claims</h5>
-          <dl>
-            {Object.entries(token.decoded.claims).map(([name, value]) => [
-              <dt key={`n${name}`}>{visible(name)}</dt>,
-              <dd key={`v${name}`} data-claim={name}>
-                <code>{visible(typeof value === 'string' ? value : JSON.stringify(value))}</code>
-                {TIME_CLAIMS.has(name) && typeof value === 'number' && <span class="muted"> ({new Date(value * 1000).toISOString()}, {relativeTime(value, now)})</span>}
-              </dd>,
-            ])}
-          </dl>
+          {decoded.signatureProblem && <SignatureProblem problem={decoded.signatureProblem} />}
+          <JoseHeader header={decoded.header} />
+          <Claims claims={decoded.claims} />
         </div>
       )}
     </section>
+  );
+}
+
+function SignatureProblem({ problem }: { problem: string }) {
+  return <p class="bad" data-field="signature-problem">{visible(problem)}: no key can verify it.</p>;
+}
+
+function JoseHeader({ header }: { header: ProtectedHeaderParameters }) {
+  return (
+    <>
+      <h5>Header</h5>
+      {/* JSON.stringify escapes control characters inside strings: its newlines are layout. */}
+      <pre>{JSON.stringify(header, null, 2)}</pre>
+    </>
+  );
+}
+
+function Claims({ claims }: { claims: JWTPayload }) {
+  const now = Date.now();
+  return (
+    <>
+      <h5>Claims</h5>
+      <dl>
+        {Object.entries(claims).map(([name, value]) => [
+          <dt key={`n${name}`}>{visible(name)}</dt>,
+          <dd key={`v${name}`} data-claim={name}>
+            <code>{visible(typeof value === 'string' ? value : JSON.stringify(value))}</code>
+            {TIME_CLAIMS.has(name) && typeof value === 'number' && <span class="muted"> ({claimTime(value, now)})</span>}
+          </dd>,
+        ])}
+      </dl>
+    </>
   );
 }
