@@ -67,12 +67,25 @@ for (const filter of [NAVIGATIONS, SCRIPT_REQUESTS]) {
 // --- analysis, badge, views ------------------------------------------------------------------------
 const ANALYSIS_DELAY_MS = 30;
 let analysisTimer: ReturnType<typeof setTimeout> | undefined;
+/** An analysis waits in the queue: later events join it rather than queue another. */
+let analysisQueued = false;
 let badgedTabs = new Map<number, ReturnType<typeof badgeOf>>();
 
+/**
+ * Analyses the whole log once events pause for ANALYSIS_DELAY_MS (a redirect chain's hops), and never queues a
+ * second analysis behind one that has not started: under a stream of sign-ins, the events that arrive while
+ * an analysis runs are covered by the next one, so the badge lags by about one analysis, not by a backlog.
+ */
 function scheduleAnalysis(): void {
   clearTimeout(analysisTimer);
-  // Coalesce a redirect chain's hops into one analysis.
-  analysisTimer = setTimeout(() => enqueue(runAnalysis), ANALYSIS_DELAY_MS);
+  analysisTimer = setTimeout(() => {
+    if (analysisQueued) return;
+    analysisQueued = true;
+    enqueue(async () => {
+      analysisQueued = false;
+      await runAnalysis();
+    });
+  }, ANALYSIS_DELAY_MS);
 }
 
 async function runAnalysis(): Promise<void> {

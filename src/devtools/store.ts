@@ -110,8 +110,8 @@ export function createStore(options: StoreOptions) {
     }
   });
 
-  // Analyses are async: only the newest snapshot's result is applied.
-  let generation = 0;
+  let liveRun: Promise<void> | undefined;
+  let liveStale = false;
   let importCount = 0;
 
   const run = async (command: Command) => {
@@ -254,15 +254,29 @@ export function createStore(options: StoreOptions) {
     },
   };
 
-  async function applySnapshot(snapshot: CaptureSnapshot): Promise<void> {
+  /**
+   * Analyses the newest snapshot. One analysis at a time: snapshots that arrive meanwhile (one per captured
+   * request during a sign-in) are skipped for the newest, analysed next. Resolves once the newest is applied.
+   */
+  function applySnapshot(snapshot: CaptureSnapshot): Promise<void> {
     lastSnapshot = snapshot;
-    const mine = ++generation;
-    const source = localSource(await buildSource(LIVE_SOURCE_ID, 'live capture', 'live', mergeResponseBodies(snapshot.exchanges, network)));
-    if (mine !== generation) return;
-    batch(() => {
-      live.value = source;
-      snapshotMeta.value = { evicted: snapshot.evicted, paused: snapshot.paused, since: snapshot.since };
-    });
+    liveStale = true;
+    liveRun ??= (async () => {
+      try {
+        while (liveStale) {
+          liveStale = false;
+          const newest: CaptureSnapshot = lastSnapshot ?? snapshot;
+          const source = localSource(await buildSource(LIVE_SOURCE_ID, 'live capture', 'live', mergeResponseBodies(newest.exchanges, network)));
+          batch(() => {
+            live.value = source;
+            snapshotMeta.value = { evicted: newest.evicted, paused: newest.paused, since: newest.since };
+          });
+        }
+      } finally {
+        liveRun = undefined;
+      }
+    })();
+    return liveRun;
   }
 
   function progressOf(sourceId: string): ImportProgress | undefined {

@@ -25,7 +25,8 @@ export function Panel() {
             </details>
           ))}
         </div>
-        <div class="detail-pane">
+        {/* Busy while an imported flow's slice is on its way from the import worker. */}
+        <div class="detail-pane" aria-busy={detail !== undefined && detail.key !== store.selected.value?.key}>
           {detail ? <FlowDetail item={detail} headingRef={heading} /> : <p class="muted empty-detail">Select a flow.</p>}
         </div>
       </div>
