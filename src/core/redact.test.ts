@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { AS, authorize, callback, exchange, formBody, goodFlow, resetBuilders, token, VERIFIER } from '../../tests/support/build.ts';
 import { analyze } from './analyze.ts';
 import type { Exchange } from './model.ts';
-import { collectSecrets, createRedactor, isRedacted, noRedaction, redactionMarker, redactParameters } from './redact.ts';
+import { collectSecrets, createRedactor, isRedacted, noRedaction, redactionMarker, redactJsonMembers, redactParameters } from './redact.ts';
 
 beforeEach(resetBuilders);
 
@@ -12,6 +12,24 @@ describe('redactionMarker', () => {
     expect(redactionMarker('password', 'x')).toBe('‹redacted password, 1 char›');
     expect(redactionMarker('code', VERIFIER)).not.toContain(VERIFIER.slice(0, 3));
     expect(isRedacted(redactionMarker('code', 'abc'))).toBe(true);
+  });
+});
+
+describe('redactJsonMembers', () => {
+  it('redacts the string values of secret members, escapes counted as what they decode to', () => {
+    const body = '{"access_token": "eyJ.a.b", "token_type":"Bearer","refresh_token":"r\\"1","expires_in":3600,"Code":"x"}';
+    expect(redactJsonMembers(body)).toBe('{"access_token": "‹redacted access_token, 7 chars›", "token_type":"Bearer","refresh_token":"‹redacted refresh_token, 3 chars›","expires_in":3600,"Code":"‹redacted Code, 1 char›"}');
+    expect(redactJsonMembers(redactJsonMembers(body))).toBe(redactJsonMembers(body));
+  });
+
+  it('leaves other members, non-string values and text without JSON alone', () => {
+    expect(redactJsonMembers('{"state":"abc","access_token":null,"code":""}')).toBe('{"state":"abc","access_token":null,"code":""}');
+    expect(redactJsonMembers('code: "abc"')).toBe('code: "abc"');
+  });
+
+  it('is what the redactor does to a token response too big to parse', () => {
+    const big = `{"access_token":"${'A'.repeat(9_000_000)}","token_type":"Bearer"}`;
+    expect(createRedactor([]).text(big)).toBe('{"access_token":"‹redacted access_token, 9000000 chars›","token_type":"Bearer"}');
   });
 });
 

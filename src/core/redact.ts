@@ -5,7 +5,8 @@
  *
  * Three layers, applied to every output string:
  * 1. parameters with a secret name (`code=…`, `code_verifier=…`, `#access_token=…`) inside URLs, query
- *    strings, form bodies and free text;
+ *    strings, form bodies and free text, and JSON members with a secret name (`"access_token": "…"`) in
+ *    bodies, including those too big for the analysis to parse (whose tokens the safety net never learns);
  * 2. evidence that a rule marked `secret: true` (and evidence labelled like a secret parameter or header);
  * 3. a safety net: any occurrence of a secret value collected from the analysed flows (8 characters or
  *    more), wherever it turns up.
@@ -63,6 +64,46 @@ export function redactParameters(text: string): string {
     if (!value || !isSecretParameter(name) || isRedacted(decodeValue(value))) return whole;
     return `${before}${name}=${redactionMarker(name, decodeValue(value))}`;
   });
+}
+
+// The start of a JSON string member, `"name": "`; the value's end is found by `jsonStringEnd` (a regex over a
+// multi-megabyte value would overflow its backtracking stack).
+const JSON_MEMBER_START = /"([A-Za-z][\w.-]*)"(\s*:\s*)"/g;
+
+/** Redact the string values of JSON members with a secret name (a token response's `access_token`…). Idempotent. */
+export function redactJsonMembers(text: string): string {
+  if (!text.includes('":')) return text;
+  let out = '';
+  let copiedTo = 0;
+  for (const match of text.matchAll(JSON_MEMBER_START)) {
+    const valueStart = match.index + match[0].length;
+    if (valueStart < copiedTo || !isSecretParameter(match[1]!)) continue;
+    const valueEnd = jsonStringEnd(text, valueStart);
+    if (valueEnd === -1) break;
+    const raw = text.slice(valueStart, valueEnd);
+    if (!raw || isRedacted(raw)) continue;
+    out += text.slice(copiedTo, valueStart) + redactionMarker(match[1]!, decodeJsonString(raw));
+    copiedTo = valueEnd;
+  }
+  return copiedTo === 0 ? text : out + text.slice(copiedTo);
+}
+
+/** The index of the quote that closes a JSON string whose characters start at `from`; -1 when it never closes. */
+function jsonStringEnd(text: string, from: number): number {
+  for (let at = text.indexOf('"', from); at !== -1; at = text.indexOf('"', at + 1)) {
+    let backslashes = 0;
+    while (text.charCodeAt(at - 1 - backslashes) === 0x5c) backslashes++;
+    if (backslashes % 2 === 0) return at;
+  }
+  return -1;
+}
+
+function decodeJsonString(raw: string): string {
+  try {
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    return raw;
+  }
 }
 
 function decodeValue(raw: string): string {
@@ -139,7 +180,7 @@ export function createRedactor(secrets: Iterable<SecretValue>): Redactor {
   const text = (value: string): string => {
     const cached = cache.get(value);
     if (cached !== undefined) return cached;
-    const redacted = scrub(redactParameters(value));
+    const redacted = scrub(redactJsonMembers(redactParameters(value)));
     if (cache.size < 100_000) cache.set(value, redacted);
     return redacted;
   };

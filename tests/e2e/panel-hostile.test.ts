@@ -162,18 +162,25 @@ describe('the DevTools panel with hostile input (inline shell)', () => {
       if (format === 'har') expect(exported!.marked).toBe(true);
     }
 
-    // Revealed, the 5 MB token stays in its own scrolling box.
+    // Revealed, the 5 MB token shows its start, says how much more there is, and offers to copy it whole.
     const revealStarted = Date.now();
     await panel.click('#flow-detail [data-token="access_token"] button[data-reveal]');
     await panel.waitForSelector('#flow-detail [data-token="access_token"] .secret[data-revealed="true"]', { timeout: IMPORT_TIMEOUT });
     const revealed = await panel.evaluate(() => {
-      const code = document.querySelector<HTMLElement>('#flow-detail [data-token="access_token"] .secret code')!;
-      return { length: code.textContent!.length, height: code.getBoundingClientRect().height, scrolls: code.scrollHeight > code.clientHeight };
+      const secret = document.querySelector<HTMLElement>('#flow-detail [data-token="access_token"] .secret')!;
+      const code = secret.querySelector<HTMLElement>('code')!;
+      return {
+        length: code.textContent!.length,
+        height: code.getBoundingClientRect().height,
+        omitted: secret.querySelector('[data-field="secret-omitted"]')?.textContent ?? '',
+        copy: secret.querySelector('button[data-copy]')?.textContent ?? '',
+      };
     });
     console.log(`revealing the 5 MB access_token took ${Date.now() - revealStarted} ms`);
-    expect(revealed.length).toBe(FIVE_MB);
+    expect(revealed.length).toBe(4096);
     expect(revealed.height).toBeLessThan(400);
-    expect(revealed.scrolls).toBe(true);
+    expect(revealed.omitted).toContain(`${(FIVE_MB - 4096).toLocaleString('en')} more characters`);
+    expect(revealed.copy).toBe(`copy all ${FIVE_MB.toLocaleString('en')}`);
     await expectInertAndContained();
     await panel.click('#flow-detail [data-token="access_token"] button[data-reveal]');
     await panel.waitForSelector('#flow-detail [data-token="access_token"] .secret[data-revealed="false"]');

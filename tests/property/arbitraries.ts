@@ -16,7 +16,7 @@ import { parseForm } from '../../src/core/params.ts';
 
 export const T0 = Date.parse('2026-11-22T10:00:00Z');
 
-/** Over MAX_PARSED_BODY (1,000,000): exercises the "too large" paths. Built once, shared by reference. */
+/** Bodies over a megabyte: exercise the long paths (tests/cli/bad-input.test.ts covers bodies over MAX_PARSED_BODY). Built once, shared by reference. */
 export const HUGE_TEXT = 'x'.repeat(1_200_000);
 export const HUGE_JSON = JSON.stringify({ access_token: 'at-huge', token_type: 'Bearer', pad: 'p'.repeat(1_100_000) });
 const LONG_VALUE = 'A'.repeat(20_000);

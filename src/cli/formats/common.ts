@@ -16,6 +16,11 @@ export function visible(value: string): string {
   });
 }
 
+/** As `visible`, for text shown as lines (a response body): line breaks and tabs stay, CRLF becomes LF. */
+export function visibleLines(value: string): string {
+  return value.replace(/\r\n/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (ch) => visible(ch));
+}
+
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
 }

@@ -3,7 +3,7 @@ import { Fragment } from 'preact';
 import type { Body, Header } from '../../core/model.ts';
 import type { Source } from '../sources.ts';
 import { isSecretParameter } from '../../core/redact.ts';
-import { visible } from '../../cli/formats/common.ts';
+import { visibleLines } from '../../cli/formats/common.ts';
 import { excerptOf } from '../../core/body.ts';
 import { omissionNote } from '../detail.ts';
 import { Masked, Secret, useMask } from './Secret.tsx';
@@ -77,7 +77,7 @@ function TextBody({ source, body }: { source: Source; body: Extract<Body, { kind
   const omitted = omissionNote(excerpt);
   return (
     <>
-      <pre class="body-text" data-field="body-text">{visible(excerpt.text)}</pre>
+      <pre class="body-text" data-field="body-text">{visibleLines(excerpt.text)}</pre>
       {omitted && <p class="muted" data-field="body-omitted" data-omitted-chars={excerpt.omittedChars}>{omitted}</p>}
       {body.truncated && <p class="muted" data-field="body-cut">The capture cut this body: only its first {body.text.length.toLocaleString('en')} characters were kept.</p>}
     </>

@@ -3,16 +3,31 @@
  * screen share must not leak a live token by default. Captured text is only ever a text node.
  */
 import { visible } from '../../cli/formats/common.ts';
+import { useState } from 'preact/hooks';
+import { excerptOf } from '../../core/body.ts';
 import { redactionMarker } from '../../core/redact.ts';
 import type { Redactor } from '../../core/redact.ts';
 import { useStore } from './context.ts';
+import { copyText } from './download.ts';
+
+/** A revealed secret longer than this shows its start and a copy button: 5 MB of token in the DOM freezes the panel. */
+const MAX_SHOWN_SECRET = 4 * 1024;
 
 export function Secret({ id, label, value }: { id: string; label: string; value: string }) {
   const store = useStore();
+  const [copied, setCopied] = useState<string | undefined>(undefined);
   const shown = store.revealAll.value || store.revealed.value.has(id);
+  const excerpt = shown ? excerptOf(value, MAX_SHOWN_SECRET) : undefined;
+  const copy = async () => setCopied((await copyText(value)) ? 'copied' : 'copy failed');
   return (
     <span class="secret" data-secret={label} data-revealed={shown ? 'true' : 'false'}>
-      <code>{shown ? visible(value) : redactionMarker(label, value)}</code>
+      <code>{excerpt ? visible(excerpt.text) : redactionMarker(label, value)}</code>
+      {excerpt && excerpt.omittedChars > 0 && (
+        <>
+          <span class="muted" data-field="secret-omitted"> … {excerpt.omittedChars.toLocaleString('en')} more characters </span>
+          <button type="button" class="link" data-copy={id} onClick={() => void copy()}>{copied ?? `copy all ${excerpt.totalChars.toLocaleString('en')}`}</button>{' '}
+        </>
+      )}
       <button type="button" class="link" data-reveal={id} onClick={() => store.reveal(id, !shown)}>{shown ? 'hide' : 'reveal'}</button>
     </span>
   );
