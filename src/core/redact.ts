@@ -16,6 +16,7 @@
  */
 import { SECRET_PARAMS } from './evidence.ts';
 import type { Evidence, Exchange, Flow, Finding, Header, Param, TokenRequest } from './model.ts';
+import { jsonStringEnd } from './json-string-end.ts';
 import { parseForm } from './params.ts';
 
 /**
@@ -86,16 +87,6 @@ export function redactJsonMembers(text: string): string {
     copiedTo = valueEnd;
   }
   return copiedTo === 0 ? text : out + text.slice(copiedTo);
-}
-
-/** The index of the quote that closes a JSON string whose characters start at `from`; -1 when it never closes. */
-function jsonStringEnd(text: string, from: number): number {
-  for (let at = text.indexOf('"', from); at !== -1; at = text.indexOf('"', at + 1)) {
-    let backslashes = 0;
-    while (text.charCodeAt(at - 1 - backslashes) === 0x5c) backslashes++;
-    if (backslashes % 2 === 0) return at;
-  }
-  return -1;
 }
 
 function decodeJsonString(raw: string): string {

@@ -7,6 +7,7 @@
  * escapes); each entry's text is then parsed by the engine's own `JSON.parse`, which still checks it whole.
  * This costs a few ms.
  */
+import { jsonStringEnd } from '../../core/json-string-end.ts';
 
 /** The elements of `log.entries` that end within `text` (a prefix of a HAR file), parsed; in order. */
 export function completeHarEntries(text: string): unknown[] {
@@ -21,7 +22,7 @@ export function completeHarEntries(text: string): unknown[] {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
-      const end = stringEnd(text, i + 1);
+      const end = jsonStringEnd(text, i + 1);
       if (end === -1) break;
       lastString = text.slice(i + 1, end);
       i = end;
@@ -51,21 +52,9 @@ export function completeHarEntries(text: string): unknown[] {
 }
 
 const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 const COLON = 0x3a;
 const COMMA = 0x2c;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
-
-/** The index of the quote closing the string that starts at `from`, or -1 when the text ends first. */
-function stringEnd(text: string, from: number): number {
-  for (let at = text.indexOf('"', from); at !== -1; at = text.indexOf('"', at + 1)) {
-    // Escaped when preceded by an odd number of backslashes.
-    let backslashes = 0;
-    while (text.charCodeAt(at - 1 - backslashes) === BACKSLASH) backslashes++;
-    if (backslashes % 2 === 0) return at;
-  }
-  return -1;
-}
