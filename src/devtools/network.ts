@@ -15,8 +15,10 @@ export const MATCH_WINDOW_MS = 3000;
 export const MAX_NETWORK_EXCHANGES = 500;
 
 /**
- * Each worker exchange without a response body gets the body of the DevTools exchange with the same method
- * and URL closest in time (each DevTools exchange used once). Everything else is left as the worker saw it.
+ * Each worker exchange without a response body gets the body of a DevTools exchange with the same method and URL,
+ * in the same tab, at most `MATCH_WINDOW_MS` apart; each DevTools exchange is used once, the closest pairs first
+ * (so a body never goes to another tab's sign-in against the same server, nor to a neighbour whose own body is
+ * missing). Everything else is left as the worker saw it.
  */
 export function mergeResponseBodies(live: readonly Exchange[], network: readonly Exchange[]): Exchange[] {
   if (!network.length) return [...live];
@@ -28,19 +30,31 @@ export function mergeResponseBodies(live: readonly Exchange[], network: readonly
     if (list) list.push(n);
     else byKey.set(key, [n]);
   }
-  const used = new Set<Exchange>();
-  return live.map((e) => {
-    if (e.responseBody) return e;
-    let best: Exchange | undefined;
-    for (const n of byKey.get(`${e.method} ${e.url}`) ?? []) {
-      const distance = Math.abs(n.time - e.time);
-      if (used.has(n) || distance > MATCH_WINDOW_MS) continue;
-      if (!best || distance < Math.abs(best.time - e.time)) best = n;
+  const pairs: { index: number; withBody: Exchange; distance: number }[] = [];
+  live.forEach((e, index) => {
+    if (e.responseBody) return;
+    for (const withBody of byKey.get(`${e.method} ${e.url}`) ?? []) {
+      const distance = Math.abs(withBody.time - e.time);
+      if (distance <= MATCH_WINDOW_MS && sameTab(e, withBody)) pairs.push({ index, withBody, distance });
     }
-    if (!best) return e;
-    used.add(best);
-    return { ...e, responseBody: best.responseBody! };
   });
+  pairs.sort((a, b) => a.distance - b.distance);
+  const matchOf = new Map<number, Exchange>();
+  const used = new Set<Exchange>();
+  for (const { index, withBody } of pairs) {
+    if (matchOf.has(index) || used.has(withBody)) continue;
+    matchOf.set(index, withBody);
+    used.add(withBody);
+  }
+  return live.map((e, index) => {
+    const match = matchOf.get(index);
+    return match ? { ...e, responseBody: match.responseBody! } : e;
+  });
+}
+
+/** Exchanges whose tab is unknown (an import, a capture outside DevTools) may be in any tab. */
+function sameTab(a: Exchange, b: Exchange): boolean {
+  return a.tabId === undefined || b.tabId === undefined || a.tabId === b.tabId;
 }
 
 /** Appends, keeping the newest `MAX_NETWORK_EXCHANGES`. */

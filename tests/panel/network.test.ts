@@ -41,6 +41,23 @@ describe('response bodies from the DevTools network API', () => {
     expect(mergeResponseBodies(live, far).filter((e) => e.responseBody).length).toBe(0);
   });
 
+  it("never gives a body to another tab's request, and pairs the closest first", () => {
+    const token = withoutBodies('refresh', 1).exchanges.find((e) => e.url.endsWith('/token'))!;
+    const body = networkExchanges('refresh').find((e) => e.url === token.url)!;
+    // Two tabs sign in against the same server a second apart; DevTools inspects tab 2 only.
+    const inTab1 = { ...token, id: 'tab1', tabId: 1, time: body.time - 1000 };
+    const inTab2 = { ...token, id: 'tab2', tabId: 2, time: body.time + 10 };
+    const fromDevTools = { ...body, tabId: 2 };
+    const merged = mergeResponseBodies([inTab1, inTab2], [fromDevTools]);
+    expect(merged.map((e) => [e.id, e.responseBody?.kind])).toEqual([['tab1', undefined], ['tab2', 'text']]);
+    // In one tab, a bodiless request listed first does not take the body of the closer one.
+    const earlier = { ...inTab2, id: 'earlier', time: body.time - 1000 };
+    expect(mergeResponseBodies([earlier, inTab2], [fromDevTools]).map((e) => [e.id, e.responseBody?.kind])).toEqual([['earlier', undefined], ['tab2', 'text']]);
+    // Without a tab on either side (a HAR import), any tab matches.
+    const { tabId: _unknown, ...anyTab } = fromDevTools;
+    expect(mergeResponseBodies([inTab1], [anyTab])[0]!.responseBody?.kind).toBe('text');
+  });
+
   it('lets the store decode the tokens the worker could not see', async () => {
     const store = createStore({ tabId: 1 });
     await store.applySnapshot(withoutBodies('refresh', 1));
