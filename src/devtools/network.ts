@@ -1,8 +1,8 @@
 /**
  * Response bodies from the DevTools network API merged into the worker's capture. `webRequest` never sees
  * bodies, so without this the token responses (ID tokens, token errors) are "not observed"; DevTools sees
- * them for the inspected tab. Pure: the panel entry maps `chrome.devtools.network` HAR entries through
- * `harToExchanges` and hands the exchanges here.
+ * them for the inspected tab. Pure: the devtools page (devtools.ts) maps `chrome.devtools.network` HAR entries
+ * through `harToExchanges`, keeps them and hands them to the panel (network-bridge.ts), whose store merges them here.
  */
 import { harToExchanges } from '../capture/har.ts';
 import { emptyWatchlist, isRelevant } from '../capture/relevance.ts';
@@ -11,7 +11,7 @@ import type { Exchange } from '../core/model.ts';
 /** How far apart the two clocks may put the same request (webRequest vs DevTools timestamps). */
 export const MATCH_WINDOW_MS = 3000;
 
-/** At most this many DevTools exchanges are kept: the panel may stay open for hours. */
+/** At most this many DevTools exchanges are kept (by the devtools page and by the panel): DevTools may stay open for hours. */
 export const MAX_NETWORK_EXCHANGES = 500;
 
 /**

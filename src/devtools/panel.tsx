@@ -7,7 +7,7 @@
 import { render } from 'preact';
 import browser from 'webextension-polyfill';
 import { connectToWorker } from '../messaging/connection.ts';
-import { exchangeOfNetworkEntry, wantsContent } from './network.ts';
+import { receiveNetworkExchanges } from './network-bridge.ts';
 import { createStore } from './store.ts';
 import { StoreContext } from './views/context.ts';
 import { Panel } from './views/Panel.tsx';
@@ -27,16 +27,8 @@ connection = connectToWorker(browser.runtime, {
   onStatus: (status) => store.setStatus(status),
 });
 
-// Inside DevTools, response bodies of the inspected tab (token responses) come from the network API.
-if (devtools?.network) {
-  let next = 0;
-  devtools.network.onRequestFinished.addListener((request) => {
-    if (!wantsContent(request)) return;
-    request.getContent((content, encoding) => {
-      const exchange = exchangeOfNetworkEntry(request, content, encoding, `devtools-${next++}`);
-      if (exchange) void store.addNetworkExchanges([{ ...exchange, ...(tabId !== undefined ? { tabId } : {}) }]);
-    });
-  });
-}
+// Inside DevTools, response bodies of the inspected tab (token responses) come from the devtools page, which
+// has captured them since DevTools opened: those from before this panel was first shown, then each new one.
+if (devtools && tabId !== undefined) receiveNetworkExchanges(tabId, (exchanges) => void store.addNetworkExchanges(exchanges));
 
 render(<StoreContext.Provider value={store}><Panel /></StoreContext.Provider>, document.getElementById('app')!);
