@@ -17,8 +17,12 @@ const devtools = typeof chrome !== 'undefined' ? chrome.devtools : undefined;
 const params = new URLSearchParams(location.search);
 const requestedTab = params.get('tab');
 const tabId = devtools?.inspectedWindow ? devtools.inspectedWindow.tabId : requestedTab !== null ? Number(requestedTab) : undefined;
-const theme = devtools?.panels?.themeName ?? params.get('theme');
-if (theme === 'dark') document.documentElement.classList.add('dark');
+const applyTheme = (theme: string | null) => document.documentElement.classList.toggle('dark', theme === 'dark');
+applyTheme(devtools?.panels?.themeName ?? params.get('theme'));
+// DevTools' theme is 'default' (light) or 'dark'. It keeps one theme handler per extension, the last page to set
+// one wins (ExtensionServer's themeChangeHandlers), so only the panel sets it. Where the handler is absent (before
+// Chrome 99), `themeName` read above stays. https://developer.chrome.com/docs/extensions/reference/api/devtools/panels
+devtools?.panels?.setThemeChangeHandler?.(applyTheme);
 
 let connection: ReturnType<typeof connectToWorker> | undefined;
 const store = createStore({ tabId, request: (command) => (connection ? connection.request(command) : Promise.reject(new Error('not connected'))) });

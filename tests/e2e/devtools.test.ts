@@ -3,6 +3,7 @@
  * nonce. Only the DevTools network log gives the panel the token response body, so the body rule's finding
  * appearing proves the capture and the merge work end to end: with the OAuth tab shown before the sign-in, and
  * with the sign-in done while DevTools was open but before the tab was ever shown (the devtools page captures).
+ * And the panel follows DevTools' theme as it changes.
  */
 import type { Frame, Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +58,21 @@ describe('the OAuth panel in DevTools', () => {
     expect(await newestFlowRuleIds(panelFrame)).toContain('oidc-nonce-mismatch');
   });
 
+  it("follows DevTools' theme while open", async () => {
+    const { devtools } = await openDevTools();
+    await showPanel(devtools, panelId);
+    const panelFrame = await findPanelFrame(devtools);
+    await panelFrame.waitForSelector('#flow-list', { timeout: 20_000 });
+    const background = () => panelFrame.evaluate(() => getComputedStyle(document.body).backgroundColor);
+
+    await setDevToolsTheme(devtools, 'dark');
+    await panelFrame.waitForFunction(() => document.documentElement.classList.contains('dark'), { timeout: 20_000 });
+    expect(await background()).toBe('rgb(32, 33, 36)');
+    await setDevToolsTheme(devtools, 'default');
+    await panelFrame.waitForFunction(() => !document.documentElement.classList.contains('dark'), { timeout: 20_000 });
+    expect(await background()).toBe('rgb(255, 255, 255)');
+  });
+
   /** A demo page with DevTools open on it: `devtools` is DevTools' own page. */
   async function openDevTools(): Promise<{ page: Page; devtools: Page }> {
     const page = await chromium.browser.newPage();
@@ -91,6 +107,16 @@ async function showPanel(devtools: Page, panelId: string): Promise<void> {
     return true;
   })()`;
   await poll(() => inDevTools<boolean>(devtools, show), `DevTools did not show the panel ${panelId}`);
+}
+
+/** Sets DevTools' theme as its Settings › Appearance › Theme menu does ('default' is light). */
+async function setDevToolsTheme(devtools: Page, theme: 'default' | 'dark'): Promise<void> {
+  const set = `(async () => {
+    const Common = await import('./core/common/common.js');
+    Common.Settings.Settings.instance().moduleSetting('ui-theme').set(${JSON.stringify(theme)});
+    return true;
+  })()`;
+  await poll(() => inDevTools<boolean>(devtools, set), `DevTools' theme could not be set to ${theme}`);
 }
 
 /** The panel is an out-of-process frame inside the DevTools page, once its tab has been shown. */
