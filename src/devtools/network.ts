@@ -57,10 +57,28 @@ function sameTab(a: Exchange, b: Exchange): boolean {
   return a.tabId === undefined || b.tabId === undefined || a.tabId === b.tabId;
 }
 
-/** Appends, keeping the newest `MAX_NETWORK_EXCHANGES`. */
+/**
+ * What the kept exchanges' bodies may add up to, in characters: a token response may be 8 MiB, and both the
+ * devtools page and the panel keep a copy.
+ */
+export const MAX_NETWORK_BODY_CHARS = 32 * 1024 * 1024;
+
+/** Appends, keeping the newest exchanges: at most `MAX_NETWORK_EXCHANGES`, their bodies within `MAX_NETWORK_BODY_CHARS` (the newest is always kept). */
 export function appendBounded(kept: readonly Exchange[], added: readonly Exchange[]): Exchange[] {
   const next = [...kept, ...added];
-  return next.length > MAX_NETWORK_EXCHANGES ? next.slice(next.length - MAX_NETWORK_EXCHANGES) : next;
+  let chars = 0;
+  let first = next.length;
+  while (first > 0 && next.length - first < MAX_NETWORK_EXCHANGES) {
+    chars += bodyChars(next[first - 1]!);
+    if (chars > MAX_NETWORK_BODY_CHARS && first < next.length) break;
+    first--;
+  }
+  return first === 0 ? next : next.slice(first);
+}
+
+function bodyChars(exchange: Exchange): number {
+  const body = exchange.responseBody;
+  return body?.kind === 'text' ? body.text.length : body?.kind === 'form' ? body.raw.length : 0;
 }
 
 /** Response types worth asking DevTools for the body of: token, userinfo and discovery responses are JSON. */

@@ -1,12 +1,15 @@
 /**
- * The panel entry, and the only file here that touches `chrome.*`. Two shells share the store and views:
+ * The panel entry: the panel page's adapter, which wires the store to the extension worker, the devtools page's
+ * network capture and the HAR import worker (the devtools page, devtools.ts, is the other adapter touching
+ * `chrome.*`). Two shells share the store and views:
  * - DevTools: the inspected tab is `chrome.devtools.inspectedWindow.tabId`, the theme follows DevTools';
  * - inline: the same page opened in a normal tab with `?tab=ID` (how the end-to-end tests drive it), fed
- *   by the worker's snapshots only.
+ *   by the worker's snapshots and HAR imports only.
  */
 import { render } from 'preact';
 import browser from 'webextension-polyfill';
 import { connectToWorker } from '../messaging/connection.ts';
+import { workerImporter } from './import/importers.ts';
 import { receiveNetworkExchanges } from './network-bridge.ts';
 import { createStore } from './store.ts';
 import { StoreContext } from './views/context.ts';
@@ -25,7 +28,12 @@ applyTheme(devtools?.panels?.themeName ?? params.get('theme'));
 devtools?.panels?.setThemeChangeHandler?.(applyTheme);
 
 let connection: ReturnType<typeof connectToWorker> | undefined;
-const store = createStore({ tabId, request: (command) => (connection ? connection.request(command) : Promise.reject(new Error('not connected'))) });
+const store = createStore({
+  tabId,
+  request: (command) => (connection ? connection.request(command) : Promise.reject(new Error('not connected'))),
+  // Vite bundles the worker from this exact `new Worker(new URL(…), { type: 'module' })` form.
+  importer: workerImporter(() => new Worker(new URL('./import/import-worker.ts', import.meta.url), { type: 'module' })),
+});
 connection = connectToWorker(browser.runtime, {
   onSnapshot: (snapshot) => void store.applySnapshot(snapshot),
   onStatus: (status) => store.setStatus(status),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exchangeOfNetworkEntry, MATCH_WINDOW_MS, mergeResponseBodies, wantsContent } from '../../src/devtools/network.ts';
+import { appendBounded, exchangeOfNetworkEntry, MATCH_WINDOW_MS, MAX_NETWORK_BODY_CHARS, MAX_NETWORK_EXCHANGES, mergeResponseBodies, wantsContent } from '../../src/devtools/network.ts';
 import { tokensOf } from '../../src/devtools/detail.ts';
 import { createStore } from '../../src/devtools/store.ts';
 import { harText, openedDetail, snapshotOf } from './fixtures.ts';
@@ -56,6 +56,18 @@ describe('response bodies from the DevTools network API', () => {
     // Without a tab on either side (a HAR import), any tab matches.
     const { tabId: _unknown, ...anyTab } = fromDevTools;
     expect(mergeResponseBodies([inTab1], [anyTab])[0]!.responseBody?.kind).toBe('text');
+  });
+
+  it('keeps the newest exchanges, bounded by count and by the size of their bodies', () => {
+    const [template] = networkExchanges('good');
+    const withBody = (id: number, chars: number) => ({ ...template!, id: `n${id}`, responseBody: { kind: 'text' as const, text: 'x'.repeat(chars), size: chars } });
+    const many = Array.from({ length: MAX_NETWORK_EXCHANGES + 20 }, (_, i) => withBody(i, 10));
+    expect(appendBounded([], many).map((e) => e.id)).toEqual(many.slice(20).map((e) => e.id));
+    const big = Math.floor(MAX_NETWORK_BODY_CHARS / 3) + 1;
+    const kept = appendBounded([withBody(1, big), withBody(2, big)], [withBody(3, big), withBody(4, 5)]);
+    expect(kept.map((e) => e.id)).toEqual(['n2', 'n3', 'n4']);
+    // The newest is kept whatever its size.
+    expect(appendBounded([withBody(1, 5)], [withBody(2, MAX_NETWORK_BODY_CHARS + 1)]).map((e) => e.id)).toEqual(['n2']);
   });
 
   it('lets the store decode the tokens the worker could not see', async () => {
