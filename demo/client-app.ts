@@ -105,7 +105,8 @@ export async function listenClientApp(port: number): Promise<ListeningClientApp>
       return sendHtml(res, 200, appPage({ ...issuers, variant }), PAGE_HEADERS);
     }
     if (route === 'GET /cb' || route === 'GET /callback') return sendHtml(res, 200, appPage({ ...issuers }), PAGE_HEADERS);
-    // The first page of a sign-in popup window (popup-window): it tells its opener that it is up.
+    // The first page of a sign-in popup window (popup-window) or new tab (state-lost-new-tab): it tells its
+    // opener that it is up.
     if (route === 'GET /popup') return sendHtml(res, 200, appPage({ ...issuers }), PAGE_HEADERS);
     // response_mode=form_post: the parameters arrive in this POST body; hand the raw body to the page.
     if (route === 'POST /cb/form-post') {

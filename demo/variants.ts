@@ -254,6 +254,13 @@ export const variants: readonly Variant[] = [
     interaction: 'none',
   },
   {
+    id: 'state-lost-new-tab',
+    description: 'The sign-in opens in a new tab whose sessionStorage has no record of it (as a target=_blank link opens one); the app signs in again in its own tab.',
+    expectedRuleIds: [],
+    absentRuleIds: CLEAN,
+    note: 'Every request is correct on its own, so no rule applies: the lost state shows in the panel\'s diagnostics (a callback, no token request, and a new authorization request of the same client right after).',
+  },
+  {
     id: 'hostile-error-response',
     description: 'While a sign-in is pending, an error callback with markup in error_description and a javascript: error_uri reaches the app.',
     expectedRuleIds: ['oauth-error-response', 'iss-missing'],

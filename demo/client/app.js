@@ -1,7 +1,8 @@
 // Entry point of the demo client page: starts the variant named in ?variant=, or continues the run of this
 // tab when the authorization server sends the browser back. In a frame or a popup window that a run opened,
-// it only hands the authorization response to the page that opened it.
-import { incomingCallback, POPUP_NAME_PREFIX, Run } from './run.js';
+// it only hands the authorization response to the page that opened it; a new tab that a run opened is a tab
+// of its own once it is under way.
+import { callbackParams, incomingCallback, NEW_TAB_NAME_PREFIX, ORPHAN_CALLBACK_CHANNEL, POPUP_NAME_PREFIX, Run } from './run.js';
 import { scripts } from './variants.js';
 
 const config = JSON.parse(document.getElementById('demo-config').textContent);
@@ -26,6 +27,10 @@ if (window.top !== window) {
     window.opener.postMessage({ kind: 'oauth-popup-ready', name: window.name }, location.origin);
     document.body.textContent = 'Opening the sign-in page…';
   }
+} else if (window.name.startsWith(NEW_TAB_NAME_PREFIX) && !incoming && window.opener) {
+  // The first page of a tab that a run opened (Run.newTab): say that it is up, and the opener sends it on.
+  window.opener.postMessage({ kind: 'oauth-new-tab-ready' }, location.origin);
+  document.body.textContent = 'Opening the sign-in page…';
 } else {
   await main();
 }
@@ -49,7 +54,16 @@ async function main() {
     run = Run.start(variant, config);
   } else {
     run = Run.resume(incoming, config);
-    if (!run) return fail('No sign-in in progress in this tab. Start one from the list of variants.');
+    if (!run) {
+      // What a lost state looks like to an app: a callback, and no record of the request it answers. Tell the
+      // other tabs of this origin (the one that opened this tab may be waiting, see Run.newTab).
+      if (incoming) {
+        const channel = new BroadcastChannel(ORPHAN_CALLBACK_CHANNEL);
+        channel.postMessage({ kind: 'orphan-callback', state: callbackParams(incoming).get('state') });
+        channel.close();
+      }
+      return fail('No sign-in in progress in this tab. Start one from the list of variants.');
+    }
   }
 
   document.getElementById('title').textContent = `Variant: ${run.variant.id}`;

@@ -13,6 +13,18 @@ const STORAGE_KEY = 'oauth-lens-demo-run';
  */
 export const POPUP_NAME_PREFIX = 'oauth-lens-demo-popup:';
 
+/**
+ * The name of a tab that a run opened to sign in elsewhere (Run.newTab). Its first page only says that it is up;
+ * from then on it is a tab of its own, with no run in its sessionStorage.
+ */
+export const NEW_TAB_NAME_PREFIX = 'oauth-lens-demo-new-tab:';
+
+/**
+ * A callback page that finds no run in its tab (its sessionStorage never held one) says so on this channel, to
+ * the other tabs of its origin, with the callback's state (public) and nothing else: see Run.newTab.
+ */
+export const ORPHAN_CALLBACK_CHANNEL = 'oauth-lens-demo-orphan-callback';
+
 /** The demo runs on plain-http loopback; oauth4webapi refuses http: unless told otherwise. */
 export const INSECURE = { [oauth.allowInsecureRequests]: true };
 
@@ -195,6 +207,40 @@ export class Run {
     const request = await this.once(`${key}:request`, build);
     const callback = await this.popup(key, request.url);
     return { ...request, callback };
+  }
+
+  /**
+   * Sends `url` to a new tab whose sessionStorage has no run, as a tab opened without an opener (noopener, as a
+   * target=_blank link opens one) gets no copy of this tab's sessionStorage (HTML, auxiliary browsing contexts).
+   * The callback that lands there finds no run; resolves with its state once its page reports it (see app.js).
+   * The fixture recorder follows only windows that keep their opener (demo/har.ts), and may miss a window's
+   * first navigation: so, as `popup` does, the tab opens on a page of this app and is sent on once it is up, and
+   * it keeps its opener but its copy of this sessionStorage is made without the run.
+   */
+  newTab(key, url) {
+    return this.once(key, () => new Promise((resolve) => {
+      const name = `${NEW_TAB_NAME_PREFIX}${key}`;
+      let tab = null;
+      const channel = new BroadcastChannel(ORPHAN_CALLBACK_CHANNEL);
+      channel.onmessage = (event) => {
+        if (event.data?.kind !== 'orphan-callback') return;
+        channel.close();
+        this.log(`← a callback landed in the other tab, which has no sign-in in progress (${key})`);
+        resolve(event.data.state);
+      };
+      const onReady = (event) => {
+        if (event.origin !== location.origin || !tab || event.source !== tab || event.data?.kind !== 'oauth-new-tab-ready') return;
+        removeEventListener('message', onReady);
+        const target = new URL(url);
+        this.log(`→ new tab sent to ${target.origin}${target.pathname} (${key})`);
+        tab.location.assign(url);
+      };
+      addEventListener('message', onReady);
+      this.log(`→ opening a new tab for the authorization request (${key})`);
+      sessionStorage.removeItem(STORAGE_KEY);
+      tab = window.open(`${location.origin}/popup`, name);
+      this.#save();
+    }));
   }
 
   /** Opens a URL in a frame and resolves once it has loaded; nothing waits for it to come back. */

@@ -315,6 +315,18 @@ export const scripts = {
     throw new Error('the server should have refused this redirect_uri');
   },
 
+  // BUG: the sign-in runs in a new tab without this tab's sessionStorage (as in a tab that a target=_blank link
+  // opens, noopener: see Run.newTab), so the callback landing there finds no record of the state or the
+  // verifier, and the code is never exchanged. Told so by that tab, this one signs in again in place, which works.
+  async 'state-lost-new-tab'(run) {
+    const as = await run.discover();
+    const lost = await run.once('lost-request', () => newFlow(as));
+    const orphanState = await run.newTab('lost', lost.url);
+    run.log(orphanState === lost.state ? 'the sign-in came back in the other tab, which had no record of it' : 'another tab reported an unknown callback');
+    const { outcome } = await signInByHand(run, 'sign-in', as);
+    return { lost: { stateCameBack: orphanState === lost.state }, ...outcome };
+  },
+
   // A correct app under attack: while its sign-in is pending (left in a frame), a forged callback arrives,
   // as from an attacker's link. The app rejects it: its state matches no pending flow.
   async 'state-mismatch'(run) {
