@@ -13,6 +13,10 @@
 //   bad-id-token  issues an ID token that expired before it was issued, for another audience
 //   wrong-at-hash puts an at_hash in the ID token that does not match the access token
 //   no-iss        leaves iss out of the callback although its metadata promises it (RFC 9207)
+//   no-cors       answers this client's token requests without Access-Control-Allow-Origin: the browser withholds
+//                 each response from the app, although the server has answered (and has used up the code)
+//   custom-header misbehaves on the client's side: its variant adds X-Requested-With to the token request, which
+//                 the token endpoint's CORS preflight rightly does not allow (it allows the headers it reads)
 // Everything else (discovery, S256 PKCE, state, nonce, ID token claims, no-store) it does correctly, so that a
 // recording of it shows the one misbehaviour and nothing else.
 import { createHash, randomBytes } from 'node:crypto';
@@ -34,11 +38,14 @@ export interface RunningRogueAuthorizationServer {
 
 type Misbehaviour =
   | 'query-tokens' | 'wrong-path' | 'wrong-iss' | 'replay-ok' | 'cacheable' | 'no-rotation'
-  | 'wrong-nonce' | 'bad-id-token' | 'wrong-at-hash' | 'no-iss';
+  | 'wrong-nonce' | 'bad-id-token' | 'wrong-at-hash' | 'no-iss' | 'no-cors' | 'custom-header';
 const CLIENTS: ReadonlySet<string> = new Set<Misbehaviour>([
   'query-tokens', 'wrong-path', 'wrong-iss', 'replay-ok', 'cacheable', 'no-rotation',
-  'wrong-nonce', 'bad-id-token', 'wrong-at-hash', 'no-iss',
+  'wrong-nonce', 'bad-id-token', 'wrong-at-hash', 'no-iss', 'no-cors', 'custom-header',
 ]);
+
+/** The request headers the token endpoint reads, and so the only ones its CORS preflight allows. */
+const ALLOWED_REQUEST_HEADERS = 'content-type, authorization, dpop';
 
 interface IssuedCode {
   clientId: string;
@@ -85,13 +92,14 @@ export async function startRogueAuthorizationServer(
     authorization_response_iss_parameter_supported: true,
   };
 
-  function json(res: ServerResponse, status: number, body: unknown, { cacheable = false } = {}): void {
+  function json(res: ServerResponse, status: number, body: unknown, { cacheable = false, cors = true } = {}): void {
     res.writeHead(status, {
       'content-type': 'application/json; charset=utf-8',
       // MISBEHAVIOUR (cacheable): token responses must say no-store (RFC 6749 §5.1).
       ...(cacheable ? {} : { 'cache-control': 'no-store' }),
-      'access-control-allow-origin': options.clientOrigin,
-      vary: 'Origin',
+      // MISBEHAVIOUR (no-cors): without this header the browser hands the app a network error instead of the
+      // response (Fetch, CORS check), so the app never sees a code exchange the server has carried out.
+      ...(cors ? { 'access-control-allow-origin': options.clientOrigin, vary: 'Origin' } : {}),
     });
     res.end(JSON.stringify(body));
   }
@@ -171,8 +179,9 @@ export async function startRogueAuthorizationServer(
       return json(res, 400, { error: 'invalid_request', error_description: 'form body expected' });
     }
     const p = new URLSearchParams(await readBody(req));
+    const cors = p.get('client_id') !== 'no-cors';
     if (p.get('grant_type') === 'refresh_token') return refresh(p, res);
-    if (p.get('grant_type') !== 'authorization_code') return json(res, 400, { error: 'unsupported_grant_type' });
+    if (p.get('grant_type') !== 'authorization_code') return json(res, 400, { error: 'unsupported_grant_type' }, { cors });
     const issued = codes.get(p.get('code') ?? '');
     const verifier = p.get('code_verifier') ?? '';
     const challenge = base64url(createHash('sha256').update(verifier).digest());
@@ -184,7 +193,7 @@ export async function startRogueAuthorizationServer(
       // MISBEHAVIOUR (replay-ok): a used code must be refused (RFC 6749 §4.1.2); this client's never is.
       (issued.used && issued.clientId !== 'replay-ok')
     ) {
-      return json(res, 400, { error: 'invalid_grant' });
+      return json(res, 400, { error: 'invalid_grant' }, { cors });
     }
     issued.used = true;
     const body: Record<string, unknown> = { access_token: random(), token_type: 'Bearer', expires_in: 600, scope: issued.scope };
@@ -193,7 +202,7 @@ export async function startRogueAuthorizationServer(
       body.refresh_token = random();
       refreshTokens.set(body.refresh_token as string, { clientId: issued.clientId, scope: issued.scope });
     }
-    json(res, 200, body, { cacheable: issued.clientId === 'cacheable' });
+    json(res, 200, body, { cacheable: issued.clientId === 'cacheable', cors });
   }
 
   function refresh(p: URLSearchParams, res: ServerResponse): void {
@@ -215,7 +224,7 @@ export async function startRogueAuthorizationServer(
       res.writeHead(204, {
         'access-control-allow-origin': options.clientOrigin,
         'access-control-allow-methods': 'POST',
-        'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '',
+        'access-control-allow-headers': ALLOWED_REQUEST_HEADERS,
         vary: 'Origin',
       });
       res.end();

@@ -347,4 +347,18 @@ export const variants: readonly Variant[] = [
     absentRuleIds: ['iss-mismatch'],
     rogue: true,
   },
+  {
+    id: 'token-cors-blocked',
+    description: 'Rogue server: the token endpoint answers without Access-Control-Allow-Origin; the app retries the used-up code.',
+    expectedRuleIds: [],
+    rogue: true,
+    note: 'The recording holds neither token request: chrome-har leaves out the requests the browser failed (demo/har.ts), so no rule has anything to judge there. The extension sees both, a 200 and a 400 each withheld by CORS, and reports code-replayed.',
+  },
+  {
+    id: 'token-preflight-blocked',
+    description: 'The token request carries X-Requested-With, which the token endpoint\'s CORS preflight does not allow: the POST is never sent.',
+    expectedRuleIds: [],
+    rogue: true,
+    note: 'No request breaks a rule: the failed preflight shows in the panel\'s diagnostics (token-cors-blocked). The rogue server allows only the request headers it reads; oidc-provider allows any, so against it the POST would go through.',
+  },
 ];

@@ -18,6 +18,20 @@ async function signInByHand(run, key, as, makeOverrides = () => ({}), exchangeOv
   return { flow, outcome: { token } };
 }
 
+/**
+ * The code exchange of a hand-built flow where the browser may withhold the answer (CORS): fetch then rejects
+ * with a TypeError and tells the app nothing more, whatever the server did.
+ */
+async function exchangeOrBlocked(run, key, as, flow, options) {
+  try {
+    return await exchangeCode(run, key, as, flow, {}, options);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    run.log(`POST token (authorization_code) → blocked by the browser: ${error.message}`);
+    return { blocked: error.message };
+  }
+}
+
 /** Authorization and token requests without any PKCE parameter. */
 const NO_PKCE = { verifier: undefined, challenge: undefined, method: undefined };
 
@@ -421,6 +435,24 @@ export const scripts = {
   async 'iss-missing'(run) {
     const as = await run.discover(run.config.rogueIssuer);
     return (await signInByHand(run, 'sign-in', as, () => ({ clientId: 'no-iss' }))).outcome;
+  },
+
+  // Rogue server: the token endpoint answers without Access-Control-Allow-Origin. fetch rejects although the
+  // server answered 200 and used up the code; the app retries with the same code, as apps do after a network
+  // error, and that attempt is refused (invalid_grant) and withheld the same way.
+  async 'token-cors-blocked'(run) {
+    const as = await run.discover(run.config.rogueIssuer);
+    const flow = await run.authorize('sign-in', () => newFlow(as, { clientId: 'no-cors' }));
+    return { first: await exchangeOrBlocked(run, 'token', as, flow), retry: await exchangeOrBlocked(run, 'token-retry', as, flow) };
+  },
+
+  // BUG: the token request carries X-Requested-With, as a global HTTP interceptor adds to every call. The header
+  // makes the browser send a CORS preflight first, the server's preflight does not allow it, so the POST is
+  // never sent.
+  async 'token-preflight-blocked'(run) {
+    const as = await run.discover(run.config.rogueIssuer);
+    const flow = await run.authorize('sign-in', () => newFlow(as, { clientId: 'custom-header' }));
+    return { token: await exchangeOrBlocked(run, 'token', as, flow, { headers: { 'x-requested-with': 'XMLHttpRequest' } }) };
   },
 
   // Rogue server: the token response is cacheable.
