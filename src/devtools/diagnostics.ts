@@ -1,18 +1,29 @@
 /**
  * "Why is my sign-in stuck?": the rule catalogue's stuck-redirect diagnostics, turned into short checklists
  * for the flow on screen. Rules say what is wrong against the spec; these say where to look when a flow did
- * not finish. Pure; every line is computed from the flow (no secret value is ever quoted).
+ * not finish. Pure; every line is computed from what the capture holds (the flow, the source's other flows and
+ * exchanges) and says what was observed; no secret value is ever quoted (state values are public).
  */
-import type { Flow, Exchange, TokenRequest } from '../core/model.ts';
-import { duplicatedNames } from '../core/params.ts';
+import type { Callback, Exchange, Flow, TokenRequest } from '../core/model.ts';
+import { duplicatedNames, header, splitUrl } from '../core/params.ts';
 import { compareRedirectUris } from '../core/redirect-uri.ts';
 import { formatDuration } from './detail.ts';
 
 export interface Diagnosis {
-  id: 'callback-never-reached' | 'callback-redirected' | 'no-token-request' | 'invalid-grant' | 'invalid-client' | 'invalid-request' | 'authorization-error';
+  id:
+    | 'callback-never-reached' | 'callback-redirected' | 'state-lost' | 'no-token-request'
+    | 'invalid-grant' | 'invalid-client' | 'invalid-request' | 'authorization-error';
   title: string;
   lines: string[];
 }
+
+/**
+ * A new authorization request of the same app this soon after a callback whose code was never redeemed: the
+ * app started over (the catalogue's sign of a lost state).
+ */
+const RESTART_WINDOW_MS = 30_000;
+/** A sign-in page loaded this often in one flow is a loop, not a login form sent again after a typo. */
+const LOOP_LOADS = 3;
 
 const AUTHORIZATION_ERRORS: Record<string, string> = {
   access_denied: 'the user refused (or cancelled) at the authorization server.',
@@ -27,7 +38,10 @@ const AUTHORIZATION_ERRORS: Record<string, string> = {
   temporarily_unavailable: 'the authorization server is overloaded or in maintenance: retry.',
 };
 
-/** `others`: the other flows of the same source, to find the last redirect_uri that worked for the client. */
+/**
+ * `others`: the flows of the same source (the last redirect_uri that worked for the client, an app starting
+ * over, the requests still pending); `exchangeById`: all its exchanges.
+ */
 export function diagnose(flow: Flow, others: readonly Flow[], exchangeById: ReadonlyMap<string, Exchange>): Diagnosis[] {
   const out: Diagnosis[] = [];
   const auth = flow.authorization;
@@ -38,6 +52,7 @@ export function diagnose(flow: Flow, others: readonly Flow[], exchangeById: Read
     const lines = [last
       ? `The authorization chain ends at the authorization server (${last.method} ${last.status ?? 'no response'}), without a redirect to the redirect_uri.`
       : 'No step after the authorization request was observed.'];
+    lines.push(...signInLoops(flow));
     lines.push('An authorization server must not redirect when the redirect_uri is invalid (RFC 6749 §4.1.2.1): check its error page.');
     const worked = [...others]
       .filter((o) => o !== flow && o.callback && o.authorization?.clientId === auth.clientId && o.authorization?.redirectUri !== undefined)
@@ -72,13 +87,17 @@ export function diagnose(flow: Flow, others: readonly Flow[], exchangeById: Read
     });
   }
 
+  const lostState = stateLost(flow, others);
+  if (lostState) out.push(lostState);
+
   if (callback?.code !== undefined && flow.codeExchanges.length === 0) {
     out.push({
       id: 'no-token-request',
       title: 'Callback seen, but no token request followed',
       lines: [
         `Either the code is exchanged by a server (invisible to the browser: the callback page answered ${callback.arrival?.status ?? 'without an observed response'}), or the app stopped before exchanging it.`,
-        'If a new authorization request started right after, the state was probably lost (another tab or origin, or a state cookie not sent on a cross-site form_post).',
+        // Without evidence of a lost state, the causes that leave none in a capture are still worth a look.
+        ...(lostState ? [] : ['If the app reports a state error, the state it stored was lost without a trace here (kept in memory across a page load, or in a state cookie the browser did not send).']),
       ],
     });
   }
@@ -148,4 +167,102 @@ function invalidRequest(flow: Flow, request: TokenRequest): Diagnosis {
   if (duplicated.length) lines.push(`Duplicated parameters: ${duplicated.join(', ')}.`);
   if (!lines.length) lines.push('The request looks well-formed: read the error_description.');
   return { id: 'invalid-request', title: 'invalid_request at the token endpoint: what to check', lines };
+}
+
+/**
+ * Catalogue 1, a sign-in loop: one page of the authorization server loaded again and again (GET) among the
+ * flow's sign-in steps, and never a redirect to the redirect_uri.
+ */
+function signInLoops(flow: Flow): string[] {
+  const loads = new Map<string, number>();
+  for (const step of flow.steps) {
+    if (step.kind !== 'sign-in' || step.method !== 'GET') continue;
+    // The same page whatever its query (a login page that says "try again" is still the login page).
+    const page = splitUrl(step.url)?.target ?? step.url;
+    loads.set(page, (loads.get(page) ?? 0) + 1);
+  }
+  return [...loads].filter(([, count]) => count >= LOOP_LOADS).sort((a, b) => b[1] - a[1]).map(([page, count]) =>
+    `The sign-in page ${page} was loaded ${count} times in this flow: a sign-in loop. In its steps, look for the authorization server's session cookie: set (Set-Cookie) but not sent back (Cookie), e.g. refused for its SameSite or Secure attributes or blocked as a third-party cookie in a frame.`);
+}
+
+/**
+ * Catalogue 3, state lost: the app keeps the state (and the PKCE verifier) where the callback page must find it
+ * again, per tab (sessionStorage) or per origin (web storage, cookies). When the page cannot, the code is never
+ * redeemed and the app often starts over. Only a code callback that no token request followed is judged: once
+ * the code is redeemed, the state was found (or not checked, which state-mismatch reports).
+ */
+function stateLost(flow: Flow, others: readonly Flow[]): Diagnosis | undefined {
+  const callback = flow.callback;
+  if (callback?.code === undefined || flow.codeExchanges.length) return undefined;
+  const arrival = callback.arrival ?? callback.exchange;
+  const arrivedAt = splitUrl(callback.url)?.origin;
+  const auth = flow.authorization;
+  const lines: string[] = [];
+
+  if (auth) {
+    const fromTab = auth.exchange.tabId;
+    if (fromTab !== undefined && arrival.tabId !== undefined && arrival.tabId !== fromTab) {
+      lines.push(`The authorization request was sent from tab ${fromTab}, and the callback arrived in tab ${arrival.tabId}: sessionStorage is per tab (HTML Standard, "The sessionStorage getter"), so a state or PKCE verifier kept there is not found.`);
+    }
+    const startedFrom = auth.exchange.initiatorOrigin;
+    if (startedFrom !== undefined && arrivedAt !== undefined && startedFrom !== arrivedAt) {
+      lines.push(`The authorization request was started by a page of ${startedFrom}, and the callback arrived at ${arrivedAt}: web storage and cookies are kept per origin (localhost and 127.0.0.1, www and the bare host are different origins), so a state kept there is not found. Compare the app's address with its redirect_uri.`);
+    }
+  } else if (callback.state !== undefined) {
+    const pending = pendingStates(callback, others);
+    lines.push(`The callback's state "${shortened(callback.state)}" matches no authorization request in this capture: the capture began after the sign-in did, or the callback answers no request of this app (an old or forged link), which the app must refuse (RFC 6749 §10.12).${pending.length ? ` Pending for the same redirect_uri: ${pending.map((s) => `"${shortened(s)}"`).join(', ')}.` : ''}`);
+  }
+
+  // A cookie marked SameSite=Lax or Strict is not sent with a cross-site POST (RFC 6265bis, the SameSite
+  // attribute), which is how a form_post response arrives. Only judged when the request headers were captured.
+  if (callback.mode === 'form_post' && arrival.requestHeaders.length && header(arrival.requestHeaders, 'sec-fetch-site') === 'cross-site' && header(arrival.requestHeaders, 'cookie') === undefined) {
+    lines.push('The form_post callback arrived as a cross-site POST (Sec-Fetch-Site: cross-site) with no Cookie header: a state cookie set with SameSite=Lax or Strict is not sent with it (OAuth 2.0 Form Post Response Mode §2; RFC 6265bis, SameSite).');
+  }
+
+  const restartedAfter = delayToNextStart(flow, callback, others);
+  if (restartedAfter !== undefined && restartedAfter <= RESTART_WINDOW_MS) {
+    const who = auth?.clientId !== undefined ? `of client ${auth.clientId}` : 'to the same redirect_uri';
+    lines.push(`No token request followed the callback, and a new authorization request ${who} started ${formatDuration(restartedAfter)} after it: the app started over, the usual sign of a lost state.`);
+  }
+  return lines.length ? { id: 'state-lost', title: 'The state may have been lost', lines } : undefined;
+}
+
+/** When the callback arrived: the browser's request to the redirect_uri, else the response that carried it. */
+function arrivalTime(callback: Callback): number {
+  return (callback.arrival ?? callback.exchange).time;
+}
+
+/**
+ * How long after this flow's callback the next flow of the same app started: the same client when the
+ * authorization request was observed, else an authorization request to the same redirect_uri.
+ */
+function delayToNextStart(flow: Flow, callback: Callback, others: readonly Flow[]): number | undefined {
+  const clientId = flow.authorization?.clientId;
+  const sameApp = (other: Flow) => (clientId !== undefined
+    ? other.authorization?.clientId === clientId
+    : other.authorization?.redirectUri !== undefined && splitUrl(other.authorization.redirectUri)?.target === callback.target);
+  const arrived = arrivalTime(callback);
+  let next: number | undefined;
+  for (const other of others) {
+    if (other === flow || !sameApp(other)) continue;
+    const delay = (other.steps[0]?.time ?? Number.NEGATIVE_INFINITY) - arrived;
+    if (delay > 0 && (next === undefined || delay < next)) next = delay;
+  }
+  return next;
+}
+
+/** States of the authorization requests to the callback's redirect_uri that were still waiting for theirs. */
+function pendingStates(callback: Callback, others: readonly Flow[]): string[] {
+  const arrived = arrivalTime(callback);
+  return others.flatMap((other) => {
+    const auth = other.authorization;
+    if (!auth?.state || !auth.redirectUri || splitUrl(auth.redirectUri)?.target !== callback.target) return [];
+    const answeredBefore = other.callback !== undefined && arrivalTime(other.callback) < arrived;
+    return auth.exchange.time <= arrived && !answeredBefore ? [auth.state] : [];
+  });
+}
+
+/** A state is public, but may be long (some libraries pack JSON or a JWT in it): enough to recognise it. */
+function shortened(value: string): string {
+  return value.length > 48 ? `${value.slice(0, 48)}…` : value;
 }
