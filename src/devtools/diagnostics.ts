@@ -4,14 +4,15 @@
  * not finish. Pure; every line is computed from what the capture holds (the flow, the source's other flows and
  * exchanges) and says what was observed; no secret value is ever quoted (state values are public).
  */
-import type { Callback, Exchange, Flow, TokenRequest } from '../core/model.ts';
+import { isSuccess } from '../core/code-flow.ts';
+import type { Callback, Exchange, Flow, Header, TokenRequest } from '../core/model.ts';
 import { duplicatedNames, header, splitUrl } from '../core/params.ts';
 import { compareRedirectUris } from '../core/redirect-uri.ts';
 import { formatDuration } from './detail.ts';
 
 export interface Diagnosis {
   id:
-    | 'callback-never-reached' | 'callback-redirected' | 'state-lost' | 'no-token-request'
+    | 'callback-never-reached' | 'callback-redirected' | 'state-lost' | 'no-token-request' | 'token-cors-blocked'
     | 'invalid-grant' | 'invalid-client' | 'invalid-request' | 'authorization-error';
   title: string;
   lines: string[];
@@ -24,6 +25,10 @@ export interface Diagnosis {
 const RESTART_WINDOW_MS = 30_000;
 /** A sign-in page loaded this often in one flow is a loop, not a login form sent again after a typo. */
 const LOOP_LOADS = 3;
+/** How far a CORS preflight and the token request it precedes may lie apart in a capture. */
+const PREFLIGHT_PAIRING_MS = 10_000;
+/** How long after a flow's last step a preflight to its token endpoint may still belong to it. */
+const PREFLIGHT_WINDOW_MS = 60_000;
 
 const AUTHORIZATION_ERRORS: Record<string, string> = {
   access_denied: 'the user refused (or cancelled) at the authorization server.',
@@ -40,7 +45,7 @@ const AUTHORIZATION_ERRORS: Record<string, string> = {
 
 /**
  * `others`: the flows of the same source (the last redirect_uri that worked for the client, an app starting
- * over, the requests still pending); `exchangeById`: all its exchanges.
+ * over, the requests still pending); `exchangeById`: all its exchanges (CORS preflights belong to no flow).
  */
 export function diagnose(flow: Flow, others: readonly Flow[], exchangeById: ReadonlyMap<string, Exchange>): Diagnosis[] {
   const out: Diagnosis[] = [];
@@ -89,8 +94,10 @@ export function diagnose(flow: Flow, others: readonly Flow[], exchangeById: Read
 
   const lostState = stateLost(flow, others);
   if (lostState) out.push(lostState);
+  const cors = tokenCorsBlocked(flow, others, exchangeById);
 
-  if (callback?.code !== undefined && flow.codeExchanges.length === 0) {
+  // A failed preflight already says why no token request was answered.
+  if (callback?.code !== undefined && flow.codeExchanges.length === 0 && !cors) {
     out.push({
       id: 'no-token-request',
       title: 'Callback seen, but no token request followed',
@@ -101,6 +108,7 @@ export function diagnose(flow: Flow, others: readonly Flow[], exchangeById: Read
       ],
     });
   }
+  if (cors) out.push(cors);
 
   flow.codeExchanges.forEach((request, index) => {
     const error = request.response?.error;
@@ -265,4 +273,186 @@ function pendingStates(callback: Callback, others: readonly Flow[]): string[] {
 /** A state is public, but may be long (some libraries pack JSON or a JWT in it): enough to recognise it. */
 function shortened(value: string): string {
   return value.length > 48 ? `${value.slice(0, 48)}…` : value;
+}
+
+/**
+ * Catalogue 6, an opaque failure after a 200: the token request reached the server (which may have redeemed
+ * the code), but the browser kept the response from the app, which sees a network error. Either the response
+ * fails the CORS check, or the CORS preflight before the request failed and the POST was never sent.
+ */
+function tokenCorsBlocked(flow: Flow, others: readonly Flow[], exchangeById: ReadonlyMap<string, Exchange>): Diagnosis | undefined {
+  const found: { time: number; line: string }[] = [];
+  const requests = [...flow.codeExchanges, ...flow.refreshes].sort((a, b) => a.exchange.time - b.exchange.time);
+  let usedUpReported = false;
+  for (const request of requests) {
+    const refusal = responseRefusal(request.exchange);
+    if (!refusal) continue;
+    const { exchange } = request;
+    const answer = exchange.status !== undefined ? `HTTP ${exchange.status}` : 'a response (its status was not captured)';
+    found.push({
+      time: exchange.time,
+      line: `The token request (${request.grantType ?? 'no grant_type'}) from ${refusal.origin} to ${request.endpoint} got ${answer}${exchange.error ? ` and then failed in the browser (${exchange.error})` : ''}: ${refusal.reason}. ${refusal.fix}`,
+    });
+    // A server that refused the code (an error status) has not used it up.
+    const mayHaveRedeemed = exchange.status === undefined || isSuccess(exchange.status);
+    const retry = usedUpReported || !mayHaveRedeemed || request.code === undefined ? undefined
+      : flow.codeExchanges.find((r) => r.code === request.code && r.exchange.time > exchange.time);
+    if (retry) {
+      usedUpReported = true;
+      found.push({ time: retry.exchange.time, line: usedUpLine(request, retry) });
+    }
+  }
+  found.push(...failedPreflights(flow, others, exchangeById));
+  if (!found.length) return undefined;
+  return {
+    id: 'token-cors-blocked',
+    title: 'CORS kept the token exchange from the app',
+    lines: found.sort((a, b) => a.time - b.time).map((f) => f.line),
+  };
+}
+
+/**
+ * Why the browser refuses this token response to the script that sent it, and what fixes it; undefined when
+ * it is allowed or cannot be judged.
+ */
+function responseRefusal(exchange: Exchange): { origin: string; reason: string; fix: string } | undefined {
+  const origin = scriptOrigin(exchange);
+  // A response is judged only when it was observed (its headers), and only for a cross-origin request.
+  if (origin === undefined || origin === splitUrl(exchange.url)?.origin || !exchange.responseHeaders.length) return undefined;
+  if (header(exchange.requestHeaders, 'sec-fetch-mode') === 'no-cors') {
+    return {
+      origin,
+      reason: 'it was sent with mode "no-cors", so the app gets an opaque response, status 0 and no body, whatever the server answered (Fetch Standard, "opaque filtered response")',
+      fix: 'Send it with mode "cors", fetch\'s default.',
+    };
+  }
+  // Cookies on a cross-origin request mean the credentials mode was "include".
+  const withCredentials = header(exchange.requestHeaders, 'cookie') !== undefined;
+  const reason = corsCheckFailure(exchange.responseHeaders, origin, withCredentials);
+  if (!reason) return undefined;
+  return {
+    origin,
+    reason: `${reason}, so the browser keeps the response from the app, which sees a network error (Fetch Standard, "CORS check")`,
+    fix: withCredentials
+      ? `The token endpoint must answer Access-Control-Allow-Origin: ${origin} and Access-Control-Allow-Credentials: true, or the app must send the request without credentials.`
+      : `The token endpoint must answer Access-Control-Allow-Origin: ${origin} (or *).`,
+  };
+}
+
+/** The origin a script sent the request from (its Origin header, else a fetch's initiator); none for a navigation, which CORS does not apply to. */
+function scriptOrigin(exchange: Exchange): string | undefined {
+  if (exchange.initiator === 'navigation' || exchange.initiator === 'subframe' || exchange.initiator === 'form') return undefined;
+  return header(exchange.requestHeaders, 'origin') ?? (exchange.initiator === 'fetch' ? exchange.initiatorOrigin : undefined);
+}
+
+/**
+ * The Fetch Standard's "CORS check" of a response for a request from `origin`: why it fails, or undefined when
+ * it passes. `withCredentials`: the request's credentials mode was "include".
+ */
+function corsCheckFailure(responseHeaders: readonly Header[], origin: string, withCredentials: boolean): string | undefined {
+  const allowOrigin = responseHeaders.filter((h) => h.name === 'access-control-allow-origin').map((h) => h.value.trim());
+  if (!allowOrigin.length) return 'its response has no Access-Control-Allow-Origin';
+  if (allowOrigin.length > 1 || allowOrigin[0]!.includes(',')) return `its Access-Control-Allow-Origin holds more than one value (${allowOrigin.join(', ')}), and only one origin is allowed`;
+  const allowed = allowOrigin[0]!;
+  if (allowed === '*') return withCredentials ? 'its Access-Control-Allow-Origin is *, which does not allow a request with credentials (it carried cookies)' : undefined;
+  if (allowed !== origin) return `its Access-Control-Allow-Origin is ${allowed}, not ${origin}`;
+  if (withCredentials && header(responseHeaders, 'access-control-allow-credentials') !== 'true') {
+    return 'the request carried credentials (cookies), and its response lacks Access-Control-Allow-Credentials: true';
+  }
+  return undefined;
+}
+
+/** Why a blocked code exchange's retry gets invalid_grant: the blocked request had already reached the server. Quotes no code. */
+function usedUpLine(blocked: TokenRequest, retry: TokenRequest): string {
+  const after = formatDuration(retry.exchange.time - blocked.exchange.time);
+  const retryAnswer = retry.response?.error ?? (retry.exchange.status !== undefined ? `HTTP ${retry.exchange.status}` : 'no observed response');
+  const redeemed = isSuccess(blocked.exchange.status)
+    ? `the blocked request had already redeemed it (the server answered ${blocked.exchange.status}), and a code is one-time (RFC 6749 §4.1.2), so the retry gets invalid_grant`
+    : 'the blocked request had already reached the server (a response came back), and a code is one-time (RFC 6749 §4.1.2): if the server redeemed it then, the retry gets invalid_grant';
+  return `The same code was sent again ${after} later (${retryAnswer}): ${redeemed}. Fix the CORS response instead of retrying.`;
+}
+
+/**
+ * CORS preflights (OPTIONS with Access-Control-Request-Method) to the flow's token endpoint that failed, with no
+ * token request of the flow answered around them: the browser never sent the POST (Fetch Standard,
+ * "CORS-preflight fetch"). A form body without custom headers needs no preflight at all.
+ */
+function failedPreflights(flow: Flow, others: readonly Flow[], exchangeById: ReadonlyMap<string, Exchange>): { time: number; line: string }[] {
+  const requests = [...flow.codeExchanges, ...flow.refreshes];
+  const metadataEndpoint = flow.metadata?.tokenEndpoint !== undefined ? splitUrl(flow.metadata.tokenEndpoint)?.target : undefined;
+  const endpoints = new Set([...requests.map((r) => r.endpoint), ...(metadataEndpoint !== undefined ? [metadataEndpoint] : [])]);
+  const from = flow.callback ? arrivalTime(flow.callback) : flow.steps[0]?.time;
+  if (from === undefined || !endpoints.size) return [];
+  // Up to the next flow of the same app: its own preflights are its own.
+  const nextStart = flow.callback ? delayToNextStart(flow, flow.callback, others) : undefined;
+  const until = Math.min((flow.steps.at(-1)?.time ?? from) + PREFLIGHT_WINDOW_MS, nextStart !== undefined ? from + nextStart : Number.POSITIVE_INFINITY);
+  const near = (a: Exchange, b: Exchange) => Math.abs(a.time - b.time) <= PREFLIGHT_PAIRING_MS;
+
+  const found: { time: number; line: string }[] = [];
+  for (const preflight of exchangeById.values()) {
+    if (preflight.method !== 'OPTIONS' || preflight.time < from || preflight.time > until) continue;
+    const requestedMethod = header(preflight.requestHeaders, 'access-control-request-method');
+    const origin = header(preflight.requestHeaders, 'origin');
+    const endpoint = splitUrl(preflight.url)?.target;
+    if (requestedMethod === undefined || origin === undefined || endpoint === undefined || !endpoints.has(endpoint)) continue;
+    const failure = preflightFailure(preflight, origin, requestedMethod);
+    if (!failure) continue;
+    const sameEndpoint = requests.filter((r) => r.endpoint === endpoint && near(r.exchange, preflight));
+    if (sameEndpoint.some((r) => r.exchange.status !== undefined)) continue; // a POST was answered: not this preflight's failure
+    const requestedHeaders = listValues(preflight.requestHeaders, 'access-control-request-headers', true);
+    const unsent = sameEndpoint.find((r) => r.exchange.error !== undefined);
+    found.push({
+      time: preflight.time,
+      line: `The CORS preflight (OPTIONS ${endpoint} from ${origin}, for ${requestedMethod}${requestedHeaders.length ? ` with the headers ${requestedHeaders.join(', ')}` : ''}) ${failure}, and no token request was answered after it: the browser never sent the token request (Fetch Standard, "CORS-preflight fetch").`
+        + (unsent ? ` It shows in the capture as failed (${unsent.exchange.error}), without a response.` : '')
+        + preflightCause(requestedHeaders),
+    });
+  }
+  return found;
+}
+
+/**
+ * What made the browser send a preflight at all: a form-encoded POST without added headers needs none (its
+ * Content-Type and the browser's own headers are CORS-safelisted).
+ */
+function preflightCause(requestedHeaders: readonly string[]): string {
+  const added = requestedHeaders.filter((name) => name !== 'content-type');
+  const causes: string[] = [];
+  if (requestedHeaders.includes('content-type')) causes.push(' Its Content-Type is not a form: RFC 6749 §4.1.3 asks for application/x-www-form-urlencoded, which needs no preflight.');
+  if (added.length) {
+    const them = added.length === 1 ? 'it' : 'them';
+    causes.push(` ${added.join(', ')} ${added.length === 1 ? 'is a header' : 'are headers'} the app added: without ${them}, a form-encoded token request needs no preflight; with ${them}, the server must list ${them} in Access-Control-Allow-Headers.`);
+  }
+  return causes.join('');
+}
+
+/** CORS-safelisted methods (Fetch Standard): a preflight for them needs no Access-Control-Allow-Methods. */
+const SAFELISTED_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST']);
+
+/** Why a CORS preflight failed (Fetch Standard, "CORS-preflight fetch"), or undefined when it succeeded. */
+function preflightFailure(preflight: Exchange, origin: string, requestedMethod: string): string | undefined {
+  const { status } = preflight;
+  if (status === undefined) return `got no response${preflight.error ? ` (${preflight.error})` : ''}`;
+  if (!isSuccess(status)) return `was answered HTTP ${status}, not an ok status (2xx)`;
+  // The preflight itself never carries credentials; the request's own mode is not observed here.
+  const originFailure = corsCheckFailure(preflight.responseHeaders, origin, false);
+  if (originFailure) return `was answered HTTP ${status}, but ${originFailure}`;
+  const allowedMethods = listValues(preflight.responseHeaders, 'access-control-allow-methods', false);
+  if (!SAFELISTED_METHODS.has(requestedMethod) && !allowedMethods.includes(requestedMethod) && !allowedMethods.includes('*')) {
+    return `was answered HTTP ${status}, but its Access-Control-Allow-Methods (${allowedMethods.join(', ') || 'absent'}) does not allow ${requestedMethod}`;
+  }
+  const allowedHeaders = listValues(preflight.responseHeaders, 'access-control-allow-headers', true);
+  // The wildcard never covers Authorization (Fetch Standard, "CORS-preflight fetch").
+  const refused = listValues(preflight.requestHeaders, 'access-control-request-headers', true)
+    .filter((name) => !allowedHeaders.includes(name) && !(allowedHeaders.includes('*') && name !== 'authorization'));
+  if (refused.length) return `was answered HTTP ${status}, but its Access-Control-Allow-Headers (${allowedHeaders.join(', ') || 'absent'}) does not allow ${refused.join(', ')}`;
+  return undefined;
+}
+
+/** A comma-separated header as a list; header names compare case-insensitively, methods do not. */
+function listValues(headers: readonly Header[], name: string, lowerCase: boolean): string[] {
+  return headers.filter((h) => h.name === name)
+    .flatMap((h) => h.value.split(','))
+    .map((v) => (lowerCase ? v.trim().toLowerCase() : v.trim()))
+    .filter((v) => v !== '');
 }

@@ -1,7 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Exchange, Flow } from '../../src/core/model.ts';
-import { splitUrl } from '../../src/core/params.ts';
+import { WebRequestRecorder } from '../../src/capture/webrequest.ts';
+import type { Exchange, Flow, Header } from '../../src/core/model.ts';
+import { header, splitUrl } from '../../src/core/params.ts';
 import { diagnose, type Diagnosis } from '../../src/devtools/diagnostics.ts';
 import { buildSource } from '../../src/devtools/sources.ts';
 import { fixtureExchanges } from './fixtures.ts';
@@ -146,17 +147,136 @@ describe('a lost state', () => {
   });
 });
 
+/** Feeds one script request through the extension's capture mapping, as webRequest reports it. */
+function capturedByExtension(request: {
+  id: string; url: string; method: string; time: number; origin: string; form?: Record<string, string>;
+  requestHeaders?: Header[]; status?: number; responseHeaders?: Header[]; error?: string;
+}): Exchange {
+  const recorder = new WebRequestRecorder('live');
+  const details = { requestId: request.id, url: request.url, method: request.method, type: 'xmlhttprequest', tabId: 1, frameId: 0, timeStamp: request.time, initiator: request.origin };
+  recorder.beforeRequest({ ...details, requestBody: request.form ? { formData: Object.fromEntries(Object.entries(request.form).map(([k, v]) => [k, [v]])) } : null });
+  if (request.requestHeaders) recorder.sendHeaders({ ...details, requestHeaders: request.requestHeaders });
+  const responded = { ...details, statusCode: request.status ?? 0, responseHeaders: request.responseHeaders };
+  if (request.status !== undefined) recorder.headersReceived(responded);
+  return request.error ? recorder.failed({ ...details, timeStamp: request.time + 5, error: request.error }) : recorder.completed({ ...responded, timeStamp: request.time + 5 });
+}
+
+/** The code exchange of a recorded flow, sent again by the extension's capture path. */
+function codeExchange(flow: Flow, id: string, time: number, response: { status?: number; responseHeaders?: Header[]; error?: string; requestHeaders?: Header[] }): Exchange {
+  const origin = flow.authorization!.exchange.initiatorOrigin!;
+  return capturedByExtension({
+    id, time, origin, method: 'POST', url: flow.metadata!.tokenEndpoint!,
+    form: { grant_type: 'authorization_code', code: flow.callback!.code!, redirect_uri: flow.authorization!.redirectUri!, client_id: flow.authorization!.clientId!, code_verifier: 'not-in-the-recording' },
+    requestHeaders: response.requestHeaders ?? [{ name: 'Origin', value: origin }, { name: 'Content-Type', value: 'application/x-www-form-urlencoded;charset=UTF-8' }, { name: 'Sec-Fetch-Mode', value: 'cors' }],
+    ...response,
+  });
+}
+
+const JSON_RESPONSE: Header[] = [{ name: 'content-type', value: 'application/json; charset=utf-8' }, { name: 'cache-control', value: 'no-store' }];
+
+describe('CORS at the token endpoint', () => {
+  it('names a failed preflight and its cause, with no POST after it (recorded)', async () => {
+    const [flow] = await diagnosesOfExchanges(fixtureExchanges('token-preflight-blocked'));
+    expect(flow!.diagnoses.map((d) => d.id)).toEqual(['token-cors-blocked']);
+    const origin = flow!.flow.authorization!.exchange.initiatorOrigin!;
+    expect(linesOf(flow!.diagnoses, 'token-cors-blocked')).toEqual([
+      `The CORS preflight (OPTIONS ${flow!.flow.metadata!.tokenEndpoint} from ${origin}, for POST with the headers x-requested-with) was answered HTTP 204, but its Access-Control-Allow-Headers (content-type, authorization, dpop) does not allow x-requested-with, and no token request was answered after it: the browser never sent the token request (Fetch Standard, "CORS-preflight fetch"). x-requested-with is a header the app added: without it, a form-encoded token request needs no preflight; with it, the server must list it in Access-Control-Allow-Headers.`,
+    ]);
+  });
+
+  it('adds the token request the extension saw fail without a response', async () => {
+    // webRequest reports the POST (onBeforeRequest, then onErrorOccurred) that the recorded HAR leaves out.
+    const recorded = fixtureExchanges('token-preflight-blocked');
+    const { flow } = (await diagnosesOfExchanges(recorded))[0]!;
+    const preflight = recorded.find((e) => e.method === 'OPTIONS')!;
+    const unsent = codeExchange(flow, 'unsent', preflight.time - 2, { error: 'net::ERR_FAILED', requestHeaders: [] });
+    const [withPost] = await diagnosesOfExchanges([...recorded, unsent]);
+    expect(linesOf(withPost!.diagnoses, 'token-cors-blocked')?.[0]).toContain('the browser never sent the token request (Fetch Standard, "CORS-preflight fetch"). It shows in the capture as failed (net::ERR_FAILED), without a response.');
+  });
+
+  it('names a response without Access-Control-Allow-Origin, and the retry of the code it used up', async () => {
+    // The recorded HAR holds neither POST (chrome-har drops the requests the browser failed); the extension sees
+    // both: a 200 and a 400 whose headers lack Access-Control-Allow-Origin, each followed by a network error.
+    const recorded = fixtureExchanges('token-cors-blocked');
+    const { flow } = (await diagnosesOfExchanges(recorded))[0]!;
+    const after = recorded.at(-1)!.time + 100;
+    const blocked = codeExchange(flow, 'blocked', after, { status: 200, responseHeaders: JSON_RESPONSE, error: 'net::ERR_FAILED' });
+    const retry = codeExchange(flow, 'retry', after + 40, { status: 400, responseHeaders: JSON_RESPONSE, error: 'net::ERR_FAILED' });
+    const [live] = await diagnosesOfExchanges([...recorded, blocked, retry]);
+    const origin = flow.authorization!.exchange.initiatorOrigin!;
+    const endpoint = flow.metadata!.tokenEndpoint!;
+    const lines = linesOf(live!.diagnoses, 'token-cors-blocked')!;
+    expect(lines).toEqual([
+      `The token request (authorization_code) from ${origin} to ${endpoint} got HTTP 200 and then failed in the browser (net::ERR_FAILED): its response has no Access-Control-Allow-Origin, so the browser keeps the response from the app, which sees a network error (Fetch Standard, "CORS check"). The token endpoint must answer Access-Control-Allow-Origin: ${origin} (or *).`,
+      'The same code was sent again 40 ms later (HTTP 400): the blocked request had already redeemed it (the server answered 200), and a code is one-time (RFC 6749 §4.1.2), so the retry gets invalid_grant. Fix the CORS response instead of retrying.',
+      `The token request (authorization_code) from ${origin} to ${endpoint} got HTTP 400 and then failed in the browser (net::ERR_FAILED): its response has no Access-Control-Allow-Origin, so the browser keeps the response from the app, which sees a network error (Fetch Standard, "CORS check"). The token endpoint must answer Access-Control-Allow-Origin: ${origin} (or *).`,
+    ]);
+    expect(live!.diagnoses.map((d) => d.id)).toEqual(['token-cors-blocked', 'invalid-grant']);
+    expect(lines.join('\n')).not.toContain(flow.callback!.code!);
+  });
+
+  it('judges a blocked response whose status was not captured, as Chrome\'s own HAR export writes one', async () => {
+    // Status 0 with the response headers and an _error: the exchange has headers and an error, but no status.
+    const recorded = fixtureExchanges('token-cors-blocked');
+    const { flow } = (await diagnosesOfExchanges(recorded))[0]!;
+    const after = recorded.at(-1)!.time + 100;
+    const { status: _blockedStatus, ...blocked } = codeExchange(flow, 'blocked', after, { status: 200, responseHeaders: JSON_RESPONSE, error: 'net::ERR_FAILED' });
+    const retry = codeExchange(flow, 'retry', after + 40, { status: 400, responseHeaders: JSON_RESPONSE, error: 'net::ERR_FAILED' });
+    const [live] = await diagnosesOfExchanges([...recorded, blocked, retry]);
+    const [first, usedUp] = linesOf(live!.diagnoses, 'token-cors-blocked')!;
+    expect(first).toMatch(/ got a response \(its status was not captured\) and then failed in the browser \(net::ERR_FAILED\): its response has no Access-Control-Allow-Origin/);
+    expect(usedUp).toMatch(/: the blocked request had already reached the server \(a response came back\), and a code is one-time \(RFC 6749 §4\.1\.2\): if the server redeemed it then, the retry gets invalid_grant\./);
+  });
+
+  it.each([
+    ['another origin', [{ name: 'access-control-allow-origin', value: 'https://app.example' }], [], /its Access-Control-Allow-Origin is https:\/\/app\.example, not http:/],
+    ['two origins', [{ name: 'access-control-allow-origin', value: 'https://a.example, https://b.example' }], [], /holds more than one value/],
+    ['* with cookies', [{ name: 'access-control-allow-origin', value: '*' }], [{ name: 'cookie', value: 'sid=1' }], /is \*, which does not allow a request with credentials/],
+    ['the origin with cookies, without Allow-Credentials', 'origin', [{ name: 'cookie', value: 'sid=1' }], /lacks Access-Control-Allow-Credentials: true/],
+  ] as const)('applies the CORS check: %s', async (_name, allowOrigin, extraRequestHeaders, expected) => {
+    const good = fixtureExchanges('good');
+    const token = good.find((e) => e.method === 'POST' && e.url.endsWith('/token'))!;
+    const origin = header(token.requestHeaders, 'origin')!;
+    const acao = allowOrigin === 'origin' ? [{ name: 'access-control-allow-origin', value: origin }] : allowOrigin;
+    const changed = {
+      ...token,
+      requestHeaders: [...token.requestHeaders, ...extraRequestHeaders],
+      responseHeaders: [...token.responseHeaders.filter((h) => !h.name.startsWith('access-control-')), ...acao],
+    };
+    const [flow] = await diagnosesOfExchanges(good.map((e) => (e === token ? changed : e)));
+    expect(linesOf(flow!.diagnoses, 'token-cors-blocked')).toEqual([expect.stringMatching(expected)]);
+  });
+
+  it('names a token request sent with mode no-cors', async () => {
+    const good = fixtureExchanges('good');
+    const changed = good.map((e) => (e.method === 'POST' && e.url.endsWith('/token')
+      ? { ...e, requestHeaders: e.requestHeaders.map((h) => (h.name === 'sec-fetch-mode' ? { ...h, value: 'no-cors' } : h)) }
+      : e));
+    const [flow] = await diagnosesOfExchanges(changed);
+    expect(linesOf(flow!.diagnoses, 'token-cors-blocked')).toEqual([expect.stringMatching(/it was sent with mode "no-cors", so the app gets an opaque response/)]);
+  });
+
+  it('says nothing of a same-origin token request', async () => {
+    const good = fixtureExchanges('good');
+    const token = good.find((e) => e.method === 'POST' && e.url.endsWith('/token'))!;
+    const sameOrigin = { ...token, requestHeaders: token.requestHeaders.map((h) => (h.name === 'origin' ? { ...h, value: new URL(token.url).origin } : h)), responseHeaders: token.responseHeaders.filter((h) => !h.name.startsWith('access-control-')) };
+    const [flow] = await diagnosesOfExchanges(good.map((e) => (e === token ? sameOrigin : e)));
+    expect(flow!.diagnoses).toEqual([]);
+  });
+});
+
 describe('every recording', () => {
-  it('raises the state diagnosis only where the recording shows it', async () => {
+  it('raises the state and CORS diagnoses only where the recording shows them', async () => {
     const names = readdirSync(new URL('../fixtures/demo/', import.meta.url)).map((f) => f.replace(/\.har$/, ''));
     const raised: Record<string, string[]> = {};
     for (const name of names) {
-      const ids = (await diagnosesOf(name)).flat().map((d) => d.id).filter((id) => id === 'state-lost');
+      const ids = (await diagnosesOf(name)).flat().map((d) => d.id).filter((id) => id === 'state-lost' || id === 'token-cors-blocked');
       if (ids.length) raised[name] = ids;
     }
     expect(raised).toEqual({
       'state-lost-new-tab': ['state-lost'],
       'state-mismatch': ['state-lost'],
+      'token-preflight-blocked': ['token-cors-blocked'],
     });
   });
 });
