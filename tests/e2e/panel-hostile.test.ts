@@ -17,6 +17,7 @@ import { launchWithExtension, type ExtensionBrowser } from '../../demo/browser.t
 import {
   brokenIdTokens, FIVE_MB, goodHarWithTokenContent, goodTokenResponse, hugeTokenResponses, jsonContent, JWT_SHAPED_ACCESS_TOKEN,
 } from '../panel/hostile-har.ts';
+import { captureExports } from './support/exports.ts';
 
 /** Imports of 5 MB on a busy two-core machine: generous, never the point of the test. */
 const IMPORT_TIMEOUT = 60_000;
@@ -51,18 +52,7 @@ describe('the DevTools panel with hostile input (inline shell)', () => {
     panel = await chromium.browser.newPage();
     // Every flow row in view at once (the list is virtual), beside a detail pane of ordinary width.
     await panel.setViewport({ width: 1280, height: 1600 });
-    // Exports are read from the Blob they are made of; the file itself is not needed.
-    const cdp = await panel.createCDPSession();
-    await cdp.send('Browser.setDownloadBehavior', { behavior: 'deny' });
-    await panel.evaluateOnNewDocument(() => {
-      const blobs: Blob[] = [];
-      (window as unknown as { exportedBlobs: Blob[] }).exportedBlobs = blobs;
-      const create = URL.createObjectURL.bind(URL);
-      URL.createObjectURL = (blob: Blob | MediaSource) => {
-        if (blob instanceof Blob) blobs.push(blob);
-        return create(blob);
-      };
-    });
+    await captureExports(panel);
     await panel.goto(`chrome-extension://${chromium.extensionId}/src/devtools/panel.html?tab=-1`);
     await panel.waitForSelector('#import-har');
   });

@@ -13,6 +13,7 @@ import { variants } from '../../demo/variants.ts';
 import type { AuditReport } from '../../src/core/report.ts';
 import { twoFlowsAroundPadding } from '../panel/big-har.ts';
 import { freshStart, startSession, tabIdOf, type Session } from './support/session.ts';
+import { captureExports } from './support/exports.ts';
 
 const variant = (id: string) => variants.find((v) => v.id === id)!;
 
@@ -29,18 +30,7 @@ describe('the DevTools panel (inline shell)', () => {
     await driveVariant(page, session.demo, variant(id));
     const tabId = await tabIdOf(session, page);
     const panel = await session.chromium.browser.newPage();
-    // Exports are read from the Blob they are made of; the file itself is not needed.
-    const cdp = await panel.createCDPSession();
-    await cdp.send('Browser.setDownloadBehavior', { behavior: 'deny' });
-    await panel.evaluateOnNewDocument(() => {
-      const blobs: Blob[] = [];
-      (window as unknown as { exportedBlobs: Blob[] }).exportedBlobs = blobs;
-      const create = URL.createObjectURL.bind(URL);
-      URL.createObjectURL = (blob: Blob | MediaSource) => {
-        if (blob instanceof Blob) blobs.push(blob);
-        return create(blob);
-      };
-    });
+    await captureExports(panel);
     await panel.goto(`chrome-extension://${session.chromium.extensionId}/src/devtools/panel.html?tab=${tabId}`);
     await panel.waitForSelector(ready);
     return { panel, page, tabId };
@@ -202,17 +192,7 @@ describe('the DevTools panel (inline shell)', () => {
     const verifiers = [...text.matchAll(/code_verifier=([A-Za-z0-9._~-]{43,128})/g)].map((m) => m[1]!);
     const panel = await session.chromium.browser.newPage();
     try {
-      await panel.evaluateOnNewDocument(() => {
-        const blobs: Blob[] = [];
-        (window as unknown as { exportedBlobs: Blob[] }).exportedBlobs = blobs;
-        const create = URL.createObjectURL.bind(URL);
-        URL.createObjectURL = (blob: Blob | MediaSource) => {
-          if (blob instanceof Blob) blobs.push(blob);
-          return create(blob);
-        };
-      });
-      const cdp = await panel.createCDPSession();
-      await cdp.send('Browser.setDownloadBehavior', { behavior: 'deny' });
+      await captureExports(panel);
       await panel.goto(`chrome-extension://${session.chromium.extensionId}/src/devtools/panel.html?tab=-1`);
       const input = (await panel.waitForSelector('#import-har')) as ElementHandle<HTMLInputElement>;
       await input.uploadFile(path);
