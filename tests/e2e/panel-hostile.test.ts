@@ -72,9 +72,12 @@ describe('the DevTools panel with hostile input (inline shell)', () => {
       const row = [...document.querySelectorAll<HTMLElement>('#flow-list [data-flow-key]')].find((r) => r.querySelector('[data-field="source"]')?.textContent === label)!;
       if (row.getAttribute('aria-selected') !== 'true') row.click();
     }, name);
+    // The import finished (a big file shows a preview first), and the detail is the selected flow's (the
+    // previous flow's detail stays on screen until the import worker sends the new one).
     await panel.waitForFunction((label, selector) => {
-      const row = document.querySelector('#flow-list [aria-selected="true"] [data-field="source"]');
-      return row?.textContent === label && document.querySelector(`#flow-detail ${selector}`) !== null;
+      const row = document.querySelector<HTMLElement>('#flow-list [aria-selected="true"]');
+      if (row?.querySelector('[data-field="source"]')?.textContent !== label || document.querySelector('[data-importing]')) return false;
+      return document.querySelector(`#flow-detail[data-flow-key="${row.dataset['flowKey']}"] ${selector}`) !== null;
     }, { timeout: IMPORT_TIMEOUT }, name, ready);
     return Date.now() - started;
   }
