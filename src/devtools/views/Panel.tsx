@@ -27,7 +27,8 @@ export function Panel() {
         </div>
         {/* Busy while an imported flow's slice is on its way from the import worker. */}
         <div class="detail-pane" aria-busy={detail !== undefined && detail.key !== store.selected.value?.key}>
-          {detail ? <FlowDetail item={detail} headingRef={heading} /> : <p class="muted empty-detail">Select a flow.</p>}
+          {/* Keyed by flow: a flow's expanded sign-in pages and copy notices are its own. */}
+          {detail ? <FlowDetail key={detail.key} item={detail} headingRef={heading} /> : <p class="muted empty-detail">Select a flow.</p>}
         </div>
       </div>
       <footer class="muted">
