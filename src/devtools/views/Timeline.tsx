@@ -39,13 +39,23 @@ function stepDuration(item: FlowItem, step: Step): number | undefined {
   return end === undefined ? undefined : Math.max(0, end - step.time);
 }
 
+/**
+ * A callback step is either the authorization server's redirect whose Location carries the response (where the
+ * parameters were read, and the only one in fragment mode) or the browser's request to the redirect_uri.
+ */
+function labelOf(item: FlowItem, step: Step): string {
+  const callback = item.flow.callback;
+  if (step.kind === 'callback' && callback && step.exchangeId === callback.exchange.id && callback.exchange.location !== undefined) return 'redirect to callback';
+  return KIND_LABEL[step.kind];
+}
+
 function StepRow({ item, step, durationMs }: { item: FlowItem; step: Step; durationMs: number | undefined }) {
   const store = useStore();
   const selected = store.selectedExchangeId.value === step.exchangeId;
   return (
     <li class={`step${selected ? ' selected' : ''}`} data-step-kind={step.kind} data-exchange-id={step.exchangeId}>
       <button type="button" class="step-open" aria-pressed={selected} onClick={() => store.selectExchange(selected ? undefined : step.exchangeId)}>
-        <span class="kind">{KIND_LABEL[step.kind]}</span>
+        <span class="kind">{labelOf(item, step)}</span>
         <span class="method">{step.method}</span>
         <span class="url"><Masked source={item.source} text={step.url} /></span>
         <span class={`status s${Math.floor((step.status ?? 0) / 100)}`} data-field="status">{step.status ?? 'no response'}</span>
