@@ -1,6 +1,7 @@
 // Records a page's DevTools protocol events and turns them into a HAR shaped like Chrome's own "Export HAR".
-// chrome-har does the conversion; around it, `mergeExtraInfo` feeds it the headers as they went over the wire,
-// and `shapeLikeChrome` puts back what it normalises away.
+// chrome-har does the conversion; around it, `keepFailed` keeps the requests that failed in the browser,
+// `mergeExtraInfo` feeds it the headers as they went over the wire, and `shapeLikeChrome` puts back what it
+// normalises away.
 import { harFromMessages, type DevtoolsMessage } from 'chrome-har';
 import type { Entry, Har, Header, PostData, QueryString } from 'har-format';
 import type { CDPSession, Page, Protocol } from 'puppeteer';
@@ -158,7 +159,7 @@ export async function startHarCapture(page: Page, { popups = true }: HarCaptureO
       await Promise.all(sessions.map((session) => session.detach().catch(() => undefined)));
       await browserSession?.detach().catch(() => undefined);
       const all = distinctRequestIds(messages);
-      const har = harFromMessages(mergeExtraInfo(all), { includeTextFromResponseBody: true });
+      const har = harFromMessages(mergeExtraInfo(keepFailed(all)), { includeTextFromResponseBody: true });
       shapeLikeChrome(har, all);
       dropStaticNoise(har);
       har.log.browser = browser;
@@ -184,6 +185,72 @@ function distinctRequestIds(messages: readonly SourcedMessage[]): DevtoolsMessag
 
 type Event<T> = DevtoolsMessage & { params: T };
 const isEvent = <T>(message: DevtoolsMessage, method: string): message is Event<T> => message.method === method;
+
+/**
+ * chrome-har leaves out every request that failed in the browser: it deletes the entry at a `loadingFailed`
+ * (other than an abort), and drops one that never got `responseReceived`, which is how a request the browser
+ * blocked ends: refused by the CORS check (the server's answer shows only in `responseReceivedExtraInfo`), or
+ * never sent after a failed preflight. DevTools' own export keeps them, with `_error`, and with the status and
+ * headers of the response when the network got one (its NetworkRequest takes them from the ExtraInfo event,
+ * also when no `responseReceived` follows), status 0 and no headers when it got none. So a failed request
+ * without a response gets one made from its last hop's ExtraInfo (whose wire headers `mergeExtraInfo` then
+ * puts in), chrome-har is not told of the failure, and `shapeLikeChrome` adds `_error`.
+ */
+function keepFailed(messages: readonly DevtoolsMessage[]): DevtoolsMessage[] {
+  const sent = new Map<string, Protocol.Network.RequestWillBeSentEvent[]>();
+  const responseExtra = new Map<string, Protocol.Network.ResponseReceivedExtraInfoEvent[]>();
+  // Requests whose last hop got responseReceived (a redirect's response comes with the next hop instead).
+  const responded = new Set<string>();
+  const push = <T>(map: Map<string, T[]>, id: string, value: T) => map.set(id, [...(map.get(id) ?? []), value]);
+  for (const message of messages) {
+    if (isEvent<Protocol.Network.RequestWillBeSentEvent>(message, 'Network.requestWillBeSent')) {
+      push(sent, message.params.requestId, message.params);
+      responded.delete(message.params.requestId);
+    } else if (isEvent<Protocol.Network.ResponseReceivedExtraInfoEvent>(message, 'Network.responseReceivedExtraInfo')) {
+      push(responseExtra, message.params.requestId, message.params);
+    } else if (isEvent<Protocol.Network.ResponseReceivedEvent>(message, 'Network.responseReceived')) {
+      responded.add(message.params.requestId);
+    }
+  }
+
+  return messages.map((message) => {
+    if (!isEvent<Protocol.Network.LoadingFailedEvent>(message, 'Network.loadingFailed')) return message;
+    const { requestId, timestamp, type } = message.params;
+    const hops = sent.get(requestId) ?? [];
+    const last = hops.at(-1);
+    if (!last) return message;
+    // After a response, the failure ends loading: chrome-har finalises the entry from it as it does after an abort.
+    if (responded.has(requestId)) return { method: 'Network.loadingFinished', params: { requestId, timestamp, encodedDataLength: -1 } };
+    // The last hop has an ExtraInfo of its own only when there is one per hop.
+    const extras = responseExtra.get(requestId) ?? [];
+    const extra = extras.length === hops.length ? extras.at(-1) : undefined;
+    // HTTP/1 only: the status line, for the version (in the protocol's lower case) and the reason phrase.
+    const [, version = '', statusText = ''] = /^(HTTP\/[\d.]+) \d+ ?(.*)/.exec(extra?.headersText ?? '') ?? [];
+    const params: Protocol.Network.ResponseReceivedEvent = {
+      requestId,
+      loaderId: last.loaderId,
+      timestamp,
+      type,
+      hasExtraInfo: extra !== undefined,
+      ...(last.frameId !== undefined && { frameId: last.frameId }),
+      response: {
+        url: last.request.url,
+        status: extra?.statusCode ?? 0,
+        statusText,
+        protocol: version.toLowerCase(),
+        headers: {},
+        // DevTools' content type for a response whose body it never got.
+        mimeType: 'x-unknown',
+        charset: '',
+        connectionReused: false,
+        connectionId: 0,
+        encodedDataLength: 0,
+        securityState: 'unknown',
+      },
+    };
+    return { method: 'Network.responseReceived', params };
+  });
+}
 
 /**
  * The requestWillBeSent and responseReceived events carry provisional headers (no Cookie, no Set-Cookie, no
@@ -249,15 +316,19 @@ function mergeExtraInfo(messages: readonly DevtoolsMessage[]): DevtoolsMessage[]
  * - the request URL exactly as sent (chrome-har re-serialises it through the legacy url module);
  * - queryString and postData.params split on & and = but NOT decoded (raw percent-encoding);
  * - postData.text, always present when there was a body (chrome-har drops it for forms and JSON);
- * - one header entry per line of a multi-line value (several Set-Cookie headers arrive joined by "\n").
+ * - one header entry per line of a multi-line value (several Set-Cookie headers arrive joined by "\n");
+ * - `response._error`, the error of a request that failed (chrome-har has no field for it).
  */
 function shapeLikeChrome(har: Har, messages: readonly DevtoolsMessage[]): void {
   // Every request sent, by request id, in order: a redirect chain reuses its id.
   const sent = new Map<string, Protocol.Network.Request[]>();
+  const failed = new Map<string, string>();
   for (const message of messages) {
     if (isEvent<Protocol.Network.RequestWillBeSentEvent>(message, 'Network.requestWillBeSent')) {
       const { requestId, request } = message.params;
       sent.set(requestId, [...(sent.get(requestId) ?? []), request]);
+    } else if (isEvent<Protocol.Network.LoadingFailedEvent>(message, 'Network.loadingFailed')) {
+      failed.set(message.params.requestId, message.params.errorText);
     }
   }
 
@@ -265,11 +336,15 @@ function shapeLikeChrome(har: Har, messages: readonly DevtoolsMessage[]): void {
   for (const entry of har.log.entries) {
     // chrome-har marks the earlier requests of a redirect chain by appending "r" to the id; entries of one
     // chain appear in the order they were sent.
-    const id = String((entry as Entry & { _requestId: string })._requestId).replace(/r+$/, '');
+    const requestId = String((entry as Entry & { _requestId: string })._requestId);
+    const id = requestId.replace(/r+$/, '');
     const hop = seen.get(id) ?? 0;
     seen.set(id, hop + 1);
     entry.request.headers = splitLines(entry.request.headers);
     entry.response.headers = splitLines(entry.response.headers);
+    // A failure ends the last hop, the one entry that keeps the plain request id.
+    const error = failed.get(requestId);
+    if (error !== undefined) Object.assign(entry.response, { _error: error });
     const request = sent.get(id)?.[hop];
     if (!request) continue;
 

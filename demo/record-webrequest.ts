@@ -4,7 +4,7 @@
 // same six listeners with the same filters as OAuth Lens and keeps every details object it receives
 // (ArrayBuffer request bodies as base64).
 //
-//   npm run fixtures:record-webrequest -- good form-post fragment
+//   npm run fixtures:record-webrequest -- good form-post fragment token-cors-blocked token-preflight-blocked state-lost-new-tab
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,12 +54,14 @@ async function record(id: string): Promise<number> {
     const target = await chromium.browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().includes(extensionId));
     const worker = (await target.worker())!;
     const page = await chromium.browser.newPage();
-    await driveVariant(page, demo, variant);
+    const outcome = await driveVariant(page, demo, variant);
+    const expected = variant.endsAt === 'authorization-server-error' ? 'as-error' : 'done';
+    if (outcome.status !== expected) throw new Error(`variant ${id} ended with ${outcome.status}: ${outcome.detail}`);
     await new Promise((r) => setTimeout(r, 300));
     const events = await worker.evaluate('recorded()') as unknown[];
     const file = {
       comment: `webRequest details of demo variant "${id}", recorded by demo/record-webrequest.ts with Chromium ${await browserVersion(chromium.browser)}. Ports, ids and times are those of the recording run.`,
-      issuer: demo.issuer,
+      issuer: variant.rogue ? demo.rogueIssuer : demo.issuer,
       clientOrigin: demo.clientOrigin,
       events,
     };
