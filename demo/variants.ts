@@ -350,9 +350,9 @@ export const variants: readonly Variant[] = [
   {
     id: 'token-cors-blocked',
     description: 'Rogue server: the token endpoint answers without Access-Control-Allow-Origin; the app retries the used-up code.',
-    expectedRuleIds: [],
+    expectedRuleIds: ['code-replayed'],
     rogue: true,
-    note: 'The recording holds neither token request: chrome-har leaves out the requests the browser failed (demo/har.ts), so no rule has anything to judge there. The extension sees both, a 200 and a 400 each withheld by CORS, and reports code-replayed.',
+    note: 'Both token requests got a response (a 200, then a 400) that the browser withheld from the app; the recording keeps them as DevTools exports them (status, headers, _error), and the panel\'s diagnostics explain the CORS failure (token-cors-blocked).',
   },
   {
     id: 'token-preflight-blocked',

@@ -55,6 +55,13 @@ describe('HAR adapter on other exporters and odd entries', () => {
     expect(ex.error).toBe('net::ERR_FAILED');
   });
 
+  it('keeps the error of a response the browser then refused (a CORS check), its body unobserved', () => {
+    const ex = one(entry({ url: 'https://a.example/token' }, { status: 200, _error: 'net::ERR_FAILED', content: { size: 0, mimeType: 'x-unknown' } }));
+    expect(ex.status).toBe(200);
+    expect(ex.error).toBe('net::ERR_FAILED');
+    expect(ex.responseBody).toBeUndefined();
+  });
+
   it('decodes base64 text content and keeps binary content as a size', () => {
     const json = one(entry({ url: 'https://a.example/token' }, { content: { size: 13, mimeType: 'application/json', encoding: 'base64', text: btoa('{"error":"x"}') } }));
     expect(json.responseBody).toMatchObject({ kind: 'text', text: '{"error":"x"}' });

@@ -115,10 +115,11 @@ function entryToExchange(entry: unknown, index: number, previousTime: number): E
     requestHeaders,
     requestBody: requestBodyOf(request['postData'], method),
     ...(status !== undefined ? { status } : {}),
-    ...(error !== undefined && status === undefined ? { error } : {}),
+    // Both when a response arrived and the browser then failed the request (a CORS check), as webRequest reports it.
+    ...(error !== undefined ? { error } : {}),
     responseHeaders,
     ...(location !== undefined ? { location } : {}),
-    ...responseBodyOf(response['content'], status),
+    ...responseBodyOf(response['content'], error === undefined ? status : undefined),
   };
 }
 
@@ -191,7 +192,7 @@ function responseBodyOf(content: unknown, status: number | undefined): { respons
   const size = num(content['size']) ?? 0;
   const text = str(content['text']);
   if (text === undefined) {
-    // No text: either there was no body, or the exporter did not keep it (not observed).
+    // No text: either there was no body, or the exporter did not keep it, or the request failed (not observed).
     return size === 0 && status !== undefined ? { responseBody: { kind: 'none' } } : {};
   }
   if (str(content['encoding']) === 'base64') {

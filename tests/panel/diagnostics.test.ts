@@ -164,15 +164,15 @@ describe('CORS at the token endpoint', () => {
 
   it('names a response without Access-Control-Allow-Origin, and the retry of the code it used up (recorded)', async () => {
     // Both POSTs got a response (200, then 400) that the browser withheld from the app. The HAR keeps their
-    // statuses and headers, as DevTools exports them; src/capture/har.ts reads no _error beside a status, so the
-    // lines name the status only (webrequest.diagnostics.recorded.test.ts has the extension's view, with the error).
+    // statuses, headers and _error, as DevTools exports them, and reads as the extension sees it
+    // (webrequest.diagnostics.recorded.test.ts).
     const recorded = fixtureExchanges('token-cors-blocked');
     expect(tokenRequests(recorded).map((e) => e.status)).toEqual([200, 400]);
     const [flow] = await diagnosesOfExchanges(recorded);
     const origin = flow!.flow.authorization!.exchange.initiatorOrigin!;
     const endpoint = flow!.flow.metadata!.tokenEndpoint!;
     const blockedLine = (status: number) =>
-      `The token request (authorization_code) from ${origin} to ${endpoint} got HTTP ${status}: its response has no Access-Control-Allow-Origin, so the browser keeps the response from the app, which sees a network error (Fetch Standard, "CORS check"). The token endpoint must answer Access-Control-Allow-Origin: ${origin} (or *).`;
+      `The token request (authorization_code) from ${origin} to ${endpoint} got HTTP ${status} and then failed in the browser (net::ERR_FAILED): its response has no Access-Control-Allow-Origin, so the browser keeps the response from the app, which sees a network error (Fetch Standard, "CORS check"). The token endpoint must answer Access-Control-Allow-Origin: ${origin} (or *).`;
     expect(flow!.diagnoses.map((d) => d.id)).toEqual(['token-cors-blocked', 'invalid-grant']);
     expect(linesOf(flow!.diagnoses, 'token-cors-blocked')).toEqual([
       blockedLine(200),
