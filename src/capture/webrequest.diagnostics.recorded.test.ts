@@ -5,60 +5,14 @@
  * into a live source, as the panel builds it. The extension sees what a HAR import does not give the panel: the
  * tab of each request, and both the status and the error of a response the browser then withheld.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Exchange } from '../core/model.ts';
+import { replayRecording } from '../../tests/support/webrequest-replay.ts';
 import { diagnose, type Diagnosis } from '../devtools/diagnostics.ts';
 import { buildSource } from '../devtools/sources.ts';
-import { emptyWatchlist, isRelevant, learn } from './relevance.ts';
-import { WebRequestRecorder, type BeforeRequestDetails, type ErrorDetails, type RedirectDetails, type ResponseDetails, type SendHeadersDetails } from './webrequest.ts';
-
-type RecordedEvent =
-  | { event: 'beforeRequest'; details: BeforeRequestDetails }
-  | { event: 'sendHeaders'; details: SendHeadersDetails }
-  | { event: 'headersReceived' | 'completed'; details: ResponseDetails }
-  | { event: 'redirected'; details: RedirectDetails }
-  | { event: 'failed'; details: ErrorDetails };
-
-interface Recorded {
-  issuer: string;
-  clientOrigin: string;
-  events: RecordedEvent[];
-}
-
-/** The exchanges the service worker keeps from a recording, in the order it finishes them. */
-function captured(recorded: Recorded): Exchange[] {
-  const recorder = new WebRequestRecorder('r');
-  let watch = emptyWatchlist();
-  const kept: Exchange[] = [];
-  const finish = (exchange: Exchange) => {
-    if (!isRelevant(exchange, watch)) return;
-    kept.push(exchange);
-    watch = learn(watch, exchange);
-  };
-  for (const recordedEvent of recorded.events) {
-    switch (recordedEvent.event) {
-      case 'beforeRequest': {
-        const { details } = recordedEvent;
-        // The recorder stored ArrayBuffers as base64.
-        const raw = details.requestBody?.raw?.map((part) => (typeof part.bytes === 'string' ? { bytes: Uint8Array.from(atob(part.bytes), (c) => c.charCodeAt(0)).buffer } : part));
-        recorder.beforeRequest(raw ? { ...details, requestBody: { ...details.requestBody, raw } } : details);
-        break;
-      }
-      case 'sendHeaders': recorder.sendHeaders(recordedEvent.details); break;
-      case 'headersReceived': recorder.headersReceived(recordedEvent.details); break;
-      case 'redirected': finish(recorder.redirected(recordedEvent.details)); break;
-      case 'completed': finish(recorder.completed(recordedEvent.details)); break;
-      case 'failed': finish(recorder.failed(recordedEvent.details)); break;
-    }
-  }
-  expect(recorder.inFlightCount).toBe(0);
-  return kept;
-}
 
 async function replay(name: string) {
-  const recorded = JSON.parse(readFileSync(new URL(`../../tests/fixtures/webrequest/${name}.json`, import.meta.url), 'utf8')) as Recorded;
-  const source = await buildSource('live', 'live capture', 'live', captured(recorded));
+  const recorded = replayRecording(name);
+  const source = await buildSource('live', 'live capture', 'live', recorded.kept);
   const flows = source.analysis.flows.map((flow) => ({ flow, diagnoses: diagnose(flow, source.analysis.flows, source.exchangeById) }));
   return { ...recorded, flows };
 }
