@@ -101,7 +101,7 @@ export interface PanelSource {
 
 /** A source analysed in the panel (the live capture) behind the common interface. */
 export function localSource(source: Source): PanelSource {
-  const index = indexFindings(source.analysis);
+  const index = indexSource(source.analysis);
   const panelSource: PanelSource = {
     id: source.id, label: source.label, kind: source.kind, complete: true,
     exchangeCount: source.exchanges.length, skipped: source.skipped, redactor: source.redactor,
@@ -123,14 +123,14 @@ export function buildInputReportOf(source: Source, redact: boolean): InputReport
   return buildInputReport(source.analysis, { file: source.label, redact, exchanges: source.exchanges, skippedEntries: source.skipped });
 }
 
-export interface FindingIndex {
+export interface SourceIndex {
   flowById: Map<string, Flow>;
   byFlow: Map<string, Finding[]>;
   unbound: Finding[];
 }
 
 /** Flows by id, and findings grouped by flow once (linear), not filtered per flow. */
-export function indexFindings(analysis: Analysis): FindingIndex {
+export function indexSource(analysis: Analysis): SourceIndex {
   const flowById = new Map(analysis.flows.map((f) => [f.id, f]));
   const byFlow = new Map<string, Finding[]>();
   const unbound: Finding[] = [];
@@ -146,11 +146,11 @@ export function indexFindings(analysis: Analysis): FindingIndex {
   return { flowById, byFlow, unbound };
 }
 
-export function rowsOf(source: Source, index: FindingIndex = indexFindings(source.analysis)): FlowRowData[] {
+export function rowsOf(source: Source, index: SourceIndex = indexSource(source.analysis)): FlowRowData[] {
   return source.analysis.flows.map((flow) => rowOf(source, flow, index));
 }
 
-function rowOf(source: Source, flow: Flow, index: FindingIndex): FlowRowData {
+function rowOf(source: Source, flow: Flow, index: SourceIndex): FlowRowData {
   const token = flow.codeExchanges[0] ?? flow.refreshes[0];
   const last = flow.steps[flow.steps.length - 1];
   const end = last ? (source.exchangeById.get(last.exchangeId)?.endTime ?? last.time) : undefined;
@@ -174,7 +174,7 @@ function rowOf(source: Source, flow: Flow, index: FindingIndex): FlowRowData {
   };
 }
 
-export function unboundOf(source: Source, index: FindingIndex = indexFindings(source.analysis)): UnboundFinding[] {
+export function unboundOf(source: Source, index: SourceIndex = indexSource(source.analysis)): UnboundFinding[] {
   return index.unbound.map((finding) => ({
     finding,
     tabs: [...new Set(finding.exchangeIds.flatMap((id) => source.exchangeById.get(id)?.tabId ?? []))],
@@ -196,7 +196,7 @@ export interface FlowSlice {
   problems: string[];
 }
 
-export function sliceOf(source: Source, flowId: string, index: FindingIndex): FlowSlice | undefined {
+export function sliceOf(source: Source, flowId: string, index: SourceIndex): FlowSlice | undefined {
   const flow = index.flowById.get(flowId);
   if (!flow) return undefined;
   const ids = new Set(flow.steps.map((s) => s.exchangeId));

@@ -15,7 +15,7 @@ import { completeHarEntries } from './har-prefix.ts';
 import type { Exchange } from '../../core/model.ts';
 import type { InputReport } from '../../core/report.ts';
 import type { SecretValue } from '../../core/redact.ts';
-import { analyseSource, buildInputReportOf, indexFindings, rowsOf, sliceOf, unboundOf, type FindingIndex, type FlowRowData, type FlowSlice, type Source, type UnboundFinding } from '../sources.ts';
+import { analyseSource, buildInputReportOf, indexSource, rowsOf, sliceOf, unboundOf, type SourceIndex, type FlowRowData, type FlowSlice, type Source, type UnboundFinding } from '../sources.ts';
 
 /** Files smaller than this are imported whole at once: a preview would not be seen before the result. */
 export const PREVIEW_MIN_FILE_BYTES = 2 * 1024 * 1024;
@@ -60,7 +60,7 @@ export interface ImportTarget {
  * panel's requests for a flow's detail and for the report.
  */
 export class ImportBackend {
-  private current: { source: Source; index: FindingIndex } | undefined;
+  private current: { source: Source; index: SourceIndex } | undefined;
 
   constructor(private readonly target: ImportTarget) {}
 
@@ -99,7 +99,7 @@ export class ImportBackend {
   }
 
   private adopt({ source, secrets }: Awaited<ReturnType<ImportBackend['analyse']>>): ImportSnapshot {
-    const index = indexFindings(source.analysis);
+    const index = indexSource(source.analysis);
     this.current = { source, index };
     return { rows: rowsOf(source, index), unbound: unboundOf(source, index), secrets, exchangeCount: source.exchanges.length, skipped: source.skipped };
   }
