@@ -207,7 +207,10 @@ export async function startRogueAuthorizationServer(
 
   function refresh(p: URLSearchParams, res: ServerResponse): void {
     const grant = refreshTokens.get(p.get('refresh_token') ?? '');
-    if (!grant || grant.clientId !== p.get('client_id')) return json(res, 400, { error: 'invalid_grant' });
+    if (!grant || grant.clientId !== p.get('client_id')) {
+      json(res, 400, { error: 'invalid_grant' });
+      return;
+    }
     // MISBEHAVIOUR (no-rotation): a public client's refresh token must be rotated or sender-constrained (RFC 9700
     // §2.2.2); this one answers without a new refresh_token, so the same token stays valid.
     json(res, 200, { access_token: random(), token_type: 'Bearer', expires_in: 600, scope: grant.scope });

@@ -36,7 +36,7 @@ export const badgeLatencySection: BenchSection = {
   title: 'Badge latency: token response → badge',
   async run(context: BenchContext): Promise<SectionResult> {
     const { options, log } = context;
-    const runs = Math.max(1, Number(process.env['BENCH_BADGE_RUNS'] ?? (options.quick ? 10 : 20)));
+    const runs = Math.max(1, Number(process.env.BENCH_BADGE_RUNS ?? (options.quick ? 10 : 20)));
     const notes: string[] = [];
     const build = await ensureExtensionBuilt(context);
     if (build.note) notes.push(`badge-latency: ${build.note}`);

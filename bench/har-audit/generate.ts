@@ -224,9 +224,9 @@ function renderEntry(e: EntrySpec, rng: Rng): unknown {
   const requestId = e.resourceType === 'document' ? rng.id(32, '0123456789ABCDEF') : `${29451 + (e.seq % 7)}.${e.seq}`;
   const content: Record<string, unknown> = { mimeType: e.mimeType, size: bodyBytes };
   if (text !== undefined) {
-    content['text'] = text;
-    if (e.base64) content['encoding'] = 'base64';
-    else if (text.length > 400) content['compression'] = Math.round(bodyBytes * 0.6);
+    content.text = text;
+    if (e.base64) content.encoding = 'base64';
+    else if (text.length > 400) content.compression = Math.round(bodyBytes * 0.6);
   }
   const initiatorType = e.resourceType === 'document' ? (e.page ? 'script' : 'other') : e.resourceType === 'fetch' || e.resourceType === 'xhr' || e.resourceType === 'ping' ? 'script' : 'parser';
   const initiatorUrl = e.initiatorUrl ?? e.page;
@@ -428,7 +428,7 @@ function unrelatedPageLoad(tl: Timeline, t: number, rng: Rng, wordsOf: (n: numbe
   const site = rng.pick(SITES);
   const path = `/${rng.pick(WORDS)}/${rng.pick(WORDS)}-${rng.int(1, 99999)}`;
   const promo = rng.chance(0.05) ? `?code=${rng.pick(['SPRING', 'WELCOME10', 'FREESHIP'])}` : rng.chance(0.3) ? `?utm_source=${rng.pick(WORDS)}&utm_medium=email&utm_campaign=${rng.id(8)}` : '';
-  let url = `${site.origin}${path}${promo}`;
+  const url = `${site.origin}${path}${promo}`;
   let count = 0;
   if (rng.chance(0.04)) {
     // An unrelated redirect: http → https, or an added slash.
@@ -558,7 +558,7 @@ function metadataOf(iss: Issuer): string {
 }
 
 /** Adds one sign-in flow; returns its entry count. */
-function addFlow(tl: Timeline, plan: FlowPlan, rng: Rng, wordsOf: (n: number) => string): { entries: number; refresh: boolean } {
+function addFlow(tl: Timeline, plan: FlowPlan, rng: Rng, _wordsOf: (n: number) => string): { entries: number; refresh: boolean } {
   const { app, issuer: iss } = plan;
   const redirectUri = `${app.origin}${app.callbackPath}`;
   const appPage = `${app.origin}/`;

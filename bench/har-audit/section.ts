@@ -40,8 +40,8 @@ export const harAuditSection: BenchSection = {
   title: 'HAR audit: CLI vs read + JSON.parse',
   async run(context: BenchContext): Promise<SectionResult> {
     const { root, workDir, options, log } = context;
-    const entries = Number(process.env['BENCH_HAR_ENTRIES'] ?? 50_000);
-    const flows = Number(process.env['BENCH_HAR_FLOWS'] ?? 300);
+    const entries = Number(process.env.BENCH_HAR_ENTRIES ?? 50_000);
+    const flows = Number(process.env.BENCH_HAR_FLOWS ?? 300);
     const har = ensureHar(workDir, { seed: 20261122, entries, flows }, log);
     log(`input: ${har.path} — ${har.entries.toLocaleString('en')} entries, ${mb(har.bytes)}, ${har.flows} sign-in flows (${har.refreshes} with refreshes; defects ${JSON.stringify(har.defects)})${har.reused ? ', reused' : `, generated in ${ms(har.generatedMs ?? 0)}`}`);
 
@@ -150,7 +150,7 @@ async function resolveAuditor(root: string, workDir: string, rebuild: boolean, l
     reason,
   });
 
-  if (process.env['BENCH_HAR_AUDITOR'] === 'source') return fallback('BENCH_HAR_AUDITOR=source');
+  if (process.env.BENCH_HAR_AUDITOR === 'source') return fallback('BENCH_HAR_AUDITOR=source');
   if (rebuild || !existsSync(bundle)) {
     log(`building the CLI (npm run build:cli)${existsSync(bundle) ? ', --rebuild' : ', dist-cli/oauth-lens.js is missing'}…`);
     const built = await runCommand('npm', ['run', 'build:cli'], root);
@@ -172,14 +172,14 @@ async function resolveAuditor(root: string, workDir: string, rebuild: boolean, l
 function countsOf(path: string): { flows?: number; findings?: number; problems?: number } {
   try {
     const json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-    const summary = (json['summary'] ?? {}) as Record<string, unknown>;
-    const findings = summary['findings'];
-    const inputs = Array.isArray(json['inputs']) ? (json['inputs'] as Record<string, unknown>[]) : [];
-    const problems = inputs.reduce((n, i) => n + (Array.isArray(i['problems']) ? (i['problems'] as unknown[]).length : 0), Array.isArray(json['problems']) ? (json['problems'] as unknown[]).length : 0);
-    const flows = typeof summary['flows'] === 'number' ? summary['flows'] : Array.isArray(json['flows']) ? (json['flows'] as unknown[]).length : undefined;
+    const summary = (json.summary ?? {}) as Record<string, unknown>;
+    const findings = summary.findings;
+    const inputs = Array.isArray(json.inputs) ? (json.inputs as Record<string, unknown>[]) : [];
+    const problems = inputs.reduce((n, i) => n + (Array.isArray(i.problems) ? (i.problems as unknown[]).length : 0), Array.isArray(json.problems) ? (json.problems as unknown[]).length : 0);
+    const flows = typeof summary.flows === 'number' ? summary.flows : Array.isArray(json.flows) ? (json.flows as unknown[]).length : undefined;
     const findingCount = typeof findings === 'number' ? findings
-      : findings && typeof (findings as Record<string, unknown>)['total'] === 'number' ? (findings as { total: number }).total
-      : Array.isArray(json['findings']) ? (json['findings'] as unknown[]).length : undefined;
+      : findings && typeof (findings as Record<string, unknown>).total === 'number' ? (findings as { total: number }).total
+      : Array.isArray(json.findings) ? (json.findings as unknown[]).length : undefined;
     return { ...(flows !== undefined ? { flows } : {}), ...(findingCount !== undefined ? { findings: findingCount } : {}), problems };
   } catch {
     return {};

@@ -199,7 +199,7 @@ export interface StoredLog {
 /** What the worker keeps in storage.session (the index's entries and eviction counts; see session-store.ts). */
 export function storedLog(worker: WebWorker): Promise<StoredLog> {
   return worker.evaluate(async () => {
-    const index = (await chrome.storage.session.get('index'))['index'] as
+    const index = (await chrome.storage.session.get('index')).index as
       | { entries?: { id: string; size: number }[]; evicted?: { flows: number; exchanges: number } }
       | undefined;
     const entries = index?.entries ?? [];
@@ -276,7 +276,7 @@ export async function signInOnce(browser: Browser, demo: RunningDemo): Promise<n
 export async function runGood(page: Page, demo: RunningDemo, timeout = 15_000): Promise<{ status: string; detail: string }> {
   await page.goto(demo.variantUrl(GOOD));
   const result = await page.waitForSelector('#result[data-status="done"], #result[data-status="error"]', { timeout });
-  const outcome = await result!.evaluate((el) => ({ status: (el as HTMLElement).dataset['status'] ?? '', detail: el.querySelector('#status')?.textContent ?? '' }));
+  const outcome = await result!.evaluate((el) => ({ status: (el as HTMLElement).dataset.status ?? '', detail: el.querySelector('#status')?.textContent ?? '' }));
   await result!.dispose();
   return outcome;
 }

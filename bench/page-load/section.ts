@@ -66,15 +66,15 @@ export const pageLoadSection: BenchSection = {
   title: 'Page load: OAuth Lens vs the permission floor vs no extension',
   async run(context: BenchContext): Promise<SectionResult> {
     const { options, log } = context;
-    const rounds = Number(process.env['BENCH_PAGE_LOAD_ROUNDS'] ?? (options.quick ? 8 : 30));
-    const n = Number(process.env['BENCH_PAGE_LOAD_N'] ?? 300);
+    const rounds = Number(process.env.BENCH_PAGE_LOAD_ROUNDS ?? (options.quick ? 8 : 30));
+    const n = Number(process.env.BENCH_PAGE_LOAD_N ?? 300);
     const notes: string[] = [];
     const build = await ensureExtensionBuilt(context);
     if (build.note) notes.push(`page-load: ${build.note}`);
 
     // Diagnostic: a fourth browser whose extension registers OAuth Lens's filters (all, or only the navigation or
     // the script one) with empty listeners.
-    const listenersKnob = process.env['BENCH_PAGE_LOAD_LISTENERS'] ?? '';
+    const listenersKnob = process.env.BENCH_PAGE_LOAD_LISTENERS ?? '';
     const listenerFilters = ({ '1': [NAVIGATIONS, SCRIPT_REQUESTS], all: [NAVIGATIONS, SCRIPT_REQUESTS], navigations: [NAVIGATIONS], scripts: [SCRIPT_REQUESTS] } as Record<string, WebRequest.RequestFilter[]>)[listenersKnob];
     if (listenersKnob && !listenerFilters) throw new Error(`BENCH_PAGE_LOAD_LISTENERS=${listenersKnob}: use all, navigations or scripts`);
     const withListeners = listenerFilters !== undefined;
@@ -183,7 +183,7 @@ async function timeLoad(browser: Browser, url: string): Promise<Load> {
       return {
         doneMs: (window as { __benchDone?: number }).__benchDone!,
         loadMs: nav?.loadEventEnd ?? Number.NaN,
-        status: el?.dataset['status'] ?? '',
+        status: el?.dataset.status ?? '',
         detail: document.getElementById('status')?.textContent ?? '',
       };
     });
@@ -241,8 +241,8 @@ function matchPattern(pattern: string, url: string): boolean {
   const protocol = u.protocol.slice(0, -1);
   if (scheme === '*' ? !['http', 'https', 'ws', 'wss'].includes(protocol) : scheme !== protocol) return false;
   if (host !== '*' && !(host.startsWith('*.') ? u.hostname === host.slice(2) || u.hostname.endsWith(host.slice(1)) : u.hostname === host)) return false;
-  const escape = (part: string) => part.replace(/[.+?^$()|[\]{}\\]/g, (c) => `\\${c}`);
-  const glob = new RegExp(`^${path.split('*').map(escape).join('.*')}$`);
+  const escapeRegExp = (part: string) => part.replace(/[.+?^$()|[\]{}\\]/g, (c) => `\\${c}`);
+  const glob = new RegExp(`^${path.split('*').map(escapeRegExp).join('.*')}$`);
   return glob.test(u.pathname + u.search);
 }
 

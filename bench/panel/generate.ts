@@ -32,7 +32,8 @@ export interface PanelHar {
   generatedMs?: number;
 }
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a generated HAR is edited freely before it is written
+type Json = Record<string, any>;
 
 export function ensurePanelHar(workDir: string, flows: number, seed = 20261122): PanelHar {
   mkdirSync(workDir, { recursive: true });
@@ -51,28 +52,28 @@ export function ensurePanelHar(workDir: string, flows: number, seed = 20261122):
 
 function generate(path: string, flows: number, seed: number): PanelHar {
   const har = JSON.parse(readFileSync(TEMPLATE, 'utf8')) as Json;
-  const all = har['log']['entries'] as Json[];
+  const all = har.log.entries as Json[];
   // Discovery, authorize (303 to the sign-in), the last /auth resume (303 to the callback), callback, token.
   const entries = KEEP.map((i) => slim(all[i]!));
   const text = JSON.stringify(entries);
 
   // The values that make a flow itself, found in the template.
-  const authorize = new URL(entries.find((e) => /\/auth\?/.test(e['request']['url']))!['request']['url']);
-  const token = entries.find((e) => e['request']['method'] === 'POST' && /\/token$/.test(e['request']['url']))!;
-  const form = new URLSearchParams(token['request']['postData']['text']);
-  const tokenResponse = JSON.parse(token['response']['content']['text']) as Json;
+  const authorize = new URL(entries.find((e) => /\/auth\?/.test(e.request.url))!.request.url);
+  const token = entries.find((e) => e.request.method === 'POST' && /\/token$/.test(e.request.url))!;
+  const form = new URLSearchParams(token.request.postData.text);
+  const tokenResponse = JSON.parse(token.response.content.text) as Json;
   const fixed = {
     state: authorize.searchParams.get('state')!,
     nonce: authorize.searchParams.get('nonce')!,
     challenge: authorize.searchParams.get('code_challenge')!,
     code: form.get('code')!,
     verifier: form.get('code_verifier')!,
-    accessToken: tokenResponse['access_token'] as string,
+    accessToken: tokenResponse.access_token as string,
   };
   const interactions = [...new Set(text.match(/\/interaction\/[A-Za-z0-9_-]+/g)!.map((m) => m.slice('/interaction/'.length)))];
-  const [idHeader, idPayload, idSignature] = (tokenResponse['id_token'] as string).split('.');
+  const [idHeader, idPayload, idSignature] = (tokenResponse.id_token as string).split('.');
   const claims = JSON.parse(Buffer.from(idPayload!, 'base64url').toString()) as Json;
-  const t0 = Date.parse(entries[0]!['startedDateTime']);
+  const t0 = Date.parse(entries[0]!.startedDateTime);
 
   const rng = new Rng(seed);
   const random = (length: number) => {
@@ -101,13 +102,13 @@ function generate(path: string, flows: number, seed: number): PanelHar {
       accessToken: random(fixed.accessToken.length),
     };
     const idToken = `${idHeader}.${Buffer.from(JSON.stringify({ ...claims, nonce: fresh.nonce })).toString('base64url')}.${idSignature}`;
-    let clone = text.replaceAll(tokenResponse['id_token'] as string, idToken);
+    let clone = text.replaceAll(tokenResponse.id_token as string, idToken);
     for (const key of Object.keys(fixed) as (keyof typeof fixed)[]) clone = clone.replaceAll(fixed[key], fresh[key]);
     for (const id of interactions) clone = clone.replaceAll(id, random(id.length));
     const shift = i * SPACING_MS;
     for (const entry of JSON.parse(clone) as Json[]) {
-      entry['startedDateTime'] = new Date(Date.parse(entry['startedDateTime']) - t0 + Date.UTC(2026, 10, 22) + shift).toISOString();
-      if (typeof entry['_requestTime'] === 'number') entry['_requestTime'] += shift / 1000;
+      entry.startedDateTime = new Date(Date.parse(entry.startedDateTime) - t0 + Date.UTC(2026, 10, 22) + shift).toISOString();
+      if (typeof entry._requestTime === 'number') entry._requestTime += shift / 1000;
       write(`${count++ ? ',' : ''}\n${JSON.stringify(entry)}`);
     }
   }
@@ -119,13 +120,13 @@ function generate(path: string, flows: number, seed: number): PanelHar {
 
 /** The entry without what no analysis reads and only makes the file bigger. */
 function slim(entry: Json): Json {
-  const { _initiator_detail: _detail, _chunks: _chunks, ...rest } = entry;
+  const { _initiator_detail: _detail, _chunks, ...rest } = entry;
   // Cookies are in the Cookie / Set-Cookie headers too (what the analysis reads).
-  rest['request'] = { ...rest['request'], cookies: [] };
-  rest['response'] = { ...rest['response'], cookies: [] };
-  const content = rest['response']['content'] as Json;
-  if (typeof content['text'] === 'string' && !/json/.test(String(content['mimeType']))) {
-    rest['response'] = { ...rest['response'], content: { size: content['size'], mimeType: content['mimeType'] } };
+  rest.request = { ...rest.request, cookies: [] };
+  rest.response = { ...rest.response, cookies: [] };
+  const content = rest.response.content as Json;
+  if (typeof content.text === 'string' && !/json/.test(String(content.mimeType))) {
+    rest.response = { ...rest.response, content: { size: content.size, mimeType: content.mimeType } };
   }
   return rest;
 }

@@ -68,8 +68,8 @@ export const panelSection: BenchSection = {
   title: 'DevTools panel: import and open with thousands of flows',
   async run(context: BenchContext): Promise<SectionResult> {
     const { options, log } = context;
-    const flows = Number(process.env['BENCH_PANEL_FLOWS'] ?? (options.quick ? 2_000 : 10_000));
-    const clicks = Number(process.env['BENCH_PANEL_CLICKS'] ?? 10);
+    const flows = Number(process.env.BENCH_PANEL_FLOWS ?? (options.quick ? 2_000 : 10_000));
+    const clicks = Number(process.env.BENCH_PANEL_CLICKS ?? 10);
     const rounds = Math.max(1, Math.min(options.rounds, flows > 5_000 ? 3 : 5));
     const har = ensurePanelHar(context.workDir, flows);
     const file = resolve(har.path);
@@ -159,7 +159,7 @@ async function importOnce(page: Page, file: string, flows: number): Promise<Impo
     new PerformanceObserver((list) => {
       for (const task of list.getEntries()) bench.tasks.push({ start: task.startTime, duration: task.duration });
     }).observe({ type: 'longtask' });
-    const rows = () => Number(document.getElementById('flow-list')?.dataset['count'] ?? 0);
+    const rows = () => Number(document.getElementById('flow-list')?.dataset.count ?? 0);
     const observer = new MutationObserver(() => {
       if (bench.firstRow === undefined && document.querySelector('#flow-list [data-source="import"]')) {
         bench.firstRow = performance.now();
@@ -195,7 +195,7 @@ async function importOnce(page: Page, file: string, flows: number): Promise<Impo
       analysis: measured('analyse'),
       longestTask: Math.max(0, ...tasks),
       longTasks: tasks.reduce((a, b) => a + b, 0),
-      rows: Number(document.getElementById('flow-list')!.dataset['count']),
+      rows: Number(document.getElementById('flow-list')!.dataset.count),
       domRows: document.querySelectorAll('#flow-list [data-flow-key]').length,
     };
   });
@@ -213,19 +213,19 @@ async function openRowAt(page: Page, index: number): Promise<{ key: string; open
     const list = document.getElementById('flow-list')!;
     const box = list.getBoundingClientRect();
     const row = document.elementFromPoint(box.left + 40, box.top + box.height / 2)?.closest<HTMLElement>('[data-flow-key]');
-    const shown = document.querySelector<HTMLElement>('#flow-detail')?.dataset['flowKey'];
+    const shown = document.querySelector<HTMLElement>('#flow-detail')?.dataset.flowKey;
     // Not the flow already open: the row just below it then.
-    if (row && row.dataset['flowKey'] === shown) return row.nextElementSibling?.closest<HTMLElement>('[data-flow-key]') ?? null;
+    if (row && row.dataset.flowKey === shown) return row.nextElementSibling?.closest<HTMLElement>('[data-flow-key]') ?? null;
     return row ?? null;
   }, { polling: 'raf' });
   const row = handle as ElementHandle<HTMLElement>;
   const key = await row.evaluate((el) => {
     const bench = (window as unknown as { bench: Bench }).bench;
-    const flowKey = el.dataset['flowKey']!;
+    const flowKey = el.dataset.flowKey!;
     Object.assign(bench, { clickAt: undefined, opened: undefined, openFrame: undefined, openKey: flowKey });
     el.addEventListener('click', () => { bench.clickAt = performance.now(); }, { capture: true, once: true });
     const observer = new MutationObserver(() => {
-      if (document.querySelector<HTMLElement>('#flow-detail')?.dataset['flowKey'] !== flowKey) return;
+      if (document.querySelector<HTMLElement>('#flow-detail')?.dataset.flowKey !== flowKey) return;
       bench.opened = performance.now();
       observer.disconnect();
       requestAnimationFrame(() => setTimeout(() => { bench.openFrame = performance.now(); }));

@@ -54,11 +54,11 @@ export const workerSection: BenchSection = {
   title: 'Service worker: heap and storage.session after many flows',
   async run(context: BenchContext): Promise<SectionResult> {
     const { options, log } = context;
-    const total = Math.max(1, Number(process.env['BENCH_WORKER_FLOWS'] ?? (options.quick ? 100 : 1000)));
-    const tabs = Math.max(1, Number(process.env['BENCH_WORKER_TABS'] ?? 3));
+    const total = Math.max(1, Number(process.env.BENCH_WORKER_FLOWS ?? (options.quick ? 100 : 1000)));
+    const tabs = Math.max(1, Number(process.env.BENCH_WORKER_TABS ?? 3));
     // Production stops once the flows and the checkpoints (the worker catching up) have taken this long, even
     // short of `total`, so the section stays within ~5 minutes on a busy machine; the last catch-up comes on top.
-    const budgetMs = 1000 * Number(process.env['BENCH_WORKER_BUDGET_S'] ?? 200);
+    const budgetMs = 1000 * Number(process.env.BENCH_WORKER_BUDGET_S ?? 200);
     const notes: string[] = [];
     const build = await ensureExtensionBuilt(context);
     if (build.note) notes.push(`worker: ${build.note}`);

@@ -39,7 +39,7 @@ const NO_PKCE = { verifier: undefined, challenge: undefined, method: undefined }
 const OFFLINE = { scope: 'openid offline_access', prompt: 'consent' };
 
 /** Two authorization requests pending at once (in frames), each callback paired with its flow by state. */
-async function twoPendingFlows(run, as, build) {
+async function twoPendingFlows(run, _as, build) {
   const flows = await run.once('requests', async () => [await build(), await build()]);
   const callbacks = await run.frames('sign-ins', flows.map((flow) => flow.url));
   return flows.map((flow, i) => {

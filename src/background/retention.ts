@@ -43,7 +43,7 @@ export function planEviction(entries: readonly StoredEntry[], flows: readonly Fl
   const units: { time: number; ids: string[]; isFlow: boolean }[] = [];
   for (const flow of flows) {
     const ids = flow.steps.map((s) => s.exchangeId).filter((id) => sizeOf.has(id));
-    ids.forEach((id) => inFlow.add(id));
+    for (const id of ids) inFlow.add(id);
     if (ids.length) units.push({ time: Math.max(...flow.steps.map((s) => s.time)), ids, isFlow: true });
   }
   for (const entry of entries) if (!inFlow.has(entry.id)) units.push({ time: entry.time, ids: [entry.id], isFlow: false });

@@ -18,7 +18,7 @@ function fakeArea(quota: number) {
       for (const [k, v] of Object.entries(items)) data.set(k, structuredClone(v));
       if (size() > quota) {
         data.clear();
-        before.forEach((v, k) => data.set(k, v));
+        for (const [k, v] of before) data.set(k, v);
         throw new Error('Session storage quota bytes exceeded');
       }
     },

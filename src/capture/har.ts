@@ -48,9 +48,9 @@ function isTruncation(reason: string, text: string): boolean {
 
 /** Convert a parsed HAR object; throws `HarFormatError` when it is JSON but not a HAR. */
 export function harToExchanges(har: unknown): HarConversion {
-  const log = isObject(har) ? har['log'] : undefined;
+  const log = isObject(har) ? har.log : undefined;
   if (!isObject(log)) throw new HarFormatError('not a HAR file: JSON without a "log" object');
-  const entries = log['entries'];
+  const entries = log.entries;
   if (!Array.isArray(entries)) throw new HarFormatError('not a HAR file: "log.entries" is not an array');
   return entriesToExchanges(entries);
 }
@@ -83,24 +83,24 @@ const num = (value: unknown): number | undefined => (typeof value === 'number' &
 
 function entryToExchange(entry: unknown, index: number, previousTime: number): Exchange | string {
   if (!isObject(entry)) return 'not an object';
-  const request = entry['request'];
-  const response = isObject(entry['response']) ? entry['response'] : {};
+  const request = entry.request;
+  const response = isObject(entry.response) ? entry.response : {};
   if (!isObject(request)) return 'no request';
-  const url = str(request['url']);
+  const url = str(request.url);
   if (!url) return 'request has no URL';
   if (!URL.canParse(url)) return `request URL does not parse: ${url.slice(0, 80)}`;
-  const method = (str(request['method']) ?? 'GET').toUpperCase();
+  const method = (str(request.method) ?? 'GET').toUpperCase();
 
-  const started = Date.parse(str(entry['startedDateTime']) ?? '');
+  const started = Date.parse(str(entry.startedDateTime) ?? '');
   const time = Number.isNaN(started) ? previousTime : started;
-  const duration = num(entry['time']);
-  const requestHeaders = headersOf(request['headers']);
-  const responseHeaders = headersOf(response['headers']);
-  const rawStatus = num(response['status']);
+  const duration = num(entry.time);
+  const requestHeaders = headersOf(request.headers);
+  const responseHeaders = headersOf(response.headers);
+  const rawStatus = num(response.status);
   // Chrome writes status 0 (and `_error`) for requests that got no response.
   const status = rawStatus !== undefined && rawStatus > 0 ? rawStatus : undefined;
-  const error = str(response['_error']) ?? str(entry['_error']) ?? (status === undefined ? 'no response' : undefined);
-  const locationHeader = str(response['redirectURL']) || headerValue(responseHeaders, 'location');
+  const error = str(response._error) ?? str(entry._error) ?? (status === undefined ? 'no response' : undefined);
+  const locationHeader = str(response.redirectURL) || headerValue(responseHeaders, 'location');
   const location = status !== undefined && status >= 300 && status < 400 && locationHeader ? resolveLocation(locationHeader, url) : undefined;
 
   const hashAt = url.indexOf('#');
@@ -113,13 +113,13 @@ function entryToExchange(entry: unknown, index: number, previousTime: number): E
     method,
     url: hashAt === -1 ? url : url.slice(0, hashAt),
     requestHeaders,
-    requestBody: requestBodyOf(request['postData'], method),
+    requestBody: requestBodyOf(request.postData, method),
     ...(status !== undefined ? { status } : {}),
     // Both when a response arrived and the browser then failed the request (a CORS check), as webRequest reports it.
     ...(error !== undefined ? { error } : {}),
     responseHeaders,
     ...(location !== undefined ? { location } : {}),
-    ...responseBodyOf(response['content'], error === undefined ? status : undefined),
+    ...responseBodyOf(response.content, error === undefined ? status : undefined),
   };
 }
 
@@ -128,8 +128,8 @@ function headersOf(value: unknown): Header[] {
   const headers: Header[] = [];
   for (const h of value) {
     if (!isObject(h)) continue;
-    const name = str(h['name']);
-    const headerValueText = str(h['value']);
+    const name = str(h.name);
+    const headerValueText = str(h.value);
     // HTTP/2 pseudo-headers (`:authority`) are not request headers.
     if (name && headerValueText !== undefined && !name.startsWith(':')) headers.push({ name: name.toLowerCase(), value: headerValueText });
   }
@@ -147,7 +147,7 @@ function headerValue(headers: readonly Header[], name: string): string | undefin
 function initiatorOf(entry: Json, method: string, headers: readonly Header[]): InitiatorType {
   const dest = headerValue(headers, 'sec-fetch-dest');
   const mode = headerValue(headers, 'sec-fetch-mode');
-  const resourceType = str(entry['_resourceType'])?.toLowerCase();
+  const resourceType = str(entry._resourceType)?.toLowerCase();
   const isFrame = dest === 'iframe' || dest === 'frame';
   if (resourceType === 'document' || mode === 'navigate' || dest === 'document' || isFrame) {
     if (method === 'POST') return 'form';
@@ -160,8 +160,8 @@ function initiatorOf(entry: Json, method: string, headers: readonly Header[]): I
 function originOf(entry: Json, headers: readonly Header[]): { initiatorOrigin?: string } {
   const origin = headerValue(headers, 'origin');
   if (origin && origin !== 'null') return { initiatorOrigin: origin };
-  const initiator = entry['_initiator'];
-  const initiatorUrl = typeof initiator === 'string' ? initiator : isObject(initiator) ? str(initiator['url']) : undefined;
+  const initiator = entry._initiator;
+  const initiatorUrl = typeof initiator === 'string' ? initiator : isObject(initiator) ? str(initiator.url) : undefined;
   return initiatorUrl && URL.canParse(initiatorUrl) ? { initiatorOrigin: new URL(initiatorUrl).origin } : {};
 }
 
@@ -170,32 +170,32 @@ const TEXTUAL = /^(?:text\/|application\/(?:[\w.+-]*\+)?(?:json|xml|x-www-form-u
 
 function requestBodyOf(postData: unknown, method: string): Body {
   if (!isObject(postData)) return { kind: 'none' };
-  const mimeType = str(postData['mimeType']) ?? '';
-  let text = str(postData['text']);
-  const params = Array.isArray(postData['params']) ? postData['params'].filter(isObject) : [];
+  const mimeType = str(postData.mimeType) ?? '';
+  let text = str(postData.text);
+  const params = Array.isArray(postData.params) ? postData.params.filter(isObject) : [];
   if (text === undefined && params.length) {
     // Without `text`, rebuild the body from `params` (Chrome keeps them percent-encoded, as sent).
-    text = params.map((p) => `${str(p['name']) ?? ''}=${str(p['value']) ?? ''}`).join('&');
+    text = params.map((p) => `${str(p.name) ?? ''}=${str(p.value) ?? ''}`).join('&');
   }
   if (text === undefined || (text === '' && method === 'GET')) return { kind: 'none' };
   if (FORM.test(mimeType) || (!mimeType && /^[\w.~%+-]+=/.test(text))) {
     const { params: decoded, malformedEncoding } = parseForm(text);
     return { kind: 'form', params: decoded, raw: text, ...(malformedEncoding ? { malformedEncoding } : {}) };
   }
-  if (str(postData['encoding']) === 'base64' || looksBinary(text)) return { kind: 'binary', size: text.length, mimeType };
+  if (str(postData.encoding) === 'base64' || looksBinary(text)) return { kind: 'binary', size: text.length, mimeType };
   return { kind: 'text', text, mimeType, size: text.length };
 }
 
 function responseBodyOf(content: unknown, status: number | undefined): { responseBody?: Body } {
   if (!isObject(content)) return {};
-  const mimeType = str(content['mimeType']) ?? '';
-  const size = num(content['size']) ?? 0;
-  const text = str(content['text']);
+  const mimeType = str(content.mimeType) ?? '';
+  const size = num(content.size) ?? 0;
+  const text = str(content.text);
   if (text === undefined) {
     // No text: either there was no body, or the exporter did not keep it, or the request failed (not observed).
     return size === 0 && status !== undefined ? { responseBody: { kind: 'none' } } : {};
   }
-  if (str(content['encoding']) === 'base64') {
+  if (str(content.encoding) === 'base64') {
     if (!TEXTUAL.test(mimeType)) return { responseBody: { kind: 'binary', size: size || Math.floor((text.length * 3) / 4), mimeType } };
     const decoded = decodeBase64Text(text);
     if (decoded === undefined) return { responseBody: { kind: 'binary', size, mimeType } };

@@ -53,7 +53,7 @@ function readStdin(options: ReadOptions): Buffer {
 }
 
 function readFileBytes(file: string, maxBytes: number): Buffer {
-  let stats;
+  let stats: ReturnType<typeof statSync>;
   try {
     stats = statSync(file);
   } catch (error) {

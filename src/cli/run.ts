@@ -74,7 +74,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     return EXIT_USAGE;
   };
   try {
-    let parsed;
+    let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
     try {
       parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
     } catch (error) {
@@ -114,7 +114,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     const report = buildAuditReport(inputs, { toolVersion: VERSION, redacted: !showSecrets });
     const env = io.env ?? {};
     const color = format === 'text' && values.output === undefined && io.stdoutIsTTY === true
-      && !(env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') && env['TERM'] !== 'dumb';
+      && !(env.NO_COLOR !== undefined && env.NO_COLOR !== '') && env.TERM !== 'dumb';
     const output = render(report, format, color);
 
     if (values.output !== undefined) {
@@ -138,7 +138,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
 async function auditFile(file: string, options: { showSecrets: boolean; skipAnalysis: boolean; io: CliIO }): Promise<InputReport | undefined> {
   const { io } = options;
   const label = file === '-' ? '<stdin>' : file;
-  let conversion;
+  let conversion: ReturnType<typeof readHar>;
   try {
     conversion = readHar(file, {
       ...(io.maxInputBytes !== undefined ? { maxBytes: io.maxInputBytes } : {}),

@@ -17,7 +17,7 @@ import type {
   TokenRequest,
   TokenResponse,
 } from './model.ts';
-import { firstParam, hasParam, header, parseForm, resolveLocation, splitUrl } from './params.ts';
+import { firstParam, hasParam, header, parseForm, splitUrl } from './params.ts';
 import { decodeJwtHeader } from './jwt.ts';
 
 export interface Classified {
@@ -145,7 +145,7 @@ function tokenRequestFrom(ex: Exchange, target: string, query: string, tokenEndp
   } else if (body.kind === 'text' && GRANT_HINT.test(body.text) && body.text.length < 100_000) {
     // RFC 6749 §3.2 requires a form body; a JSON body is a finding, but still a token request.
     const json = jsonObjectOf(body);
-    if (!json.ok || typeof json.json['grant_type'] !== 'string') return undefined;
+    if (!json.ok || typeof json.json.grant_type !== 'string') return undefined;
     encoding = 'json';
     params = Object.entries(json.json).filter(([, v]) => typeof v === 'string').map(([name, value]) => ({ name, value: value as string }));
   } else if (query && GRANT_HINT.test(query) && !isFrontChannel(ex) && ex.method !== 'OPTIONS') {
@@ -216,7 +216,7 @@ function parseMetadata(ex: Exchange): ServerMetadata | undefined {
   const body = jsonObjectOf(ex.responseBody);
   if (!body.ok) return undefined;
   const raw = body.json;
-  const methods = raw['code_challenge_methods_supported'];
+  const methods = raw.code_challenge_methods_supported;
   return {
     exchange: ex,
     url: ex.url,
@@ -229,7 +229,7 @@ function parseMetadata(ex: Exchange): ServerMetadata | undefined {
     revocationEndpoint: stringMember(raw, 'revocation_endpoint'),
     jwksUri: stringMember(raw, 'jwks_uri'),
     codeChallengeMethodsSupported: Array.isArray(methods) ? methods.filter((m): m is string => typeof m === 'string') : undefined,
-    authorizationResponseIssParameterSupported: raw['authorization_response_iss_parameter_supported'] === true,
+    authorizationResponseIssParameterSupported: raw.authorization_response_iss_parameter_supported === true,
   };
 }
 

@@ -90,7 +90,7 @@ export function expectedShannonPerChar(length: number, alphabet: number): number
   if (length <= 1 || alphabet <= 1) return 0;
   if (length > 1000) return Math.log2(alphabet) - (alphabet - 1) / (2 * length * Math.LN2);
   const p = 1 / alphabet;
-  let pmf = Math.pow(1 - p, length);
+  let pmf = (1 - p) ** length;
   let sum = 0;
   for (let k = 1; k <= length; k++) {
     pmf *= ((length - k + 1) / k) * (p / (1 - p));

@@ -96,7 +96,7 @@ export function hashForAlg(jose: ProtectedHeaderParameters): { hash?: HashName; 
   if (alg === 'Ed25519') return { hash: 'SHA-512' };
   if (alg === 'Ed448') return { note: 'Ed448 hashes with SHAKE256, which cannot be computed here' };
   if (alg === 'EdDSA') {
-    const crv = stringOf(jose['crv']) ?? stringOf((jose.jwk as Record<string, unknown> | undefined)?.['crv']);
+    const crv = stringOf(jose.crv) ?? stringOf((jose.jwk as Record<string, unknown> | undefined)?.crv);
     if (crv === undefined) return { hash: 'SHA-512', note: 'the header names no curve: Ed25519 (SHA-512) assumed' };
     if (crv === 'Ed25519') return { hash: 'SHA-512' };
     return { note: `EdDSA over ${crv} has no hash computable here` };

@@ -150,7 +150,7 @@ export function compareRedirectUris(
     return result('encoding', 'the percent-encoding differs (same characters once decoded)');
   }
 
-  if (only('path') && (e.path + '/' === a.path || a.path + '/' === e.path)) {
+  if (only('path') && (`${e.path}/` === a.path || `${a.path}/` === e.path)) {
     return result('trailing-slash', a.path.length > e.path.length ? 'a trailing slash was added' : 'the trailing slash was removed');
   }
 

@@ -23,7 +23,7 @@ export function refreshOutcome(request: TokenRequest): RefreshOutcome {
   if (!isSuccess(status)) return 'failed';
   const response = request.response;
   if (!response?.json) return 'body-not-observed';
-  if (response.json['error'] !== undefined) return 'failed';
+  if (response.json.error !== undefined) return 'failed';
   const issued = response.refreshToken;
   return issued !== undefined && issued !== request.refreshToken ? 'rotated' : 'not-rotated';
 }

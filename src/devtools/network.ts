@@ -103,6 +103,6 @@ export function exchangeOfNetworkEntry(entry: unknown, content: string | null | 
   } catch {
     return undefined;
   }
-  if (!exchange || !exchange.responseBody || !isRelevant(exchange, emptyWatchlist())) return undefined;
+  if (!exchange?.responseBody || !isRelevant(exchange, emptyWatchlist())) return undefined;
   return { ...exchange, id };
 }

@@ -12,7 +12,11 @@ function fakeRuntime() {
       const messageListeners: ((m: unknown) => void)[] = [];
       const disconnectListeners: (() => void)[] = [];
       const posted: unknown[] = [];
-      ports.push({ posted, receive: (m) => messageListeners.forEach((l) => l(m)), drop: () => disconnectListeners.forEach((l) => l()) });
+      ports.push({ posted, receive: (m) => {
+        for (const l of messageListeners) l(m);
+      }, drop: () => {
+        for (const l of disconnectListeners) l();
+      } });
       return {
         postMessage: (m: unknown) => posted.push(m),
         disconnect: () => undefined,

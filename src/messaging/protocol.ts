@@ -43,31 +43,31 @@ const isObject = (value: unknown): value is Record<string, unknown> => value !==
 
 function asCommand(value: unknown): Command | undefined {
   if (!isObject(value)) return undefined;
-  if (value['type'] === 'clear') return { type: 'clear' };
-  if (value['type'] === 'set-paused' && typeof value['paused'] === 'boolean') return { type: 'set-paused', paused: value['paused'] };
+  if (value.type === 'clear') return { type: 'clear' };
+  if (value.type === 'set-paused' && typeof value.paused === 'boolean') return { type: 'set-paused', paused: value.paused };
   return undefined;
 }
 
 /** Narrow an incoming message; anything else is dropped by the receiver. */
 export function asViewMessage(value: unknown): ViewMessage | undefined {
   if (!isObject(value)) return undefined;
-  if (value['type'] === 'hello') return typeof value['version'] === 'number' ? { type: 'hello', version: value['version'] } : undefined;
-  if (value['type'] === 'request' && typeof value['id'] === 'number') {
-    const command = asCommand(value['command']);
-    return command ? { type: 'request', id: value['id'], command } : undefined;
+  if (value.type === 'hello') return typeof value.version === 'number' ? { type: 'hello', version: value.version } : undefined;
+  if (value.type === 'request' && typeof value.id === 'number') {
+    const command = asCommand(value.command);
+    return command ? { type: 'request', id: value.id, command } : undefined;
   }
   return undefined;
 }
 
 export function asWorkerMessage(value: unknown): WorkerMessage | undefined {
   if (!isObject(value)) return undefined;
-  switch (value['type']) {
+  switch (value.type) {
     case 'snapshot':
-      return typeof value['version'] === 'number' && isObject(value['snapshot']) ? (value as unknown as WorkerMessage) : undefined;
+      return typeof value.version === 'number' && isObject(value.snapshot) ? (value as unknown as WorkerMessage) : undefined;
     case 'response':
-      return typeof value['id'] === 'number' && typeof value['ok'] === 'boolean' ? (value as unknown as WorkerMessage) : undefined;
+      return typeof value.id === 'number' && typeof value.ok === 'boolean' ? (value as unknown as WorkerMessage) : undefined;
     case 'version-mismatch':
-      return typeof value['workerVersion'] === 'number' ? (value as unknown as WorkerMessage) : undefined;
+      return typeof value.workerVersion === 'number' ? (value as unknown as WorkerMessage) : undefined;
     default:
       return undefined;
   }

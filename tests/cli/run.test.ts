@@ -259,7 +259,7 @@ describe('secrets', () => {
     const har = loadFixture();
     const body = new URLSearchParams(har.log.entries[ENTRY.token]!.request.postData!.text);
     const tokens = JSON.parse(har.log.entries[ENTRY.token]!.response.content.text!) as Record<string, string>;
-    expect(good).toEqual(expect.arrayContaining([body.get('code'), body.get('code_verifier'), tokens['access_token'], tokens['id_token'], 'wonderland']));
+    expect(good).toEqual(expect.arrayContaining([body.get('code'), body.get('code_verifier'), tokens.access_token, tokens.id_token, 'wonderland']));
     expect(good.length).toBeGreaterThanOrEqual(8);
     expect(bad).toContain(OTHER_VERIFIER);
   });

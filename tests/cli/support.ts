@@ -127,7 +127,7 @@ export function repeatedFlowsHar(count: number): Har {
     for (const entry of original) {
       const copy = structuredClone(entry);
       const tag = (url: string) => url.replace(/([?&]state=)([^&]+)/, `$1$2-${i}`).replace(/([?&]code=)([^&]+)/, `$1$2-${i}`);
-      copy['startedDateTime'] = new Date(Date.parse(String(entry['startedDateTime'])) + i * 60_000).toISOString();
+      copy.startedDateTime = new Date(Date.parse(String(entry.startedDateTime)) + i * 60_000).toISOString();
       copy.request.url = tag(copy.request.url);
       if (copy.response.redirectURL) copy.response.redirectURL = tag(copy.response.redirectURL);
       if (copy.request.postData?.text) copy.request.postData.text = tag(`?${copy.request.postData.text}`).slice(1);

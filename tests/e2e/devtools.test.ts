@@ -132,7 +132,7 @@ async function findPanelFrame(devtools: Page): Promise<Frame> {
 /** Opens the newest flow (the list's first row) and returns the rule ids of its findings once the body rule's is there. */
 async function newestFlowRuleIds(panelFrame: Frame): Promise<string[]> {
   const row = await panelFrame.waitForSelector('#flow-list [data-flow-key]', { timeout: 20_000 });
-  const key = await row!.evaluate((e) => (e as HTMLElement).dataset['flowKey']!);
+  const key = await row!.evaluate((e) => (e as HTMLElement).dataset.flowKey!);
   await row!.click();
   await panelFrame.waitForFunction(
     (k: string) => document.querySelector<HTMLElement>(`#flow-detail[data-flow-key="${CSS.escape(k)}"] [data-rule-id="oidc-nonce-mismatch"]`) !== null,
@@ -145,8 +145,8 @@ async function newestFlowRuleIds(panelFrame: Frame): Promise<string[]> {
 /** In the panel: the rule ids of the findings in the detail, once it shows the flow `key` (none before). */
 function detailRuleIds(key: string): string[] {
   const detail = document.querySelector<HTMLElement>('#flow-detail');
-  if (detail?.dataset['flowKey'] !== key) return [];
-  return [...detail.querySelectorAll<HTMLElement>('[data-rule-id]')].map((e) => e.dataset['ruleId']!);
+  if (detail?.dataset.flowKey !== key) return [];
+  return [...detail.querySelectorAll<HTMLElement>('[data-rule-id]')].map((e) => e.dataset.ruleId!);
 }
 
 async function poll(check: () => unknown, failure: string, timeoutMs = 20_000): Promise<void> {

@@ -77,7 +77,7 @@ describe('the DevTools panel with hostile input (inline shell)', () => {
     await panel.waitForFunction((label, selector) => {
       const row = document.querySelector<HTMLElement>('#flow-list [aria-selected="true"]');
       if (row?.querySelector('[data-field="source"]')?.textContent !== label || document.querySelector('[data-importing]')) return false;
-      return document.querySelector(`#flow-detail[data-flow-key="${row.dataset['flowKey']}"] ${selector}`) !== null;
+      return document.querySelector(`#flow-detail[data-flow-key="${row.dataset.flowKey}"] ${selector}`) !== null;
     }, { timeout: IMPORT_TIMEOUT }, name, ready);
     return Date.now() - started;
   }
@@ -195,7 +195,7 @@ describe('the DevTools panel with hostile input (inline shell)', () => {
         bodyHeight: body.getBoundingClientRect().height,
         bodyScrolls: body.scrollHeight > body.clientHeight,
         note: note?.textContent ?? '',
-        omitted: Number(note?.dataset['omittedChars']),
+        omitted: Number(note?.dataset.omittedChars),
         notes: [...document.querySelectorAll('#flow-detail .notes li')].map((li) => li.textContent),
         tokens: document.querySelectorAll('#flow-detail [data-token]').length,
       };
@@ -234,7 +234,7 @@ describe('the DevTools panel with hostile input (inline shell)', () => {
         value: el.querySelector('.secret code')?.textContent ?? '',
         revealButton: el.querySelector('button[data-reveal]')?.textContent ?? '',
         header: el.querySelector('pre')?.textContent ?? '',
-        ruleIds: [...document.querySelectorAll<HTMLElement>('#flow-detail [data-section="findings"] [data-rule-id]')].map((e) => e.dataset['ruleId']),
+        ruleIds: [...document.querySelectorAll<HTMLElement>('#flow-detail [data-section="findings"] [data-rule-id]')].map((e) => e.dataset.ruleId),
       };
     });
     const masked = await card();

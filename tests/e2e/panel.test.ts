@@ -43,12 +43,12 @@ describe('the DevTools panel (inline shell)', () => {
       const redirect = detail.querySelector('tr[data-param="redirect_uri"]')!;
       return {
         rows: document.querySelectorAll('#flow-list [data-flow-key]').length,
-        steps: [...detail.querySelectorAll('.timeline > li')].map((li) => (li as HTMLElement).dataset['stepKind']),
-        signIns: Number((detail.querySelector('[data-step-kind="sign-in-group"]') as HTMLElement | null)?.dataset['count']),
-        differs: (redirect as HTMLElement).dataset['differs'],
+        steps: [...detail.querySelectorAll('.timeline > li')].map((li) => (li as HTMLElement).dataset.stepKind),
+        signIns: Number((detail.querySelector('[data-step-kind="sign-in-group"]') as HTMLElement | null)?.dataset.count),
+        differs: (redirect as HTMLElement).dataset.differs,
         added: [...redirect.querySelectorAll('td[data-column="token"] ins[data-diff="add"]')].map((e) => e.textContent),
-        difference: (redirect.querySelector('[data-difference]') as HTMLElement | null)?.dataset['difference'],
-        ruleIds: [...detail.querySelectorAll<HTMLElement>('[data-section="findings"] [data-rule-id]')].map((e) => e.dataset['ruleId']),
+        difference: (redirect.querySelector('[data-difference]') as HTMLElement | null)?.dataset.difference,
+        ruleIds: [...detail.querySelectorAll<HTMLElement>('[data-section="findings"] [data-rule-id]')].map((e) => e.dataset.ruleId),
         diagnosis: detail.querySelector('[data-diagnosis="invalid-grant"]')?.textContent ?? '',
         citationLinks: [...detail.querySelectorAll<HTMLAnchorElement>('[data-section="findings"] a')].map((a) => ({ href: a.href, rel: a.rel, target: a.target })),
       };
@@ -101,10 +101,10 @@ describe('the DevTools panel (inline shell)', () => {
     const card = async () => panel.evaluate(() => {
       const el = document.querySelector<HTMLElement>('[data-section="pkce"]')!;
       return {
-        status: el.dataset['pkceStatus'],
-        nearMiss: el.querySelector<HTMLElement>('[data-near-miss]')?.dataset['nearMiss'],
+        status: el.dataset.pkceStatus,
+        nearMiss: el.querySelector<HTMLElement>('[data-near-miss]')?.dataset.nearMiss,
         verifier: el.querySelector('[data-field="verifier"] code')?.textContent ?? '',
-        ruleIds: [...document.querySelectorAll<HTMLElement>('#flow-detail [data-rule-id]')].map((e) => e.dataset['ruleId']),
+        ruleIds: [...document.querySelectorAll<HTMLElement>('#flow-detail [data-rule-id]')].map((e) => e.dataset.ruleId),
       };
     });
     const before = await card();
@@ -146,7 +146,7 @@ describe('the DevTools panel (inline shell)', () => {
     const panel = await session.chromium.browser.newPage();
     await panel.goto(`chrome-extension://${session.chromium.extensionId}/src/devtools/panel.html?tab=${tabId}&theme=dark`);
     await panel.waitForSelector('#flow-list [data-flow-key]');
-    const rows = () => panel.$$eval('#flow-list [data-flow-key]', (els) => els.map((e) => ({ verdict: (e as HTMLElement).dataset['verdict'], selected: e.getAttribute('aria-selected') })));
+    const rows = () => panel.$$eval('#flow-list [data-flow-key]', (els) => els.map((e) => ({ verdict: (e as HTMLElement).dataset.verdict, selected: e.getAttribute('aria-selected') })));
     expect(await panel.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(true);
     expect(await rows()).toEqual([{ verdict: 'error', selected: 'true' }]);
 
@@ -196,12 +196,12 @@ describe('the DevTools panel (inline shell)', () => {
       await panel.goto(`chrome-extension://${session.chromium.extensionId}/src/devtools/panel.html?tab=-1`);
       const input = (await panel.waitForSelector('#import-har')) as ElementHandle<HTMLInputElement>;
       await input.uploadFile(path);
-      await panel.waitForFunction(() => document.getElementById('flow-list')?.dataset['count'] === '2' && !document.querySelector('[data-importing]'));
+      await panel.waitForFunction(() => document.getElementById('flow-list')?.dataset.count === '2' && !document.querySelector('[data-importing]'));
       // The preview (the file's first sign-in) was on screen before the whole file.
       expect(await panel.evaluate(() => ['preview', 'done', 'read', 'parse', 'analyse'].map((n) => performance.getEntriesByName(`oauth-lens:import-${n}`).length))).toEqual([1, 1, 1, 1, 1]);
       // The newest flow (the refresh) is open; the other one opens from the worker on a click.
       await panel.waitForSelector('#flow-detail [data-step-kind="refresh"]');
-      const other = await panel.$$eval('#flow-list [data-flow-key]', (els) => els.map((el) => (el as HTMLElement).dataset['flowKey']!));
+      const other = await panel.$$eval('#flow-list [data-flow-key]', (els) => els.map((el) => (el as HTMLElement).dataset.flowKey!));
       await panel.click(`#flow-list [data-flow-key="${other[1]}"]`);
       await panel.waitForSelector(`#flow-detail[data-flow-key="${other[1]}"] [data-step-kind="token"]`);
       expect(await panel.$eval('#flow-detail [data-section="pkce"]', (el) => el.getAttribute('data-pkce-status'))).toBe('match');

@@ -70,7 +70,7 @@ const b64u = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
  * id-token-invalid use for it.
  */
 export function brokenIdTokens(): Record<string, { token: string; problem: RegExp }> {
-  const goodIdToken = goodTokenResponse()['id_token'] as string;
+  const goodIdToken = goodTokenResponse().id_token as string;
   const [header, payload, signature] = goodIdToken.split('.') as [string, string, string];
   return {
     'payload not base64url': { token: `${header}.${payload.slice(0, 20)}+/${payload.slice(20)}.${signature}`, problem: /^payload is not valid base64url: "\+" at position 20 /  },

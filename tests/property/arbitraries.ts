@@ -251,7 +251,7 @@ export const responseBodyArb: fc.Arbitrary<Body | undefined> = fc.oneof(
 const basicHeader = fc.tuple(fromPool(CLIENTS), fromPool(['s3cret', '', 'p:ss', 'p%3Ass', 'ü'])).map(([c, s]) => `Basic ${b64(`${c}:${s}`)}`);
 
 const REQUEST_HEADER_VALUES: Record<string, fc.Arbitrary<string>> = {
-  authorization: fc.oneof(basicHeader, fromPool(['Bearer at-1', 'Bearer at-2', 'DPoP at-1', 'Basic !!!', 'Basic', 'bearer  at-1  ', 'Basic ' + b64('nocolon')])),
+  authorization: fc.oneof(basicHeader, fromPool(['Bearer at-1', 'Bearer at-2', 'DPoP at-1', 'Basic !!!', 'Basic', 'bearer  at-1  ', `Basic ${b64('nocolon')}`])),
   dpop: jwtArb,
   origin: fromPool(['https://app.example', 'null', 'https://evil.example', 'http://localhost:3000']),
   referer: fromPool(['https://app.example/cb?code=SplxlOBeZQQYbYS6WxSbIA&state=1', 'https://app.example/', 'https://as.example/authorize?response_type=code', 'not a url']),

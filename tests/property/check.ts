@@ -106,8 +106,8 @@ export function consistencyViolations(exchanges: readonly Exchange[], analysis: 
  */
 export function fcParams<T>(runs: number): fc.Parameters<T> {
   return {
-    numRuns: Number(process.env['FC_RUNS'] ?? runs),
-    ...(process.env['FC_SEED'] ? { seed: Number(process.env['FC_SEED']) } : {}),
-    ...(process.env['FC_PATH'] ? { path: process.env['FC_PATH'] } : {}),
+    numRuns: Number(process.env.FC_RUNS ?? runs),
+    ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}),
+    ...(process.env.FC_PATH ? { path: process.env.FC_PATH } : {}),
   };
 }

@@ -134,7 +134,7 @@ export function token(params: Record<string, string | undefined> = {}, init: Par
 /** A complete, correct authorization-code + S256 PKCE flow (RFC 7636 App. B values). */
 export function goodFlow(overrides: { authorize?: Record<string, string | undefined>; token?: Record<string, string | undefined>; code?: string } = {}): Exchange[] {
   const auth = authorize(overrides.authorize);
-  const state = overrides.authorize && 'state' in overrides.authorize ? overrides.authorize['state'] : defaultAuthorizeParams.state;
+  const state = overrides.authorize && 'state' in overrides.authorize ? overrides.authorize.state : defaultAuthorizeParams.state;
   const code = overrides.code ?? defaultTokenParams.code;
   return [auth, ...callback({ code, state, iss: AS }), token({ code, ...overrides.token })];
 }

@@ -60,7 +60,9 @@ export function formatMarkdown(report: AuditReport): string {
     if (input.skippedEntries.length) out.push(`> ${mdCode(input.file)}: ${input.skippedEntries.length} HAR entries skipped (first: ${mdText(input.skippedEntries[0]!)}).`, '');
     for (const problem of input.problems) out.push(`> ${mdCode(input.file)}: analysis problem: ${mdText(problem)}`, '');
     if (!input.flows.length) out.push(`${mdCode(input.file)}: no OAuth authorization flow found.`, '');
-    input.flows.forEach((flow, index) => out.push(...flowSection(flow, index, input)));
+    input.flows.forEach((flow, index) => {
+      out.push(...flowSection(flow, index, input));
+    });
     if (input.findings.length) {
       out.push(`## Findings not tied to a flow · ${mdCode(input.file)}`, '');
       for (const finding of input.findings) out.push(...findingItem(finding));

@@ -39,7 +39,7 @@ export function formatText(report: AuditReport, options: TextOptions = {}): stri
 
   for (const input of report.inputs) {
     const file = visible(input.file);
-    out.push(p.bold(`${file}`) + p.dim(` · ${plural(input.summary.exchanges, 'exchange')} · ${plural(input.flows.length, 'flow')}`) + ` · verdict ${verdict(input.summary.verdict)}`);
+    out.push(`${p.bold(`${file}`) + p.dim(` · ${plural(input.summary.exchanges, 'exchange')} · ${plural(input.flows.length, 'flow')}`)} · verdict ${verdict(input.summary.verdict)}`);
     if (input.skippedEntries.length) out.push(p.dim(`  ${plural(input.skippedEntries.length, 'HAR entry', 'HAR entries')} skipped (${visible(input.skippedEntries[0]!)}${input.skippedEntries.length > 1 ? ', …' : ''})`));
     for (const problem of input.problems) out.push(p.red(`  analysis problem: ${visible(problem)}`));
     if (!input.flows.length) out.push(p.dim('  No OAuth authorization flow found in this input.'));
@@ -106,7 +106,9 @@ function findingLines(f: FindingReport, p: Palette, indent: string): string[] {
   const lines = [`${indent}${paint(`${SYMBOL[f.severity]} ${f.severity.toUpperCase()}`)} ${p.bold(f.ruleId)} — ${visible(f.title)}`];
   const more = `${indent}    `;
   const labelled = (label: string, values: string[]) => {
-    values.forEach((value, i) => lines.push(`${more}${p.dim((i === 0 ? label : '').padEnd(10))}${value}`));
+    values.forEach((value, i) => {
+      lines.push(`${more}${p.dim((i === 0 ? label : '').padEnd(10))}${value}`);
+    });
   };
   lines.push(`${more}${visible(f.message)}`);
   if (f.evidence.length) labelled('evidence', f.evidence.map((e) => `${visible(e.label)} = ${visible(e.value)}`));

@@ -28,7 +28,9 @@ export default defineRule({
       const evidence: Evidence[] = [];
       for (const name of names) {
         const values = params.filter((p) => p.name === name);
-        values.forEach((p, i) => evidence.push(paramEvidence(name, p.value, `${name} (${i + 1} of ${values.length})`)));
+        values.forEach((p, i) => {
+          evidence.push(paramEvidence(name, p.value, `${name} (${i + 1} of ${values.length})`));
+        });
       }
       report({
         ...(flow ? { flow } : {}),

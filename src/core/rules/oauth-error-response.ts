@@ -141,7 +141,7 @@ function reportToken(flow: Flow, request: TokenRequest, report: ReportFn): void 
   }
   if (status === undefined || status < 400) return;
   const why = response?.json
-    ? response.json['error'] === undefined ? 'the JSON body has no error member' : 'the JSON body\'s error member is not a string'
+    ? response.json.error === undefined ? 'the JSON body has no error member' : 'the JSON body\'s error member is not a string'
     : response?.bodyProblem ?? 'response body not observed';
   report({
     flow,

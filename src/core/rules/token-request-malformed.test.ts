@@ -1,6 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { analyze } from '../analyze.ts';
-import type { Exchange } from '../model.ts';
 import { AS, defaultTokenParams, exchange, formBody, goodFlow, jsonBody, resetBuilders, token } from '../../../tests/support/build.ts';
 import { discovery, queryToken, tokenWithBody } from '../../../tests/support/request-hygiene.ts';
 import rule from './token-request-malformed.ts';

@@ -55,7 +55,7 @@ function carriesTokens(request: TokenRequest): boolean {
   if (!isSuccess(request.exchange.status)) return false;
   if (request.exchange.responseBody === undefined) return true;
   const response = request.response;
-  if (!response?.json || response.json['error'] !== undefined) return false;
+  if (!response?.json || response.json.error !== undefined) return false;
   return response.accessToken !== undefined || response.idToken !== undefined || response.refreshToken !== undefined;
 }
 

@@ -22,7 +22,7 @@ export default defineRule({
   check({ flows, report }) {
     for (const flow of flows) {
       for (const callback of [flow.callback, ...flow.repeatedCallbacks]) {
-        if (!callback || callback.mode !== 'query') continue;
+        if (callback?.mode !== 'query') continue;
         const tokens = ([['access_token', callback.accessToken], ['id_token', callback.idToken]] as const)
           .filter((t): t is readonly ['access_token' | 'id_token', string] => !!t[1]);
         if (!tokens.length) continue;

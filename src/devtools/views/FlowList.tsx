@@ -47,6 +47,9 @@ function FlowRow({ item, selected }: { item: Row; selected: boolean }) {
   const store = useStore();
   const { verdict } = item;
   return (
+    // biome-ignore lint/a11y/useKeyWithClickEvents: the listbox owns the keyboard (aria-activedescendant); a row only takes clicks
+    // biome-ignore lint/a11y/useFocusableInteractive: focus stays on the listbox, as the ARIA listbox pattern asks
+    // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: an option of a virtualized listbox
     <li id={`row-${item.key}`} role="option" aria-selected={selected} class={`flow-row${selected ? ' selected' : ''}`} style={{ height: `${ROW_HEIGHT}px` }}
       data-flow-key={item.key} data-verdict={verdict.verdict} data-source={item.source.kind} onClick={() => store.select(item.key)}>
       <span class={`verdict ${verdict.verdict}`} title={`${verdict.errors} errors, ${verdict.warnings} warnings, ${verdict.infos} info`}>{BADGE[verdict.verdict]}</span>
