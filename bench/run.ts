@@ -22,13 +22,7 @@ import { panelSection } from './panel/section.ts';
 import { table } from './lib/stats.ts';
 import type { BenchOptions, BenchSection, SectionResult } from './lib/types.ts';
 
-const SECTIONS: BenchSection[] = [
-  harAuditSection,
-  pageLoadSection,
-  workerSection,
-  badgeLatencySection,
-  panelSection,
-];
+const SECTIONS: BenchSection[] = [harAuditSection, pageLoadSection, workerSection, badgeLatencySection, panelSection];
 
 function parseOptions(argv: readonly string[]): BenchOptions {
   const options: BenchOptions = { rounds: 5, only: [], quick: false, rebuild: false };
@@ -76,8 +70,11 @@ async function main(): Promise<void> {
   const rows = results.flatMap(({ section, result, error }) =>
     error
       ? [[section.id, 'section failed', error.slice(0, 120), '', 'FAIL']]
-      : (result?.rows ?? []).map((r) => [section.id, r.metric, r.value, r.goal ?? '', r.status ?? 'info']));
-  process.stdout.write(`\n== Summary (${new Date().toISOString()}, node ${process.version})\n${table(['section', 'metric', 'value', 'goal', 'status'], rows)}\n`);
+      : (result?.rows ?? []).map((r) => [section.id, r.metric, r.value, r.goal ?? '', r.status ?? 'info']),
+  );
+  process.stdout.write(
+    `\n== Summary (${new Date().toISOString()}, node ${process.version})\n${table(['section', 'metric', 'value', 'goal', 'status'], rows)}\n`,
+  );
   const notes = results.flatMap((r) => r.result?.notes ?? []);
   if (notes.length) process.stdout.write(`\nNotes:\n${notes.map((n) => `- ${n}`).join('\n')}\n`);
   // A missed goal is a finding, not a crash; only a section that could not measure fails the run.

@@ -116,8 +116,8 @@ function configuration(clientOrigin: string, jwks: Configuration['jwks']): Confi
  * plain-http loopback, so skip exactly those two checks (oidc-provider's recipe for development setups).
  */
 function allowImplicitOnHttpLoopback(provider: Provider): void {
-  const schema = (provider.Client as unknown as { Schema: { prototype: { invalidate(message: string, code?: string): void } } })
-    .Schema.prototype;
+  const schema = (provider.Client as unknown as { Schema: { prototype: { invalidate(message: string, code?: string): void } } }).Schema
+    .prototype;
   const invalidate = schema.invalidate;
   schema.invalidate = function (message, code) {
     if (code === 'implicit-force-https' || code === 'implicit-forbid-localhost') return;
@@ -174,8 +174,9 @@ async function grantConsent(provider: Provider, interaction: Interaction): Promi
   const { details } = interaction.prompt;
   const grantId = await existingGrantId(provider, interaction);
   // A grant the session remembers may be gone: oidc-provider revokes it when a code is redeemed twice.
-  const grant = (grantId ? await provider.Grant.find(grantId) : undefined)
-    ?? new provider.Grant({ accountId: interaction.session?.accountId, clientId: String(interaction.params.client_id) });
+  const grant =
+    (grantId ? await provider.Grant.find(grantId) : undefined) ??
+    new provider.Grant({ accountId: interaction.session?.accountId, clientId: String(interaction.params.client_id) });
   const missingScope = details.missingOIDCScope as string[] | undefined;
   const missingClaims = details.missingOIDCClaims as string[] | undefined;
   const missingResourceScopes = details.missingResourceScopes as Record<string, string[]> | undefined;

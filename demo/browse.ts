@@ -54,23 +54,34 @@ const pick = <T>(list: readonly T[], i: number): T => list[i % list.length]!;
 function getUrl(i: number): string {
   const state = pick(STATES, i);
   switch (i % 6) {
-    case 0: return `/api/products?code=A${100 + i}&state=${state}`;
-    case 1: return `/api/orders?state=${pick(['shipped', 'pending', 'delivered'], i)}&page=${i}`;
-    case 2: return `/api/search?q=${pick(['http+error+codes', 'state+parks', 'token+ring+network', 'zip+code+lookup'], i)}&page=${i}`;
-    case 3: return `/api/weather?state=${state}&zip_code=1${String(i).padStart(4, '0')}`;
-    case 4: return `/api/feed?page_token=p${i}&limit=10`;
-    default: return `/api/translate?code=${pick(['fr', 'de', 'es', 'ja'], i)}&text=hello+world`;
+    case 0:
+      return `/api/products?code=A${100 + i}&state=${state}`;
+    case 1:
+      return `/api/orders?state=${pick(['shipped', 'pending', 'delivered'], i)}&page=${i}`;
+    case 2:
+      return `/api/search?q=${pick(['http+error+codes', 'state+parks', 'token+ring+network', 'zip+code+lookup'], i)}&page=${i}`;
+    case 3:
+      return `/api/weather?state=${state}&zip_code=1${String(i).padStart(4, '0')}`;
+    case 4:
+      return `/api/feed?page_token=p${i}&limit=10`;
+    default:
+      return `/api/translate?code=${pick(['fr', 'de', 'es', 'ja'], i)}&text=hello+world`;
   }
 }
 
 /** The urlencoded fetch POSTs. */
 function postRequest(i: number): [url: string, body: string] {
   switch (i % 5) {
-    case 0: return ['/api/coupons/validate', `code=SUMMER${10 + i}&state=active`];
-    case 1: return ['/api/cart', `sku=A${100 + i}&qty=${1 + (i % 3)}&promo_code=WELCOME`];
-    case 2: return ['/api/address/verify', `street=${i}+Main+St&city=Albany&state=NY&zip_code=12207`];
-    case 3: return ['/api/telemetry', `event=click&target=tile-${i}&error=none&code=0`];
-    default: return ['/api/chat/estimate', `text=hello+world+${i}&model=small`];
+    case 0:
+      return ['/api/coupons/validate', `code=SUMMER${10 + i}&state=active`];
+    case 1:
+      return ['/api/cart', `sku=A${100 + i}&qty=${1 + (i % 3)}&promo_code=WELCOME`];
+    case 2:
+      return ['/api/address/verify', `street=${i}+Main+St&city=Albany&state=NY&zip_code=12207`];
+    case 3:
+      return ['/api/telemetry', `event=click&target=tile-${i}&error=none&code=0`];
+    default:
+      return ['/api/chat/estimate', `text=hello+world+${i}&model=small`];
   }
 }
 
@@ -98,7 +109,9 @@ function browsePage(n: number): string {
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Ordinary browsing</title>
 <link rel="icon" href="data:,">
-${range(plan.stylesheets).map((i) => `<link rel="stylesheet" href="/assets/style-${i}.css">`).join('\n')}
+${range(plan.stylesheets)
+  .map((i) => `<link rel="stylesheet" href="/assets/style-${i}.css">`)
+  .join('\n')}
 <style>
   body { font: 15px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 44rem; padding: 0 1rem; color: #222; }
   .tiles img { width: 16px; height: 16px; margin: 1px; }
@@ -112,7 +125,9 @@ ${range(plan.stylesheets).map((i) => `<link rel="stylesheet" href="/assets/style
 <section id="result" data-status="running" data-subresources="${n}"><p id="status">Loading…</p></section>
 <nav><a href="/articles/token-economy">Token economy</a> · <a href="#reviews">Reviews</a></nav>
 <div class="tiles">
-${range(plan.images).map((i) => `<img src="/assets/image-${i}.${i % 2 ? 'svg' : 'png'}" alt="">`).join('\n')}
+${range(plan.images)
+  .map((i) => `<img src="/assets/image-${i}.${i % 2 ? 'svg' : 'png'}" alt="">`)
+  .join('\n')}
 </div>
 <iframe name="article" title="Article" src="/articles/error-codes?page=1"></iframe>
 ${range(plan.forms)
@@ -126,7 +141,9 @@ ${range(plan.forms)
   .join('\n')}
 <h2 id="reviews">Reviews</h2>
 <p>No reviews yet.</p>
-${range(plan.scripts).map((i) => `<script src="/assets/script-${i}.js"></script>`).join('\n')}
+${range(plan.scripts)
+  .map((i) => `<script src="/assets/script-${i}.js"></script>`)
+  .join('\n')}
 <script type="application/json" id="browse-plan">${json({ ...plan, ...requests })}</script>
 <script>${BROWSER_SCRIPT}</script>
 </body></html>`;
@@ -286,7 +303,13 @@ export async function handleBrowse(req: IncomingMessage, res: ServerResponse, ur
     }
     if ((match = /^\/assets\/image-(\d+)\.(png|svg)$/.exec(path))) {
       if (match[2] === 'png') send(res, 200, 'image/png', PNG);
-      else send(res, 200, 'image/svg+xml', `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16"><rect width="16" height="16" fill="hsl(${hue(Number(match[1]))} 60% 50%)"/></svg>`);
+      else
+        send(
+          res,
+          200,
+          'image/svg+xml',
+          `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16"><rect width="16" height="16" fill="hsl(${hue(Number(match[1]))} 60% 50%)"/></svg>`,
+        );
       return true;
     }
     if ((match = /^\/articles\/([\w-]+)$/.exec(path)) && ARTICLES[match[1]!]) {
@@ -310,7 +333,15 @@ export async function handleBrowse(req: IncomingMessage, res: ServerResponse, ur
   if (req.method === 'POST') {
     if (path === '/newsletter') {
       const form = new URLSearchParams(await readBody(req));
-      send(res, 200, 'text/html; charset=utf-8', smallPage('Subscribed', `<p>Thanks, ${escapeHtml(form.get('email') ?? '')}: your welcome code ${escapeHtml(form.get('code') ?? '')} is on its way.</p>`));
+      send(
+        res,
+        200,
+        'text/html; charset=utf-8',
+        smallPage(
+          'Subscribed',
+          `<p>Thanks, ${escapeHtml(form.get('email') ?? '')}: your welcome code ${escapeHtml(form.get('code') ?? '')} is on its way.</p>`,
+        ),
+      );
       return true;
     }
     if (!path.startsWith('/api/')) return false;

@@ -57,7 +57,8 @@ export interface ExtensionBrowser extends LaunchedBrowser {
 /** Chromium with the built extension installed: dist/, or another copy of it given as `extensionDir`. */
 export async function launchWithExtension(options: LaunchOptions & { extensionDir?: string } = {}): Promise<ExtensionBrowser> {
   const { extensionDir = DIST, ...launchOptions } = options;
-  if (!existsSync(join(extensionDir, 'manifest.json'))) throw new Error(`${extensionDir} has no manifest.json: run \`npm run build\` first`);
+  if (!existsSync(join(extensionDir, 'manifest.json')))
+    throw new Error(`${extensionDir} has no manifest.json: run \`npm run build\` first`);
   const launched = await launchChromium({ pipe: true, enableExtensions: true, ...launchOptions });
   const extensionId = await launched.browser.installExtension(extensionDir);
   const worker = async (): Promise<WebWorker> => {

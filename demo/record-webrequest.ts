@@ -36,8 +36,11 @@ globalThis.recorded = () => events;
 `;
 
 const manifest = {
-  manifest_version: 3, name: 'webRequest recorder', version: '1.0',
-  permissions: ['webRequest'], host_permissions: ['<all_urls>'],
+  manifest_version: 3,
+  name: 'webRequest recorder',
+  version: '1.0',
+  permissions: ['webRequest'],
+  host_permissions: ['<all_urls>'],
   background: { service_worker: 'worker.js' },
 };
 
@@ -58,7 +61,7 @@ async function record(id: string): Promise<number> {
     const expected = variant.endsAt === 'authorization-server-error' ? 'as-error' : 'done';
     if (outcome.status !== expected) throw new Error(`variant ${id} ended with ${outcome.status}: ${outcome.detail}`);
     await new Promise((r) => setTimeout(r, 300));
-    const events = await worker.evaluate('recorded()') as unknown[];
+    const events = (await worker.evaluate('recorded()')) as unknown[];
     const file = {
       comment: `webRequest details of demo variant "${id}", recorded by demo/record-webrequest.ts with Chromium ${await browserVersion(chromium.browser)}. Ports, ids and times are those of the recording run.`,
       issuer: variant.rogue ? demo.rogueIssuer : demo.issuer,

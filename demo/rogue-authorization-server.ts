@@ -37,11 +37,31 @@ export interface RunningRogueAuthorizationServer {
 }
 
 type Misbehaviour =
-  | 'query-tokens' | 'wrong-path' | 'wrong-iss' | 'replay-ok' | 'cacheable' | 'no-rotation'
-  | 'wrong-nonce' | 'bad-id-token' | 'wrong-at-hash' | 'no-iss' | 'no-cors' | 'custom-header';
+  | 'query-tokens'
+  | 'wrong-path'
+  | 'wrong-iss'
+  | 'replay-ok'
+  | 'cacheable'
+  | 'no-rotation'
+  | 'wrong-nonce'
+  | 'bad-id-token'
+  | 'wrong-at-hash'
+  | 'no-iss'
+  | 'no-cors'
+  | 'custom-header';
 const CLIENTS: ReadonlySet<string> = new Set<Misbehaviour>([
-  'query-tokens', 'wrong-path', 'wrong-iss', 'replay-ok', 'cacheable', 'no-rotation',
-  'wrong-nonce', 'bad-id-token', 'wrong-at-hash', 'no-iss', 'no-cors', 'custom-header',
+  'query-tokens',
+  'wrong-path',
+  'wrong-iss',
+  'replay-ok',
+  'cacheable',
+  'no-rotation',
+  'wrong-nonce',
+  'bad-id-token',
+  'wrong-at-hash',
+  'no-iss',
+  'no-cors',
+  'custom-header',
 ]);
 
 /** The request headers the token endpoint reads, and so the only ones its CORS preflight allows. */
@@ -59,9 +79,7 @@ interface IssuedCode {
 const base64url = (bytes: Buffer) => bytes.toString('base64url');
 const random = () => base64url(randomBytes(32));
 
-export async function startRogueAuthorizationServer(
-  options: RogueAuthorizationServerOptions,
-): Promise<RunningRogueAuthorizationServer> {
+export async function startRogueAuthorizationServer(options: RogueAuthorizationServerOptions): Promise<RunningRogueAuthorizationServer> {
   const { privateKey, publicKey } = await generateKeyPair('RS256');
   const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'rogue-rs256', alg: 'RS256', use: 'sig' }] };
   const codes = new Map<string, IssuedCode>();
@@ -197,7 +215,8 @@ export async function startRogueAuthorizationServer(
     }
     issued.used = true;
     const body: Record<string, unknown> = { access_token: random(), token_type: 'Bearer', expires_in: 600, scope: issued.scope };
-    if (issued.scope.split(' ').includes('openid')) body.id_token = await idToken(issued.clientId, issued.nonce, body.access_token as string);
+    if (issued.scope.split(' ').includes('openid'))
+      body.id_token = await idToken(issued.clientId, issued.nonce, body.access_token as string);
     if (issued.clientId === 'no-rotation') {
       body.refresh_token = random();
       refreshTokens.set(body.refresh_token as string, { clientId: issued.clientId, scope: issued.scope });

@@ -4,17 +4,53 @@
 
 /** Every rule id of /work/shared/rules-catalogue.md (the contract), so that a typo here fails to compile. */
 export type CatalogueRuleId =
-  | 'pkce-challenge-mismatch' | 'pkce-missing' | 'state-mismatch' | 'client-secret-in-browser' | 'code-replayed'
-  | 'redirect-uri-token-mismatch' | 'iss-mismatch' | 'token-endpoint-issuer-mismatch' | 'callback-uri-mismatch'
-  | 'pkce-verifier-malformed' | 'pkce-challenge-malformed' | 'pkce-method-omitted' | 'pkce-plain-method'
-  | 'pkce-downgrade' | 'pkce-verifier-missing' | 'pkce-value-reused' | 'state-missing' | 'oidc-nonce-missing'
-  | 'oidc-nonce-mismatch' | 'id-token-invalid' | 'hash-claim-mismatch' | 'credential-in-url'
-  | 'credential-in-referer' | 'implicit-grant' | 'ropc-grant' | 'redirect-uri-insecure' | 'redirect-uri-fragment'
-  | 'tokens-in-query-response' | 'open-redirect-on-callback' | 'token-request-malformed'
-  | 'token-client-id-mismatch' | 'client-auth-multiple' | 'duplicate-parameter' | 'value-reused' | 'weak-random'
-  | 'code-exchange-late' | 'refresh-token-reused' | 'refresh-token-not-rotated' | 'iss-missing'
-  | 'dpop-proof-invalid' | 'dpop-binding-mismatch' | 'par-misuse' | 'metadata-inconsistent' | 'authorize-via-cors'
-  | 'as-307-credential-redirect' | 'token-response-cacheable' | 'oauth-error-response';
+  | 'pkce-challenge-mismatch'
+  | 'pkce-missing'
+  | 'state-mismatch'
+  | 'client-secret-in-browser'
+  | 'code-replayed'
+  | 'redirect-uri-token-mismatch'
+  | 'iss-mismatch'
+  | 'token-endpoint-issuer-mismatch'
+  | 'callback-uri-mismatch'
+  | 'pkce-verifier-malformed'
+  | 'pkce-challenge-malformed'
+  | 'pkce-method-omitted'
+  | 'pkce-plain-method'
+  | 'pkce-downgrade'
+  | 'pkce-verifier-missing'
+  | 'pkce-value-reused'
+  | 'state-missing'
+  | 'oidc-nonce-missing'
+  | 'oidc-nonce-mismatch'
+  | 'id-token-invalid'
+  | 'hash-claim-mismatch'
+  | 'credential-in-url'
+  | 'credential-in-referer'
+  | 'implicit-grant'
+  | 'ropc-grant'
+  | 'redirect-uri-insecure'
+  | 'redirect-uri-fragment'
+  | 'tokens-in-query-response'
+  | 'open-redirect-on-callback'
+  | 'token-request-malformed'
+  | 'token-client-id-mismatch'
+  | 'client-auth-multiple'
+  | 'duplicate-parameter'
+  | 'value-reused'
+  | 'weak-random'
+  | 'code-exchange-late'
+  | 'refresh-token-reused'
+  | 'refresh-token-not-rotated'
+  | 'iss-missing'
+  | 'dpop-proof-invalid'
+  | 'dpop-binding-mismatch'
+  | 'par-misuse'
+  | 'metadata-inconsistent'
+  | 'authorize-via-cors'
+  | 'as-307-credential-redirect'
+  | 'token-response-cacheable'
+  | 'oauth-error-response';
 
 export interface Variant {
   id: string;
@@ -49,9 +85,21 @@ export interface Variant {
 
 /** Rules that a clean code + S256 flow must not trigger. */
 const CLEAN: readonly CatalogueRuleId[] = [
-  'pkce-challenge-mismatch', 'pkce-missing', 'state-mismatch', 'state-missing', 'oidc-nonce-missing', 'iss-missing',
-  'iss-mismatch', 'redirect-uri-token-mismatch', 'code-replayed', 'weak-random', 'credential-in-referer',
-  'token-response-cacheable', 'oauth-error-response', 'metadata-inconsistent', 'redirect-uri-insecure',
+  'pkce-challenge-mismatch',
+  'pkce-missing',
+  'state-mismatch',
+  'state-missing',
+  'oidc-nonce-missing',
+  'iss-missing',
+  'iss-mismatch',
+  'redirect-uri-token-mismatch',
+  'code-replayed',
+  'weak-random',
+  'credential-in-referer',
+  'token-response-cacheable',
+  'oauth-error-response',
+  'metadata-inconsistent',
+  'redirect-uri-insecure',
 ];
 
 export const variants: readonly Variant[] = [
@@ -165,7 +213,7 @@ export const variants: readonly Variant[] = [
   },
   {
     id: 'other-flow-verifier',
-    description: 'Two sign-ins pending at once; each token request sends the other flow\'s code_verifier.',
+    description: "Two sign-ins pending at once; each token request sends the other flow's code_verifier.",
     expectedRuleIds: ['pkce-challenge-mismatch', 'oauth-error-response'],
     absentRuleIds: ['pkce-value-reused'],
   },
@@ -184,7 +232,7 @@ export const variants: readonly Variant[] = [
     description: 'The app waits 61 s between the callback and the token request; the code has expired.',
     expectedRuleIds: ['code-exchange-late', 'oauth-error-response'],
     slow: true,
-    note: 'oidc-provider\'s default authorization code lifetime is 60 s, so the late exchange gets invalid_grant.',
+    note: "oidc-provider's default authorization code lifetime is 60 s, so the late exchange gets invalid_grant.",
   },
   {
     id: 'token-client-id-mismatch',
@@ -231,7 +279,7 @@ export const variants: readonly Variant[] = [
   },
   {
     id: 'ropc',
-    description: 'grant_type=password with the user\'s password, POSTed from the browser; the server refuses it.',
+    description: "grant_type=password with the user's password, POSTed from the browser; the server refuses it.",
     expectedRuleIds: ['ropc-grant', 'oauth-error-response'],
   },
   {
@@ -255,14 +303,16 @@ export const variants: readonly Variant[] = [
   },
   {
     id: 'state-lost-new-tab',
-    description: 'The sign-in opens in a new tab whose sessionStorage has no record of it (as a target=_blank link opens one); the app signs in again in its own tab.',
+    description:
+      'The sign-in opens in a new tab whose sessionStorage has no record of it (as a target=_blank link opens one); the app signs in again in its own tab.',
     expectedRuleIds: [],
     absentRuleIds: CLEAN,
-    note: 'Every request is correct on its own, so no rule applies: the lost state shows in the panel\'s diagnostics (a callback, no token request, and a new authorization request of the same client right after).',
+    note: "Every request is correct on its own, so no rule applies: the lost state shows in the panel's diagnostics (a callback, no token request, and a new authorization request of the same client right after).",
   },
   {
     id: 'hostile-error-response',
-    description: 'While a sign-in is pending, an error callback with markup in error_description and a javascript: error_uri reaches the app.',
+    description:
+      'While a sign-in is pending, an error callback with markup in error_description and a javascript: error_uri reaches the app.',
     expectedRuleIds: ['oauth-error-response', 'iss-missing'],
     absentRuleIds: ['state-mismatch'],
     interaction: 'none',
@@ -276,7 +326,7 @@ export const variants: readonly Variant[] = [
   },
   {
     id: 'tokens-in-query-response',
-    description: 'Rogue server: answers an implicit request with the tokens in the callback\'s query string.',
+    description: "Rogue server: answers an implicit request with the tokens in the callback's query string.",
     expectedRuleIds: ['tokens-in-query-response', 'implicit-grant'],
     absentRuleIds: ['credential-in-url'],
     rogue: true,
@@ -291,7 +341,7 @@ export const variants: readonly Variant[] = [
   },
   {
     id: 'iss-mismatch',
-    description: 'Rogue server: the callback\'s iss names the other (real) demo server, a mix-up; the client rejects it.',
+    description: "Rogue server: the callback's iss names the other (real) demo server, a mix-up; the client rejects it.",
     expectedRuleIds: ['iss-mismatch'],
     rogue: true,
   },
@@ -352,13 +402,14 @@ export const variants: readonly Variant[] = [
     description: 'Rogue server: the token endpoint answers without Access-Control-Allow-Origin; the app retries the used-up code.',
     expectedRuleIds: ['code-replayed'],
     rogue: true,
-    note: 'Both token requests got a response (a 200, then a 400) that the browser withheld from the app; the recording keeps them as DevTools exports them (status, headers, _error), and the panel\'s diagnostics explain the CORS failure (token-cors-blocked).',
+    note: "Both token requests got a response (a 200, then a 400) that the browser withheld from the app; the recording keeps them as DevTools exports them (status, headers, _error), and the panel's diagnostics explain the CORS failure (token-cors-blocked).",
   },
   {
     id: 'token-preflight-blocked',
-    description: 'The token request carries X-Requested-With, which the token endpoint\'s CORS preflight does not allow: the POST is never sent.',
+    description:
+      "The token request carries X-Requested-With, which the token endpoint's CORS preflight does not allow: the POST is never sent.",
     expectedRuleIds: [],
     rogue: true,
-    note: 'No request breaks a rule: the failed preflight shows in the panel\'s diagnostics (token-cors-blocked). The rogue server allows only the request headers it reads; oidc-provider allows any, so against it the POST would go through.',
+    note: "No request breaks a rule: the failed preflight shows in the panel's diagnostics (token-cors-blocked). The rogue server allows only the request headers it reads; oidc-provider allows any, so against it the POST would go through.",
   },
 ];

@@ -47,7 +47,9 @@ export const badgeLatencySection: BenchSection = {
       chromium = await launchExtension(context);
       const worker = await chromium.worker();
       await signInOnce(chromium.browser, demo);
-      log(`${runs} runs of \`good\` (signed in already), each in a new tab, after ${WARM_UP_RUNS} warm-up runs; token POST held until the worker is quiet, badge cleared, then released`);
+      log(
+        `${runs} runs of \`good\` (signed in already), each in a new tab, after ${WARM_UP_RUNS} warm-up runs; token POST held until the worker is quiet, badge cleared, then released`,
+      );
 
       const results: Run[] = [];
       const load = sampleLoad();
@@ -55,7 +57,9 @@ export const badgeLatencySection: BenchSection = {
         const run = await measureRun(chromium, worker, demo);
         if (i < WARM_UP_RUNS) continue;
         results.push(run);
-        log(`  run ${String(i - WARM_UP_RUNS + 1).padStart(2)}/${runs}: ${run.latencyMs.toFixed(1)} ms (requestfinished → badge ${run.nodeLatencyMs.toFixed(0)} ms), badge ${JSON.stringify(run.badge)}`);
+        log(
+          `  run ${String(i - WARM_UP_RUNS + 1).padStart(2)}/${runs}: ${run.latencyMs.toFixed(1)} ms (requestfinished → badge ${run.nodeLatencyMs.toFixed(0)} ms), badge ${JSON.stringify(run.badge)}`,
+        );
       }
       const machine = loadReport(load.stop(), availableParallelism());
 
@@ -64,7 +68,9 @@ export const badgeLatencySection: BenchSection = {
       const p50 = median(latencies);
       const p95 = quantile(latencies, 0.95);
       const badges = [...new Set(results.map((r) => r.badge))];
-      log(`token response → badge: median ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, range ${lo.toFixed(1)}–${hi.toFixed(1)} ms (cross-check from puppeteer's requestfinished: median ${median(results.map((r) => r.nodeLatencyMs)).toFixed(1)} ms); badges ${badges.map((b) => JSON.stringify(b)).join(', ')}`);
+      log(
+        `token response → badge: median ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, range ${lo.toFixed(1)}–${hi.toFixed(1)} ms (cross-check from puppeteer's requestfinished: median ${median(results.map((r) => r.nodeLatencyMs)).toFixed(1)} ms); badges ${badges.map((b) => JSON.stringify(b)).join(', ')}`,
+      );
       log(`load average ${machine.text}${machine.busy ? ': the machine was busy, latencies are noisy' : ''}`);
       if (machine.busy) notes.push(`badge-latency: load average ${machine.text} during the runs; latencies are noisy.`);
       if (badges.some((b) => b !== '✓')) notes.push(`badge-latency: \`good\` should end with a ✓ badge; saw ${badges.join(', ')}.`);
@@ -72,7 +78,12 @@ export const badgeLatencySection: BenchSection = {
       const rows: SummaryRow[] = [
         { metric: `token response → badge, median of ${runs}`, value: `${p50.toFixed(1)} ms`, status: 'info' },
         { metric: `token response → badge, p95 of ${runs}`, value: `${p95.toFixed(1)} ms (max ${hi.toFixed(1)} ms)`, status: 'info' },
-        { metric: 'badge after `good`', value: badges.join(', '), goal: '✓', status: badges.length === 1 && badges[0] === '✓' ? 'pass' : 'FAIL' },
+        {
+          metric: 'badge after `good`',
+          value: badges.join(', '),
+          goal: '✓',
+          status: badges.length === 1 && badges[0] === '✓' ? 'pass' : 'FAIL',
+        },
         { metric: 'load average during runs', value: machine.text, status: machine.busy ? 'n/a' : 'info' },
       ];
       return { rows, notes };

@@ -55,14 +55,26 @@ const analysis: Analysis = await phase('analyze', () => analyze(conversion.excha
 
 // The report model, when the core has one (it is being written alongside this bench).
 let report: unknown = analysis;
-const reportModule = await import('../../src/core/report.ts').catch(() => undefined) as
-  | { buildInputReport?: (a: Analysis, o: { file: string; exchanges: readonly Exchange[]; skippedEntries: readonly string[]; harEntryOf: (id: string) => number | undefined }) => unknown;
-      buildAuditReport?: (inputs: unknown[], o: { toolVersion: string; redacted: boolean }) => unknown }
+const reportModule = (await import('../../src/core/report.ts').catch(() => undefined)) as
+  | {
+      buildInputReport?: (
+        a: Analysis,
+        o: {
+          file: string;
+          exchanges: readonly Exchange[];
+          skippedEntries: readonly string[];
+          harEntryOf: (id: string) => number | undefined;
+        },
+      ) => unknown;
+      buildAuditReport?: (inputs: unknown[], o: { toolVersion: string; redacted: boolean }) => unknown;
+    }
   | undefined;
 if (reportModule?.buildInputReport && reportModule.buildAuditReport) {
   report = await phase('report model (buildInputReport + redaction)', () => {
     const input = reportModule.buildInputReport!(analysis, {
-      file, exchanges: conversion.exchanges, skippedEntries: conversion.warnings,
+      file,
+      exchanges: conversion.exchanges,
+      skippedEntries: conversion.warnings,
       harEntryOf: (id) => (id.startsWith('har-') ? Number(id.slice(4)) : undefined),
     });
     return reportModule.buildAuditReport!([input], { toolVersion: 'bench', redacted: true });
@@ -78,12 +90,14 @@ if (stages) {
   await phase('  analyze stage: correlate', () => correlate(classified, ordered));
 }
 
-process.stdout.write(`${JSON.stringify({
-  phases,
-  rules: [...ruleMs].sort((a, b) => b[1] - a[1]),
-  exchanges: conversion.exchanges.length,
-  warnings: conversion.warnings.length,
-  flows: analysis.flows.length,
-  findings: analysis.findings.length,
-  problems: analysis.problems,
-})}\n`);
+process.stdout.write(
+  `${JSON.stringify({
+    phases,
+    rules: [...ruleMs].sort((a, b) => b[1] - a[1]),
+    exchanges: conversion.exchanges.length,
+    warnings: conversion.warnings.length,
+    flows: analysis.flows.length,
+    findings: analysis.findings.length,
+    problems: analysis.problems,
+  })}\n`,
+);

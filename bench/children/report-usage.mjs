@@ -6,13 +6,16 @@ const file = process.env.BENCH_USAGE_FILE;
 if (file) {
   process.on('exit', (exitCode) => {
     const usage = process.resourceUsage();
-    writeFileSync(file, JSON.stringify({
-      maxRSSKiB: usage.maxRSS,
-      userCPUMs: usage.userCPUTime / 1000,
-      systemCPUMs: usage.systemCPUTime / 1000,
-      // performance.now() counts from the process's time origin: the child's own view of its lifetime.
-      uptimeMs: performance.now(),
-      exitCode,
-    }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        maxRSSKiB: usage.maxRSS,
+        userCPUMs: usage.userCPUTime / 1000,
+        systemCPUMs: usage.systemCPUTime / 1000,
+        // performance.now() counts from the process's time origin: the child's own view of its lifetime.
+        uptimeMs: performance.now(),
+        exitCode,
+      }),
+    );
   });
 }

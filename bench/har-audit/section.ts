@@ -43,12 +43,17 @@ export const harAuditSection: BenchSection = {
     const entries = Number(process.env.BENCH_HAR_ENTRIES ?? 50_000);
     const flows = Number(process.env.BENCH_HAR_FLOWS ?? 300);
     const har = ensureHar(workDir, { seed: 20261122, entries, flows }, log);
-    log(`input: ${har.path} — ${har.entries.toLocaleString('en')} entries, ${mb(har.bytes)}, ${har.flows} sign-in flows (${har.refreshes} with refreshes; defects ${JSON.stringify(har.defects)})${har.reused ? ', reused' : `, generated in ${ms(har.generatedMs ?? 0)}`}`);
+    log(
+      `input: ${har.path} — ${har.entries.toLocaleString('en')} entries, ${mb(har.bytes)}, ${har.flows} sign-in flows (${har.refreshes} with refreshes; defects ${JSON.stringify(har.defects)})${har.reused ? ', reused' : `, generated in ${ms(har.generatedMs ?? 0)}`}`,
+    );
 
     const auditor = await resolveAuditor(root, workDir, options.rebuild, log);
     log(`audit child: ${auditor.describe}${auditor.reason ? `\n  (fallback: ${auditor.reason})` : ''}`);
     const notes: string[] = [];
-    if (auditor.kind !== 'cli') notes.push(`har-audit: not the CLI (${auditor.reason}); the audit child was the source pipeline through tsx (adds tsx start-up and on-the-fly compilation, ~0.5–0.7 s, so its ratio overstates the CLI's).`);
+    if (auditor.kind !== 'cli')
+      notes.push(
+        `har-audit: not the CLI (${auditor.reason}); the audit child was the source pipeline through tsx (adds tsx start-up and on-the-fly compilation, ~0.5–0.7 s, so its ratio overstates the CLI's).`,
+      );
 
     const parseFloor = join(root, 'bench/children/parse-floor.mjs');
     const runParse = () => runNode(parseFloor, [har.path], { cwd: root });
@@ -61,7 +66,9 @@ export const harAuditSection: BenchSection = {
     const reportPath = join(workDir, 'har-audit-report.json');
     const sanity = check(await runAudit(reportPath), 'audit');
     const counts = countsOf(reportPath);
-    log(`  parse ${ms(warmParse.wallMs)}; audit ${ms(sanity.wallMs)}, exit ${sanity.exitCode}, ${counts.flows ?? '?'} flows, ${counts.findings ?? '?'} findings${counts.problems ? `, problems: ${counts.problems}` : ''}`);
+    log(
+      `  parse ${ms(warmParse.wallMs)}; audit ${ms(sanity.wallMs)}, exit ${sanity.exitCode}, ${counts.flows ?? '?'} flows, ${counts.findings ?? '?'} findings${counts.problems ? `, problems: ${counts.problems}` : ''}`,
+    );
 
     const parse: ChildRun[] = [];
     const audit: ChildRun[] = [];
@@ -73,7 +80,9 @@ export const harAuditSection: BenchSection = {
         if (which === 'parse') parse.push(check(await runParse(), 'parse floor'));
         else audit.push(check(await runAudit(), 'audit'));
       }
-      log(`  round ${round + 1}/${options.rounds}: parse ${ms(parse.at(-1)!.wallMs)} (cpu ${ms(cpu(parse.at(-1)!))}, ${rss(parse.at(-1)!)}), audit ${ms(audit.at(-1)!.wallMs)} (cpu ${ms(cpu(audit.at(-1)!))}, ${rss(audit.at(-1)!)})`);
+      log(
+        `  round ${round + 1}/${options.rounds}: parse ${ms(parse.at(-1)!.wallMs)} (cpu ${ms(cpu(parse.at(-1)!))}, ${rss(parse.at(-1)!)}), audit ${ms(audit.at(-1)!.wallMs)} (cpu ${ms(cpu(audit.at(-1)!))}, ${rss(audit.at(-1)!)})`,
+      );
     }
     // Wall time is the goal, but on a shared machine it is noisy: say how busy the machine was, and give CPU
     // time (user + system of the child, all its threads), which other processes disturb less.
@@ -89,15 +98,30 @@ export const harAuditSection: BenchSection = {
     const auditRss = Math.max(...audit.map((x) => x.usage?.maxRSSKiB ?? 0)) * 1024;
     const [pMin, pMax] = minMax(parse.map((x) => x.wallMs));
     const [aMin, aMax] = minMax(audit.map((x) => x.wallMs));
-    log(`parse floor median ${ms(parseMs)} [${ms(pMin)}–${ms(pMax)}], audit median ${ms(auditMs)} [${ms(aMin)}–${ms(aMax)}], ratio ${ratio(r)} (goal ≤ ${GOAL_RATIO}×)`);
+    log(
+      `parse floor median ${ms(parseMs)} [${ms(pMin)}–${ms(pMax)}], audit median ${ms(auditMs)} [${ms(aMin)}–${ms(aMax)}], ratio ${ratio(r)} (goal ≤ ${GOAL_RATIO}×)`,
+    );
     log(`CPU time (user + system): parse median ${ms(parseCpu)}, audit median ${ms(auditCpu)}, ratio ${ratio(auditCpu / parseCpu)}`);
-    log(`load average ${load.toFixed(1)} on ${cores} cores${busy ? ': the machine was busy, wall times are noisy (rerun with more --rounds, or on a quiet machine)' : ''}`);
-    if (busy) notes.push(`har-audit: load average ${load.toFixed(1)} on ${cores} cores during the timed rounds; wall-time medians are noisy.`);
-    log(`peak RSS: parse ${mib(parseRss)} (${(parseRss / har.bytes).toFixed(1)}× the file), audit ${mib(auditRss)} (${(auditRss / har.bytes).toFixed(1)}× the file)`);
+    log(
+      `load average ${load.toFixed(1)} on ${cores} cores${busy ? ': the machine was busy, wall times are noisy (rerun with more --rounds, or on a quiet machine)' : ''}`,
+    );
+    if (busy)
+      notes.push(`har-audit: load average ${load.toFixed(1)} on ${cores} cores during the timed rounds; wall-time medians are noisy.`);
+    log(
+      `peak RSS: parse ${mib(parseRss)} (${(parseRss / har.bytes).toFixed(1)}× the file), audit ${mib(auditRss)} (${(auditRss / har.bytes).toFixed(1)}× the file)`,
+    );
 
     const rows: SummaryRow[] = [
-      { metric: 'input HAR', value: `${har.entries.toLocaleString('en')} entries, ${mb(har.bytes)}, ${har.flows} flows planned`, status: 'info' },
-      { metric: 'audit child', value: auditor.kind === 'cli' ? 'node bin/oauth-lens.js audit … --format json' : `tsx source pipeline (${auditor.reason})`, status: auditor.kind === 'cli' ? 'info' : 'n/a' },
+      {
+        metric: 'input HAR',
+        value: `${har.entries.toLocaleString('en')} entries, ${mb(har.bytes)}, ${har.flows} flows planned`,
+        status: 'info',
+      },
+      {
+        metric: 'audit child',
+        value: auditor.kind === 'cli' ? 'node bin/oauth-lens.js audit … --format json' : `tsx source pipeline (${auditor.reason})`,
+        status: auditor.kind === 'cli' ? 'info' : 'n/a',
+      },
       { metric: `read + JSON.parse, median of ${parse.length}`, value: ms(parseMs), status: 'info' },
       { metric: `audit, median of ${audit.length}`, value: ms(auditMs), status: 'info' },
       { metric: 'audit / parse (wall)', value: ratio(r), goal: `≤ ${GOAL_RATIO}×`, status: r <= GOAL_RATIO ? 'pass' : 'FAIL' },
@@ -106,7 +130,9 @@ export const harAuditSection: BenchSection = {
       { metric: 'peak RSS parse', value: `${mib(parseRss)} (${(parseRss / har.bytes).toFixed(1)}× file)`, status: 'info' },
       { metric: 'peak RSS audit', value: `${mib(auditRss)} (${(auditRss / har.bytes).toFixed(1)}× file)`, status: 'info' },
       {
-        metric: 'flows / findings found', value: `${counts.flows ?? '?'} / ${counts.findings ?? '?'}`, goal: `≈ ${har.flows} flows`,
+        metric: 'flows / findings found',
+        value: `${counts.flows ?? '?'} / ${counts.findings ?? '?'}`,
+        goal: `≈ ${har.flows} flows`,
         status: counts.flows === undefined ? 'n/a' : Math.abs(counts.flows - har.flows) <= har.flows * 0.05 ? 'pass' : 'FAIL',
       },
     ];
@@ -143,7 +169,8 @@ async function resolveAuditor(root: string, workDir: string, rebuild: boolean, l
   };
   const fallback = (reason: string): Auditor => ({
     kind: 'tsx-fallback',
-    describe: 'node --import tsx bench/children/audit-phases.ts FILE --output /dev/null (src/capture/har.ts + src/core/analyze.ts + report)',
+    describe:
+      'node --import tsx bench/children/audit-phases.ts FILE --output /dev/null (src/capture/har.ts + src/core/analyze.ts + report)',
     script: join(root, 'bench/children/audit-phases.ts'),
     nodeArgs: ['--import', 'tsx'],
     args: (file, output) => [file, '--output', output, '--no-stages'],
@@ -161,8 +188,10 @@ async function resolveAuditor(root: string, workDir: string, rebuild: boolean, l
   const smokeOut = join(workDir, 'cli-smoke.json');
   rmSync(smokeOut, { force: true });
   const smoke = await runNode(cli.script, cli.args(SAMPLE_HAR, smokeOut), { cwd: root, timeoutMs: 60_000 });
-  if (smoke.exitCode !== 0) return fallback(`CLI smoke run on the sample exited ${smoke.exitCode}: ${(smoke.stderr || smoke.stdout).trim().slice(0, 200)}`);
-  if (!existsSync(smokeOut)) return fallback(`CLI smoke run wrote no --output file (stdout: ${JSON.stringify(smoke.stdout.trim().slice(0, 80))})`);
+  if (smoke.exitCode !== 0)
+    return fallback(`CLI smoke run on the sample exited ${smoke.exitCode}: ${(smoke.stderr || smoke.stdout).trim().slice(0, 200)}`);
+  if (!existsSync(smokeOut))
+    return fallback(`CLI smoke run wrote no --output file (stdout: ${JSON.stringify(smoke.stdout.trim().slice(0, 80))})`);
   const counts = countsOf(smokeOut);
   if (counts.flows === undefined) return fallback('CLI --format json output has no recognisable flow count');
   return cli;
@@ -175,11 +204,20 @@ function countsOf(path: string): { flows?: number; findings?: number; problems?:
     const summary = (json.summary ?? {}) as Record<string, unknown>;
     const findings = summary.findings;
     const inputs = Array.isArray(json.inputs) ? (json.inputs as Record<string, unknown>[]) : [];
-    const problems = inputs.reduce((n, i) => n + (Array.isArray(i.problems) ? (i.problems as unknown[]).length : 0), Array.isArray(json.problems) ? (json.problems as unknown[]).length : 0);
-    const flows = typeof summary.flows === 'number' ? summary.flows : Array.isArray(json.flows) ? (json.flows as unknown[]).length : undefined;
-    const findingCount = typeof findings === 'number' ? findings
-      : findings && typeof (findings as Record<string, unknown>).total === 'number' ? (findings as { total: number }).total
-      : Array.isArray(json.findings) ? (json.findings as unknown[]).length : undefined;
+    const problems = inputs.reduce(
+      (n, i) => n + (Array.isArray(i.problems) ? (i.problems as unknown[]).length : 0),
+      Array.isArray(json.problems) ? (json.problems as unknown[]).length : 0,
+    );
+    const flows =
+      typeof summary.flows === 'number' ? summary.flows : Array.isArray(json.flows) ? (json.flows as unknown[]).length : undefined;
+    const findingCount =
+      typeof findings === 'number'
+        ? findings
+        : findings && typeof (findings as Record<string, unknown>).total === 'number'
+          ? (findings as { total: number }).total
+          : Array.isArray(json.findings)
+            ? (json.findings as unknown[]).length
+            : undefined;
     return { ...(flows !== undefined ? { flows } : {}), ...(findingCount !== undefined ? { findings: findingCount } : {}), problems };
   } catch {
     return {};
@@ -207,11 +245,19 @@ async function whereTheTimeGoes(
 
   // 1. Phases, timed from source (one run; the figures are stable to a few percent).
   log('phase split (source pipeline through tsx, one run)…');
-  const phasesRun = check(await runNode(join(root, 'bench/children/audit-phases.ts'), [har.path], { cwd: root, nodeArgs: ['--import', 'tsx'] }), 'audit-phases');
+  const phasesRun = check(
+    await runNode(join(root, 'bench/children/audit-phases.ts'), [har.path], { cwd: root, nodeArgs: ['--import', 'tsx'] }),
+    'audit-phases',
+  );
   const phases = JSON.parse(phasesRun.stdout.trim().split('\n').at(-1)!) as PhaseOutput;
   const pipeline = phases.phases.filter((p) => !p.name.startsWith('  '));
   const total = pipeline.reduce((s, p) => s + p.ms, 0);
-  log(table(['phase', 'time', 'share', 'heap after'], phases.phases.map((p) => [p.name, ms(p.ms), p.name.startsWith('  ') ? '' : pct(p.ms, total), `${p.heapMB.toFixed(0)} MiB`])));
+  log(
+    table(
+      ['phase', 'time', 'share', 'heap after'],
+      phases.phases.map((p) => [p.name, ms(p.ms), p.name.startsWith('  ') ? '' : pct(p.ms, total), `${p.heapMB.toFixed(0)} MiB`]),
+    ),
+  );
   log(`  (${phases.exchanges} exchanges, ${phases.flows} flows, ${phases.findings} findings; child peak RSS ${rss(phasesRun)})`);
   const topRules = phases.rules.slice(0, 6);
   const rulesTotal = phases.rules.reduce((s, [, t]) => s + t, 0);
@@ -229,7 +275,10 @@ async function whereTheTimeGoes(
   rmSync(profileDir, { recursive: true, force: true });
   mkdirSync(profileDir, { recursive: true });
   log(`CPU profile of the audit child (${auditor.kind})…`);
-  const profiled = check(await runAudit('/dev/null', ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--cpu-prof-interval=500']), 'audit (profiled)');
+  const profiled = check(
+    await runAudit('/dev/null', ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--cpu-prof-interval=500']),
+    'audit (profiled)',
+  );
   const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) {
     log('  no .cpuprofile was written');
@@ -238,10 +287,30 @@ async function whereTheTimeGoes(
   const summary = summarizeProfile(join(profileDir, file), root);
   log(`  profiled run ${ms(profiled.wallMs)} wall, ${ms(summary.totalMs)} profiled; profile: ${join(profileDir, file)}`);
   log('  top self time:');
-  log(indent(table(['function', 'self', 'share'], summary.self.slice(0, 15).map((f) => [f.key, ms(f.ms), pct(f.ms, summary.totalMs)]))));
-  const interesting = summary.inclusive.filter((f) => /^(?:parseHarText|harToExchanges|entryToExchange|analyze|classify|correlate|recomputePkce|check|buildInputReport|collectSecrets|createRedactor|buildAuditReport|formatJson|run|main|audit)\b/.test(f.key)).slice(0, 15);
+  log(
+    indent(
+      table(
+        ['function', 'self', 'share'],
+        summary.self.slice(0, 15).map((f) => [f.key, ms(f.ms), pct(f.ms, summary.totalMs)]),
+      ),
+    ),
+  );
+  const interesting = summary.inclusive
+    .filter((f) =>
+      /^(?:parseHarText|harToExchanges|entryToExchange|analyze|classify|correlate|recomputePkce|check|buildInputReport|collectSecrets|createRedactor|buildAuditReport|formatJson|run|main|audit)\b/.test(
+        f.key,
+      ),
+    )
+    .slice(0, 15);
   log('  inclusive time of pipeline functions:');
-  log(indent(table(['function', 'inclusive', 'share'], interesting.map((f) => [f.key, ms(f.ms), pct(f.ms, summary.totalMs)]))));
+  log(
+    indent(
+      table(
+        ['function', 'inclusive', 'share'],
+        interesting.map((f) => [f.key, ms(f.ms), pct(f.ms, summary.totalMs)]),
+      ),
+    ),
+  );
   const gc = summary.self.find((f) => f.key === '(garbage collector)')?.ms ?? 0;
   // The split of the real CLI run, from the profile (GC is reported on its own, not inside each phase).
   const incl = (name: string) => summary.inclusive.find((f) => f.key.startsWith(`${name} (`))?.ms;
@@ -257,13 +326,29 @@ async function whereTheTimeGoes(
   const known = parts.reduce((t, [, v]) => t + (v ?? 0), 0);
   parts.push(['other (start-up, module load, exit)', summary.totalMs - known]);
   log('  split of the profiled CLI run:');
-  log(indent(table(['part', 'time', 'share'], parts.map(([name, v]) => [name, v === undefined ? '?' : ms(v), v === undefined ? '' : pct(v, summary.totalMs)]))));
-  rows.push({ metric: 'split (CLI profile)', value: parts.map(([name, v]) => `${name.split(' (')[0]} ${v === undefined ? '?' : ms(v)}`).join(', '), status: 'info' });
+  log(
+    indent(
+      table(
+        ['part', 'time', 'share'],
+        parts.map(([name, v]) => [name, v === undefined ? '?' : ms(v), v === undefined ? '' : pct(v, summary.totalMs)]),
+      ),
+    ),
+  );
+  rows.push({
+    metric: 'split (CLI profile)',
+    value: parts.map(([name, v]) => `${name.split(' (')[0]} ${v === undefined ? '?' : ms(v)}`).join(', '),
+    status: 'info',
+  });
   // The project's own hottest function (parseHarText's self time is JSON.parse, a builtin).
   const hottest = summary.self.find((f) => /\((?:src|dist-cli)\//.test(f.key) && !f.key.startsWith('parseHarText '));
   if (hottest) rows.push({ metric: 'hottest own function (profile)', value: `${hottest.key}: ${ms(hottest.ms)} self`, status: 'info' });
   return rows;
 }
 
-const sum = (...values: (number | undefined)[]) => (values.every((v) => v === undefined) ? undefined : values.reduce<number>((t, v) => t + (v ?? 0), 0));
-const indent = (text: string) => text.split('\n').map((l) => `    ${l}`).join('\n');
+const sum = (...values: (number | undefined)[]) =>
+  values.every((v) => v === undefined) ? undefined : values.reduce<number>((t, v) => t + (v ?? 0), 0);
+const indent = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');

@@ -51,8 +51,12 @@ export async function runNode(script: string, args: readonly string[], options: 
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { if (stdout.length < MAX_CAPTURE) stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { if (stderr.length < MAX_CAPTURE) stderr += d; });
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      if (stdout.length < MAX_CAPTURE) stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      if (stderr.length < MAX_CAPTURE) stderr += d;
+    });
     const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs) : undefined;
     const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
       child.on('error', reject);
@@ -73,11 +77,19 @@ export async function runNode(script: string, args: readonly string[], options: 
 }
 
 /** Run a command to completion (builds), streaming nothing; returns its exit code and output. */
-export async function runCommand(command: string, args: readonly string[], cwd: string): Promise<{ exitCode: number | null; output: string }> {
+export async function runCommand(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+): Promise<{ exitCode: number | null; output: string }> {
   const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => { output += d; });
-  child.stderr.setEncoding('utf8').on('data', (d: string) => { output += d; });
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    output += d;
+  });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    output += d;
+  });
   const exitCode = await new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', resolve);

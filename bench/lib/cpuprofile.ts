@@ -57,7 +57,9 @@ export function summarizeProfile(path: string, root: string): ProfileSummary {
     let name = functionName || '(anonymous)';
     if (url.startsWith('file://')) {
       const map = sourceMapOf(url, maps);
-      const entry = map?.findEntry(lineNumber, columnNumber) as { originalSource?: string; originalLine?: number; name?: string } | undefined;
+      const entry = map?.findEntry(lineNumber, columnNumber) as
+        | { originalSource?: string; originalLine?: number; name?: string }
+        | undefined;
       if (entry?.originalSource) {
         where = entry.originalSource.startsWith('file://') ? fileURLToPath(entry.originalSource) : entry.originalSource;
         line = (entry.originalLine ?? 0) + 1;

@@ -39,7 +39,9 @@ export async function ensureExtensionBuilt(context: BenchContext): Promise<Built
     const manifest = join(DIST, 'manifest.json');
     let rebuilt = false;
     if (context.options.rebuild || !(await settledDir(DIST, 20_000))) {
-      context.log(`building the extension (npm run build:extension)${context.options.rebuild ? ', --rebuild' : ', dist/manifest.json is missing'}…`);
+      context.log(
+        `building the extension (npm run build:extension)${context.options.rebuild ? ', --rebuild' : ', dist/manifest.json is missing'}…`,
+      );
       const result = await runCommand('npm', ['run', 'build:extension'], context.root);
       if (result.exitCode !== 0 || !existsSync(manifest)) {
         throw new Error(`npm run build:extension failed: ${result.output.trim().split('\n').slice(-3).join(' | ')}`);
@@ -59,9 +61,10 @@ export async function ensureExtensionBuilt(context: BenchContext): Promise<Built
     }
     const builtAt = statSync(join(dir, 'manifest.json')).mtimeMs;
     const newest = newestMtime(join(context.root, 'src'));
-    const note = !rebuilt && newest > builtAt
-      ? `dist/ (built ${new Date(builtAt).toISOString()}) is older than src/ (changed ${new Date(newest).toISOString()}): measured that build; pass --rebuild to build it first.`
-      : undefined;
+    const note =
+      !rebuilt && newest > builtAt
+        ? `dist/ (built ${new Date(builtAt).toISOString()}) is older than src/ (changed ${new Date(newest).toISOString()}): measured that build; pass --rebuild to build it first.`
+        : undefined;
     return { dir, builtAt, ...(note ? { note } : {}) };
   })();
   const result = await snapshot;
@@ -76,12 +79,13 @@ export async function ensureExtensionBuilt(context: BenchContext): Promise<Built
 function listing(dir: string): string {
   if (!existsSync(join(dir, 'manifest.json'))) return '';
   try {
-    const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => {
-      const path = join(d, e.name);
-      if (e.isDirectory()) return walk(path);
-      const stat = statSync(path);
-      return [`${path}:${stat.size}:${stat.mtimeMs}`];
-    });
+    const walk = (d: string): string[] =>
+      readdirSync(d, { withFileTypes: true }).flatMap((e) => {
+        const path = join(d, e.name);
+        if (e.isDirectory()) return walk(path);
+        const stat = statSync(path);
+        return [`${path}:${stat.size}:${stat.mtimeMs}`];
+      });
     return walk(dir).sort().join('\n');
   } catch {
     return ''; // a file went away while listed: a rebuild is under way
@@ -126,13 +130,17 @@ function newestMtime(dir: string): number {
  * filter, the six webRequest listeners OAuth Lens registers (same extraInfoSpec, see src/background/index.ts),
  * each doing nothing. Its cost against the floor is the cost of dispatching events alone.
  */
-export async function writeFloorExtension(listenersFor?: readonly WebRequest.RequestFilter[]): Promise<{ dir: string; remove(): Promise<void> }> {
+export async function writeFloorExtension(
+  listenersFor?: readonly WebRequest.RequestFilter[],
+): Promise<{ dir: string; remove(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), listenersFor ? 'oauth-lens-listeners-' : 'oauth-lens-floor-'));
   const manifest = {
     manifest_version: 3,
     name: listenersFor ? 'OAuth Lens bench: empty listeners' : 'OAuth Lens bench: permission floor',
     version: '0.0.1',
-    description: listenersFor ? "OAuth Lens's permissions and filters, listeners that do nothing." : 'Same permissions as OAuth Lens, no listener.',
+    description: listenersFor
+      ? "OAuth Lens's permissions and filters, listeners that do nothing."
+      : 'Same permissions as OAuth Lens, no listener.',
     permissions: ['webRequest', 'storage'],
     host_permissions: ['<all_urls>'],
     background: { service_worker: 'worker.js', type: 'module' },
@@ -159,7 +167,9 @@ export {};
 
 /** The service worker target of an installed extension (it may take a moment to start). */
 export function workerTarget(browser: Browser, extensionId: string, timeout = 20_000): Promise<Target> {
-  return browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${extensionId}/`), { timeout });
+  return browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${extensionId}/`), {
+    timeout,
+  });
 }
 
 /** A CDP session on the extension's service worker, for `Runtime.getHeapUsage` and `HeapProfiler.collectGarbage`. */
@@ -276,7 +286,10 @@ export async function signInOnce(browser: Browser, demo: RunningDemo): Promise<n
 export async function runGood(page: Page, demo: RunningDemo, timeout = 15_000): Promise<{ status: string; detail: string }> {
   await page.goto(demo.variantUrl(GOOD));
   const result = await page.waitForSelector('#result[data-status="done"], #result[data-status="error"]', { timeout });
-  const outcome = await result!.evaluate((el) => ({ status: (el as HTMLElement).dataset.status ?? '', detail: el.querySelector('#status')?.textContent ?? '' }));
+  const outcome = await result!.evaluate((el) => ({
+    status: (el as HTMLElement).dataset.status ?? '',
+    detail: el.querySelector('#status')?.textContent ?? '',
+  }));
   await result!.dispose();
   return outcome;
 }

@@ -11,7 +11,8 @@ export function minMax(values: readonly number[]): [number, number] {
   return [Math.min(...values), Math.max(...values)];
 }
 
-export const ms = (value: number) => (value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(0)} ms`);
+export const ms = (value: number) =>
+  value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(0)} ms`;
 export const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
 export const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 export const pct = (part: number, whole: number) => `${((100 * part) / whole).toFixed(1)}%`;
@@ -20,7 +21,11 @@ export const ratio = (value: number) => `${value.toFixed(2)}×`;
 /** A plain-text table with aligned columns. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (c ?? '').padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (c ?? '').padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -36,7 +41,11 @@ export function quantile(values: readonly number[], q: number): number {
  * times, take each resample's median, and return the (1 - level)/2 and (1 + level)/2 quantiles of those.
  * `random` gives numbers in [0, 1) (a seeded `Rng.next`, so the interval is reproducible).
  */
-export function bootstrapMedianCI(values: readonly number[], random: () => number, { iterations = 5000, level = 0.95 } = {}): [number, number] {
+export function bootstrapMedianCI(
+  values: readonly number[],
+  random: () => number,
+  { iterations = 5000, level = 0.95 } = {},
+): [number, number] {
   if (!values.length) return [Number.NaN, Number.NaN];
   const medians: number[] = [];
   const sample = new Array<number>(values.length);

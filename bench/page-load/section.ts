@@ -75,10 +75,18 @@ export const pageLoadSection: BenchSection = {
     // Diagnostic: a fourth browser whose extension registers OAuth Lens's filters (all, or only the navigation or
     // the script one) with empty listeners.
     const listenersKnob = process.env.BENCH_PAGE_LOAD_LISTENERS ?? '';
-    const listenerFilters = ({ '1': [NAVIGATIONS, SCRIPT_REQUESTS], all: [NAVIGATIONS, SCRIPT_REQUESTS], navigations: [NAVIGATIONS], scripts: [SCRIPT_REQUESTS] } as Record<string, WebRequest.RequestFilter[]>)[listenersKnob];
+    const listenerFilters = (
+      {
+        '1': [NAVIGATIONS, SCRIPT_REQUESTS],
+        all: [NAVIGATIONS, SCRIPT_REQUESTS],
+        navigations: [NAVIGATIONS],
+        scripts: [SCRIPT_REQUESTS],
+      } as Record<string, WebRequest.RequestFilter[]>
+    )[listenersKnob];
     if (listenersKnob && !listenerFilters) throw new Error(`BENCH_PAGE_LOAD_LISTENERS=${listenersKnob}: use all, navigations or scripts`);
     const withListeners = listenerFilters !== undefined;
-    if (listenerFilters) LABELS.listeners = `OAuth Lens's ${listenersKnob === 'navigations' ? 'navigation filter' : listenersKnob === 'scripts' ? 'fetch/XHR filter' : 'filters'}, six empty listeners each (diagnostic)`;
+    if (listenerFilters)
+      LABELS.listeners = `OAuth Lens's ${listenersKnob === 'navigations' ? 'navigation filter' : listenersKnob === 'scripts' ? 'fetch/XHR filter' : 'filters'}, six empty listeners each (diagnostic)`;
     const variants: VariantId[] = withListeners ? ['none', 'floor', 'listeners', 'ours'] : ['none', 'floor', 'ours'];
 
     const demo = await startDemo();
@@ -100,11 +108,14 @@ export const pageLoadSection: BenchSection = {
       await workerTarget(ours.browser, ours.extensionId);
       const url = `${demo.clientOrigin}/browse?n=${n}`;
       log(`Chromium ${await browserVersion(ours.browser)}, headless, one browser per variant (same flags); page ${url}`);
-      log(`a load: fresh tab, cache disabled, timed in the page from navigation start to #result[data-status="done"] (all ${n} subresources settled; the load event end is recorded too)`);
+      log(
+        `a load: fresh tab, cache disabled, timed in the page from navigation start to #result[data-status="done"] (all ${n} subresources settled; the load event end is recorded too)`,
+      );
 
-      const timed = (id: VariantId) => timeLoad(browsers[id]!.browser, url).catch((error: unknown) => {
-        throw new Error(`${id}: ${error instanceof Error ? error.message : String(error)}`);
-      });
+      const timed = (id: VariantId) =>
+        timeLoad(browsers[id]!.browser, url).catch((error: unknown) => {
+          throw new Error(`${id}: ${error instanceof Error ? error.message : String(error)}`);
+        });
       log(`warm-up: ${WARM_UP_LOADS} loads per browser…`);
       for (let i = 0; i < WARM_UP_LOADS; i++) for (const id of variants) await timed(id);
 
@@ -114,49 +125,95 @@ export const pageLoadSection: BenchSection = {
       for (let round = 0; round < rounds; round++) {
         const order = shuffle([...variants], rng);
         for (const id of order) loads[id].push(await timed(id));
-        log(`  round ${String(round + 1).padStart(2)}/${rounds} (${order.join(', ')}): ${variants.map((id) => `${id} ${ms(loads[id].at(-1)!.doneMs)}`).join(', ')}`);
+        log(
+          `  round ${String(round + 1).padStart(2)}/${rounds} (${order.join(', ')}): ${variants.map((id) => `${id} ${ms(loads[id].at(-1)!.doneMs)}`).join(', ')}`,
+        );
       }
       const machine = loadReport(load.stop(), availableParallelism());
 
-      log(table(['variant', 'median to done', 'range', 'median to load event'], variants.map((id) => {
-        const [lo, hi] = minMax(loads[id].map((l) => l.doneMs));
-        return [LABELS[id], ms(median(loads[id].map((l) => l.doneMs))), `${ms(lo)}–${ms(hi)}`, ms(median(loads[id].map((l) => l.loadMs)))];
-      })));
+      log(
+        table(
+          ['variant', 'median to done', 'range', 'median to load event'],
+          variants.map((id) => {
+            const [lo, hi] = minMax(loads[id].map((l) => l.doneMs));
+            return [
+              LABELS[id],
+              ms(median(loads[id].map((l) => l.doneMs))),
+              `${ms(lo)}–${ms(hi)}`,
+              ms(median(loads[id].map((l) => l.loadMs))),
+            ];
+          }),
+        ),
+      );
 
       const observed = await observedRequests(ours.browser, url);
-      log(`one more load, to count requests (not timed): ${observed.total} requests (${observed.byType}); matching OAuth Lens's webRequest filters: ${observed.navigations} navigations + ${observed.scripts} fetch/XHR (${observed.examples.join(', ')})`);
+      log(
+        `one more load, to count requests (not timed): ${observed.total} requests (${observed.byType}); matching OAuth Lens's webRequest filters: ${observed.navigations} navigations + ${observed.scripts} fetch/XHR (${observed.examples.join(', ')})`,
+      );
 
       const ciRng = new Rng(7);
       const paired = (a: VariantId, b: VariantId, key: keyof Load) => {
         const ratios = loads[a].map((l, i) => l[key] / loads[b][i]![key]);
         return { median: median(ratios), ci: bootstrapMedianCI(ratios, () => ciRng.next()) };
       };
-      const fmt = (r: { median: number; ci: [number, number] }, digits = 3) => `${r.median.toFixed(digits)} [${r.ci[0].toFixed(3)}–${r.ci[1].toFixed(3)}]`;
-      const pairs: [VariantId, VariantId][] = [['ours', 'none'], ['floor', 'none'], ['ours', 'floor']];
+      const fmt = (r: { median: number; ci: [number, number] }, digits = 3) =>
+        `${r.median.toFixed(digits)} [${r.ci[0].toFixed(3)}–${r.ci[1].toFixed(3)}]`;
+      const pairs: [VariantId, VariantId][] = [
+        ['ours', 'none'],
+        ['floor', 'none'],
+        ['ours', 'floor'],
+      ];
       if (withListeners) pairs.push(['listeners', 'floor'], ['ours', 'listeners']);
       const key = ([a, b]: [VariantId, VariantId]) => `${a}/${b}`;
       const done = new Map(pairs.map((p) => [key(p), paired(p[0], p[1], 'doneMs')]));
       const loadEvent = new Map(pairs.map((p) => [key(p), paired(p[0], p[1], 'loadMs')]));
       log(`paired ratios over ${rounds} rounds, median [bootstrap 95% CI]:`);
-      log(table(['ratio', 'to done', 'to load event'], pairs.map((p) => [key(p), fmt(done.get(key(p))!), fmt(loadEvent.get(key(p))!)])));
+      log(
+        table(
+          ['ratio', 'to done', 'to load event'],
+          pairs.map((p) => [key(p), fmt(done.get(key(p))!), fmt(loadEvent.get(key(p))!)]),
+        ),
+      );
       const goal = done.get('ours/floor')!;
       const pass = goal.median <= GOAL_OURS_FLOOR;
-      log(`ours/floor ${goal.median.toFixed(4)} (goal ≤ ${GOAL_OURS_FLOOR}): ${pass ? 'met' : 'missed'}${pass && goal.ci[1] > GOAL_OURS_FLOOR ? `, though the CI reaches ${goal.ci[1].toFixed(3)}` : ''}`);
-      log(`load average ${machine.text}${machine.busy ? ': the machine was busy, load times are noisy (rerun with more rounds, or on a quiet machine)' : ''}`);
-      if (machine.busy) notes.push(`page-load: load average ${machine.text} during the rounds; the ratios are paired per round, but the spread is wider.`);
+      log(
+        `ours/floor ${goal.median.toFixed(4)} (goal ≤ ${GOAL_OURS_FLOOR}): ${pass ? 'met' : 'missed'}${pass && goal.ci[1] > GOAL_OURS_FLOOR ? `, though the CI reaches ${goal.ci[1].toFixed(3)}` : ''}`,
+      );
+      log(
+        `load average ${machine.text}${machine.busy ? ': the machine was busy, load times are noisy (rerun with more rounds, or on a quiet machine)' : ''}`,
+      );
+      if (machine.busy)
+        notes.push(`page-load: load average ${machine.text} during the rounds; the ratios are paired per round, but the spread is wider.`);
 
       const rows: SummaryRow[] = [
         { metric: `page`, value: `/browse?n=${n}, ${rounds} rounds × ${variants.length} browsers, fresh tab, no cache`, status: 'info' },
-        ...variants.map((id): SummaryRow => ({ metric: `median load to done, ${id}`, value: `${ms(median(loads[id].map((l) => l.doneMs)))} (load event ${ms(median(loads[id].map((l) => l.loadMs)))})`, status: 'info' })),
+        ...variants.map(
+          (id): SummaryRow => ({
+            metric: `median load to done, ${id}`,
+            value: `${ms(median(loads[id].map((l) => l.doneMs)))} (load event ${ms(median(loads[id].map((l) => l.loadMs)))})`,
+            status: 'info',
+          }),
+        ),
         { metric: 'ours / none (paired, median [95% CI])', value: fmt(done.get('ours/none')!), status: 'info' },
         { metric: 'floor / none (paired, median [95% CI])', value: fmt(done.get('floor/none')!), status: 'info' },
-        { metric: 'ours / floor (paired, median [95% CI])', value: fmt(goal, Math.abs(goal.median - GOAL_OURS_FLOOR) < 0.0005 ? 4 : 3), goal: `≤ ${GOAL_OURS_FLOOR}×`, status: pass ? 'pass' : 'FAIL' },
+        {
+          metric: 'ours / floor (paired, median [95% CI])',
+          value: fmt(goal, Math.abs(goal.median - GOAL_OURS_FLOOR) < 0.0005 ? 4 : 3),
+          goal: `≤ ${GOAL_OURS_FLOOR}×`,
+          status: pass ? 'pass' : 'FAIL',
+        },
         { metric: 'ours / floor at load event', value: fmt(loadEvent.get('ours/floor')!), status: 'info' },
-        ...(withListeners ? [
-          { metric: 'empty listeners / floor (diagnostic)', value: fmt(done.get('listeners/floor')!), status: 'info' as const },
-          { metric: 'ours / empty listeners (diagnostic)', value: fmt(done.get('ours/listeners')!), status: 'info' as const },
-        ] : []),
-        { metric: 'requests per load seen by the filters', value: `${observed.navigations + observed.scripts} of ${observed.total} (${observed.navigations} navigations, ${observed.scripts} fetch/XHR)`, status: 'info' },
+        ...(withListeners
+          ? [
+              { metric: 'empty listeners / floor (diagnostic)', value: fmt(done.get('listeners/floor')!), status: 'info' as const },
+              { metric: 'ours / empty listeners (diagnostic)', value: fmt(done.get('ours/listeners')!), status: 'info' as const },
+            ]
+          : []),
+        {
+          metric: 'requests per load seen by the filters',
+          value: `${observed.navigations + observed.scripts} of ${observed.total} (${observed.navigations} navigations, ${observed.scripts} fetch/XHR)`,
+          status: 'info',
+        },
         { metric: 'load average during rounds', value: machine.text, status: machine.busy ? 'n/a' : 'info' },
       ];
       return { rows, notes };
@@ -205,8 +262,14 @@ async function observedRequests(browser: Browser, url: string) {
     await page.setCacheEnabled(false);
     page.on('request', (request) => {
       const type = request.resourceType();
-      const webRequestType = type === 'document' ? (request.frame() === page.mainFrame() ? 'main_frame' : 'sub_frame')
-        : type === 'xhr' || type === 'fetch' ? 'xmlhttprequest' : type;
+      const webRequestType =
+        type === 'document'
+          ? request.frame() === page.mainFrame()
+            ? 'main_frame'
+            : 'sub_frame'
+          : type === 'xhr' || type === 'fetch'
+            ? 'xmlhttprequest'
+            : type;
       requests.push({ url: request.url(), type: webRequestType });
     });
     await page.evaluateOnNewDocument(MARK_DONE);
@@ -216,7 +279,8 @@ async function observedRequests(browser: Browser, url: string) {
     await page.close();
   }
   const matches = (filter: WebRequest.RequestFilter, request: { url: string; type: string }) =>
-    (!filter.types || (filter.types as string[]).includes(request.type)) && filter.urls.some((pattern) => matchPattern(pattern, request.url));
+    (!filter.types || (filter.types as string[]).includes(request.type)) &&
+    filter.urls.some((pattern) => matchPattern(pattern, request.url));
   const navigations = requests.filter((r) => matches(NAVIGATIONS, r));
   const scripts = requests.filter((r) => matches(SCRIPT_REQUESTS, r));
   const counts = new Map<string, number>();
@@ -224,7 +288,10 @@ async function observedRequests(browser: Browser, url: string) {
   const paths = [...new Set(scripts.map((r) => new URL(r.url).pathname))];
   return {
     total: requests.length,
-    byType: [...counts].sort((a, b) => b[1] - a[1]).map(([type, n]) => `${n} ${type}`).join(', '),
+    byType: [...counts]
+      .sort((a, b) => b[1] - a[1])
+      .map(([type, n]) => `${n} ${type}`)
+      .join(', '),
     navigations: navigations.length,
     scripts: scripts.length,
     examples: paths.slice(0, 4).concat(paths.length > 4 ? ['…'] : []),
@@ -240,7 +307,8 @@ function matchPattern(pattern: string, url: string): boolean {
   const u = new URL(url);
   const protocol = u.protocol.slice(0, -1);
   if (scheme === '*' ? !['http', 'https', 'ws', 'wss'].includes(protocol) : scheme !== protocol) return false;
-  if (host !== '*' && !(host.startsWith('*.') ? u.hostname === host.slice(2) || u.hostname.endsWith(host.slice(1)) : u.hostname === host)) return false;
+  if (host !== '*' && !(host.startsWith('*.') ? u.hostname === host.slice(2) || u.hostname.endsWith(host.slice(1)) : u.hostname === host))
+    return false;
   const escapeRegExp = (part: string) => part.replace(/[.+?^$()|[\]{}\\]/g, (c) => `\\${c}`);
   const glob = new RegExp(`^${path.split('*').map(escapeRegExp).join('.*')}$`);
   return glob.test(u.pathname + u.search);

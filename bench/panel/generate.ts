@@ -89,7 +89,9 @@ function generate(path: string, flows: number, seed: number): PanelHar {
   const write = (chunk: string) => {
     bytes += writeSync(fd, chunk);
   };
-  write(`{"log":{"version":"1.2","creator":${JSON.stringify({ name: 'oauth-lens bench/panel', version: String(PANEL_HAR_VERSION) })},"pages":[],"entries":[`);
+  write(
+    `{"log":{"version":"1.2","creator":${JSON.stringify({ name: 'oauth-lens bench/panel', version: String(PANEL_HAR_VERSION) })},"pages":[],"entries":[`,
+  );
   let count = 0;
   for (let i = 0; i < flows; i++) {
     const verifier = random(fixed.verifier.length);

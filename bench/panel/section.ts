@@ -73,7 +73,9 @@ export const panelSection: BenchSection = {
     const rounds = Math.max(1, Math.min(options.rounds, flows > 5_000 ? 3 : 5));
     const har = ensurePanelHar(context.workDir, flows);
     const file = resolve(har.path);
-    log(`input: ${file} — ${flows.toLocaleString('en')} flows, ${har.entries.toLocaleString('en')} entries, ${(har.bytes / 1e6).toFixed(0)} MB${har.reused ? ', reused' : `, generated in ${ms(har.generatedMs ?? 0)}`}`);
+    log(
+      `input: ${file} — ${flows.toLocaleString('en')} flows, ${har.entries.toLocaleString('en')} entries, ${(har.bytes / 1e6).toFixed(0)} MB${har.reused ? ', reused' : `, generated in ${ms(har.generatedMs ?? 0)}`}`,
+    );
 
     const built = await ensureExtensionBuilt(context);
     const notes: string[] = built.note ? [`panel: ${built.note}`] : [];
@@ -93,7 +95,9 @@ export const panelSection: BenchSection = {
         await page.waitForSelector('#flow-list[data-empty="true"]');
         const timing = await importOnce(page, file, flows);
         imports.push(timing);
-        log(`  round ${round + 1}/${rounds}: first rows ${ms(timing.firstRows)} (${timing.firstRowCount} flows; next frame ${ms(timing.frame)}); all ${timing.rows.toLocaleString('en')} rows ${ms(timing.allRows)} (worker: read ${ms(timing.read)}, parse ${ms(timing.parse)}, analysis ${ms(timing.analysis)}); main thread: longest task ${ms(timing.longestTask)}, ${ms(timing.longTasks)} in long tasks; marks: start ${ms(timing.marks.start)}, preview ${ms(timing.marks.preview)}, done ${ms(timing.marks.done)}; ${timing.domRows} rows in the DOM`);
+        log(
+          `  round ${round + 1}/${rounds}: first rows ${ms(timing.firstRows)} (${timing.firstRowCount} flows; next frame ${ms(timing.frame)}); all ${timing.rows.toLocaleString('en')} rows ${ms(timing.allRows)} (worker: read ${ms(timing.read)}, parse ${ms(timing.parse)}, analysis ${ms(timing.analysis)}); main thread: longest task ${ms(timing.longestTask)}, ${ms(timing.longTasks)} in long tasks; marks: start ${ms(timing.marks.start)}, preview ${ms(timing.marks.preview)}, done ${ms(timing.marks.done)}; ${timing.domRows} rows in the DOM`,
+        );
         // Opening flows: in the last round's page (every round's page is the same panel state).
         if (round === rounds - 1) {
           for (let i = 0; i < clicks; i++) {
@@ -122,24 +126,48 @@ export const panelSection: BenchSection = {
     if (busy) notes.push(`panel: load average ${load.toFixed(1)} on ${cores} cores during the runs; wall times are noisy.`);
     const part = (name: Exclude<keyof ImportTiming, 'marks'>) => ms(median(imports.map((t) => t[name])));
     const all = median(imports.map((t) => t.allRows));
-    log(`import → first rows: median ${ms(first)} [${ms(fMin)}–${ms(fMax)}] over ${imports.length}, ${ratio(first / FIRST_RENDER_GOAL_MS)} the ${FIRST_RENDER_GOAL_MS} ms goal; all rows ${ms(all)}, analysis alone ${ms(analysis)}`);
-    log(`click → detail: median ${ms(open)} [${ms(oMin)}–${ms(oMax)}] over ${opens.length}, ${ratio(open / OPEN_GOAL_MS)} the ${OPEN_GOAL_MS} ms goal; next frame ${ms(median(openFrames))}`);
+    log(
+      `import → first rows: median ${ms(first)} [${ms(fMin)}–${ms(fMax)}] over ${imports.length}, ${ratio(first / FIRST_RENDER_GOAL_MS)} the ${FIRST_RENDER_GOAL_MS} ms goal; all rows ${ms(all)}, analysis alone ${ms(analysis)}`,
+    );
+    log(
+      `click → detail: median ${ms(open)} [${ms(oMin)}–${ms(oMax)}] over ${opens.length}, ${ratio(open / OPEN_GOAL_MS)} the ${OPEN_GOAL_MS} ms goal; next frame ${ms(median(openFrames))}`,
+    );
     log(`load average ${load.toFixed(1)} on ${cores} cores`);
 
     const n = flows.toLocaleString('en');
     const rows: SummaryRow[] = [
-      { metric: 'input HAR', value: `${n} flows, ${har.entries.toLocaleString('en')} entries, ${(har.bytes / 1e6).toFixed(0)} MB`, status: 'info' },
       {
-        metric: `import → first rows, ${n} flows (median of ${imports.length})`, value: `${ms(first)} (${ratio(first / FIRST_RENDER_GOAL_MS)} goal)`,
-        goal: `< ${FIRST_RENDER_GOAL_MS} ms`, status: first < FIRST_RENDER_GOAL_MS ? 'pass' : 'FAIL',
+        metric: 'input HAR',
+        value: `${n} flows, ${har.entries.toLocaleString('en')} entries, ${(har.bytes / 1e6).toFixed(0)} MB`,
+        status: 'info',
+      },
+      {
+        metric: `import → first rows, ${n} flows (median of ${imports.length})`,
+        value: `${ms(first)} (${ratio(first / FIRST_RENDER_GOAL_MS)} goal)`,
+        goal: `< ${FIRST_RENDER_GOAL_MS} ms`,
+        status: first < FIRST_RENDER_GOAL_MS ? 'pass' : 'FAIL',
       },
       { metric: 'flows in the first rows (the preview)', value: `${median(imports.map((t) => t.firstRowCount))}`, status: 'info' },
-      { metric: `import → all ${n} rows (median)`, value: `${ms(all)}: worker read ${part('read')}, parse ${part('parse')}, analysis ${part('analysis')}`, status: 'info' },
-      { metric: 'main thread during the import (medians)', value: `longest task ${part('longestTask')}, ${part('longTasks')} in long tasks`, status: 'info' },
-      { metric: 'rows in the DOM / listed', value: `${imports.at(-1)!.domRows} / ${imports.at(-1)!.rows.toLocaleString('en')}`, status: 'info' },
       {
-        metric: `click → detail (median of ${opens.length})`, value: `${ms(open)} (${ratio(open / OPEN_GOAL_MS)} goal), next frame ${ms(median(openFrames))}`,
-        goal: `< ${OPEN_GOAL_MS} ms`, status: open < OPEN_GOAL_MS ? 'pass' : 'FAIL',
+        metric: `import → all ${n} rows (median)`,
+        value: `${ms(all)}: worker read ${part('read')}, parse ${part('parse')}, analysis ${part('analysis')}`,
+        status: 'info',
+      },
+      {
+        metric: 'main thread during the import (medians)',
+        value: `longest task ${part('longestTask')}, ${part('longTasks')} in long tasks`,
+        status: 'info',
+      },
+      {
+        metric: 'rows in the DOM / listed',
+        value: `${imports.at(-1)!.domRows} / ${imports.at(-1)!.rows.toLocaleString('en')}`,
+        status: 'info',
+      },
+      {
+        metric: `click → detail (median of ${opens.length})`,
+        value: `${ms(open)} (${ratio(open / OPEN_GOAL_MS)} goal), next frame ${ms(median(openFrames))}`,
+        goal: `< ${OPEN_GOAL_MS} ms`,
+        status: open < OPEN_GOAL_MS ? 'pass' : 'FAIL',
       },
       { metric: 'load average during runs', value: `${load.toFixed(1)} on ${cores} cores`, status: busy ? 'n/a' : 'info' },
     ];
@@ -153,9 +181,13 @@ async function importOnce(page: Page, file: string, flows: number): Promise<Impo
     const bench: Bench = { tasks: [] };
     (window as unknown as { bench: Bench }).bench = bench;
     // Capture phase: before the input's own listener starts the import.
-    document.addEventListener('change', (e) => {
-      if ((e.target as HTMLElement).id === 'import-har') bench.change = performance.now();
-    }, true);
+    document.addEventListener(
+      'change',
+      (e) => {
+        if ((e.target as HTMLElement).id === 'import-har') bench.change = performance.now();
+      },
+      true,
+    );
     new PerformanceObserver((list) => {
       for (const task of list.getEntries()) bench.tasks.push({ start: task.startTime, duration: task.duration });
     }).observe({ type: 'longtask' });
@@ -164,7 +196,11 @@ async function importOnce(page: Page, file: string, flows: number): Promise<Impo
       if (bench.firstRow === undefined && document.querySelector('#flow-list [data-source="import"]')) {
         bench.firstRow = performance.now();
         bench.firstRowCount = rows();
-        requestAnimationFrame(() => setTimeout(() => { bench.frame = performance.now(); }));
+        requestAnimationFrame(() =>
+          setTimeout(() => {
+            bench.frame = performance.now();
+          }),
+        );
       }
       if (bench.allRows === undefined && rows() === expected && !document.querySelector('[data-importing]')) {
         bench.allRows = performance.now();
@@ -175,14 +211,18 @@ async function importOnce(page: Page, file: string, flows: number): Promise<Impo
   }, flows);
   const input = (await page.$('#import-har')) as ElementHandle<HTMLInputElement>;
   await input.uploadFile(file);
-  await page.waitForFunction(() => {
-    const bench = (window as unknown as { bench: Bench }).bench;
-    return bench.frame !== undefined && bench.allRows !== undefined;
-  }, { timeout: 600_000, polling: 100 });
+  await page.waitForFunction(
+    () => {
+      const bench = (window as unknown as { bench: Bench }).bench;
+      return bench.frame !== undefined && bench.allRows !== undefined;
+    },
+    { timeout: 600_000, polling: 100 },
+  );
   return page.evaluate(() => {
     const bench = (window as unknown as { bench: Bench }).bench;
     const measured = (name: string) => performance.getEntriesByName(`oauth-lens:import-${name}`).at(-1)?.duration ?? Number.NaN;
-    const marked = (name: string) => (performance.getEntriesByName(`oauth-lens:import-${name}`).at(-1)?.startTime ?? Number.NaN) - bench.change!;
+    const marked = (name: string) =>
+      (performance.getEntriesByName(`oauth-lens:import-${name}`).at(-1)?.startTime ?? Number.NaN) - bench.change!;
     const tasks = bench.tasks.filter((t) => t.start >= bench.change! && t.start < bench.allRows!).map((t) => t.duration);
     return {
       marks: { start: marked('start'), preview: marked('preview'), done: marked('done') },
@@ -209,28 +249,46 @@ async function openRowAt(page: Page, index: number): Promise<{ key: string; open
     list.scrollTop = at * height - list.clientHeight / 2;
   }, index);
   // The virtual list renders the rows around the new scroll position.
-  const handle = await page.waitForFunction(() => {
-    const list = document.getElementById('flow-list')!;
-    const box = list.getBoundingClientRect();
-    const row = document.elementFromPoint(box.left + 40, box.top + box.height / 2)?.closest<HTMLElement>('[data-flow-key]');
-    const shown = document.querySelector<HTMLElement>('#flow-detail')?.dataset.flowKey;
-    // Not the flow already open: the row just below it then.
-    if (row && row.dataset.flowKey === shown) return row.nextElementSibling?.closest<HTMLElement>('[data-flow-key]') ?? null;
-    return row ?? null;
-  }, { polling: 'raf' });
+  const handle = await page.waitForFunction(
+    () => {
+      const list = document.getElementById('flow-list')!;
+      const box = list.getBoundingClientRect();
+      const row = document.elementFromPoint(box.left + 40, box.top + box.height / 2)?.closest<HTMLElement>('[data-flow-key]');
+      const shown = document.querySelector<HTMLElement>('#flow-detail')?.dataset.flowKey;
+      // Not the flow already open: the row just below it then.
+      if (row && row.dataset.flowKey === shown) return row.nextElementSibling?.closest<HTMLElement>('[data-flow-key]') ?? null;
+      return row ?? null;
+    },
+    { polling: 'raf' },
+  );
   const row = handle as ElementHandle<HTMLElement>;
   const key = await row.evaluate((el) => {
     const bench = (window as unknown as { bench: Bench }).bench;
     const flowKey = el.dataset.flowKey!;
     Object.assign(bench, { clickAt: undefined, opened: undefined, openFrame: undefined, openKey: flowKey });
-    el.addEventListener('click', () => { bench.clickAt = performance.now(); }, { capture: true, once: true });
+    el.addEventListener(
+      'click',
+      () => {
+        bench.clickAt = performance.now();
+      },
+      { capture: true, once: true },
+    );
     const observer = new MutationObserver(() => {
       if (document.querySelector<HTMLElement>('#flow-detail')?.dataset.flowKey !== flowKey) return;
       bench.opened = performance.now();
       observer.disconnect();
-      requestAnimationFrame(() => setTimeout(() => { bench.openFrame = performance.now(); }));
+      requestAnimationFrame(() =>
+        setTimeout(() => {
+          bench.openFrame = performance.now();
+        }),
+      );
     });
-    observer.observe(document.getElementById('app')!, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-flow-key'] });
+    observer.observe(document.getElementById('app')!, {
+      childList: true,
+      subtree: true,
+      attributes: true,
+      attributeFilter: ['data-flow-key'],
+    });
     return flowKey;
   });
   await row.click();

@@ -24,7 +24,19 @@ import { availableParallelism } from 'node:os';
 import type { ExtensionBrowser } from '../../demo/browser.ts';
 import { driveVariant } from '../../demo/drive.ts';
 import { startDemo } from '../../demo/index.ts';
-import { ensureExtensionBuilt, GOOD, heapUsage, launchExtension, runGood, sampleLoad, settledLog, signInOnce, sleep, workerSession, type StoredLog } from '../lib/extension.ts';
+import {
+  ensureExtensionBuilt,
+  GOOD,
+  heapUsage,
+  launchExtension,
+  runGood,
+  sampleLoad,
+  settledLog,
+  signInOnce,
+  sleep,
+  workerSession,
+  type StoredLog,
+} from '../lib/extension.ts';
 import { loadReport, median, ms, quantile, table } from '../lib/stats.ts';
 import type { BenchContext, BenchSection, SectionResult, SummaryRow } from '../lib/types.ts';
 import { DEFAULT_LIMITS } from '../../src/background/retention.ts';
@@ -79,7 +91,9 @@ export const workerSection: BenchSection = {
       chromium.browser.on('targetcreated', (target) => {
         if (target.type() === 'service_worker' && target.url().startsWith(`chrome-extension://${chromium!.extensionId}/`)) workerStarts++;
       });
-      log(`${total} flows of \`good\` (the first signs in and consents; the rest reuse the session and grant), ${tabs} tabs in parallel; retention cap ${(DEFAULT_LIMITS.maxBytes / 1e6).toFixed(0)} MB estimated / ${DEFAULT_LIMITS.maxExchanges} exchanges`);
+      log(
+        `${total} flows of \`good\` (the first signs in and consents; the rest reuse the session and grant), ${tabs} tabs in parallel; retention cap ${(DEFAULT_LIMITS.maxBytes / 1e6).toFixed(0)} MB estimated / ${DEFAULT_LIMITS.maxExchanges} exchanges`,
+      );
 
       const checkpoints: Checkpoint[] = [];
       const measure = async (flows: number, producingMs: number, flowMs: number[]) => {
@@ -91,18 +105,31 @@ export const workerSection: BenchSection = {
         const stored = await settledLog(worker);
         const heap = await heapUsage(session);
         const point: Checkpoint = {
-          flows, heapUsed: heap.before.usedSize, heapUsedAfterGc: heap.afterGc.usedSize, heapTotalAfterGc: heap.afterGc.totalSize,
-          log: stored, memory, producingMs, flowMs, catchUpMs,
+          flows,
+          heapUsed: heap.before.usedSize,
+          heapUsedAfterGc: heap.afterGc.usedSize,
+          heapTotalAfterGc: heap.afterGc.totalSize,
+          log: stored,
+          memory,
+          producingMs,
+          flowMs,
+          catchUpMs,
         };
         checkpoints.push(point);
-        const rate = flowMs.length ? `, ${flowMs.length} flows in ${ms(producingMs)} (${(flowMs.length / (producingMs / 1000)).toFixed(1)}/s, median flow ${ms(median(flowMs))})` : '';
+        const rate = flowMs.length
+          ? `, ${flowMs.length} flows in ${ms(producingMs)} (${(flowMs.length / (producingMs / 1000)).toFixed(1)}/s, median flow ${ms(median(flowMs))})`
+          : '';
         const errors = workerErrors.length ? `; ${workerErrors.length} errors logged by the worker so far` : '';
-        log(`  ${String(flows).padStart(5)} flows: heap ${mib(point.heapUsed)} (${mib(point.heapUsedAfterGc)} after GC), storage.session ${kib(stored.bytesInUse)}, ${stored.exchanges} exchanges kept (${kib(stored.estimatedBytes)} estimated), evicted ${stored.evicted.flows} flows / ${stored.evicted.exchanges} exchanges${stored.missing ? `, ${stored.missing} index entries without their exchange` : ''}${stored.workerInstances > 1 ? `, recorded by ${stored.workerInstances} worker instances (it restarted)` : ''}${rate}${errors}; in memory ${memory.kept ?? '?'} kept + ${memory.evictedExchanges ?? '?'} evicted (settled after ${ms(catchUpMs)})`);
+        log(
+          `  ${String(flows).padStart(5)} flows: heap ${mib(point.heapUsed)} (${mib(point.heapUsedAfterGc)} after GC), storage.session ${kib(stored.bytesInUse)}, ${stored.exchanges} exchanges kept (${kib(stored.estimatedBytes)} estimated), evicted ${stored.evicted.flows} flows / ${stored.evicted.exchanges} exchanges${stored.missing ? `, ${stored.missing} index entries without their exchange` : ''}${stored.workerInstances > 1 ? `, recorded by ${stored.workerInstances} worker instances (it restarted)` : ''}${rate}${errors}; in memory ${memory.kept ?? '?'} kept + ${memory.evictedExchanges ?? '?'} evicted (settled after ${ms(catchUpMs)})`,
+        );
       };
 
       const load = sampleLoad();
       await measure(0, 0, []);
-      const targets = [...new Set([Math.round(total / 10), Math.round(total / 4), Math.round(total / 2), total])].filter((t) => t >= 1).sort((a, b) => a - b);
+      const targets = [...new Set([Math.round(total / 10), Math.round(total / 4), Math.round(total / 2), total])]
+        .filter((t) => t >= 1)
+        .sort((a, b) => a - b);
 
       // Flow 1: the sign-in with its prompts.
       const deadline = performance.now() + budgetMs;
@@ -119,24 +146,26 @@ export const workerSection: BenchSection = {
         if (done < target) {
           const started = performance.now();
           let next = done;
-          await Promise.all(pages.map(async (page) => {
-            while (next < target) {
-              if (performance.now() > deadline) {
-                outOfTime = true;
-                break;
+          await Promise.all(
+            pages.map(async (page) => {
+              while (next < target) {
+                if (performance.now() > deadline) {
+                  outOfTime = true;
+                  break;
+                }
+                next++;
+                const t0 = performance.now();
+                const outcome = await runGood(page, demo).catch(async (error: unknown) => {
+                  // A prompt (or anything else unexpected): let driveVariant handle the page as a person would.
+                  fallbacks++;
+                  failures.push(error instanceof Error ? error.message : String(error));
+                  return driveVariant(page, demo, GOOD);
+                });
+                if (outcome.status !== 'done') failures.push(`${outcome.status}: ${outcome.detail}`);
+                durations.push(performance.now() - t0);
               }
-              next++;
-              const t0 = performance.now();
-              const outcome = await runGood(page, demo).catch(async (error: unknown) => {
-                // A prompt (or anything else unexpected): let driveVariant handle the page as a person would.
-                fallbacks++;
-                failures.push(error instanceof Error ? error.message : String(error));
-                return driveVariant(page, demo, GOOD);
-              });
-              if (outcome.status !== 'done') failures.push(`${outcome.status}: ${outcome.detail}`);
-              durations.push(performance.now() - t0);
-            }
-          }));
+            }),
+          );
           producing += performance.now() - started;
           // Out of time before this segment produced anything: the previous checkpoint is the last.
           if (next === done) break;
@@ -157,33 +186,76 @@ export const workerSection: BenchSection = {
       const peakBytes = Math.max(...checkpoints.map((c) => c.log.bytesInUse));
       const inMemory = last.memory;
       if (outOfTime) {
-        log(`stopped at ${produced} of ${total} flows: the time budget (${ms(budgetMs)} of flows and checkpoints, BENCH_WORKER_BUDGET_S) ran out`);
-        notes.push(`worker: stopped at ${produced} of ${total} flows, out of time (budget ${ms(budgetMs)}); the figures are after ${produced} flows.`);
+        log(
+          `stopped at ${produced} of ${total} flows: the time budget (${ms(budgetMs)} of flows and checkpoints, BENCH_WORKER_BUDGET_S) ran out`,
+        );
+        notes.push(
+          `worker: stopped at ${produced} of ${total} flows, out of time (budget ${ms(budgetMs)}); the figures are after ${produced} flows.`,
+        );
       }
       const allFlowMs = checkpoints.flatMap((c) => c.flowMs).slice(1); // without the sign-in
       const captured = last.log.exchanges + last.log.evicted.exchanges;
-      log(table(['flows', 'heap used', 'after GC', 'storage.session', 'kept', 'estimated', 'evicted flows', 'evicted exchanges', 'unwritten', 'in memory (kept + evicted)'], checkpoints.map((c) => [
-        String(c.flows), mib(c.heapUsed), mib(c.heapUsedAfterGc), kib(c.log.bytesInUse), String(c.log.exchanges), kib(c.log.estimatedBytes),
-        String(c.log.evicted.flows), String(c.log.evicted.exchanges), String(c.log.missing),
-        c.memory.kept === undefined ? '?' : `${c.memory.kept} + ${c.memory.evictedExchanges ?? 0}`,
-      ])));
+      log(
+        table(
+          [
+            'flows',
+            'heap used',
+            'after GC',
+            'storage.session',
+            'kept',
+            'estimated',
+            'evicted flows',
+            'evicted exchanges',
+            'unwritten',
+            'in memory (kept + evicted)',
+          ],
+          checkpoints.map((c) => [
+            String(c.flows),
+            mib(c.heapUsed),
+            mib(c.heapUsedAfterGc),
+            kib(c.log.bytesInUse),
+            String(c.log.exchanges),
+            kib(c.log.estimatedBytes),
+            String(c.log.evicted.flows),
+            String(c.log.evicted.exchanges),
+            String(c.log.missing),
+            c.memory.kept === undefined ? '?' : `${c.memory.kept} + ${c.memory.evictedExchanges ?? 0}`,
+          ]),
+        ),
+      );
       // Exchanges per flow while nothing was evicted or refused (between the first two checkpoints after flow 1).
-      const clean = checkpoints.filter((c) => c.flows > 1 && !c.log.missing && !c.log.evicted.exchanges && c.memory.kept === c.log.exchanges);
-      const perFlow = clean.length >= 2 ? (clean.at(-1)!.log.exchanges - clean[0]!.log.exchanges) / (clean.at(-1)!.flows - clean[0]!.flows) : undefined;
+      const clean = checkpoints.filter(
+        (c) => c.flows > 1 && !c.log.missing && !c.log.evicted.exchanges && c.memory.kept === c.log.exchanges,
+      );
+      const perFlow =
+        clean.length >= 2 ? (clean.at(-1)!.log.exchanges - clean[0]!.log.exchanges) / (clean.at(-1)!.flows - clean[0]!.flows) : undefined;
       if (perFlow !== undefined) {
         const expected = Math.round(clean[0]!.log.exchanges + perFlow * (last.flows - clean[0]!.flows));
         const held = (inMemory.kept ?? 0) + (inMemory.evictedExchanges ?? 0);
-        log(`exchanges per flow before any eviction or refused write: ${perFlow.toFixed(2)}; so ~${expected} expected after ${last.flows} flows; the worker accounts for ${held} (kept + evicted in memory)${expected - held > 5 * perFlow ? `: ~${expected - held} were never recorded` : ''}`);
-        if (expected - held > 5 * perFlow) notes.push(`worker: the worker accounts for ${held} exchanges (kept + evicted) after ${last.flows} flows where ~${expected} were expected (${perFlow.toFixed(2)} per flow before the log filled up).`);
+        log(
+          `exchanges per flow before any eviction or refused write: ${perFlow.toFixed(2)}; so ~${expected} expected after ${last.flows} flows; the worker accounts for ${held} (kept + evicted in memory)${expected - held > 5 * perFlow ? `: ~${expected - held} were never recorded` : ''}`,
+        );
+        if (expected - held > 5 * perFlow)
+          notes.push(
+            `worker: the worker accounts for ${held} exchanges (kept + evicted) after ${last.flows} flows where ~${expected} were expected (${perFlow.toFixed(2)} per flow before the log filled up).`,
+          );
       }
-      log(`${produced} flows produced in ${ms(wallMs)} (${(produced / (wallMs / 1000)).toFixed(1)} flows/s; sign-in ${ms(signInMs)}; later flows median ${ms(median(allFlowMs))}, p95 ${ms(quantile(allFlowMs, 0.95))})`);
-      log(`the stored index accounts for ${captured} exchanges (${(captured / produced).toFixed(1)} per flow): ${last.log.exchanges} kept (about ${Math.round(last.log.exchanges / (captured / produced))} flows), ${last.log.evicted.exchanges} evicted`);
+      log(
+        `${produced} flows produced in ${ms(wallMs)} (${(produced / (wallMs / 1000)).toFixed(1)} flows/s; sign-in ${ms(signInMs)}; later flows median ${ms(median(allFlowMs))}, p95 ${ms(quantile(allFlowMs, 0.95))})`,
+      );
+      log(
+        `the stored index accounts for ${captured} exchanges (${(captured / produced).toFixed(1)} per flow): ${last.log.exchanges} kept (about ${Math.round(last.log.exchanges / (captured / produced))} flows), ${last.log.evicted.exchanges} evicted`,
+      );
       log(`in the worker's memory (the popup's footer): ${inMemory.text}`);
       const memoryTotal = inMemory.kept === undefined ? undefined : inMemory.kept + (inMemory.evictedExchanges ?? 0);
       const lost = Math.max(last.log.missing, memoryTotal === undefined ? 0 : memoryTotal - captured);
       if (lost > 0) {
-        log(`storage.session lacks ${lost} exchanges the worker holds in memory (index entries without their exchange: ${last.log.missing}; memory ${memoryTotal ?? '?'} vs stored ${captured}, kept + evicted): writes were lost`);
-        notes.push(`worker: ${lost} captured exchanges are not in storage.session (writes refused); a restarted worker would not have them.`);
+        log(
+          `storage.session lacks ${lost} exchanges the worker holds in memory (index entries without their exchange: ${last.log.missing}; memory ${memoryTotal ?? '?'} vs stored ${captured}, kept + evicted): writes were lost`,
+        );
+        notes.push(
+          `worker: ${lost} captured exchanges are not in storage.session (writes refused); a restarted worker would not have them.`,
+        );
       }
       if (workerErrors.length) {
         const distinct = [...new Set(workerErrors.map((e) => e.split('\n')[0]!.slice(0, 160)))];
@@ -194,21 +266,52 @@ export const workerSection: BenchSection = {
         log(`the service worker started again ${workerStarts} time(s) while flows ran`);
         notes.push(`worker: the service worker restarted ${workerStarts} time(s) during the run.`);
       }
-      if (failures.length) log(`problems: ${failures.length} (${fallbacks} handed to driveVariant): ${[...new Set(failures)].slice(0, 3).join(' | ')}`);
+      if (failures.length)
+        log(`problems: ${failures.length} (${fallbacks} handed to driveVariant): ${[...new Set(failures)].slice(0, 3).join(' | ')}`);
       log(`load average ${machine.text}${machine.busy ? ': the machine was busy, production times are noisy' : ''}`);
-      if (machine.busy) notes.push(`worker: load average ${machine.text} while producing flows; the time to produce them is noisy (memory figures are not).`);
-      if (failures.length) notes.push(`worker: ${failures.length} flow(s) did not end as expected (${fallbacks} needed driveVariant): ${[...new Set(failures)].slice(0, 2).join(' | ')}`);
+      if (machine.busy)
+        notes.push(
+          `worker: load average ${machine.text} while producing flows; the time to produce them is noisy (memory figures are not).`,
+        );
+      if (failures.length)
+        notes.push(
+          `worker: ${failures.length} flow(s) did not end as expected (${fallbacks} needed driveVariant): ${[...new Set(failures)].slice(0, 2).join(' | ')}`,
+        );
 
       const rows: SummaryRow[] = [
         { metric: 'worker JS heap at 0 flows (after GC)', value: `${mib(first.heapUsed)} (${mib(first.heapUsedAfterGc)})`, status: 'info' },
-        { metric: `worker JS heap after ${produced} flows (after GC)`, value: `${mib(last.heapUsed)} (${mib(last.heapUsedAfterGc)})`, status: 'info' },
+        {
+          metric: `worker JS heap after ${produced} flows (after GC)`,
+          value: `${mib(last.heapUsed)} (${mib(last.heapUsedAfterGc)})`,
+          status: 'info',
+        },
         { metric: 'storage.session bytes at 0 flows', value: kib(first.log.bytesInUse), status: 'info' },
-        { metric: `storage.session bytes after ${produced} flows`, value: `${kib(last.log.bytesInUse)} (${last.log.exchanges} exchanges kept; peak at checkpoints ${kib(peakBytes)})`, goal: `< quota (${kib(QUOTA)})`, status: peakBytes < QUOTA * 0.99 ? 'pass' : 'FAIL' },
+        {
+          metric: `storage.session bytes after ${produced} flows`,
+          value: `${kib(last.log.bytesInUse)} (${last.log.exchanges} exchanges kept; peak at checkpoints ${kib(peakBytes)})`,
+          goal: `< quota (${kib(QUOTA)})`,
+          status: peakBytes < QUOTA * 0.99 ? 'pass' : 'FAIL',
+        },
         { metric: 'exchanges missing from storage.session', value: String(lost), goal: '0', status: lost ? 'FAIL' : 'pass' },
-        { metric: 'errors logged by the worker', value: workerErrors.length ? `${workerErrors.length} (${[...new Set(workerErrors.map((e) => e.split('\n')[0]!))][0]!.slice(0, 60)}…)` : '0', goal: '0', status: workerErrors.length ? 'FAIL' : 'pass' },
-        { metric: 'evicted by the retention cap', value: `${last.log.evicted.flows} flows, ${last.log.evicted.exchanges} exchanges`, status: 'info' },
+        {
+          metric: 'errors logged by the worker',
+          value: workerErrors.length
+            ? `${workerErrors.length} (${[...new Set(workerErrors.map((e) => e.split('\n')[0]!))][0]!.slice(0, 60)}…)`
+            : '0',
+          goal: '0',
+          status: workerErrors.length ? 'FAIL' : 'pass',
+        },
+        {
+          metric: 'evicted by the retention cap',
+          value: `${last.log.evicted.flows} flows, ${last.log.evicted.exchanges} exchanges`,
+          status: 'info',
+        },
         { metric: 'worker catching up after the last flow', value: ms(last.catchUpMs), status: 'info' },
-        { metric: `time to produce ${produced} flows`, value: `${ms(wallMs)} (${(produced / (wallMs / 1000)).toFixed(1)}/s, ${tabs} tabs)${outOfTime ? `, budget reached before ${total}` : ''}`, status: outOfTime ? 'n/a' : 'info' },
+        {
+          metric: `time to produce ${produced} flows`,
+          value: `${ms(wallMs)} (${(produced / (wallMs / 1000)).toFixed(1)}/s, ${tabs} tabs)${outOfTime ? `, budget reached before ${total}` : ''}`,
+          status: outOfTime ? 'n/a' : 'info',
+        },
         { metric: 'load average while producing', value: machine.text, status: machine.busy ? 'n/a' : 'info' },
       ];
       if (failures.length) rows.push({ metric: 'flows that did not end "done"', value: String(failures.length), status: 'n/a' });

@@ -3,7 +3,10 @@
 import { callbackParams } from './run.js';
 
 function base64url(bytes) {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
 
 /** 32 random bytes, base64url: 43 characters, 256 bits. */
@@ -75,12 +78,18 @@ export function tokenRequest(run, key, as, params, { headers = {}, json = false 
 
 /** The code exchange for a hand-built flow; `overrides` change or (with undefined) drop parameters. */
 export function exchangeCode(run, key, as, flow, overrides = {}, options) {
-  return tokenRequest(run, key, as, {
-    grant_type: 'authorization_code',
-    code: callbackParams(flow.callback).get('code') ?? undefined,
-    redirect_uri: flow.redirectUri,
-    client_id: flow.clientId,
-    code_verifier: flow.verifier,
-    ...overrides,
-  }, options);
+  return tokenRequest(
+    run,
+    key,
+    as,
+    {
+      grant_type: 'authorization_code',
+      code: callbackParams(flow.callback).get('code') ?? undefined,
+      redirect_uri: flow.redirectUri,
+      client_id: flow.clientId,
+      code_verifier: flow.verifier,
+      ...overrides,
+    },
+    options,
+  );
 }

@@ -134,30 +134,34 @@ export class Run {
    * frame posts its response here (see app.js).
    */
   frames(key, urls) {
-    return this.once(key, () => new Promise((resolve) => {
-      const container = document.getElementById('frames');
-      const callbacks = urls.map(() => null);
-      const frames = urls.map((url, i) => {
-        const frame = document.createElement('iframe');
-        frame.title = `Sign-in ${i + 1}`;
-        frame.src = url;
-        container.append(frame);
-        return frame;
-      });
-      this.log(`→ ${urls.length} authorization requests in frames (${key})`);
-      const onMessage = (event) => {
-        const i = frames.findIndex((frame) => frame.contentWindow === event.source);
-        if (event.origin !== location.origin || i < 0 || event.data?.kind !== 'oauth-callback') return;
-        callbacks[i] = event.data.callback;
-        this.log(`← callback in frame ${i + 1}: ${describeCallback(callbacks[i])}`);
-        if (callbacks.every(Boolean)) {
-          removeEventListener('message', onMessage);
-          container.replaceChildren();
-          resolve(callbacks);
-        }
-      };
-      addEventListener('message', onMessage);
-    }));
+    return this.once(
+      key,
+      () =>
+        new Promise((resolve) => {
+          const container = document.getElementById('frames');
+          const callbacks = urls.map(() => null);
+          const frames = urls.map((url, i) => {
+            const frame = document.createElement('iframe');
+            frame.title = `Sign-in ${i + 1}`;
+            frame.src = url;
+            container.append(frame);
+            return frame;
+          });
+          this.log(`→ ${urls.length} authorization requests in frames (${key})`);
+          const onMessage = (event) => {
+            const i = frames.findIndex((frame) => frame.contentWindow === event.source);
+            if (event.origin !== location.origin || i < 0 || event.data?.kind !== 'oauth-callback') return;
+            callbacks[i] = event.data.callback;
+            this.log(`← callback in frame ${i + 1}: ${describeCallback(callbacks[i])}`);
+            if (callbacks.every(Boolean)) {
+              removeEventListener('message', onMessage);
+              container.replaceChildren();
+              resolve(callbacks);
+            }
+          };
+          addEventListener('message', onMessage);
+        }),
+    );
   }
 
   /**
@@ -170,36 +174,40 @@ export class Run {
    * Where the browser blocks a popup that no click opened, a button opens it instead.
    */
   popup(key, url) {
-    return this.once(key, () => new Promise((resolve) => {
-      const name = `${POPUP_NAME_PREFIX}${key}`;
-      const button = document.createElement('button');
-      let popup = null;
-      const onMessage = (event) => {
-        if (event.origin !== location.origin || !popup || event.source !== popup) return;
-        if (event.data?.kind === 'oauth-popup-ready' && event.data.name === name) {
-          const target = new URL(url);
-          this.log(`→ popup window sent to ${target.origin}${target.pathname} (${key})`);
-          popup.location.assign(url);
-        } else if (event.data?.kind === 'oauth-callback') {
-          removeEventListener('message', onMessage);
-          button.remove();
-          this.log(`← callback from the popup window: ${describeCallback(event.data.callback)}`);
-          resolve(event.data.callback);
-        }
-      };
-      addEventListener('message', onMessage);
-      const open = () => {
-        popup = window.open(`${location.origin}/popup`, name, 'popup,width=520,height=640');
-        return popup !== null;
-      };
-      this.log(`→ opening a popup window for the authorization request (${key})`);
-      if (open()) return;
-      this.log('the browser blocked the popup: click the button to open it');
-      button.id = 'open-popup';
-      button.textContent = 'Open the sign-in window';
-      button.addEventListener('click', () => open() && (button.hidden = true));
-      document.getElementById('frames').append(button);
-    }));
+    return this.once(
+      key,
+      () =>
+        new Promise((resolve) => {
+          const name = `${POPUP_NAME_PREFIX}${key}`;
+          const button = document.createElement('button');
+          let popup = null;
+          const onMessage = (event) => {
+            if (event.origin !== location.origin || !popup || event.source !== popup) return;
+            if (event.data?.kind === 'oauth-popup-ready' && event.data.name === name) {
+              const target = new URL(url);
+              this.log(`→ popup window sent to ${target.origin}${target.pathname} (${key})`);
+              popup.location.assign(url);
+            } else if (event.data?.kind === 'oauth-callback') {
+              removeEventListener('message', onMessage);
+              button.remove();
+              this.log(`← callback from the popup window: ${describeCallback(event.data.callback)}`);
+              resolve(event.data.callback);
+            }
+          };
+          addEventListener('message', onMessage);
+          const open = () => {
+            popup = window.open(`${location.origin}/popup`, name, 'popup,width=520,height=640');
+            return popup !== null;
+          };
+          this.log(`→ opening a popup window for the authorization request (${key})`);
+          if (open()) return;
+          this.log('the browser blocked the popup: click the button to open it');
+          button.id = 'open-popup';
+          button.textContent = 'Open the sign-in window';
+          button.addEventListener('click', () => open() && (button.hidden = true));
+          document.getElementById('frames').append(button);
+        }),
+    );
   }
 
   /** Builds an authorization request once and sends it in a popup window; see `popup`. */
@@ -218,41 +226,49 @@ export class Run {
    * it keeps its opener but its copy of this sessionStorage is made without the run.
    */
   newTab(key, url) {
-    return this.once(key, () => new Promise((resolve) => {
-      const name = `${NEW_TAB_NAME_PREFIX}${key}`;
-      let tab = null;
-      const channel = new BroadcastChannel(ORPHAN_CALLBACK_CHANNEL);
-      channel.onmessage = (event) => {
-        if (event.data?.kind !== 'orphan-callback') return;
-        channel.close();
-        this.log(`← a callback landed in the other tab, which has no sign-in in progress (${key})`);
-        resolve(event.data.state);
-      };
-      const onReady = (event) => {
-        if (event.origin !== location.origin || !tab || event.source !== tab || event.data?.kind !== 'oauth-new-tab-ready') return;
-        removeEventListener('message', onReady);
-        const target = new URL(url);
-        this.log(`→ new tab sent to ${target.origin}${target.pathname} (${key})`);
-        tab.location.assign(url);
-      };
-      addEventListener('message', onReady);
-      this.log(`→ opening a new tab for the authorization request (${key})`);
-      sessionStorage.removeItem(STORAGE_KEY);
-      tab = window.open(`${location.origin}/popup`, name);
-      this.#save();
-    }));
+    return this.once(
+      key,
+      () =>
+        new Promise((resolve) => {
+          const name = `${NEW_TAB_NAME_PREFIX}${key}`;
+          let tab = null;
+          const channel = new BroadcastChannel(ORPHAN_CALLBACK_CHANNEL);
+          channel.onmessage = (event) => {
+            if (event.data?.kind !== 'orphan-callback') return;
+            channel.close();
+            this.log(`← a callback landed in the other tab, which has no sign-in in progress (${key})`);
+            resolve(event.data.state);
+          };
+          const onReady = (event) => {
+            if (event.origin !== location.origin || !tab || event.source !== tab || event.data?.kind !== 'oauth-new-tab-ready') return;
+            removeEventListener('message', onReady);
+            const target = new URL(url);
+            this.log(`→ new tab sent to ${target.origin}${target.pathname} (${key})`);
+            tab.location.assign(url);
+          };
+          addEventListener('message', onReady);
+          this.log(`→ opening a new tab for the authorization request (${key})`);
+          sessionStorage.removeItem(STORAGE_KEY);
+          tab = window.open(`${location.origin}/popup`, name);
+          this.#save();
+        }),
+    );
   }
 
   /** Opens a URL in a frame and resolves once it has loaded; nothing waits for it to come back. */
   leaveInFrame(key, url) {
-    return this.once(key, () => new Promise((resolve) => {
-      const frame = document.createElement('iframe');
-      frame.title = 'Pending sign-in';
-      frame.addEventListener('load', () => resolve(true), { once: true });
-      frame.src = url;
-      document.getElementById('frames').append(frame);
-      this.log(`→ authorization request left pending in a frame (${key})`);
-    }));
+    return this.once(
+      key,
+      () =>
+        new Promise((resolve) => {
+          const frame = document.createElement('iframe');
+          frame.title = 'Pending sign-in';
+          frame.addEventListener('load', () => resolve(true), { once: true });
+          frame.src = url;
+          document.getElementById('frames').append(frame);
+          this.log(`→ authorization request left pending in a frame (${key})`);
+        }),
+    );
   }
 
   /** Discovery, once per page load (as an SPA does), with oauth4webapi's checks. */

@@ -41,7 +41,10 @@ const OFFLINE = { scope: 'openid offline_access', prompt: 'consent' };
 /** Two authorization requests pending at once (in frames), each callback paired with its flow by state. */
 async function twoPendingFlows(run, _as, build) {
   const flows = await run.once('requests', async () => [await build(), await build()]);
-  const callbacks = await run.frames('sign-ins', flows.map((flow) => flow.url));
+  const callbacks = await run.frames(
+    'sign-ins',
+    flows.map((flow) => flow.url),
+  );
   return flows.map((flow, i) => {
     const callback = callbacks.find((c) => callbackParams(c).get('state') === flow.state);
     if (!callback) throw new Error(`no callback carries the state of flow ${i + 1}`);
@@ -267,7 +270,13 @@ export const scripts = {
     // Bundled into the page's code, where anyone can read it. (The demo server's throwaway value:
     // CONFIDENTIAL_CLIENT_SECRET in demo/authorization-server.ts.)
     const secret = 'throwaway-demo-secret-not-for-production';
-    const post = await signInByHand(run, 'post', as, () => ({ clientId: 'confidential-web' }), () => ({ client_secret: secret }));
+    const post = await signInByHand(
+      run,
+      'post',
+      as,
+      () => ({ clientId: 'confidential-web' }),
+      () => ({ client_secret: secret }),
+    );
     // RFC 6749 §2.3.1: id and secret are form-encoded before base64.
     const basic = `Basic ${btoa(`${encodeURIComponent('confidential-web-basic')}:${encodeURIComponent(secret)}`)}`;
     const viaBasic = await signInByHand(
@@ -297,7 +306,9 @@ export const scripts = {
   // BUG: the implicit grant: tokens come back in the front channel (the fragment).
   async implicit(run) {
     const as = await run.discover();
-    const flow = await run.authorize('sign-in', () => newFlow(as, { ...NO_PKCE, clientId: 'implicit-spa', responseType: 'id_token token' }));
+    const flow = await run.authorize('sign-in', () =>
+      newFlow(as, { ...NO_PKCE, clientId: 'implicit-spa', responseType: 'id_token token' }),
+    );
     const params = callbackParams(flow.callback);
     if (params.get('state') !== flow.state) throw new Error('state mismatch');
     const userinfo = await run.once('userinfo', async () => {
@@ -336,7 +347,11 @@ export const scripts = {
     const as = await run.discover();
     const lost = await run.once('lost-request', () => newFlow(as));
     const orphanState = await run.newTab('lost', lost.url);
-    run.log(orphanState === lost.state ? 'the sign-in came back in the other tab, which had no record of it' : 'another tab reported an unknown callback');
+    run.log(
+      orphanState === lost.state
+        ? 'the sign-in came back in the other tab, which had no record of it'
+        : 'another tab reported an unknown callback',
+    );
     const { outcome } = await signInByHand(run, 'sign-in', as);
     return { lost: { stateCameBack: orphanState === lost.state }, ...outcome };
   },
@@ -362,7 +377,7 @@ export const scripts = {
     await run.leaveInFrame('pending', pending.url);
     const hostile = new URLSearchParams({
       error: 'invalid_request',
-      error_description: '<img src=x onerror="document.title=\'pwned\'"><script>document.title=\'pwned\'</script><b>bold</b>',
+      error_description: "<img src=x onerror=\"document.title='pwned'\"><script>document.title='pwned'</script><b>bold</b>",
       error_uri: "javascript:document.title='pwned'",
       state: pending.state,
     });
@@ -386,7 +401,9 @@ export const scripts = {
   // Rogue server: the implicit tokens come back in the query string.
   async 'tokens-in-query-response'(run) {
     const as = await run.discover(run.config.rogueIssuer);
-    const flow = await run.authorize('sign-in', () => newFlow(as, { ...NO_PKCE, clientId: 'query-tokens', responseType: 'id_token token' }));
+    const flow = await run.authorize('sign-in', () =>
+      newFlow(as, { ...NO_PKCE, clientId: 'query-tokens', responseType: 'id_token token' }),
+    );
     return { mode: flow.callback.mode, received: [...callbackParams(flow.callback).keys()] };
   },
 
@@ -466,7 +483,12 @@ export const scripts = {
   async 'refresh-token-not-rotated'(run) {
     const as = await run.discover(run.config.rogueIssuer);
     const { outcome } = await signInByHand(run, 'sign-in', as, () => ({ clientId: 'no-rotation' }));
-    const refreshWith = (key) => tokenRequest(run, key, as, { grant_type: 'refresh_token', refresh_token: outcome.token.body.refresh_token, client_id: 'no-rotation' });
+    const refreshWith = (key) =>
+      tokenRequest(run, key, as, {
+        grant_type: 'refresh_token',
+        refresh_token: outcome.token.body.refresh_token,
+        client_id: 'no-rotation',
+      });
     return { first: await refreshWith('refresh-1'), second: await refreshWith('refresh-2') };
   },
 };

@@ -12,7 +12,14 @@ import type { Exchange } from '../core/model.ts';
 import { flowVerdict, lastFlowByTab } from '../core/summary.ts';
 import { isRelevant, learn } from '../capture/relevance.ts';
 import { WebRequestRecorder } from '../capture/webrequest.ts';
-import { asViewMessage, PORT_NAME, PROTOCOL_VERSION, type CaptureSnapshot, type Command, type WorkerMessage } from '../messaging/protocol.ts';
+import {
+  asViewMessage,
+  PORT_NAME,
+  PROTOCOL_VERSION,
+  type CaptureSnapshot,
+  type Command,
+  type WorkerMessage,
+} from '../messaging/protocol.ts';
 import { badgeOf } from './badge.ts';
 import { DEFAULT_LIMITS, planEviction, SHRUNK_LIMITS, type RetentionLimits } from './retention.ts';
 import { SessionStore } from './session-store.ts';
@@ -53,14 +60,21 @@ async function evict(limits: RetentionLimits): Promise<void> {
 // --- webRequest listeners (top level, synchronous) ---------------------------------------------------
 for (const filter of [NAVIGATIONS, SCRIPT_REQUESTS]) {
   browser.webRequest.onBeforeRequest.addListener((d) => void recorder.beforeRequest(d), filter, ['requestBody']);
-  browser.webRequest.onBeforeSendHeaders.addListener((d) => void recorder.sendHeaders(d), filter, ['requestHeaders', 'extraHeaders' as WebRequest.OnBeforeSendHeadersOptions]);
+  browser.webRequest.onBeforeSendHeaders.addListener((d) => void recorder.sendHeaders(d), filter, [
+    'requestHeaders',
+    'extraHeaders' as WebRequest.OnBeforeSendHeadersOptions,
+  ]);
   browser.webRequest.onHeadersReceived.addListener((d) => void recorder.headersReceived(d), filter, ['responseHeaders']);
   browser.webRequest.onBeforeRedirect.addListener((d) => keep(recorder.redirected(d)), filter, ['responseHeaders']);
-  browser.webRequest.onCompleted.addListener((d) => {
-    keep(recorder.completed(d));
-    // Chrome resets a tab's badge when it navigates: set it again once the page has loaded.
-    if (d.type === 'main_frame' && d.tabId >= 0) enqueue(async () => refreshBadge(d.tabId));
-  }, filter, ['responseHeaders']);
+  browser.webRequest.onCompleted.addListener(
+    (d) => {
+      keep(recorder.completed(d));
+      // Chrome resets a tab's badge when it navigates: set it again once the page has loaded.
+      if (d.type === 'main_frame' && d.tabId >= 0) enqueue(async () => refreshBadge(d.tabId));
+    },
+    filter,
+    ['responseHeaders'],
+  );
   browser.webRequest.onErrorOccurred.addListener((d) => keep(recorder.failed(d)), filter);
 }
 

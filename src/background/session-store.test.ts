@@ -30,8 +30,14 @@ function fakeArea(quota: number) {
 }
 
 const exchange = (id: string, padding = 0): Exchange => ({
-  id, time: Number(id.slice(1)), initiator: 'navigation', method: 'GET', url: `https://as.example/authorize?response_type=code&x=${'a'.repeat(padding)}`,
-  requestHeaders: [], requestBody: { kind: 'none' }, responseHeaders: [],
+  id,
+  time: Number(id.slice(1)),
+  initiator: 'navigation',
+  method: 'GET',
+  url: `https://as.example/authorize?response_type=code&x=${'a'.repeat(padding)}`,
+  requestHeaders: [],
+  requestBody: { kind: 'none' },
+  responseHeaders: [],
 });
 
 describe('SessionStore', () => {

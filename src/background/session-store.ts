@@ -21,7 +21,14 @@ interface Index {
   watch: Watchlist;
 }
 
-const emptyIndex = (): Index => ({ format: FORMAT, entries: [], evicted: { flows: 0, exchanges: 0 }, paused: false, since: Date.now(), watch: emptyWatchlist() });
+const emptyIndex = (): Index => ({
+  format: FORMAT,
+  entries: [],
+  evicted: { flows: 0, exchanges: 0 },
+  paused: false,
+  since: Date.now(),
+  watch: emptyWatchlist(),
+});
 
 export class SessionStore {
   private index: Index = emptyIndex();

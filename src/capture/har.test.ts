@@ -5,7 +5,8 @@ import { harToExchanges, HarFormatError, parseHarText } from './har.ts';
 const sample = readFileSync(new URL('../../tests/fixtures/oidc-provider-code-pkce-good.har', import.meta.url), 'utf8');
 
 const entry = (request: object, response: object = {}, extra: object = {}) => ({
-  startedDateTime: '2026-11-22T03:23:52.951Z', time: 12,
+  startedDateTime: '2026-11-22T03:23:52.951Z',
+  time: 12,
   request: { method: 'GET', headers: [], ...request },
   response: { status: 200, headers: [], content: { size: 0, mimeType: '' }, ...response },
   ...extra,
@@ -45,7 +46,10 @@ describe('HAR adapter on a real Chrome-shaped recording', () => {
 describe('HAR adapter on other exporters and odd entries', () => {
   it('falls back to Fetch Metadata headers when there is no _resourceType (Firefox)', () => {
     const header = (name: string, value: string) => ({ name, value });
-    expect(one(entry({ url: 'https://a.example/', headers: [header('Sec-Fetch-Mode', 'navigate'), header('Sec-Fetch-Dest', 'iframe')] })).initiator).toBe('subframe');
+    expect(
+      one(entry({ url: 'https://a.example/', headers: [header('Sec-Fetch-Mode', 'navigate'), header('Sec-Fetch-Dest', 'iframe')] }))
+        .initiator,
+    ).toBe('subframe');
     expect(one(entry({ url: 'https://a.example/t', headers: [header('Sec-Fetch-Mode', 'cors')] })).initiator).toBe('fetch');
   });
 
@@ -56,31 +60,70 @@ describe('HAR adapter on other exporters and odd entries', () => {
   });
 
   it('keeps the error of a response the browser then refused (a CORS check), its body unobserved', () => {
-    const ex = one(entry({ url: 'https://a.example/token' }, { status: 200, _error: 'net::ERR_FAILED', content: { size: 0, mimeType: 'x-unknown' } }));
+    const ex = one(
+      entry({ url: 'https://a.example/token' }, { status: 200, _error: 'net::ERR_FAILED', content: { size: 0, mimeType: 'x-unknown' } }),
+    );
     expect(ex.status).toBe(200);
     expect(ex.error).toBe('net::ERR_FAILED');
     expect(ex.responseBody).toBeUndefined();
   });
 
   it('decodes base64 text content and keeps binary content as a size', () => {
-    const json = one(entry({ url: 'https://a.example/token' }, { content: { size: 13, mimeType: 'application/json', encoding: 'base64', text: btoa('{"error":"x"}') } }));
+    const json = one(
+      entry(
+        { url: 'https://a.example/token' },
+        { content: { size: 13, mimeType: 'application/json', encoding: 'base64', text: btoa('{"error":"x"}') } },
+      ),
+    );
     expect(json.responseBody).toMatchObject({ kind: 'text', text: '{"error":"x"}' });
-    const image = one(entry({ url: 'https://a.example/i.png' }, { content: { size: 3, mimeType: 'image/png', encoding: 'base64', text: 'AAEC' } }));
+    const image = one(
+      entry({ url: 'https://a.example/i.png' }, { content: { size: 3, mimeType: 'image/png', encoding: 'base64', text: 'AAEC' } }),
+    );
     expect(image.responseBody).toMatchObject({ kind: 'binary', size: 3 });
   });
 
   it('rebuilds a form body from postData.params when text is absent', () => {
-    const ex = one(entry({ url: 'https://a.example/token', method: 'POST', postData: { mimeType: 'application/x-www-form-urlencoded', params: [{ name: 'grant_type', value: 'authorization_code' }, { name: 'redirect_uri', value: 'https%3A%2F%2Fapp%2Fcb' }] } }));
-    expect(ex.requestBody).toMatchObject({ kind: 'form', params: [{ name: 'grant_type', value: 'authorization_code' }, { name: 'redirect_uri', value: 'https://app/cb' }] });
+    const ex = one(
+      entry({
+        url: 'https://a.example/token',
+        method: 'POST',
+        postData: {
+          mimeType: 'application/x-www-form-urlencoded',
+          params: [
+            { name: 'grant_type', value: 'authorization_code' },
+            { name: 'redirect_uri', value: 'https%3A%2F%2Fapp%2Fcb' },
+          ],
+        },
+      }),
+    );
+    expect(ex.requestBody).toMatchObject({
+      kind: 'form',
+      params: [
+        { name: 'grant_type', value: 'authorization_code' },
+        { name: 'redirect_uri', value: 'https://app/cb' },
+      ],
+    });
   });
 
   it('flags broken percent-encoding without throwing', () => {
-    const ex = one(entry({ url: 'https://a.example/token', method: 'POST', postData: { mimeType: 'application/x-www-form-urlencoded', text: 'grant_type=authorization_code&code=%zz%E0%A4%A' } }));
+    const ex = one(
+      entry({
+        url: 'https://a.example/token',
+        method: 'POST',
+        postData: { mimeType: 'application/x-www-form-urlencoded', text: 'grant_type=authorization_code&code=%zz%E0%A4%A' },
+      }),
+    );
     expect(ex.requestBody).toMatchObject({ kind: 'form', malformedEncoding: true });
   });
 
   it('treats a request body with control bytes as binary', () => {
-    const ex = one(entry({ url: 'https://a.example/up', method: 'POST', postData: { mimeType: 'application/octet-stream', text: '\u0000\u0001\u0002binary' } }));
+    const ex = one(
+      entry({
+        url: 'https://a.example/up',
+        method: 'POST',
+        postData: { mimeType: 'application/octet-stream', text: '\u0000\u0001\u0002binary' },
+      }),
+    );
     expect(ex.requestBody).toMatchObject({ kind: 'binary' });
   });
 

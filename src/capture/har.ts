@@ -101,7 +101,8 @@ function entryToExchange(entry: unknown, index: number, previousTime: number): E
   const status = rawStatus !== undefined && rawStatus > 0 ? rawStatus : undefined;
   const error = str(response._error) ?? str(entry._error) ?? (status === undefined ? 'no response' : undefined);
   const locationHeader = str(response.redirectURL) || headerValue(responseHeaders, 'location');
-  const location = status !== undefined && status >= 300 && status < 400 && locationHeader ? resolveLocation(locationHeader, url) : undefined;
+  const location =
+    status !== undefined && status >= 300 && status < 400 && locationHeader ? resolveLocation(locationHeader, url) : undefined;
 
   const hashAt = url.indexOf('#');
   return {

@@ -16,7 +16,8 @@ export interface Watchlist {
 export const emptyWatchlist = (): Watchlist => ({ serverOrigins: [], redirectTargets: [] });
 
 // Parameters that only OAuth traffic carries in a URL (query or fragment).
-const URL_HINT = /[?&#](?:response_type|request_uri|code|error|access_token|id_token|refresh_token|grant_type|client_secret|code_verifier|iss)=/;
+const URL_HINT =
+  /[?&#](?:response_type|request_uri|code|error|access_token|id_token|refresh_token|grant_type|client_secret|code_verifier|iss)=/;
 const METADATA_PATH = /\/\.well-known\/(?:openid-configuration|oauth-authorization-server)|\/jwks|\/certs\b|\/userinfo\b/i;
 // Form body parameters of authorization (form), PAR, token and revocation requests.
 const FORM_HINT = /(?:^|&)(?:grant_type|response_type|request_uri|id_token|token|client_assertion)=/;
@@ -31,12 +32,15 @@ export function isRelevant(exchange: Exchange, watch: Watchlist): boolean {
   if (URL_HINT.test(url) || METADATA_PATH.test(url)) return true;
   if (exchange.location && URL_HINT.test(exchange.location)) return true;
   const body = exchange.requestBody;
-  if (body.kind === 'form' && (FORM_HINT.test(body.raw) || (FORM_CALLBACK_HINT.test(body.raw) && FORM_STATE_HINT.test(body.raw)))) return true;
+  if (body.kind === 'form' && (FORM_HINT.test(body.raw) || (FORM_CALLBACK_HINT.test(body.raw) && FORM_STATE_HINT.test(body.raw))))
+    return true;
   if (body.kind === 'text' && JSON_GRANT_HINT.test(body.text.slice(0, 4096))) return true;
   // Requests to a known authorization server (sign-in pages, token, userinfo) and arrivals at a
   // redirect_uri without parameters in the query (fragment responses).
-  return watch.serverOrigins.some((origin) => url.startsWith(`${origin}/`))
-    || watch.redirectTargets.some((target) => url === target || url.startsWith(`${target}?`));
+  return (
+    watch.serverOrigins.some((origin) => url.startsWith(`${origin}/`)) ||
+    watch.redirectTargets.some((target) => url === target || url.startsWith(`${target}?`))
+  );
 }
 
 /** Learn from a kept exchange: an authorization request names its server and its redirect_uri. */
@@ -48,6 +52,7 @@ export function learn(watch: Watchlist, exchange: Exchange): Watchlist {
   const redirectUri = params.get('redirect_uri');
   const target = redirectUri && URL.canParse(redirectUri) ? (({ origin: o, pathname }) => o + pathname)(new URL(redirectUri)) : undefined;
   const serverOrigins = origin && !watch.serverOrigins.includes(origin) ? [...watch.serverOrigins, origin].slice(-32) : watch.serverOrigins;
-  const redirectTargets = target && !watch.redirectTargets.includes(target) ? [...watch.redirectTargets, target].slice(-32) : watch.redirectTargets;
+  const redirectTargets =
+    target && !watch.redirectTargets.includes(target) ? [...watch.redirectTargets, target].slice(-32) : watch.redirectTargets;
   return serverOrigins === watch.serverOrigins && redirectTargets === watch.redirectTargets ? watch : { serverOrigins, redirectTargets };
 }

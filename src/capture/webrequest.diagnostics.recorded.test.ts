@@ -21,7 +21,11 @@ const linesOf = (diagnoses: readonly Diagnosis[], id: Diagnosis['id']) => diagno
 
 describe('stuck sign-ins as the extension captures them', () => {
   it('token-cors-blocked: each token response lacks Access-Control-Allow-Origin, and the retry found the code used up', async () => {
-    const { flows: [blocked, ...others], issuer, clientOrigin } = await replay('token-cors-blocked');
+    const {
+      flows: [blocked, ...others],
+      issuer,
+      clientOrigin,
+    } = await replay('token-cors-blocked');
     expect(others).toEqual([]);
     // webRequest reports the status (onHeadersReceived) of a request that then fails (onErrorOccurred).
     const blockedLine = (status: number) =>
@@ -29,15 +33,23 @@ describe('stuck sign-ins as the extension captures them', () => {
     expect(blocked!.diagnoses.map((d) => d.id)).toEqual(['token-cors-blocked', 'invalid-grant']);
     expect(linesOf(blocked!.diagnoses, 'token-cors-blocked')).toEqual([
       blockedLine(200),
-      expect.stringMatching(/^The same code was sent again \d+ ms later \(HTTP 400\): the blocked request had already redeemed it \(the server answered 200\), and a code is one-time \(RFC 6749 §4\.1\.2\), so the retry gets invalid_grant\. Fix the CORS response instead of retrying\.$/),
+      expect.stringMatching(
+        /^The same code was sent again \d+ ms later \(HTTP 400\): the blocked request had already redeemed it \(the server answered 200\), and a code is one-time \(RFC 6749 §4\.1\.2\), so the retry gets invalid_grant\. Fix the CORS response instead of retrying\.$/,
+      ),
       blockedLine(400),
     ]);
-    expect(linesOf(blocked!.diagnoses, 'invalid-grant')?.[0]).toBe('The same code was already exchanged 1 time before (first: HTTP 200): codes are one-time (RFC 6749 §4.1.2).');
+    expect(linesOf(blocked!.diagnoses, 'invalid-grant')?.[0]).toBe(
+      'The same code was already exchanged 1 time before (first: HTTP 200): codes are one-time (RFC 6749 §4.1.2).',
+    );
     expect(JSON.stringify(blocked!.diagnoses)).not.toContain(blocked!.flow.callback!.code!);
   });
 
   it('token-preflight-blocked: the preflight refused the added header, and the POST failed unsent', async () => {
-    const { flows: [blocked, ...others], issuer, clientOrigin } = await replay('token-preflight-blocked');
+    const {
+      flows: [blocked, ...others],
+      issuer,
+      clientOrigin,
+    } = await replay('token-preflight-blocked');
     expect(others).toEqual([]);
     expect(blocked!.diagnoses.map((d) => d.id)).toEqual(['token-cors-blocked']);
     expect(linesOf(blocked!.diagnoses, 'token-cors-blocked')).toEqual([
@@ -46,14 +58,18 @@ describe('stuck sign-ins as the extension captures them', () => {
   });
 
   it('state-lost-new-tab: the sign-in in a new tab is never redeemed, and the app starts over in its own tab', async () => {
-    const { flows: [lost, again, ...others] } = await replay('state-lost-new-tab');
+    const {
+      flows: [lost, again, ...others],
+    } = await replay('state-lost-new-tab');
     expect(others).toEqual([]);
     // The new tab sent the authorization request and got the callback; the app's tab then signed in again.
     const newTab = lost!.flow.authorization!.exchange.tabId;
     expect(lost!.flow.callback!.arrival!.tabId).toBe(newTab);
     expect(again!.flow.authorization!.exchange.tabId).not.toBe(newTab);
     expect(linesOf(lost!.diagnoses, 'state-lost')).toEqual([
-      expect.stringMatching(/^No token request followed the callback, and a new authorization request of client spa started \d+ ms after it: the app started over, the usual sign of a lost state\.$/),
+      expect.stringMatching(
+        /^No token request followed the callback, and a new authorization request of client spa started \d+ ms after it: the app started over, the usual sign of a lost state\.$/,
+      ),
     ]);
     // The specific diagnosis replaces the generic pointer.
     expect(linesOf(lost!.diagnoses, 'no-token-request')).toHaveLength(1);

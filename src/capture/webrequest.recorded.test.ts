@@ -30,6 +30,7 @@ describe('recorded webRequest details', () => {
     const formPost = replayRecording('form-post').kept.find((e) => e.method === 'POST' && e.url.endsWith('/cb/form-post'))!;
     expect(formPost.initiator).toBe('form');
     expect(formPost.requestBody.kind).toBe('form');
-    if (formPost.requestBody.kind === 'form') expect(formPost.requestBody.params.map((p) => p.name).sort()).toEqual(expect.arrayContaining(['code', 'state']));
+    if (formPost.requestBody.kind === 'form')
+      expect(formPost.requestBody.params.map((p) => p.name).sort()).toEqual(expect.arrayContaining(['code', 'state']));
   });
 });

@@ -25,7 +25,11 @@ interface Details {
 
 export interface BeforeRequestDetails extends Details {
   // Chrome and Firefox send arrays of values; the polyfill's types say a single string: accept both.
-  requestBody?: { error?: string; formData?: Record<string, FormDataItem[] | FormDataItem>; raw?: { bytes?: unknown; file?: string }[] } | null;
+  requestBody?: {
+    error?: string;
+    formData?: Record<string, FormDataItem[] | FormDataItem>;
+    raw?: { bytes?: unknown; file?: string }[];
+  } | null;
 }
 export interface SendHeadersDetails extends Details {
   requestHeaders?: { name: string; value?: string }[];
@@ -147,7 +151,8 @@ function initiatorOf(type: string, method: string): InitiatorType {
 }
 
 function originOf(details: Details): { initiatorOrigin?: string } {
-  const initiator = details.initiator ?? (details.originUrl && URL.canParse(details.originUrl) ? new URL(details.originUrl).origin : undefined);
+  const initiator =
+    details.initiator ?? (details.originUrl && URL.canParse(details.originUrl) ? new URL(details.originUrl).origin : undefined);
   return initiator && initiator !== 'null' ? { initiatorOrigin: initiator } : {};
 }
 
@@ -163,7 +168,11 @@ export function requestBodyOf(body: BeforeRequestDetails['requestBody']): Body {
   if (!body) return { kind: 'none' };
   if (body.formData) {
     const params = Object.entries(body.formData).flatMap(([name, values]) =>
-      (Array.isArray(values) ? values : [values]).map((value) => ({ name, value: typeof value === 'string' ? value : `‹binary, ${value.byteLength} bytes›` })));
+      (Array.isArray(values) ? values : [values]).map((value) => ({
+        name,
+        value: typeof value === 'string' ? value : `‹binary, ${value.byteLength} bytes›`,
+      })),
+    );
     return { kind: 'form', params, raw: new URLSearchParams(params.map((p) => [p.name, p.value])).toString() };
   }
   const parts = body.raw ?? [];

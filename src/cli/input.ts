@@ -9,7 +9,10 @@ import { HarFormatError, parseHarText, type HarConversion } from '../capture/har
 /** A problem with an input, for a one-line message: `oauth-lens: FILE: PROBLEM`. */
 export class InputError extends Error {
   override name = 'InputError';
-  constructor(readonly file: string, problem: string) {
+  constructor(
+    readonly file: string,
+    problem: string,
+  ) {
     super(problem);
   }
 }
@@ -108,8 +111,10 @@ function tooLarge(file: string, size: number, maxBytes: number, qualifier = ''):
 /** Recognise what is clearly not a UTF-8 JSON text before decoding it, and decode UTF-16 exports. */
 function decode(file: string, bytes: Buffer, maxBytes: number): string {
   if (bytes.length > maxBytes) throw tooLarge(file, bytes.length, maxBytes);
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) throw new InputError(file, 'is gzip-compressed, not a HAR file: decompress it first (gunzip)');
-  if (bytes.length >= 4 && bytes.readUInt32BE(0) === 0x504b0304) throw new InputError(file, 'is a ZIP archive, not a HAR file: extract the .har first');
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b)
+    throw new InputError(file, 'is gzip-compressed, not a HAR file: decompress it first (gunzip)');
+  if (bytes.length >= 4 && bytes.readUInt32BE(0) === 0x504b0304)
+    throw new InputError(file, 'is a ZIP archive, not a HAR file: extract the .har first');
   if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
   if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
   try {
@@ -123,18 +128,28 @@ function decode(file: string, bytes: Buffer, maxBytes: number): string {
 function describeFsError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
-    case 'ENOENT': return 'file not found';
-    case 'ENOTDIR': return 'file not found (a parent in the path is not a directory)';
+    case 'ENOENT':
+      return 'file not found';
+    case 'ENOTDIR':
+      return 'file not found (a parent in the path is not a directory)';
     case 'EACCES':
-    case 'EPERM': return 'permission denied';
-    case 'EISDIR': return 'is a directory, not a HAR file';
-    case 'ELOOP': return 'too many symbolic links';
-    case 'ENAMETOOLONG': return 'file name too long';
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory, not a HAR file';
+    case 'ELOOP':
+      return 'too many symbolic links';
+    case 'ENAMETOOLONG':
+      return 'file name too long';
     case 'EMFILE':
-    case 'ENFILE': return 'too many open files';
-    case 'ERR_FS_FILE_TOO_LARGE': return 'too large to read into memory';
-    case 'EIO': return 'input/output error while reading';
-    default: return `cannot be read: ${messageOf(error)}`;
+    case 'ENFILE':
+      return 'too many open files';
+    case 'ERR_FS_FILE_TOO_LARGE':
+      return 'too large to read into memory';
+    case 'EIO':
+      return 'input/output error while reading';
+    default:
+      return `cannot be read: ${messageOf(error)}`;
   }
 }
 

@@ -92,7 +92,11 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     const [command, ...files] = positionals;
     if (command === undefined) return usageError('missing command: oauth-lens audit FILE.har...');
     if (command !== 'audit') {
-      return usageError(/\.har$/i.test(command) || command === '-' ? `unknown command "${command}" (did you mean "oauth-lens audit ${command}"?)` : `unknown command "${command}"`);
+      return usageError(
+        /\.har$/i.test(command) || command === '-'
+          ? `unknown command "${command}" (did you mean "oauth-lens audit ${command}"?)`
+          : `unknown command "${command}"`,
+      );
     }
     const format = values.format ?? 'text';
     if (!isOneOf(FORMATS, format)) return usageError(`--format must be one of ${FORMATS.join(', ')} (got "${format}")`);
@@ -113,8 +117,12 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
 
     const report = buildAuditReport(inputs, { toolVersion: VERSION, redacted: !showSecrets });
     const env = io.env ?? {};
-    const color = format === 'text' && values.output === undefined && io.stdoutIsTTY === true
-      && !(env.NO_COLOR !== undefined && env.NO_COLOR !== '') && env.TERM !== 'dumb';
+    const color =
+      format === 'text' &&
+      values.output === undefined &&
+      io.stdoutIsTTY === true &&
+      !(env.NO_COLOR !== undefined && env.NO_COLOR !== '') &&
+      env.TERM !== 'dumb';
     const output = render(report, format, color);
 
     if (values.output !== undefined) {
@@ -135,7 +143,10 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
 }
 
 /** Read, convert, analyse and report one input; undefined (after a stderr line) when it cannot be read. */
-async function auditFile(file: string, options: { showSecrets: boolean; skipAnalysis: boolean; io: CliIO }): Promise<InputReport | undefined> {
+async function auditFile(
+  file: string,
+  options: { showSecrets: boolean; skipAnalysis: boolean; io: CliIO },
+): Promise<InputReport | undefined> {
   const { io } = options;
   const label = file === '-' ? '<stdin>' : file;
   let conversion: ReturnType<typeof readHar>;
@@ -170,10 +181,14 @@ async function auditFile(file: string, options: { showSecrets: boolean; skipAnal
 
 function render(report: AuditReport, format: Format, color: boolean): string {
   switch (format) {
-    case 'json': return `${JSON.stringify(report, null, 2)}\n`;
-    case 'sarif': return `${JSON.stringify(formatSarif(report, { rules: rules.map((r) => r.meta) }), null, 2)}\n`;
-    case 'markdown': return formatMarkdown(report);
-    case 'text': return formatText(report, { color });
+    case 'json':
+      return `${JSON.stringify(report, null, 2)}\n`;
+    case 'sarif':
+      return `${JSON.stringify(formatSarif(report, { rules: rules.map((r) => r.meta) }), null, 2)}\n`;
+    case 'markdown':
+      return formatMarkdown(report);
+    case 'text':
+      return formatText(report, { color });
   }
 }
 

@@ -31,7 +31,10 @@ export async function analyze(exchanges: readonly Exchange[], activeRules: reado
     return { flows, findings: findings.sort(bySeverity), exchangeCount: exchanges.length, metadata: classified.metadata, problems };
   } catch (error) {
     return {
-      flows: [], findings: [], exchangeCount: exchanges.length, metadata: [],
+      flows: [],
+      findings: [],
+      exchangeCount: exchanges.length,
+      metadata: [],
       problems: [`analysis failed: ${error instanceof Error ? error.message : String(error)}`],
     };
   }
@@ -70,20 +73,21 @@ async function recomputePkce(flows: readonly Flow[]): Promise<void> {
     const other = { flowId: f.id, challenge: f.authorization.codeChallenge, method: f.authorization.codeChallengeMethod };
     byChallenge.set(other.challenge, [...(byChallenge.get(other.challenge) ?? []), other]);
   }
-  await Promise.all(flows.map(async (flow) => {
-    const verifier = flow.codeExchanges.find((r) => r.codeVerifier !== undefined)?.codeVerifier;
-    const auth = flow.authorization;
-    if (!readable(auth)) {
-      flow.pkce = { method: 'absent', status: 'not-observable', ...(verifier !== undefined ? { verifier } : {}) };
-      return;
-    }
-    const observedExchange = flow.codeExchanges.length > 0;
-    const result = await checkPkce(
-      { challenge: auth.codeChallenge, method: auth.codeChallengeMethod, verifier },
-      (challenge, s256) => byChallenge.get(challenge)?.find((o) => o.flowId !== flow.id && (o.method === 'S256') === s256),
-    );
-    flow.pkce = result.status === 'no-verifier' && !observedExchange ? { ...result, status: 'not-observable' } : result;
-  }));
+  await Promise.all(
+    flows.map(async (flow) => {
+      const verifier = flow.codeExchanges.find((r) => r.codeVerifier !== undefined)?.codeVerifier;
+      const auth = flow.authorization;
+      if (!readable(auth)) {
+        flow.pkce = { method: 'absent', status: 'not-observable', ...(verifier !== undefined ? { verifier } : {}) };
+        return;
+      }
+      const observedExchange = flow.codeExchanges.length > 0;
+      const result = await checkPkce({ challenge: auth.codeChallenge, method: auth.codeChallengeMethod, verifier }, (challenge, s256) =>
+        byChallenge.get(challenge)?.find((o) => o.flowId !== flow.id && (o.method === 'S256') === s256),
+      );
+      flow.pkce = result.status === 'no-verifier' && !observedExchange ? { ...result, status: 'not-observable' } : result;
+    }),
+  );
 }
 
 /**
@@ -91,10 +95,12 @@ async function recomputePkce(flows: readonly Flow[]): Promise<void> {
  * here (WebCrypto is async, rules are not) and kept on the flow for hash-claim-mismatch.
  */
 async function recomputeIdTokenHashes(flows: readonly Flow[]): Promise<void> {
-  await Promise.all(flows.map(async (flow) => {
-    const checks = await idTokenHashChecks(flow);
-    if (checks.length) flow.idTokenHashes = checks;
-  }));
+  await Promise.all(
+    flows.map(async (flow) => {
+      const checks = await idTokenHashChecks(flow);
+      if (checks.length) flow.idTokenHashes = checks;
+    }),
+  );
 }
 
 /** The verdict of a flow or of a whole analysis: its worst finding. */

@@ -10,24 +10,48 @@ const list = (params: Record<string, string>): Param[] => Object.entries(params)
 
 describe('effectiveParameters', () => {
   it('reads the plain parameters, the first occurrence of each name winning', () => {
-    const params = [...list({ client_id: 'front', state: 's1', code_challenge: 'c', code_challenge_method: 'S256' }), ...list({ client_id: 'pushed', scope: 'openid' })];
+    const params = [
+      ...list({ client_id: 'front', state: 's1', code_challenge: 'c', code_challenge_method: 'S256' }),
+      ...list({ client_id: 'pushed', scope: 'openid' }),
+    ];
     expect(effectiveParameters(params, 'par')).toEqual({
-      carrier: 'par', clientId: 'front', state: 's1', scope: 'openid', codeChallenge: 'c', codeChallengeMethod: 'S256',
+      carrier: 'par',
+      clientId: 'front',
+      state: 's1',
+      scope: 'openid',
+      codeChallenge: 'c',
+      codeChallengeMethod: 'S256',
     });
     expect(effectiveParameters(list({ response_type: 'code' }), 'form')).toMatchObject({ carrier: 'form', responseType: 'code' });
   });
 
   it("lets a readable request object's string claims win, the others filling in (RFC 9101 §6.3)", () => {
     const request = requestObject({
-      client_id: 'jar', response_type: 'code id_token', response_mode: 'form_post', redirect_uri: 'https://jar.example/cb',
-      scope: 'openid profile', state: 'jar-state', nonce: 'jar-nonce', max_age: 300, claims: { userinfo: {} },
+      client_id: 'jar',
+      response_type: 'code id_token',
+      response_mode: 'form_post',
+      redirect_uri: 'https://jar.example/cb',
+      scope: 'openid profile',
+      state: 'jar-state',
+      nonce: 'jar-nonce',
+      max_age: 300,
+      claims: { userinfo: {} },
     });
     const read = effectiveParameters(list({ client_id: 'spa', state: 'query-state', prompt: 'login', request }), 'query');
     expect(read).toEqual({
-      carrier: 'request-object', clientId: 'jar', responseType: 'code id_token', responseMode: 'form_post',
-      redirectUri: 'https://jar.example/cb', scope: 'openid profile', state: 'jar-state', nonce: 'jar-nonce',
+      carrier: 'request-object',
+      clientId: 'jar',
+      responseType: 'code id_token',
+      responseMode: 'form_post',
+      redirectUri: 'https://jar.example/cb',
+      scope: 'openid profile',
+      state: 'jar-state',
+      nonce: 'jar-nonce',
     });
-    const partial = effectiveParameters(list({ state: 'query-state', redirect_uri: 'https://app.example/cb', request: requestObject({ state: 7 }) }), 'query');
+    const partial = effectiveParameters(
+      list({ state: 'query-state', redirect_uri: 'https://app.example/cb', request: requestObject({ state: 7 }) }),
+      'query',
+    );
     expect(partial).toMatchObject({ carrier: 'request-object', state: 'query-state', redirectUri: 'https://app.example/cb' });
   });
 
@@ -65,8 +89,16 @@ describe('classify reads the effective parameters once', () => {
   });
 
   it('reads a request object pushed with PAR', () => {
-    const [auth] = authorizationsOf([par({ request: requestObject({ state: 'jar-state', code_challenge: 'jar-challenge' }) }), parAuthorize()]);
-    expect(auth).toMatchObject({ carrier: 'request-object', state: 'jar-state', codeChallenge: 'jar-challenge', codeChallengeMethod: undefined });
+    const [auth] = authorizationsOf([
+      par({ request: requestObject({ state: 'jar-state', code_challenge: 'jar-challenge' }) }),
+      parAuthorize(),
+    ]);
+    expect(auth).toMatchObject({
+      carrier: 'request-object',
+      state: 'jar-state',
+      codeChallenge: 'jar-challenge',
+      codeChallengeMethod: undefined,
+    });
   });
 
   it('marks a request_uri without its PAR request and an undecodable request object unreadable', () => {
@@ -82,10 +114,18 @@ describe('classify reads the effective parameters once', () => {
 
   it("recomputes PKCE with a request object's challenge, and claims nothing when the parameters are unreadable", async () => {
     const request = requestObject({ code_challenge: CHALLENGE, code_challenge_method: 'S256' });
-    const readableFlow = [authorize({ code_challenge: undefined, code_challenge_method: undefined, request }), ...callback({ code: 'c1', state: 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm' }), token({ code: 'c1' })];
+    const readableFlow = [
+      authorize({ code_challenge: undefined, code_challenge_method: undefined, request }),
+      ...callback({ code: 'c1', state: 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm' }),
+      token({ code: 'c1' }),
+    ];
     expect((await analyze(readableFlow, [])).flows[0]!.pkce).toMatchObject({ status: 'match', method: 'S256' });
     resetBuilders();
-    const jweFlow = [authorize({ request: 'a.b.c.d.e' }), ...callback({ code: 'c1', state: 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm' }), token({ code: 'c1' })];
+    const jweFlow = [
+      authorize({ request: 'a.b.c.d.e' }),
+      ...callback({ code: 'c1', state: 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm' }),
+      token({ code: 'c1' }),
+    ];
     expect((await analyze(jweFlow, [])).flows[0]!.pkce).toEqual({ method: 'absent', status: 'not-observable', verifier: VERIFIER });
   });
 });

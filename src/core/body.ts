@@ -22,9 +22,7 @@ export function bodyText(body: Body | undefined): string | undefined {
   return undefined;
 }
 
-export type JsonObjectResult =
-  | { ok: true; json: Record<string, unknown> }
-  | { ok: false; problem: string };
+export type JsonObjectResult = { ok: true; json: Record<string, unknown> } | { ok: false; problem: string };
 
 /** Parse a body as a JSON object, saying why not when it cannot be (never throws). */
 export function jsonObjectOf(body: Body | undefined): JsonObjectResult {

@@ -69,7 +69,9 @@ describe('citationLinks', () => {
   it('falls back to the top of a spec it knows, and gives no link for one it does not', () => {
     expect(urls('OAuth Multiple Response Types §7')).toEqual(['https://openid.net/specs/oauth-v2-multiple-response-types-1_0.html']);
     expect(urls('RFC 6749')).toEqual(['https://www.rfc-editor.org/rfc/rfc6749']);
-    expect(citationLinks('Some Vendor Guide §3')).toEqual([{ spec: 'Some Vendor Guide', text: 'Some Vendor Guide §3', label: 'Some Vendor Guide §3' }]);
+    expect(citationLinks('Some Vendor Guide §3')).toEqual([
+      { spec: 'Some Vendor Guide', text: 'Some Vendor Guide §3', label: 'Some Vendor Guide §3' },
+    ]);
     expect(citationLinks('')).toEqual([]);
     expect(citationLinks(' ; ;')).toEqual([]);
   });
@@ -78,7 +80,10 @@ describe('citationLinks', () => {
     for (const rule of rules) {
       const links = citationLinks(rule.meta.citation);
       expect(links.length, rule.meta.id).toBeGreaterThan(0);
-      expect(links.every((l) => l.url?.startsWith('https://')), `${rule.meta.id}: ${rule.meta.citation}`).toBe(true);
+      expect(
+        links.every((l) => l.url?.startsWith('https://')),
+        `${rule.meta.id}: ${rule.meta.citation}`,
+      ).toBe(true);
       expect(primaryCitationUrl(rule.meta.citation)).toBe(links[0]?.url);
     }
   });

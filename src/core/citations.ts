@@ -67,12 +67,18 @@ function specTarget(spec: string): SpecTarget | undefined {
   const rfc = /^RFC\s*(\d{3,5})$/i.exec(spec);
   if (rfc) return ietf(`${RFC_EDITOR}${Number(rfc[1])}`);
   switch (spec.toLowerCase()) {
-    case 'oauth 2.1': return ietf(OAUTH21_DRAFT);
-    case 'oidc core': return openid(OIDC_CORE, OIDC_CORE_ANCHORS);
-    case 'oidc discovery': return openid(OIDC_DISCOVERY, OIDC_DISCOVERY_ANCHORS);
-    case 'oauth multiple response types': return openid('https://openid.net/specs/oauth-v2-multiple-response-types-1_0.html', {});
-    case 'oauth form post response mode': return openid('https://openid.net/specs/oauth-v2-form-post-response-mode-1_0.html', {});
-    default: return undefined;
+    case 'oauth 2.1':
+      return ietf(OAUTH21_DRAFT);
+    case 'oidc core':
+      return openid(OIDC_CORE, OIDC_CORE_ANCHORS);
+    case 'oidc discovery':
+      return openid(OIDC_DISCOVERY, OIDC_DISCOVERY_ANCHORS);
+    case 'oauth multiple response types':
+      return openid('https://openid.net/specs/oauth-v2-multiple-response-types-1_0.html', {});
+    case 'oauth form post response mode':
+      return openid('https://openid.net/specs/oauth-v2-form-post-response-mode-1_0.html', {});
+    default:
+      return undefined;
   }
 }
 
@@ -95,7 +101,11 @@ export function citationLinks(citation: string): CitationLink[] {
       links.push({ spec, text: spec, label: spec, ...(target ? { url: target.top } : {}) });
       continue;
     }
-    const parts = group.slice(at).split(',').map((p) => p.trim()).filter(Boolean);
+    const parts = group
+      .slice(at)
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
     parts.forEach((part, index) => {
       const url = target ? partUrl(target, part) : undefined;
       const label = `${spec} ${part}`;

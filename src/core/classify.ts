@@ -41,7 +41,8 @@ const isFrontChannel = (ex: Exchange) => ex.initiator === 'navigation' || ex.ini
 
 /** Sort by time, stably: classification and pairing read the exchanges in the order they happened. */
 export function inTimeOrder(exchanges: readonly Exchange[]): Exchange[] {
-  return exchanges.map((ex, index) => ({ ex, index }))
+  return exchanges
+    .map((ex, index) => ({ ex, index }))
     .sort((a, b) => a.ex.time - b.ex.time || a.index - b.index)
     .map(({ ex }) => ex);
 }
@@ -50,7 +51,14 @@ export function classify(ordered: readonly Exchange[]): Classified {
   const metadata = ordered.filter((ex) => WELL_KNOWN.test(ex.url)).flatMap((ex) => parseMetadata(ex) ?? []);
   const endpoints = endpointSets(metadata);
   const result: Classified = {
-    metadata, authorizations: [], pars: [], callbacks: [], tokenRequests: [], userinfo: [], revocations: [], jwks: [],
+    metadata,
+    authorizations: [],
+    pars: [],
+    callbacks: [],
+    tokenRequests: [],
+    userinfo: [],
+    revocations: [],
+    jwks: [],
   };
   const frontChannel: FrontChannelRequest[] = [];
 
@@ -70,7 +78,13 @@ export function classify(ordered: readonly Exchange[]): Classified {
     if (form && ex.method === 'POST' && AUTHORIZATION_HINT.test(form.raw) && isAuthorizationParams(form.params)) {
       // A POSTed authorization request is a form navigation; from script it is a PAR (RFC 9126 §2.1).
       if (isFrontChannel(ex) && !endpoints.par.has(split.target)) {
-        frontChannel.push({ exchange: ex, via: 'form', endpoint: split.target, params: form.params, requestUri: firstParam(form.params, 'request_uri') });
+        frontChannel.push({
+          exchange: ex,
+          via: 'form',
+          endpoint: split.target,
+          params: form.params,
+          requestUri: firstParam(form.params, 'request_uri'),
+        });
       } else {
         result.pars.push(parFrom(ex, split.target, form.params));
       }
@@ -99,7 +113,9 @@ function isAuthorizationParams(params: readonly Param[]): boolean {
 function parFrom(exchange: Exchange, endpoint: string, params: Param[]): ParRequest {
   const body = jsonObjectOf(exchange.responseBody);
   return {
-    exchange, endpoint, params,
+    exchange,
+    endpoint,
+    params,
     requestUri: body.ok ? stringMember(body.json, 'request_uri') : undefined,
     clientAuth: clientAuthenticationOf(exchange, params),
   };
@@ -130,9 +146,18 @@ function authorizationFrom(request: FrontChannelRequest, pars: readonly ParReque
 
 function pushedRequestOf(request: FrontChannelRequest, pars: readonly ParRequest[]): ParRequest | undefined {
   const clientId = firstParam(request.params, 'client_id');
-  return pars.find((p) => p.requestUri === request.requestUri)
-    ?? [...pars].reverse().find((p) => p.exchange.time <= request.exchange.time && !p.requestUri
-      && firstParam(p.params, 'client_id') === clientId && splitUrl(p.endpoint)?.origin === splitUrl(request.endpoint)?.origin);
+  return (
+    pars.find((p) => p.requestUri === request.requestUri) ??
+    [...pars]
+      .reverse()
+      .find(
+        (p) =>
+          p.exchange.time <= request.exchange.time &&
+          !p.requestUri &&
+          firstParam(p.params, 'client_id') === clientId &&
+          splitUrl(p.endpoint)?.origin === splitUrl(request.endpoint)?.origin,
+      )
+  );
 }
 
 function tokenRequestFrom(ex: Exchange, target: string, query: string, tokenEndpoints: Set<string>): TokenRequest | undefined {
@@ -147,7 +172,9 @@ function tokenRequestFrom(ex: Exchange, target: string, query: string, tokenEndp
     const json = jsonObjectOf(body);
     if (!json.ok || typeof json.json.grant_type !== 'string') return undefined;
     encoding = 'json';
-    params = Object.entries(json.json).filter(([, v]) => typeof v === 'string').map(([name, value]) => ({ name, value: value as string }));
+    params = Object.entries(json.json)
+      .filter(([, v]) => typeof v === 'string')
+      .map(([name, value]) => ({ name, value: value as string }));
   } else if (query && GRANT_HINT.test(query) && !isFrontChannel(ex) && ex.method !== 'OPTIONS') {
     encoding = 'query';
     params = parseForm(query).params;
@@ -158,7 +185,10 @@ function tokenRequestFrom(ex: Exchange, target: string, query: string, tokenEndp
     return undefined;
   }
   return {
-    exchange: ex, endpoint: target, encoding, params,
+    exchange: ex,
+    endpoint: target,
+    encoding,
+    params,
     grantType: firstParam(params, 'grant_type'),
     code: firstParam(params, 'code'),
     codeVerifier: firstParam(params, 'code_verifier'),
@@ -263,7 +293,8 @@ function findCallbacks(ordered: readonly Exchange[], authorizations: readonly Au
   // The client's own infrastructure may redirect the callback again (http→https, an added slash): the
   // same authorization response, not a second one.
   const followRedirect = (ex: Exchange, callback: Callback) => {
-    if (ex.location && ex.status !== undefined && ex.status >= 300 && ex.status < 400) awaitingArrival.set(withoutFragment(ex.location), callback);
+    if (ex.location && ex.status !== undefined && ex.status >= 300 && ex.status < 400)
+      awaitingArrival.set(withoutFragment(ex.location), callback);
   };
 
   for (const ex of ordered) {
@@ -322,9 +353,21 @@ function isCallbackParams(params: readonly Param[], target: string, redirectTarg
   return redirectTargets.has(target) || hasParam(params, 'state') || hasParam(params, 'iss');
 }
 
-function callbackOf(exchange: Exchange, url: string, mode: Callback['mode'], target: string, params: Param[], arrival?: Exchange): Callback {
+function callbackOf(
+  exchange: Exchange,
+  url: string,
+  mode: Callback['mode'],
+  target: string,
+  params: Param[],
+  arrival?: Exchange,
+): Callback {
   return {
-    exchange, arrival, mode, url, target, params,
+    exchange,
+    arrival,
+    mode,
+    url,
+    target,
+    params,
     code: firstParam(params, 'code'),
     state: firstParam(params, 'state'),
     iss: firstParam(params, 'iss'),

@@ -60,8 +60,16 @@ describe('code-flow facts', () => {
   });
 
   it('reads PKCE parameters from a readable request object, and nothing from an unreadable one', () => {
-    const withObject = model([authorize({ code_challenge: undefined, code_challenge_method: undefined, request: requestObject({ code_challenge: 'from-object', code_challenge_method: 'S256' }) })]);
-    expect(authorizationParams(withObject.flows, withObject.classified)).toMatchObject([{ carrier: 'request-object', codeChallenge: 'from-object', codeChallengeMethod: 'S256' }]);
+    const withObject = model([
+      authorize({
+        code_challenge: undefined,
+        code_challenge_method: undefined,
+        request: requestObject({ code_challenge: 'from-object', code_challenge_method: 'S256' }),
+      }),
+    ]);
+    expect(authorizationParams(withObject.flows, withObject.classified)).toMatchObject([
+      { carrier: 'request-object', codeChallenge: 'from-object', codeChallengeMethod: 'S256' },
+    ]);
     const jwe = model([authorize({ code_challenge: undefined, request: 'a.b.c.d.e' })]);
     expect(authorizationParams(jwe.flows, jwe.classified)).toEqual([]);
   });
@@ -69,7 +77,11 @@ describe('code-flow facts', () => {
   it('finds the first failure of a flow: an error callback or a failed code grant', () => {
     const errored = model([authorize(), ...callback({ error: 'access_denied', state: 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm' })]);
     expect(firstFailure(errored.flows[0]!)?.description).toBe('error callback (access_denied)');
-    const rejected = model([authorize(), ...callback({ code: 'c1', state: 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm' }), failedToken({ code: 'c1' })]);
+    const rejected = model([
+      authorize(),
+      ...callback({ code: 'c1', state: 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm' }),
+      failedToken({ code: 'c1' }),
+    ]);
     expect(firstFailure(rejected.flows[0]!)?.description).toBe('token response 400 (invalid_grant)');
     expect(firstFailure(model(goodFlow()).flows[0]!)).toBeUndefined();
   });

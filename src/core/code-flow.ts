@@ -33,7 +33,9 @@ export function clientIdOf(request: TokenRequest): string | undefined {
 
 /** Any client authentication on a request: HTTP Basic (even undecodable), client_secret or client_assertion. */
 function authenticates(headers: readonly Header[], params: readonly Param[]): boolean {
-  return /^\s*basic\s/i.test(header(headers, 'authorization') ?? '') || hasParam(params, 'client_secret') || hasParam(params, 'client_assertion');
+  return (
+    /^\s*basic\s/i.test(header(headers, 'authorization') ?? '') || hasParam(params, 'client_secret') || hasParam(params, 'client_assertion')
+  );
 }
 
 /** True when a token request carries client authentication (HTTP Basic, even undecodable; client_secret; client_assertion). */
@@ -103,7 +105,13 @@ export function authorizationParams(flows: readonly Flow[], classified: Classifi
     if (linked.has(par)) continue;
     const read = effectiveParameters(par.params, 'par');
     if (read.unreadable !== undefined) continue;
-    result.push({ exchanges: [par.exchange], time: par.exchange.time, endpoint: par.endpoint, carrier: read.carrier, ...parametersOf(read) });
+    result.push({
+      exchanges: [par.exchange],
+      time: par.exchange.time,
+      endpoint: par.endpoint,
+      carrier: read.carrier,
+      ...parametersOf(read),
+    });
   }
   return result;
 }
@@ -126,7 +134,8 @@ export interface FlowFailure {
 export function firstFailure(flow: Flow): FlowFailure | undefined {
   const failures: FlowFailure[] = [];
   const cb = flow.callback;
-  if (cb?.error !== undefined) failures.push({ exchange: cb.exchange, time: cb.exchange.time, description: `error callback (${cb.error})` });
+  if (cb?.error !== undefined)
+    failures.push({ exchange: cb.exchange, time: cb.exchange.time, description: `error callback (${cb.error})` });
   for (const request of codeGrants(flow)) {
     const status = request.exchange.status;
     if (status === undefined || isSuccess(status)) continue;

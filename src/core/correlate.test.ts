@@ -1,7 +1,16 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { analyze } from './analyze.ts';
 import {
-  AS, authorize, callback, exchange, formBody, formPostCallback, jsonBody, REDIRECT_URI, resetBuilders, token,
+  AS,
+  authorize,
+  callback,
+  exchange,
+  formBody,
+  formPostCallback,
+  jsonBody,
+  REDIRECT_URI,
+  resetBuilders,
+  token,
 } from '../../tests/support/build.ts';
 import { s256 } from './pkce.ts';
 
@@ -56,7 +65,13 @@ describe('correlation', () => {
   it('pairs a silent-renew iframe alongside a top-level flow', async () => {
     const top = authorize({ state: 'top' }, { tabId: 1 });
     const silent = authorize({ state: 'silent', prompt: 'none' }, { tabId: 1, initiator: 'subframe' });
-    const silentCallback = exchange({ url: `${AS}/authorize/silent`, status: 302, location: `${REDIRECT_URI}?code=cs&state=silent`, initiator: 'subframe', tabId: 1 });
+    const silentCallback = exchange({
+      url: `${AS}/authorize/silent`,
+      status: 302,
+      location: `${REDIRECT_URI}?code=cs&state=silent`,
+      initiator: 'subframe',
+      tabId: 1,
+    });
     const silentArrival = exchange({ url: `${REDIRECT_URI}?code=cs&state=silent`, status: 200, initiator: 'subframe', tabId: 1 });
     const flows = await flowsOf([top, silent, silentCallback, silentArrival, ...callback({ code: 'ct', state: 'top' }, { tabId: 1 })]);
     expect(flows.map((f) => f.callback?.code)).toEqual(['ct', 'cs']);
@@ -92,16 +107,25 @@ describe('correlation', () => {
   });
 
   it('keeps every exchange of a replayed code in one flow', async () => {
-    const [flow] = await flowsOf([authorize(), ...callback({ code: 'once', state: 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm' }), token({ code: 'once' }), token({ code: 'once' }, { status: 400 })]);
+    const [flow] = await flowsOf([
+      authorize(),
+      ...callback({ code: 'once', state: 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm' }),
+      token({ code: 'once' }),
+      token({ code: 'once' }, { status: 400 }),
+    ]);
     expect(flow!.codeExchanges).toHaveLength(2);
   });
 
   it('chains refreshes by refresh token when bodies are known, and by client otherwise', async () => {
     const tokenResponse = { access_token: 'at1', token_type: 'Bearer', refresh_token: 'rt1' };
     const exchanges = [
-      authorize(), ...callback({ code: 'c', state: 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm' }),
+      authorize(),
+      ...callback({ code: 'c', state: 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm' }),
       token({ code: 'c' }, { responseBody: jsonBody(tokenResponse) }),
-      token({ grant_type: 'refresh_token', refresh_token: 'rt1', code: undefined, code_verifier: undefined, redirect_uri: undefined }, { responseBody: jsonBody({ access_token: 'at2', refresh_token: 'rt2' }) }),
+      token(
+        { grant_type: 'refresh_token', refresh_token: 'rt1', code: undefined, code_verifier: undefined, redirect_uri: undefined },
+        { responseBody: jsonBody({ access_token: 'at2', refresh_token: 'rt2' }) },
+      ),
       token({ grant_type: 'refresh_token', refresh_token: 'rt2', code: undefined, code_verifier: undefined, redirect_uri: undefined }),
       token({ grant_type: 'refresh_token', refresh_token: 'unknown', code: undefined, code_verifier: undefined, redirect_uri: undefined }),
     ];
@@ -112,11 +136,24 @@ describe('correlation', () => {
 
   it('takes PAR parameters for an authorization request that only carries request_uri (RFC 9126 §4)', async () => {
     const par = exchange({
-      method: 'POST', url: `${AS}/par`, initiator: 'fetch', status: 201,
-      requestBody: formBody({ response_type: 'code', client_id: 'spa', redirect_uri: REDIRECT_URI, state: 'par-state', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' }),
+      method: 'POST',
+      url: `${AS}/par`,
+      initiator: 'fetch',
+      status: 201,
+      requestBody: formBody({
+        response_type: 'code',
+        client_id: 'spa',
+        redirect_uri: REDIRECT_URI,
+        state: 'par-state',
+        code_challenge: 'x'.repeat(43),
+        code_challenge_method: 'S256',
+      }),
       responseBody: jsonBody({ request_uri: 'urn:ietf:params:oauth:request_uri:abc', expires_in: 60 }),
     });
-    const auth = exchange({ url: `${AS}/authorize?client_id=spa&request_uri=${encodeURIComponent('urn:ietf:params:oauth:request_uri:abc')}`, status: 200 });
+    const auth = exchange({
+      url: `${AS}/authorize?client_id=spa&request_uri=${encodeURIComponent('urn:ietf:params:oauth:request_uri:abc')}`,
+      status: 200,
+    });
     const [flow] = await flowsOf([par, auth, ...callback({ code: 'c', state: 'par-state' })]);
     expect(flow!.authorization?.par?.exchange).toBe(par);
     expect(flow!.authorization).toMatchObject({ state: 'par-state', codeChallengeMethod: 'S256' });
@@ -126,7 +163,9 @@ describe('correlation', () => {
 
   it('binds the issuer from discovery metadata', async () => {
     const discovery = exchange({
-      url: `${AS}/.well-known/openid-configuration`, initiator: 'fetch', status: 200,
+      url: `${AS}/.well-known/openid-configuration`,
+      initiator: 'fetch',
+      status: 200,
       responseBody: jsonBody({ issuer: AS, authorization_endpoint: `${AS}/authorize`, token_endpoint: `${AS}/token` }),
     });
     const [flow] = await flowsOf([discovery, authorize()]);
@@ -149,11 +188,20 @@ describe('evidence notes', () => {
 
   it('says when percent-encoding is broken and when an id_token does not decode', async () => {
     const exchanges = [
-      authorize(), ...callback({ code: 'c', state: 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm' }),
-      token({}, { requestBody: formBody('grant_type=authorization_code&code=c&code_verifier=%zz'), responseBody: jsonBody({ access_token: 'a', id_token: 'not.a-jwt.%%%' }) }),
+      authorize(),
+      ...callback({ code: 'c', state: 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm' }),
+      token(
+        {},
+        {
+          requestBody: formBody('grant_type=authorization_code&code=c&code_verifier=%zz'),
+          responseBody: jsonBody({ access_token: 'a', id_token: 'not.a-jwt.%%%' }),
+        },
+      ),
     ];
     const [flow] = await flowsOf(exchanges);
-    expect(flow!.notes).toContain("token request body has broken percent-encoding (a '%' without two hex digits): those characters were kept as they are");
+    expect(flow!.notes).toContain(
+      "token request body has broken percent-encoding (a '%' without two hex digits): those characters were kept as they are",
+    );
     expect(flow!.notes.some((n) => n.startsWith('id_token does not decode as a JWT'))).toBe(true);
   });
 });

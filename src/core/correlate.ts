@@ -19,8 +19,14 @@ export function correlate(classified: Classified, ordered: readonly Exchange[]):
     for (let n = 2; usedIds.has(id); n++) id = `flow-${first.id}-${n}`;
     usedIds.add(id);
     const flow: Flow = {
-      id, authorization, repeatedCallbacks: [], codeExchanges: [], refreshes: [],
-      pkce: { method: 'absent', status: 'not-observable' }, steps: [], notes: [],
+      id,
+      authorization,
+      repeatedCallbacks: [],
+      codeExchanges: [],
+      refreshes: [],
+      pkce: { method: 'absent', status: 'not-observable' },
+      steps: [],
+      notes: [],
     };
     flows.push(flow);
     return flow;
@@ -45,7 +51,8 @@ export function correlate(classified: Classified, ordered: readonly Exchange[]):
 
   const byCode = new Map<string, Flow>();
   for (const flow of flows) {
-    for (const cb of [flow.callback, ...flow.repeatedCallbacks]) if (cb?.code !== undefined && !byCode.has(cb.code)) byCode.set(cb.code, flow);
+    for (const cb of [flow.callback, ...flow.repeatedCallbacks])
+      if (cb?.code !== undefined && !byCode.has(cb.code)) byCode.set(cb.code, flow);
   }
   const byRefreshToken = new Map<string, Flow>();
   const rememberRefreshTokens = (flow: Flow, request: TokenRequest) => {
@@ -118,7 +125,9 @@ function flowForCallback(index: FlowIndex, callback: Callback): { flow?: Flow; b
     const sameState = preceding(index.byState.get(callback.state));
     const issuerOk = (f: Flow) => !callback.iss || issuerCandidates(f).includes(callback.iss);
     // A pending flow of the issuer that answered, then any pending flow, then (a repeat) any flow.
-    const tier = [sameState.filter((f) => !f.callback && issuerOk(f)), sameState.filter((f) => !f.callback), sameState].find((t) => t.length);
+    const tier = [sameState.filter((f) => !f.callback && issuerOk(f)), sameState.filter((f) => !f.callback), sameState].find(
+      (t) => t.length,
+    );
     return { flow: tier ? latest(tier) : undefined, by: 'state' };
   }
   // No state came back: only the redirect target can tie it to a flow (and the state rules will speak).
@@ -179,8 +188,9 @@ function indexMetadata(metadata: readonly ServerMetadata[]): MetadataIndex {
 function bindIssuer(flow: Flow, metadata: MetadataIndex): void {
   const endpoint = flow.authorization?.endpoint;
   const tokenEndpoint = (flow.codeExchanges[0] ?? flow.refreshes[0])?.endpoint;
-  const found = (endpoint !== undefined ? metadata.byAuthorizationEndpoint.get(endpoint) : undefined)
-    ?? (tokenEndpoint !== undefined ? metadata.byTokenEndpoint.get(tokenEndpoint) : undefined);
+  const found =
+    (endpoint !== undefined ? metadata.byAuthorizationEndpoint.get(endpoint) : undefined) ??
+    (tokenEndpoint !== undefined ? metadata.byTokenEndpoint.get(tokenEndpoint) : undefined);
   if (found?.issuer) {
     flow.metadata = found;
     flow.issuer = found.issuer;
@@ -194,10 +204,23 @@ function bindIssuer(flow: Flow, metadata: MetadataIndex): void {
   }
 }
 
-function stepsOf(flow: Flow, ordered: readonly Exchange[], roleExchanges: ReadonlySet<Exchange>, pairedBy: Map<object, Step['pairedBy']>): Step[] {
+function stepsOf(
+  flow: Flow,
+  ordered: readonly Exchange[],
+  roleExchanges: ReadonlySet<Exchange>,
+  pairedBy: Map<object, Step['pairedBy']>,
+): Step[] {
   const steps: Step[] = [];
   const add = (kind: Step['kind'], exchange: Exchange, by?: Step['pairedBy']) =>
-    steps.push({ kind, exchangeId: exchange.id, time: exchange.time, method: exchange.method, url: exchange.url, status: exchange.status, ...(by ? { pairedBy: by } : {}) });
+    steps.push({
+      kind,
+      exchangeId: exchange.id,
+      time: exchange.time,
+      method: exchange.method,
+      url: exchange.url,
+      status: exchange.status,
+      ...(by ? { pairedBy: by } : {}),
+    });
 
   const auth = flow.authorization;
   if (auth?.par) add('par', auth.par.exchange);
@@ -259,12 +282,24 @@ function attachResourceCalls(flows: readonly Flow[], classified: Classified): vo
   const attach = (kind: 'userinfo' | 'revocation', exchange: Exchange, token: string | undefined) => {
     const flow = token ? byToken.get(token) : undefined;
     if (!flow) return;
-    flow.steps.push({ kind, exchangeId: exchange.id, time: exchange.time, method: exchange.method, url: exchange.url, status: exchange.status, pairedBy: 'code' });
+    flow.steps.push({
+      kind,
+      exchangeId: exchange.id,
+      time: exchange.time,
+      method: exchange.method,
+      url: exchange.url,
+      status: exchange.status,
+      pairedBy: 'code',
+    });
     flow.steps.sort((a, b) => a.time - b.time);
   };
   for (const exchange of classified.userinfo) attach('userinfo', exchange, bearerToken(exchange));
   for (const exchange of classified.revocations) {
-    attach('revocation', exchange, exchange.requestBody.kind === 'form' ? exchange.requestBody.params.find((p) => p.name === 'token')?.value : undefined);
+    attach(
+      'revocation',
+      exchange,
+      exchange.requestBody.kind === 'form' ? exchange.requestBody.params.find((p) => p.name === 'token')?.value : undefined,
+    );
   }
 }
 
@@ -282,13 +317,17 @@ function evidenceGaps(flow: Flow): string[] {
   const notes: string[] = [];
   if (!flow.authorization) notes.push('authorization request not observed (capture may have started mid-flow)');
   const callback = flow.callback;
-  if (flow.authorization && !callback) notes.push('callback not observed: the sign-in is still pending, was abandoned, or never returned to the redirect_uri');
+  if (flow.authorization && !callback)
+    notes.push('callback not observed: the sign-in is still pending, was abandoned, or never returned to the redirect_uri');
   const expectsCode = flow.authorization?.responseType?.split(' ').includes('code') ?? !!callback?.code;
   if (callback && !callback.error && expectsCode && !flow.codeExchanges.length) {
-    notes.push('no token request followed the callback: the exchange may happen on a server (invisible to the browser), or the app stopped');
+    notes.push(
+      'no token request followed the callback: the exchange may happen on a server (invisible to the browser), or the app stopped',
+    );
   }
   for (const request of [...flow.codeExchanges, ...flow.refreshes]) {
-    if (request.exchange.status === undefined) notes.push(`token response not observed for ${request.exchange.id}${request.exchange.error ? ` (${request.exchange.error})` : ''}`);
+    if (request.exchange.status === undefined)
+      notes.push(`token response not observed for ${request.exchange.id}${request.exchange.error ? ` (${request.exchange.error})` : ''}`);
     else if (request.response?.bodyProblem) notes.push(`token response body: ${request.response.bodyProblem}`);
   }
   // RFC 3986 §2.1: a '%' starts a two-hex-digit escape. A broken one is kept literally, so say so.
@@ -298,9 +337,12 @@ function evidenceGaps(flow: Flow): string[] {
     ...flow.codeExchanges.map((r) => ['token request body', formText(r.exchange)] as const),
   ] as const;
   for (const [where, text] of raw) {
-    if (text && hasBrokenPercentEncoding(text)) notes.push(`${where} has broken percent-encoding (a '%' without two hex digits): those characters were kept as they are`);
+    if (text && hasBrokenPercentEncoding(text))
+      notes.push(`${where} has broken percent-encoding (a '%' without two hex digits): those characters were kept as they are`);
   }
-  const idTokens = [callback?.idToken, ...[...flow.codeExchanges, ...flow.refreshes].map((r) => r.response?.idToken)].filter((t): t is string => t !== undefined);
+  const idTokens = [callback?.idToken, ...[...flow.codeExchanges, ...flow.refreshes].map((r) => r.response?.idToken)].filter(
+    (t): t is string => t !== undefined,
+  );
   for (const token of idTokens) {
     const decoded = decodeJwtParts(token);
     if (!decoded.ok) notes.push(`id_token does not decode as a JWT (${decoded.problem})`);

@@ -4,7 +4,18 @@ import { diagnoseInvalidGrant, type InvalidGrantCause } from './diagnose-invalid
 import type { Exchange, Flow, TokenRequest } from './model.ts';
 import { s256 } from './pkce.ts';
 import oauthErrorResponse from './rules/oauth-error-response.ts';
-import { advance, AS, authorize, callback, defaultAuthorizeParams, defaultTokenParams, jsonBody, resetBuilders, token, VERIFIER } from '../../tests/support/build.ts';
+import {
+  advance,
+  AS,
+  authorize,
+  callback,
+  defaultAuthorizeParams,
+  defaultTokenParams,
+  jsonBody,
+  resetBuilders,
+  token,
+  VERIFIER,
+} from '../../tests/support/build.ts';
 import { discovery } from '../../tests/support/request-hygiene.ts';
 import { demoFixture, refresh, tokens } from '../../tests/support/token-responses.ts';
 
@@ -13,7 +24,10 @@ const STATE = defaultAuthorizeParams.state;
 const refused = { status: 400, responseBody: jsonBody({ error: 'invalid_grant' }) };
 
 /** Analyze, then diagnose the token request sent by `exchange`. */
-async function diagnose(exchanges: Exchange[], exchange: Exchange): Promise<{ causes: InvalidGrantCause[]; flow: Flow; request: TokenRequest }> {
+async function diagnose(
+  exchanges: Exchange[],
+  exchange: Exchange,
+): Promise<{ causes: InvalidGrantCause[]; flow: Flow; request: TokenRequest }> {
   const { flows } = await analyze(exchanges, []);
   for (const flow of flows) {
     const request = [...flow.codeExchanges, ...flow.refreshes].find((r) => r.exchange === exchange);
@@ -93,7 +107,9 @@ describe('diagnoseInvalidGrant', () => {
     const newline = flow(() => [(failed = token({ code_verifier: `${VERIFIER}\n` }, refused))]);
     const [mismatch] = (await diagnose(newline, failed)).causes;
     expect(mismatch).toMatchObject({ kind: 'pkce', likelihood: 'certain' });
-    expect(mismatch!.explanation).toBe('the PKCE code_verifier does not match the code_challenge: whitespace around the verifier, e.g. a trailing newline');
+    expect(mismatch!.explanation).toBe(
+      'the PKCE code_verifier does not match the code_challenge: whitespace around the verifier, e.g. a trailing newline',
+    );
     expect(mismatch!.evidence).toContainEqual({ label: 'near miss', value: 'verifier-whitespace' });
     expect(mismatch!.evidence).toContainEqual({ label: 'code_verifier', value: `${VERIFIER}\n`, secret: true });
     resetBuilders();
@@ -110,7 +126,9 @@ describe('diagnoseInvalidGrant', () => {
     const b = authorize({ state: 'state-b', code_challenge: await s256(otherVerifier) });
     const failed = token({ code: 'code-a', code_verifier: otherVerifier }, refused);
     const { causes } = await diagnose([a, b, ...callback({ code: 'code-a', state: 'state-a' }), failed], failed);
-    expect(causes[0]!.explanation).toBe(`the PKCE code_verifier does not match the code_challenge: the verifier belongs to another pending flow (flow-${b.id})`);
+    expect(causes[0]!.explanation).toBe(
+      `the PKCE code_verifier does not match the code_challenge: the verifier belongs to another pending flow (flow-${b.id})`,
+    );
   });
 
   it('names a redirect_uri difference (certain) and an omitted redirect_uri (possible)', async () => {
@@ -132,8 +150,13 @@ describe('diagnoseInvalidGrant', () => {
     expect(cause).toMatchObject({ kind: 'client-id', likelihood: 'certain' });
     expect(cause!.explanation).toBe('the token request identifies client legacy but the code was issued for client spa');
     resetBuilders();
-    const basic = flow(() => [(failed = token({ client_id: undefined }, { ...refused, requestHeaders: { authorization: `Basic ${btoa('other:secret')}` } }))]);
-    expect((await diagnose(basic, failed)).causes[0]!.evidence).toContainEqual({ label: 'client_id at /token (Basic user)', value: 'other' });
+    const basic = flow(() => [
+      (failed = token({ client_id: undefined }, { ...refused, requestHeaders: { authorization: `Basic ${btoa('other:secret')}` } })),
+    ]);
+    expect((await diagnose(basic, failed)).causes[0]!.evidence).toContainEqual({
+      label: 'client_id at /token (Basic user)',
+      value: 'other',
+    });
   });
 
   it("names a token endpoint outside the issuer's metadata (certain) or origin (possible)", async () => {
@@ -152,7 +175,9 @@ describe('diagnoseInvalidGrant', () => {
     const unbound = flow(() => [(failed = token({}, refused))], { dpop_jkt: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs' });
     expect(kinds((await diagnose(unbound, failed)).causes)).toEqual(['dpop-binding/certain']);
     resetBuilders();
-    const bound = flow(() => [(failed = token({}, { ...refused, requestHeaders: { dpop: 'eyJ.proof.sig' } }))], { dpop_jkt: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs' });
+    const bound = flow(() => [(failed = token({}, { ...refused, requestHeaders: { dpop: 'eyJ.proof.sig' } }))], {
+      dpop_jkt: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs',
+    });
     expect((await diagnose(bound, failed)).causes).toEqual([]);
   });
 
@@ -161,10 +186,17 @@ describe('diagnoseInvalidGrant', () => {
     const exchanges = flow(() => {
       const first = token({ code_verifier: 'x'.repeat(43) }, { status: undefined });
       advance(45_000);
-      return [first, (failed = token({ redirect_uri: 'https://app.example/cb/', client_id: 'legacy', code_verifier: 'x'.repeat(43) }, refused))];
+      return [
+        first,
+        (failed = token({ redirect_uri: 'https://app.example/cb/', client_id: 'legacy', code_verifier: 'x'.repeat(43) }, refused)),
+      ];
     });
     expect(kinds((await diagnose(exchanges, failed)).causes)).toEqual([
-      'pkce/certain', 'redirect-uri/certain', 'client-id/certain', 'code-reused/possible', 'code-expired/possible',
+      'pkce/certain',
+      'redirect-uri/certain',
+      'client-id/certain',
+      'code-reused/possible',
+      'code-expired/possible',
     ]);
   });
 
@@ -201,9 +233,11 @@ describe('diagnoseInvalidGrant on the recorded demo fixtures', () => {
   /** The flow and token request that failed in a recording (the first 4xx token response). */
   async function failures(id: string) {
     const { flows } = await analyze(demoFixture(id), []);
-    return flows.flatMap((flow) => [...flow.codeExchanges, ...flow.refreshes]
-      .filter((r) => (r.exchange.status ?? 0) >= 400)
-      .map((request) => ({ flow, request, causes: diagnoseInvalidGrant(flow, request) })));
+    return flows.flatMap((flow) =>
+      [...flow.codeExchanges, ...flow.refreshes]
+        .filter((r) => (r.exchange.status ?? 0) >= 400)
+        .map((request) => ({ flow, request, causes: diagnoseInvalidGrant(flow, request) })),
+    );
   }
 
   it.each([
@@ -221,7 +255,7 @@ describe('diagnoseInvalidGrant on the recorded demo fixtures', () => {
     expect(causes[0]!.explanation).toContain(phrase);
   });
 
-  it('other-flow-verifier: each flow names the other flow\'s verifier', async () => {
+  it("other-flow-verifier: each flow names the other flow's verifier", async () => {
     const found = await failures('other-flow-verifier');
     expect(found).toHaveLength(2);
     for (const { flow, causes } of found) {
@@ -242,9 +276,11 @@ describe('diagnoseInvalidGrant on the recorded demo fixtures', () => {
     const expected: Record<string, string> = {
       'code-twice': 'likely cause: the code was already exchanged at',
       'code-exchange-late': 'likely cause: the code was presented 61',
-      'redirect-uri-trailing-slash': 'likely cause: redirect_uri at /token is not identical to the one at /authorize (a trailing slash was added)',
+      'redirect-uri-trailing-slash':
+        'likely cause: redirect_uri at /token is not identical to the one at /authorize (a trailing slash was added)',
       'token-client-id-mismatch': 'likely cause: the token request identifies client legacy',
-      'other-flow-verifier': 'likely cause: the PKCE code_verifier does not match the code_challenge: the verifier belongs to another pending flow',
+      'other-flow-verifier':
+        'likely cause: the PKCE code_verifier does not match the code_challenge: the verifier belongs to another pending flow',
       'refresh-token-reused': 'likely cause: this refresh token had already been rotated',
     };
     for (const [id, phrase] of Object.entries(expected)) {
@@ -253,7 +289,10 @@ describe('diagnoseInvalidGrant on the recorded demo fixtures', () => {
       expect(tokenErrors.length, id).toBeGreaterThan(0);
       for (const finding of tokenErrors) {
         expect(finding.message, id).toContain(phrase);
-        expect(finding.evidence.some((e) => e.label === 'cause 1'), id).toBe(true);
+        expect(
+          finding.evidence.some((e) => e.label === 'cause 1'),
+          id,
+        ).toBe(true);
       }
     }
   });

@@ -61,7 +61,14 @@ export const CODE_AGE_MAX_MS = 600_000;
 const DOUBLE_EFFECT_MS = 2_000;
 
 const ORDER: readonly InvalidGrantCauseKind[] = [
-  'refresh-token-reused', 'code-reused', 'code-expired', 'pkce', 'redirect-uri', 'client-id', 'token-endpoint-issuer', 'dpop-binding',
+  'refresh-token-reused',
+  'code-reused',
+  'code-expired',
+  'pkce',
+  'redirect-uri',
+  'client-id',
+  'token-endpoint-issuer',
+  'dpop-binding',
 ];
 
 /**
@@ -81,7 +88,10 @@ export function diagnoseInvalidGrant(flow: Flow, request: TokenRequest): Invalid
   causes.push(...clientId(flow, request), ...tokenEndpoint(flow, request));
   if (request.grantType === 'authorization_code') causes.push(...dpopBinding(flow, request));
   const rank = (c: InvalidGrantCause) => (c.likelihood === 'certain' ? 0 : 1) * ORDER.length + ORDER.indexOf(c.kind);
-  return causes.map((cause, index) => ({ cause, index })).sort((a, b) => rank(a.cause) - rank(b.cause) || a.index - b.index).map(({ cause }) => cause);
+  return causes
+    .map((cause, index) => ({ cause, index }))
+    .sort((a, b) => rank(a.cause) - rank(b.cause) || a.index - b.index)
+    .map(({ cause }) => cause);
 }
 
 function iso(time: number): string {
@@ -104,8 +114,12 @@ function earlierExchange(flow: Flow, request: TokenRequest): InvalidGrantCause[]
   if (request.code === undefined) return [];
   const grants = codeGrants(flow);
   const position = grants.indexOf(request);
-  const earlier = grants.filter((g, i) => g !== request && g.code === request.code
-    && (g.exchange.time < request.exchange.time || (g.exchange.time === request.exchange.time && position !== -1 && i < position)));
+  const earlier = grants.filter(
+    (g, i) =>
+      g !== request &&
+      g.code === request.code &&
+      (g.exchange.time < request.exchange.time || (g.exchange.time === request.exchange.time && position !== -1 && i < position)),
+  );
   if (!earlier.length) return [];
   // The earliest answered exchange is the one that used the code up; otherwise the earliest attempt.
   const first = earlier.find((g) => isSuccess(g.exchange.status)) ?? earlier.find((g) => g.exchange.status !== undefined) ?? earlier[0]!;
@@ -118,48 +132,57 @@ function earlierExchange(flow: Flow, request: TokenRequest): InvalidGrantCause[]
     ? ', while that exchange was still in flight (a double submit)'
     : !otherTab && gap <= DOUBLE_EFFECT_MS
       ? `, ${Math.round(gap)} ms earlier${sameTab ? ' in the same tab' : ''} (one action that ran twice, e.g. an effect run twice or a retry)`
-      : otherTab ? ', from another tab (two tabs handled the same callback)' : '';
+      : otherTab
+        ? ', from another tab (two tabs handled the same callback)'
+        : '';
   const answered = first.exchange.status !== undefined;
-  return [{
-    kind: 'code-reused',
-    likelihood: isSuccess(first.exchange.status) ? 'certain' : 'possible',
-    explanation: answered
-      ? `the code was already exchanged at ${iso(first.exchange.time)} (${first.exchange.id}, answered ${status})${how}; a code may be used only once`
-      : `the code was already sent at ${iso(first.exchange.time)} (${first.exchange.id}), which got no response; the server may have redeemed it${how}`,
-    evidence: [
-      { label: 'code', value: request.code, secret: true },
-      { label: 'earlier exchange', value: first.exchange.id },
-      { label: 'earlier exchange at', value: iso(first.exchange.time) },
-      { label: 'earlier exchange status', value: status },
-      { label: 'time between the exchanges', value: `${Math.round(gap)} ms` },
-      ...(first.exchange.tabId !== undefined && request.exchange.tabId !== undefined ? [{ label: 'same tab', value: sameTab ? 'yes' : 'no' }] : []),
-      ...(earlier.length > 1 ? [{ label: 'earlier exchanges of this code', value: String(earlier.length) }] : []),
-    ],
-    exchanges: [first.exchange],
-  }];
+  return [
+    {
+      kind: 'code-reused',
+      likelihood: isSuccess(first.exchange.status) ? 'certain' : 'possible',
+      explanation: answered
+        ? `the code was already exchanged at ${iso(first.exchange.time)} (${first.exchange.id}, answered ${status})${how}; a code may be used only once`
+        : `the code was already sent at ${iso(first.exchange.time)} (${first.exchange.id}), which got no response; the server may have redeemed it${how}`,
+      evidence: [
+        { label: 'code', value: request.code, secret: true },
+        { label: 'earlier exchange', value: first.exchange.id },
+        { label: 'earlier exchange at', value: iso(first.exchange.time) },
+        { label: 'earlier exchange status', value: status },
+        { label: 'time between the exchanges', value: `${Math.round(gap)} ms` },
+        ...(first.exchange.tabId !== undefined && request.exchange.tabId !== undefined
+          ? [{ label: 'same tab', value: sameTab ? 'yes' : 'no' }]
+          : []),
+        ...(earlier.length > 1 ? [{ label: 'earlier exchanges of this code', value: String(earlier.length) }] : []),
+      ],
+      exchanges: [first.exchange],
+    },
+  ];
 }
 
 /** 2. The code's age when it was presented (RFC 6749 §4.1.2). */
 function codeAge(flow: Flow, request: TokenRequest): InvalidGrantCause[] {
-  const callback = [flow.callback, ...flow.repeatedCallbacks]
-    .find((c): c is Callback => c !== undefined && c.code !== undefined && c.code === request.code && c.error === undefined);
+  const callback = [flow.callback, ...flow.repeatedCallbacks].find(
+    (c): c is Callback => c !== undefined && c.code !== undefined && c.code === request.code && c.error === undefined,
+  );
   if (!callback) return [];
   const age = request.exchange.time - callback.exchange.time;
   if (!(age > CODE_AGE_SUSPECT_MS)) return [];
   const beyondMaximum = age > CODE_AGE_MAX_MS;
-  return [{
-    kind: 'code-expired',
-    likelihood: beyondMaximum ? 'certain' : 'possible',
-    explanation: beyondMaximum
-      ? `the code was presented ${seconds(age)} s after the authorization response, beyond the 10-minute maximum lifetime RFC 6749 §4.1.2 recommends: it has expired`
-      : `the code was presented ${seconds(age)} s after the authorization response and may have expired (codes usually live 30–600 s; oidc-provider's default is 60 s)`,
-    evidence: [
-      { label: 'code age', value: `${seconds(age)} s` },
-      { label: 'authorization response at', value: iso(callback.exchange.time) },
-      { label: 'token request at', value: iso(request.exchange.time) },
-    ],
-    exchanges: [callback.exchange],
-  }];
+  return [
+    {
+      kind: 'code-expired',
+      likelihood: beyondMaximum ? 'certain' : 'possible',
+      explanation: beyondMaximum
+        ? `the code was presented ${seconds(age)} s after the authorization response, beyond the 10-minute maximum lifetime RFC 6749 §4.1.2 recommends: it has expired`
+        : `the code was presented ${seconds(age)} s after the authorization response and may have expired (codes usually live 30–600 s; oidc-provider's default is 60 s)`,
+      evidence: [
+        { label: 'code age', value: `${seconds(age)} s` },
+        { label: 'authorization response at', value: iso(callback.exchange.time) },
+        { label: 'token request at', value: iso(request.exchange.time) },
+      ],
+      exchanges: [callback.exchange],
+    },
+  ];
 }
 
 const NEAR_MISS_PHRASES: Readonly<Record<PkceNearMissKind, string>> = {
@@ -179,38 +202,57 @@ function pkce(flow: Flow, request: TokenRequest): InvalidGrantCause[] {
   const exchanges = [auth?.par?.exchange, auth?.exchange].filter((e): e is Exchange => e !== undefined);
   if (result.status === 'mismatch' && request.codeVerifier !== undefined && request.codeVerifier === result.verifier) {
     const nearMiss = result.nearMiss;
-    const phrase = nearMiss ? `: ${NEAR_MISS_PHRASES[nearMiss.kind]}${nearMiss.otherFlowId !== undefined ? ` (${nearMiss.otherFlowId})` : ''}` : '';
-    return [{
-      kind: 'pkce',
-      likelihood: 'certain',
-      explanation: `the PKCE code_verifier does not match the code_challenge${phrase}`,
-      evidence: [
-        { label: 'code_challenge_method', value: auth?.codeChallengeMethod ?? '(absent: plain applies)' },
-        { label: 'code_challenge', value: result.challenge ?? '' },
-        { label: 'S256(code_verifier)', value: result.computedS256 ?? '' },
-        { label: 'code_verifier', value: request.codeVerifier, secret: true },
-        ...(nearMiss ? [{ label: 'near miss', value: nearMiss.kind }, { label: 'near miss explanation', value: nearMiss.explanation }] : []),
-      ],
-      exchanges,
-    }];
+    const phrase = nearMiss
+      ? `: ${NEAR_MISS_PHRASES[nearMiss.kind]}${nearMiss.otherFlowId !== undefined ? ` (${nearMiss.otherFlowId})` : ''}`
+      : '';
+    return [
+      {
+        kind: 'pkce',
+        likelihood: 'certain',
+        explanation: `the PKCE code_verifier does not match the code_challenge${phrase}`,
+        evidence: [
+          { label: 'code_challenge_method', value: auth?.codeChallengeMethod ?? '(absent: plain applies)' },
+          { label: 'code_challenge', value: result.challenge ?? '' },
+          { label: 'S256(code_verifier)', value: result.computedS256 ?? '' },
+          { label: 'code_verifier', value: request.codeVerifier, secret: true },
+          ...(nearMiss
+            ? [
+                { label: 'near miss', value: nearMiss.kind },
+                { label: 'near miss explanation', value: nearMiss.explanation },
+              ]
+            : []),
+        ],
+        exchanges,
+      },
+    ];
   }
   if (result.status === 'no-verifier' && request.codeVerifier === undefined && paramsObserved(request)) {
-    return [{
-      kind: 'pkce',
-      likelihood: 'certain',
-      explanation: 'the token request has no code_verifier although the authorization request sent a code_challenge',
-      evidence: [{ label: 'code_challenge', value: result.challenge ?? '' }, { label: 'code_verifier', value: '(absent)' }],
-      exchanges,
-    }];
+    return [
+      {
+        kind: 'pkce',
+        likelihood: 'certain',
+        explanation: 'the token request has no code_verifier although the authorization request sent a code_challenge',
+        evidence: [
+          { label: 'code_challenge', value: result.challenge ?? '' },
+          { label: 'code_verifier', value: '(absent)' },
+        ],
+        exchanges,
+      },
+    ];
   }
   if (result.status === 'no-challenge' && request.codeVerifier !== undefined) {
-    return [{
-      kind: 'pkce',
-      likelihood: 'certain',
-      explanation: 'a code_verifier was sent for a code issued without a code_challenge, which the server must refuse (RFC 9700 §4.8.2)',
-      evidence: [{ label: 'code_challenge', value: '(absent)' }, { label: 'code_verifier', value: request.codeVerifier, secret: true }],
-      exchanges,
-    }];
+    return [
+      {
+        kind: 'pkce',
+        likelihood: 'certain',
+        explanation: 'a code_verifier was sent for a code issued without a code_challenge, which the server must refuse (RFC 9700 §4.8.2)',
+        evidence: [
+          { label: 'code_challenge', value: '(absent)' },
+          { label: 'code_verifier', value: request.codeVerifier, secret: true },
+        ],
+        exchanges,
+      },
+    ];
   }
   return [];
 }
@@ -223,27 +265,35 @@ function redirectUri(flow: Flow, request: TokenRequest): InvalidGrantCause[] {
   const sent = request.redirectUri;
   const exchanges = [auth.par?.exchange, auth.exchange].filter((e): e is Exchange => e !== undefined);
   if (sent === undefined) {
-    return [{
-      kind: 'redirect-uri',
-      likelihood: 'possible',
-      explanation: 'redirect_uri was left out of the token request although the authorization request sent one (an OAuth 2.0 server requires it)',
-      evidence: [{ label: 'redirect_uri at /authorize', value: requested }, { label: 'redirect_uri at /token', value: '(absent)' }],
-      exchanges,
-    }];
+    return [
+      {
+        kind: 'redirect-uri',
+        likelihood: 'possible',
+        explanation:
+          'redirect_uri was left out of the token request although the authorization request sent one (an OAuth 2.0 server requires it)',
+        evidence: [
+          { label: 'redirect_uri at /authorize', value: requested },
+          { label: 'redirect_uri at /token', value: '(absent)' },
+        ],
+        exchanges,
+      },
+    ];
   }
   const difference = compareRedirectUris(requested, sent, { expected: '/authorize', actual: '/token' });
   if (!difference) return [];
-  return [{
-    kind: 'redirect-uri',
-    likelihood: 'certain',
-    explanation: `redirect_uri at /token is not identical to the one at /authorize (${difference.explanation})`,
-    evidence: [
-      { label: 'redirect_uri at /authorize', value: requested },
-      { label: 'redirect_uri at /token', value: sent },
-      { label: 'difference', value: difference.kind },
-    ],
-    exchanges,
-  }];
+  return [
+    {
+      kind: 'redirect-uri',
+      likelihood: 'certain',
+      explanation: `redirect_uri at /token is not identical to the one at /authorize (${difference.explanation})`,
+      evidence: [
+        { label: 'redirect_uri at /authorize', value: requested },
+        { label: 'redirect_uri at /token', value: sent },
+        { label: 'difference', value: difference.kind },
+      ],
+      exchanges,
+    },
+  ];
 }
 
 /** 5. The client at /token (body client_id, Basic user name) versus the authorization request (RFC 6749 §4.1.3). */
@@ -257,16 +307,18 @@ function clientId(flow: Flow, request: TokenRequest): InvalidGrantCause[] {
   ].filter((c) => c.value !== expected);
   if (!sent.length) return [];
   const named = (value: string) => (quotable(value) ? `client ${value}` : 'another client (see evidence)');
-  return [{
-    kind: 'client-id',
-    likelihood: 'certain',
-    explanation: `the token request identifies ${named(sent[0]!.value)} but the ${request.grantType === 'refresh_token' ? 'flow was authorized' : 'code was issued'} for ${named(expected)}`,
-    evidence: [
-      { label: 'client_id at /authorize', value: expected },
-      ...sent.map((c): Evidence => ({ label: `client_id at /token (${c.source})`, value: c.value })),
-    ],
-    exchanges: [auth.par?.exchange, auth.exchange].filter((e): e is Exchange => e !== undefined),
-  }];
+  return [
+    {
+      kind: 'client-id',
+      likelihood: 'certain',
+      explanation: `the token request identifies ${named(sent[0]!.value)} but the ${request.grantType === 'refresh_token' ? 'flow was authorized' : 'code was issued'} for ${named(expected)}`,
+      evidence: [
+        { label: 'client_id at /authorize', value: expected },
+        ...sent.map((c): Evidence => ({ label: `client_id at /token (${c.source})`, value: c.value })),
+      ],
+      exchanges: [auth.par?.exchange, auth.exchange].filter((e): e is Exchange => e !== undefined),
+    },
+  ];
 }
 
 /** 6. The token endpoint versus the flow's issuer (RFC 9700 §4.4): its metadata, else its authorization origin. */
@@ -275,32 +327,37 @@ function tokenEndpoint(flow: Flow, request: TokenRequest): InvalidGrantCause[] {
   const expectedTarget = metadataEndpoint !== undefined ? splitUrl(metadataEndpoint)?.target : undefined;
   if (flow.metadata && expectedTarget !== undefined) {
     if (expectedTarget === request.endpoint) return [];
-    return [{
-      kind: 'token-endpoint-issuer',
-      likelihood: 'certain',
-      explanation: `the ${grantNoun(request)} was sent to a token endpoint that is not the one in the issuer's metadata (a mix-up between servers)`,
-      evidence: [
-        { label: 'token endpoint used', value: request.endpoint },
-        { label: 'token endpoint in metadata', value: metadataEndpoint! },
-        ...(flow.issuer !== undefined ? [{ label: 'issuer', value: flow.issuer }] : []),
-      ],
-      exchanges: [flow.metadata.exchange],
-    }];
+    return [
+      {
+        kind: 'token-endpoint-issuer',
+        likelihood: 'certain',
+        explanation: `the ${grantNoun(request)} was sent to a token endpoint that is not the one in the issuer's metadata (a mix-up between servers)`,
+        evidence: [
+          { label: 'token endpoint used', value: request.endpoint },
+          { label: 'token endpoint in metadata', value: metadataEndpoint! },
+          ...(flow.issuer !== undefined ? [{ label: 'issuer', value: flow.issuer }] : []),
+        ],
+        exchanges: [flow.metadata.exchange],
+      },
+    ];
   }
   const auth = flow.authorization;
   const authorizationOrigin = auth ? splitUrl(auth.endpoint)?.origin : undefined;
   const tokenOrigin = splitUrl(request.endpoint)?.origin;
   if (!auth || authorizationOrigin === undefined || tokenOrigin === undefined || authorizationOrigin === tokenOrigin) return [];
-  return [{
-    kind: 'token-endpoint-issuer',
-    likelihood: 'possible',
-    explanation: "the token endpoint is on another origin than the authorization endpoint and no metadata says it is this issuer's (a mix-up, unless the server splits its endpoints)",
-    evidence: [
-      { label: 'token endpoint used', value: request.endpoint },
-      { label: 'authorization endpoint', value: auth.endpoint },
-    ],
-    exchanges: [auth.exchange],
-  }];
+  return [
+    {
+      kind: 'token-endpoint-issuer',
+      likelihood: 'possible',
+      explanation:
+        "the token endpoint is on another origin than the authorization endpoint and no metadata says it is this issuer's (a mix-up, unless the server splits its endpoints)",
+      evidence: [
+        { label: 'token endpoint used', value: request.endpoint },
+        { label: 'authorization endpoint', value: auth.endpoint },
+      ],
+      exchanges: [auth.exchange],
+    },
+  ];
 }
 
 function grantNoun(request: TokenRequest): string {
@@ -313,13 +370,18 @@ function dpopBinding(flow: Flow, request: TokenRequest): InvalidGrantCause[] {
   if (!auth) return [];
   const jkt = firstParam(auth.params, 'dpop_jkt') ?? (auth.par ? firstParam(auth.par.params, 'dpop_jkt') : undefined);
   if (jkt === undefined || header(request.exchange.requestHeaders, 'dpop') !== undefined) return [];
-  return [{
-    kind: 'dpop-binding',
-    likelihood: 'certain',
-    explanation: 'the authorization request bound the code to a DPoP key (dpop_jkt) but the token request carries no DPoP proof',
-    evidence: [{ label: 'dpop_jkt', value: jkt }, { label: 'DPoP header at /token', value: '(absent)' }],
-    exchanges: [auth.par?.exchange, auth.exchange].filter((e): e is Exchange => e !== undefined),
-  }];
+  return [
+    {
+      kind: 'dpop-binding',
+      likelihood: 'certain',
+      explanation: 'the authorization request bound the code to a DPoP key (dpop_jkt) but the token request carries no DPoP proof',
+      evidence: [
+        { label: 'dpop_jkt', value: jkt },
+        { label: 'DPoP header at /token', value: '(absent)' },
+      ],
+      exchanges: [auth.par?.exchange, auth.exchange].filter((e): e is Exchange => e !== undefined),
+    },
+  ];
 }
 
 /** Refresh grants: a token already rotated, or presented twice at once (RFC 9700 §4.14.2). */
@@ -328,21 +390,30 @@ function refreshReuse(flow: Flow, request: TokenRequest): InvalidGrantCause[] {
   if (!reuse) return [];
   const earlier = reuse.earlier.exchange;
   const status = statusText(earlier, reuse.earlier.response?.error);
-  const explanation = reuse.kind === 'after-rotation'
-    ? `this refresh token had already been rotated by an earlier refresh at ${iso(earlier.time)} (${earlier.id}, answered ${status}): the client presented a stale token`
-    : reuse.kind === 'concurrent'
-      ? `this refresh token was presented while an earlier refresh with the same token (${earlier.id}) was still in flight (a race between tabs)`
-      : `this refresh token was already used by an earlier refresh at ${iso(earlier.time)} (${earlier.id}, answered ${status}); whether the server rotates refresh tokens is not observable`;
-  return [{
-    kind: 'refresh-token-reused',
-    likelihood: reuse.earlierOutcome === 'rotated' ? 'certain' : 'possible',
-    explanation,
-    evidence: [
-      { label: 'refresh_token', value: request.refreshToken ?? '', secret: true },
-      { label: 'earlier refresh', value: earlier.id },
-      { label: 'earlier refresh status', value: status },
-      { label: 'rotation', value: reuse.earlierOutcome === 'rotated' ? 'the earlier response carried a new refresh_token' : 'not observable (response body not observed)' },
-    ],
-    exchanges: [earlier],
-  }];
+  const explanation =
+    reuse.kind === 'after-rotation'
+      ? `this refresh token had already been rotated by an earlier refresh at ${iso(earlier.time)} (${earlier.id}, answered ${status}): the client presented a stale token`
+      : reuse.kind === 'concurrent'
+        ? `this refresh token was presented while an earlier refresh with the same token (${earlier.id}) was still in flight (a race between tabs)`
+        : `this refresh token was already used by an earlier refresh at ${iso(earlier.time)} (${earlier.id}, answered ${status}); whether the server rotates refresh tokens is not observable`;
+  return [
+    {
+      kind: 'refresh-token-reused',
+      likelihood: reuse.earlierOutcome === 'rotated' ? 'certain' : 'possible',
+      explanation,
+      evidence: [
+        { label: 'refresh_token', value: request.refreshToken ?? '', secret: true },
+        { label: 'earlier refresh', value: earlier.id },
+        { label: 'earlier refresh status', value: status },
+        {
+          label: 'rotation',
+          value:
+            reuse.earlierOutcome === 'rotated'
+              ? 'the earlier response carried a new refresh_token'
+              : 'not observable (response body not observed)',
+        },
+      ],
+      exchanges: [earlier],
+    },
+  ];
 }

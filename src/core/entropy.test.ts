@@ -13,8 +13,17 @@ describe('shannonPerChar', () => {
 
 describe('alphabetSize', () => {
   it.each([
-    ['1234', 10], ['deadbeef01', 16], ['DEADBEEF01', 16], ['hello', 26], ['hello42', 36],
-    ['HelloWorld', 62], ['Hello-World_1', 64], ['ab+/cd==', 64], ['a.b~c', 66], ['a b!', 95], ['aé', 96],
+    ['1234', 10],
+    ['deadbeef01', 16],
+    ['DEADBEEF01', 16],
+    ['hello', 26],
+    ['hello42', 36],
+    ['HelloWorld', 62],
+    ['Hello-World_1', 64],
+    ['ab+/cd==', 64],
+    ['a.b~c', 66],
+    ['a b!', 95],
+    ['aé', 96],
   ])('%j → %i', (value, size) => {
     expect(alphabetSize(value)).toBe(size);
   });

@@ -3,10 +3,20 @@ import { capped, isSecretParam, MAX_EVIDENCE_CHARS, paramEvidence, quotable } fr
 
 describe('evidence helpers', () => {
   it('knows which parameters are secrets', () => {
-    for (const name of ['code', 'code_verifier', 'access_token', 'id_token', 'refresh_token', 'client_secret', 'client_assertion', 'password']) {
+    for (const name of [
+      'code',
+      'code_verifier',
+      'access_token',
+      'id_token',
+      'refresh_token',
+      'client_secret',
+      'client_assertion',
+      'password',
+    ]) {
       expect(isSecretParam(name)).toBe(true);
     }
-    for (const name of ['state', 'nonce', 'redirect_uri', 'client_id', 'code_challenge', '__proto__']) expect(isSecretParam(name)).toBe(false);
+    for (const name of ['state', 'nonce', 'redirect_uri', 'client_id', 'code_challenge', '__proto__'])
+      expect(isSecretParam(name)).toBe(false);
   });
 
   it('caps long values at 500 characters without splitting a surrogate pair', () => {

@@ -1,14 +1,33 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AS, authorize, callback, defaultAuthorizeParams, exchange, resetBuilders } from '../../tests/support/build.ts';
-import { ACCESS_TOKEN, CODE, frontChannelResponse, halfHash, refreshWithIdToken, signedIdToken, tokenWithIdToken } from '../../tests/support/id-tokens.ts';
+import {
+  ACCESS_TOKEN,
+  CODE,
+  frontChannelResponse,
+  halfHash,
+  refreshWithIdToken,
+  signedIdToken,
+  tokenWithIdToken,
+} from '../../tests/support/id-tokens.ts';
 import { analyze } from './analyze.ts';
 import { hashForAlg, idTokensOf, leftHalfHash, responseDate } from './id-token.ts';
 
 describe('hashForAlg', () => {
   it.each([
-    ['RS256', 'SHA-256'], ['HS256', 'SHA-256'], ['ES256', 'SHA-256'], ['PS256', 'SHA-256'], ['ES256K', 'SHA-256'],
-    ['RS384', 'SHA-384'], ['ES384', 'SHA-384'], ['PS384', 'SHA-384'], ['HS384', 'SHA-384'],
-    ['RS512', 'SHA-512'], ['ES512', 'SHA-512'], ['PS512', 'SHA-512'], ['HS512', 'SHA-512'], ['Ed25519', 'SHA-512'],
+    ['RS256', 'SHA-256'],
+    ['HS256', 'SHA-256'],
+    ['ES256', 'SHA-256'],
+    ['PS256', 'SHA-256'],
+    ['ES256K', 'SHA-256'],
+    ['RS384', 'SHA-384'],
+    ['ES384', 'SHA-384'],
+    ['PS384', 'SHA-384'],
+    ['HS384', 'SHA-384'],
+    ['RS512', 'SHA-512'],
+    ['ES512', 'SHA-512'],
+    ['PS512', 'SHA-512'],
+    ['HS512', 'SHA-512'],
+    ['Ed25519', 'SHA-512'],
   ])('%s hashes with %s', (alg, hash) => {
     expect(hashForAlg({ alg })).toEqual({ hash });
   });
@@ -41,7 +60,9 @@ describe('responseDate', () => {
   beforeEach(resetBuilders);
 
   it("reads the response's own Date header, never the clock", () => {
-    expect(responseDate(exchange({ url: `${AS}/token`, responseHeaders: { date: 'Sun, 22 Nov 2026 10:00:01 GMT' } }))).toBe(Date.parse('2026-11-22T10:00:01Z'));
+    expect(responseDate(exchange({ url: `${AS}/token`, responseHeaders: { date: 'Sun, 22 Nov 2026 10:00:01 GMT' } }))).toBe(
+      Date.parse('2026-11-22T10:00:01Z'),
+    );
     expect(responseDate(exchange({ url: `${AS}/token` }))).toBeUndefined();
     expect(responseDate(exchange({ url: `${AS}/token`, responseHeaders: { date: 'yesterday-ish' } }))).toBeUndefined();
   });
@@ -85,7 +106,9 @@ describe('idTokensOf', () => {
   it('leaves an undecodable one to the flow notes, refresh responses included', async () => {
     const state = defaultAuthorizeParams.state;
     const exchanges = [
-      authorize(), ...callback({ code: CODE, state, iss: AS }), tokenWithIdToken(await signedIdToken(), { body: { refresh_token: 'rt-1' } }),
+      authorize(),
+      ...callback({ code: CODE, state, iss: AS }),
+      tokenWithIdToken(await signedIdToken(), { body: { refresh_token: 'rt-1' } }),
       refreshWithIdToken('not-a-jwt', 'rt-1'),
     ];
     const { flows } = await analyze(exchanges, []);

@@ -46,7 +46,12 @@ export const SOURCE_WORDS: Record<IdTokenSource, string> = {
 export function idTokensOf(flow: Flow): ObservedIdToken[] {
   const found: ObservedIdToken[] = [];
   const bySourceAndToken = new Map<string, ObservedIdToken>();
-  const add = (source: IdTokenSource, token: string | undefined, exchanges: (Exchange | undefined)[], extra: Pick<ObservedIdToken, 'callback' | 'request'>) => {
+  const add = (
+    source: IdTokenSource,
+    token: string | undefined,
+    exchanges: (Exchange | undefined)[],
+    extra: Pick<ObservedIdToken, 'callback' | 'request'>,
+  ) => {
     if (token === undefined || token === '') return;
     const present = exchanges.filter((e): e is Exchange => e !== undefined);
     const key = `${source} ${token}`;
@@ -128,11 +133,20 @@ export async function idTokenHashChecks(flow: Flow): Promise<IdTokenHashCheck[]>
     const front = observed.source === 'authorization-response';
     const accessToken = front ? observed.callback?.accessToken : observed.request?.response?.accessToken;
     const code = front ? observed.callback?.code : observed.request?.grantType === 'authorization_code' ? observed.request.code : undefined;
-    for (const [claim, value] of [['at_hash', accessToken], ['c_hash', code]] as const) {
+    for (const [claim, value] of [
+      ['at_hash', accessToken],
+      ['c_hash', code],
+    ] as const) {
       if (value === undefined) continue;
       const raw = claims[claim];
       const required = front;
-      const base = { exchangeId: observed.exchange.id, source: observed.source, claim, required, ...(jose.alg !== undefined ? { alg: jose.alg } : {}) };
+      const base = {
+        exchangeId: observed.exchange.id,
+        source: observed.source,
+        claim,
+        required,
+        ...(jose.alg !== undefined ? { alg: jose.alg } : {}),
+      };
       if (raw === undefined) {
         if (required) checks.push({ ...base, status: 'missing' });
         continue;
@@ -144,7 +158,14 @@ export async function idTokenHashChecks(flow: Flow): Promise<IdTokenHashCheck[]>
         continue;
       }
       const computed = await leftHalfHash(value, hash);
-      checks.push({ ...base, claimed, status: claimed === computed ? 'match' : 'mismatch', hash, computed, ...(note ? { hashNote: note } : {}) });
+      checks.push({
+        ...base,
+        claimed,
+        status: claimed === computed ? 'match' : 'mismatch',
+        hash,
+        computed,
+        ...(note ? { hashNote: note } : {}),
+      });
     }
   }
   return checks;

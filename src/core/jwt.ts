@@ -7,20 +7,20 @@ import { base64url, decodeJwt, decodeProtectedHeader, type JWTPayload, type Prot
 
 export type DecodedJwt =
   | {
-    ok: true;
-    header: ProtectedHeaderParameters;
-    claims: JWTPayload;
-    /** The claims are readable but the signature part cannot be a valid one. */
-    signatureProblem?: string;
-  }
+      ok: true;
+      header: ProtectedHeaderParameters;
+      claims: JWTPayload;
+      /** The claims are readable but the signature part cannot be a valid one. */
+      signatureProblem?: string;
+    }
   | {
-    ok: false;
-    problem: string;
-    /** The JOSE header, when it decoded and only what follows it did not. */
-    header?: ProtectedHeaderParameters;
-    /** A JWE: well formed, its claims encrypted for the client. */
-    encrypted?: true;
-  };
+      ok: false;
+      problem: string;
+      /** The JOSE header, when it decoded and only what follows it did not. */
+      header?: ProtectedHeaderParameters;
+      /** A JWE: well formed, its claims encrypted for the client. */
+      encrypted?: true;
+    };
 
 export function decodeJwtHeader(token: string): ProtectedHeaderParameters | undefined {
   try {
@@ -33,11 +33,17 @@ export function decodeJwtHeader(token: string): ProtectedHeaderParameters | unde
 export function decodeJwtParts(token: string): DecodedJwt {
   const segments = token.split('.');
   // RFC 7519 §7.2 step 1.
-  if (segments.length === 1) return { ok: false, problem: 'has no period: a JWT is header.payload.signature (RFC 7519 §7.2 step 1, RFC 7515 §7.1)' };
+  if (segments.length === 1)
+    return { ok: false, problem: 'has no period: a JWT is header.payload.signature (RFC 7519 §7.2 step 1, RFC 7515 §7.1)' };
   // Step 6 by the part count (RFC 7516 §9): five parts make a JWE, whose claims are encrypted for the client.
   if (segments.length === 5) {
     const header = joseHeaderOf(segments[0]!);
-    return { ok: false, encrypted: true, problem: 'JWE (encrypted JWT): claims are not readable', ...(header.ok ? { header: header.header } : {}) };
+    return {
+      ok: false,
+      encrypted: true,
+      problem: 'JWE (encrypted JWT): claims are not readable',
+      ...(header.ok ? { header: header.header } : {}),
+    };
   }
   // Steps 2–4: the JOSE header is the part before the first period.
   const header = joseHeaderOf(segments[0]!);
@@ -65,7 +71,8 @@ function joseHeaderOf(segment: string): { ok: true; header: ProtectedHeaderParam
 }
 
 function partCountProblem(count: number): string {
-  if (count === 2) return 'has 2 parts, not 3: the signature part is missing (a JWS is header.payload.signature, RFC 7515 §7.1; even an unsecured JWT ends with the period, RFC 7519 §6.1)';
+  if (count === 2)
+    return 'has 2 parts, not 3: the signature part is missing (a JWS is header.payload.signature, RFC 7515 §7.1; even an unsecured JWT ends with the period, RFC 7519 §6.1)';
   return `has ${count} parts separated by periods: a JWS has 3 (RFC 7515 §7.1), a JWE 5 (RFC 7516 §7.1)`;
 }
 
@@ -118,7 +125,9 @@ function jsonKind(value: unknown): string {
  */
 function signatureProblemOf(header: ProtectedHeaderParameters, signature: string): string | undefined {
   if (signature === '') {
-    return typeof header.alg === 'string' && !/^none$/i.test(header.alg) ? `the signature part is empty, but alg ${JSON.stringify(header.alg)} requires a signature (RFC 7515 §5.2)` : undefined;
+    return typeof header.alg === 'string' && !/^none$/i.test(header.alg)
+      ? `the signature part is empty, but alg ${JSON.stringify(header.alg)} requires a signature (RFC 7515 §5.2)`
+      : undefined;
   }
   try {
     base64url.decode(signature);

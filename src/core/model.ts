@@ -219,15 +219,7 @@ export interface PkceNearMiss {
 /** How a step was attached to its flow: the evidence used, strongest first. */
 export type PairedBy = 'state' | 'code' | 'redirect_uri' | 'request_uri' | 'refresh_token' | 'client';
 
-export type StepKind =
-  | 'par'
-  | 'authorize'
-  | 'sign-in'
-  | 'callback'
-  | 'token'
-  | 'refresh'
-  | 'userinfo'
-  | 'revocation';
+export type StepKind = 'par' | 'authorize' | 'sign-in' | 'callback' | 'token' | 'refresh' | 'userinfo' | 'revocation';
 
 export interface Step {
   kind: StepKind;

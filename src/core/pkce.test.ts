@@ -11,7 +11,10 @@ describe('S256 (RFC 7636 §4.2)', () => {
   });
 
   it('matches with S256, and with plain when the verifier is the challenge', async () => {
-    expect(await checkPkce({ challenge: CHALLENGE, method: 'S256', verifier: VERIFIER })).toMatchObject({ status: 'match', computedS256: CHALLENGE });
+    expect(await checkPkce({ challenge: CHALLENGE, method: 'S256', verifier: VERIFIER })).toMatchObject({
+      status: 'match',
+      computedS256: CHALLENGE,
+    });
     expect(await checkPkce({ challenge: VERIFIER, method: 'plain', verifier: VERIFIER })).toMatchObject({ status: 'match' });
     expect(await checkPkce({ challenge: VERIFIER, verifier: VERIFIER })).toMatchObject({ status: 'match', method: 'absent' });
   });
@@ -28,7 +31,14 @@ describe('near misses are diagnosed by name', () => {
     ['verifier-whitespace', { challenge: CHALLENGE, method: 'S256', verifier: `${VERIFIER}\n` }],
     ['verifier-whitespace', async () => ({ challenge: await s256(`${VERIFIER}\n`), method: 'S256', verifier: VERIFIER })],
     ['challenge-padded', { challenge: `${CHALLENGE}=`, method: 'S256', verifier: VERIFIER }],
-    ['challenge-standard-base64', async () => ({ challenge: Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(VERIFIER))).toString('base64'), method: 'S256', verifier: VERIFIER })],
+    [
+      'challenge-standard-base64',
+      async () => ({
+        challenge: Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(VERIFIER))).toString('base64'),
+        method: 'S256',
+        verifier: VERIFIER,
+      }),
+    ],
     ['challenge-hex', async () => ({ challenge: await hexOf(VERIFIER), method: 'S256', verifier: VERIFIER })],
     ['method-omitted', { challenge: CHALLENGE, verifier: VERIFIER }],
     ['wrong-method', { challenge: CHALLENGE, method: 'plain', verifier: VERIFIER }],
@@ -42,9 +52,8 @@ describe('near misses are diagnosed by name', () => {
   });
 
   it('other-flow-verifier: the verifier answers another pending flow', async () => {
-    const result = await checkPkce(
-      { challenge: await s256('z'.repeat(43)), method: 'S256', verifier: VERIFIER },
-      (challenge, s256) => (challenge === CHALLENGE && s256 ? { flowId: 'flow-other', challenge: CHALLENGE, method: 'S256' } : undefined),
+    const result = await checkPkce({ challenge: await s256('z'.repeat(43)), method: 'S256', verifier: VERIFIER }, (challenge, s256) =>
+      challenge === CHALLENGE && s256 ? { flowId: 'flow-other', challenge: CHALLENGE, method: 'S256' } : undefined,
     );
     expect(result.nearMiss).toMatchObject({ kind: 'other-flow-verifier', otherFlowId: 'flow-other' });
   });

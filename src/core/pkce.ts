@@ -52,7 +52,13 @@ function forbiddenCharacters(value: string): string[] {
 }
 
 const CHARACTER_NAMES: Record<string, string> = {
-  '\n': 'a newline', '\r': 'a carriage return', '\t': 'a tab', ' ': 'a space', '=': "'=' (padding)", '+': "'+'", '/': "'/'",
+  '\n': 'a newline',
+  '\r': 'a carriage return',
+  '\t': 'a tab',
+  ' ': 'a space',
+  '=': "'=' (padding)",
+  '+': "'+'",
+  '/': "'/'",
 };
 
 export interface PkceInput {
@@ -115,40 +121,68 @@ async function diagnose(m: Mismatch, findOther: OtherChallengeLookup): Promise<P
   const { challenge, verifier, method, digest, computedS256 } = m;
 
   if (method === 'absent' && challenge === computedS256) {
-    return { kind: 'method-omitted', explanation: 'The challenge is the S256 of the verifier, but code_challenge_method was omitted, so the authorization server applies plain and compares the verifier itself (RFC 7636 §4.3).' };
+    return {
+      kind: 'method-omitted',
+      explanation:
+        'The challenge is the S256 of the verifier, but code_challenge_method was omitted, so the authorization server applies plain and compares the verifier itself (RFC 7636 §4.3).',
+    };
   }
   if (method === 'plain' && challenge === computedS256) {
     return { kind: 'wrong-method', explanation: 'The challenge is the S256 of the verifier, but the method sent was plain.' };
   }
   if (method === 'S256' && challenge === verifier) {
-    return { kind: 'wrong-method', explanation: 'The challenge equals the verifier itself (a plain challenge) although the method sent was S256.' };
+    return {
+      kind: 'wrong-method',
+      explanation: 'The challenge equals the verifier itself (a plain challenge) although the method sent was S256.',
+    };
   }
 
   const trimmed = verifier.trim();
   if (trimmed !== verifier && (await s256(trimmed)) === challenge) {
-    return { kind: 'verifier-whitespace', explanation: 'The challenge was computed from the verifier without its surrounding whitespace (e.g. a trailing newline), but the verifier sent to the token endpoint still has it.' };
+    return {
+      kind: 'verifier-whitespace',
+      explanation:
+        'The challenge was computed from the verifier without its surrounding whitespace (e.g. a trailing newline), but the verifier sent to the token endpoint still has it.',
+    };
   }
   for (const padded of [`${verifier}\n`, `${verifier}\r\n`, ` ${verifier}`, `${verifier} `]) {
     if ((await s256(padded)) === challenge) {
-      return { kind: 'verifier-whitespace', explanation: 'The challenge was computed from the verifier with extra whitespace (e.g. a trailing newline) that the verifier sent to the token endpoint does not have.' };
+      return {
+        kind: 'verifier-whitespace',
+        explanation:
+          'The challenge was computed from the verifier with extra whitespace (e.g. a trailing newline) that the verifier sent to the token endpoint does not have.',
+      };
     }
   }
 
   const standard = btoa(String.fromCharCode(...digest));
   if (challenge === `${computedS256}=`) {
-    return { kind: 'challenge-padded', explanation: "The challenge is the right digest but keeps base64 '=' padding; RFC 7636 App. A requires unpadded base64url." };
+    return {
+      kind: 'challenge-padded',
+      explanation: "The challenge is the right digest but keeps base64 '=' padding; RFC 7636 App. A requires unpadded base64url.",
+    };
   }
   if (challenge === standard || challenge === standard.replace(/=+$/, '')) {
-    return { kind: 'challenge-standard-base64', explanation: "The challenge is the right digest in standard base64 ('+', '/'); RFC 7636 requires base64url." };
+    return {
+      kind: 'challenge-standard-base64',
+      explanation: "The challenge is the right digest in standard base64 ('+', '/'); RFC 7636 requires base64url.",
+    };
   }
   const hex = [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
   if (challenge.toLowerCase() === hex) {
-    return { kind: 'challenge-hex', explanation: 'The challenge is the right digest written in hexadecimal; RFC 7636 requires base64url of the raw bytes.' };
+    return {
+      kind: 'challenge-hex',
+      explanation: 'The challenge is the right digest written in hexadecimal; RFC 7636 requires base64url of the raw bytes.',
+    };
   }
 
   const answered = findOther(computedS256, true) ?? findOther(verifier, false);
   if (answered) {
-    return { kind: 'other-flow-verifier', otherFlowId: answered.flowId, explanation: `This verifier answers the challenge of another pending flow (${answered.flowId}): verifiers are being mixed up between concurrent flows; store them keyed by state.` };
+    return {
+      kind: 'other-flow-verifier',
+      otherFlowId: answered.flowId,
+      explanation: `This verifier answers the challenge of another pending flow (${answered.flowId}): verifiers are being mixed up between concurrent flows; store them keyed by state.`,
+    };
   }
   return undefined;
 }

@@ -18,7 +18,9 @@ describe('redactionMarker', () => {
 describe('redactJsonMembers', () => {
   it('redacts the string values of secret members, escapes counted as what they decode to', () => {
     const body = '{"access_token": "eyJ.a.b", "token_type":"Bearer","refresh_token":"r\\"1","expires_in":3600,"Code":"x"}';
-    expect(redactJsonMembers(body)).toBe('{"access_token": "‹redacted access_token, 7 chars›", "token_type":"Bearer","refresh_token":"‹redacted refresh_token, 3 chars›","expires_in":3600,"Code":"‹redacted Code, 1 char›"}');
+    expect(redactJsonMembers(body)).toBe(
+      '{"access_token": "‹redacted access_token, 7 chars›", "token_type":"Bearer","refresh_token":"‹redacted refresh_token, 3 chars›","expires_in":3600,"Code":"‹redacted Code, 1 char›"}',
+    );
     expect(redactJsonMembers(redactJsonMembers(body))).toBe(redactJsonMembers(body));
   });
 
@@ -76,15 +78,23 @@ describe('createRedactor', () => {
   it('redacts evidence marked secret or labelled like a secret, and leaves other evidence alone', () => {
     const r = createRedactor([]);
     expect(r.evidence({ label: 'code_verifier', value: VERIFIER, secret: true })).toEqual({
-      label: 'code_verifier', value: '‹redacted code_verifier, 43 chars›', secret: true, redacted: true,
+      label: 'code_verifier',
+      value: '‹redacted code_verifier, 43 chars›',
+      secret: true,
+      redacted: true,
     });
     expect(r.evidence({ label: 'cookie', value: 'sid=123456789' }).value).toBe('‹redacted cookie, 13 chars›');
     expect(r.evidence({ label: 'code_challenge', value: 'E9Melhoa' })).toEqual({ label: 'code_challenge', value: 'E9Melhoa' });
-    expect(r.evidence({ label: 'callback', value: 'https://app.example/cb?code=abc' }).value).toBe('https://app.example/cb?code=‹redacted code, 3 chars›');
+    expect(r.evidence({ label: 'callback', value: 'https://app.example/cb?code=abc' }).value).toBe(
+      'https://app.example/cb?code=‹redacted code, 3 chars›',
+    );
   });
 
   it('stays linear with many secrets', () => {
-    const secrets = Array.from({ length: 5000 }, (_, i) => ({ value: `secret-${i.toString(36).padStart(6, '0')}-value`, label: 'access_token' }));
+    const secrets = Array.from({ length: 5000 }, (_, i) => ({
+      value: `secret-${i.toString(36).padStart(6, '0')}-value`,
+      label: 'access_token',
+    }));
     const r = createRedactor(secrets);
     const needle = secrets[1000]!.value;
     const text = `${'lorem ipsum dolor sit amet '.repeat(4000)} ${needle}`;
@@ -105,9 +115,22 @@ describe('collectSecrets', () => {
     const flow = goodFlow();
     const tokenExchange = flow[3]!;
     tokenExchange.requestHeaders.push({ name: 'authorization', value: `Basic ${btoa('spa:the-client-secret')}` });
-    tokenExchange.responseBody = { kind: 'text', text: JSON.stringify({ access_token: 'access-token-value-1', id_token: 'aaa.bbbbbbbb.ccc', refresh_token: 'refresh-token-value' }), size: 1, mimeType: 'application/json' };
+    tokenExchange.responseBody = {
+      kind: 'text',
+      text: JSON.stringify({ access_token: 'access-token-value-1', id_token: 'aaa.bbbbbbbb.ccc', refresh_token: 'refresh-token-value' }),
+      size: 1,
+      mimeType: 'application/json',
+    };
     // The sign-in page between the authorization request and the callback.
-    const login: Exchange = exchange({ method: 'POST', url: `${AS}/login`, initiator: 'form', requestBody: formBody({ login: 'alice', password: 'wonderland' }), requestHeaders: { cookie: 'sid=session-cookie-value; theme=dark' }, status: 303, time: flow[0]!.time + 10 });
+    const login: Exchange = exchange({
+      method: 'POST',
+      url: `${AS}/login`,
+      initiator: 'form',
+      requestBody: formBody({ login: 'alice', password: 'wonderland' }),
+      requestHeaders: { cookie: 'sid=session-cookie-value; theme=dark' },
+      status: 303,
+      time: flow[0]!.time + 10,
+    });
     const exchanges = [flow[0]!, login, ...flow.slice(1)];
     const analysis = await analyze(exchanges, []);
     const byId = new Map(exchanges.map((e) => [e.id, e]));
@@ -125,15 +148,26 @@ describe('collectSecrets', () => {
     });
     // Public values of the flow are never treated as secrets; short values are left to the other layers.
     for (const s of secrets) {
-      expect(['spa', 'dark', analysis.flows[0]?.authorization?.state, analysis.flows[0]?.authorization?.codeChallenge]).not.toContain(s.value);
+      expect(['spa', 'dark', analysis.flows[0]?.authorization?.state, analysis.flows[0]?.authorization?.codeChallenge]).not.toContain(
+        s.value,
+      );
       expect(s.value.length).toBeGreaterThanOrEqual(8);
     }
   });
 
   it('does not hide a cookie value that the server also shows in its URLs', async () => {
     const auth = authorize();
-    const page = exchange({ url: `${AS}/interaction/interaction-id-123`, requestHeaders: { cookie: '_interaction=interaction-id-123; _session=real-session-secret' }, status: 200 });
-    const exchanges = [auth, page, ...callback({ code: 'code-value-1234', state: 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm' }), token({ code: 'code-value-1234' })];
+    const page = exchange({
+      url: `${AS}/interaction/interaction-id-123`,
+      requestHeaders: { cookie: '_interaction=interaction-id-123; _session=real-session-secret' },
+      status: 200,
+    });
+    const exchanges = [
+      auth,
+      page,
+      ...callback({ code: 'code-value-1234', state: 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm' }),
+      token({ code: 'code-value-1234' }),
+    ];
     const analysis = await analyze(exchanges, []);
     const byId = new Map(exchanges.map((e) => [e.id, e]));
     const values = collectSecrets(analysis.flows, [], (id) => byId.get(id)).map((s) => s.value);
@@ -142,7 +176,24 @@ describe('collectSecrets', () => {
   });
 
   it('collects evidence marked secret', () => {
-    const secrets = collectSecrets([], [{ ruleId: 'x', severity: 'error', title: 't', message: 'm', citation: 'c', fix: 'f', exchangeIds: [], evidence: [{ label: 'client_secret', value: 'evidence-secret', secret: true }, { label: 'state', value: 'not-a-secret' }] }]);
+    const secrets = collectSecrets(
+      [],
+      [
+        {
+          ruleId: 'x',
+          severity: 'error',
+          title: 't',
+          message: 'm',
+          citation: 'c',
+          fix: 'f',
+          exchangeIds: [],
+          evidence: [
+            { label: 'client_secret', value: 'evidence-secret', secret: true },
+            { label: 'state', value: 'not-a-secret' },
+          ],
+        },
+      ],
+    );
     expect(secrets).toEqual([{ value: 'evidence-secret', label: 'client_secret' }]);
   });
 });

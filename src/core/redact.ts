@@ -24,7 +24,13 @@ import { parseForm } from './params.ts';
  * other grants' credentials (RFC 7009 `token`, RFC 7521 `assertion`, RFC 8628 `device_code`, RFC 8693 tokens).
  */
 export const SECRET_PARAMETERS: ReadonlySet<string> = new Set([
-  ...SECRET_PARAMS, 'assertion', 'passwd', 'token', 'device_code', 'subject_token', 'actor_token',
+  ...SECRET_PARAMS,
+  'assertion',
+  'passwd',
+  'token',
+  'device_code',
+  'subject_token',
+  'actor_token',
 ]);
 
 /** Evidence labels that are secrets even when a rule forgot `secret: true`. */
@@ -181,7 +187,11 @@ export function createRedactor(secrets: Iterable<SecretValue>): Redactor {
     secret: (label, value) => redactionMarker(label, value),
     evidence(evidence) {
       if (evidence.secret || SECRET_LABELS.has(evidence.label.toLowerCase())) {
-        return { ...evidence, value: isRedacted(evidence.value) ? evidence.value : redactionMarker(evidence.label, evidence.value), redacted: true };
+        return {
+          ...evidence,
+          value: isRedacted(evidence.value) ? evidence.value : redactionMarker(evidence.label, evidence.value),
+          redacted: true,
+        };
       }
       return { ...evidence, value: text(evidence.value) };
     },
@@ -245,7 +255,17 @@ export function collectSecrets(
 
   for (const flow of flows) {
     const auth = flow.authorization;
-    for (const value of [auth?.state, auth?.nonce, auth?.clientId, auth?.redirectUri, auth?.codeChallenge, auth?.scope, flow.issuer, flow.callback?.state, flow.callback?.iss]) {
+    for (const value of [
+      auth?.state,
+      auth?.nonce,
+      auth?.clientId,
+      auth?.redirectUri,
+      auth?.codeChallenge,
+      auth?.scope,
+      flow.issuer,
+      flow.callback?.state,
+      flow.callback?.iss,
+    ]) {
       if (value !== undefined) publicValues.add(value);
     }
     addExchange(auth?.exchange);
@@ -279,7 +299,11 @@ export function collectSecrets(
   return secrets;
 }
 
-function addHeaderSecrets(request: readonly Header[], response: readonly Header[], add: (label: string, value: string | undefined) => void): void {
+function addHeaderSecrets(
+  request: readonly Header[],
+  response: readonly Header[],
+  add: (label: string, value: string | undefined) => void,
+): void {
   for (const h of request) {
     if (h.name === 'cookie') {
       for (const pair of h.value.split(';')) add('cookie', cookieValue(pair));
@@ -288,7 +312,8 @@ function addHeaderSecrets(request: readonly Header[], response: readonly Header[
       add('authorization', credentials ?? h.value);
     }
   }
-  for (const h of response) if (h.name === 'set-cookie') for (const line of h.value.split('\n')) add('cookie', cookieValue(line.split(';')[0] ?? ''));
+  for (const h of response)
+    if (h.name === 'set-cookie') for (const line of h.value.split('\n')) add('cookie', cookieValue(line.split(';')[0] ?? ''));
 }
 
 function cookieValue(pair: string): string | undefined {

@@ -4,8 +4,14 @@ import { compareRedirectTargets, compareRedirectUris, endpointOf, loopbackKind, 
 describe('uriParts (RFC 3986 Appendix B, raw)', () => {
   it('splits every component without normalising', () => {
     expect(uriParts('HTTPS://User@App.Example:8443/Cb%2F?a=1#frag')).toEqual({
-      scheme: 'HTTPS', authority: 'User@App.Example:8443', userinfo: 'User', host: 'App.Example', port: '8443',
-      path: '/Cb%2F', query: 'a=1', fragment: 'frag',
+      scheme: 'HTTPS',
+      authority: 'User@App.Example:8443',
+      userinfo: 'User',
+      host: 'App.Example',
+      port: '8443',
+      path: '/Cb%2F',
+      query: 'a=1',
+      fragment: 'frag',
     });
   });
 
@@ -34,7 +40,9 @@ describe('compareRedirectUris', () => {
 
   it('classifies a trailing slash, in both directions', () => {
     expect(compareRedirectUris('https://app.example/cb', 'https://app.example/cb/')).toMatchObject({
-      kind: 'trailing-slash', components: ['path'], explanation: 'a trailing slash was added',
+      kind: 'trailing-slash',
+      components: ['path'],
+      explanation: 'a trailing slash was added',
     });
     expect(compareRedirectUris('https://app.example/cb/', 'https://app.example/cb')?.explanation).toBe('the trailing slash was removed');
     expect(kind('https://app.example', 'https://app.example/')).toBe('trailing-slash');
@@ -53,7 +61,8 @@ describe('compareRedirectUris', () => {
     expect(d).toMatchObject({ kind: 'port', components: ['port'] });
     expect(d!.explanation).toContain('default port 443');
     expect(compareRedirectUris('http://app.example:8080/cb', 'http://app.example:3000/cb')).toMatchObject({
-      kind: 'port', explanation: 'the port differs (8080 vs 3000)',
+      kind: 'port',
+      explanation: 'the port differs (8080 vs 3000)',
     });
     expect(compareRedirectUris('https://app.example:80/cb', 'https://app.example/cb')!.explanation).not.toContain('default');
   });
@@ -66,18 +75,25 @@ describe('compareRedirectUris', () => {
 
   it('classifies percent-encoding, including double encoding', () => {
     expect(compareRedirectUris('https://app.example/a/b', 'https://app.example/a%2Fb')).toMatchObject({
-      kind: 'encoding', explanation: 'characters were percent-encoded (e.g. / became %2F)',
+      kind: 'encoding',
+      explanation: 'characters were percent-encoded (e.g. / became %2F)',
     });
     expect(compareRedirectUris('https://app.example/a%2Fb', 'https://app.example/a/b')?.explanation).toContain('decoded');
     expect(kind('https://app.example/cb', 'https%3A%2F%2Fapp.example%2Fcb')).toBe('encoding');
-    const doubled = compareRedirectUris('https://app.example/cb', 'https%253A%252F%252Fapp.example%252Fcb', { expected: '/authorize', actual: '/token' });
+    const doubled = compareRedirectUris('https://app.example/cb', 'https%253A%252F%252Fapp.example%252Fcb', {
+      expected: '/authorize',
+      actual: '/token',
+    });
     expect(doubled).toMatchObject({ kind: 'encoding' });
     expect(doubled!.explanation).toBe('double percent-encoding (%25XX) on the /token side');
     expect(kind('https://app.example/a%2fb', 'https://app.example/a%2Fb')).toBe('encoding');
   });
 
   it('classifies localhost vs 127.0.0.1 and [::1]', () => {
-    expect(compareRedirectUris('http://localhost:8080/cb', 'http://127.0.0.1:8080/cb')).toMatchObject({ kind: 'localhost-vs-127.0.0.1', components: ['host'] });
+    expect(compareRedirectUris('http://localhost:8080/cb', 'http://127.0.0.1:8080/cb')).toMatchObject({
+      kind: 'localhost-vs-127.0.0.1',
+      components: ['host'],
+    });
     expect(kind('http://[::1]:8080/cb', 'http://localhost:8080/cb')).toBe('localhost-vs-127.0.0.1');
     expect(compareRedirectUris('http://localhost:8080/cb', 'http://127.0.0.1:9090/cb')!.explanation).toContain('port differs');
     expect(kind('http://localhost/cb', 'http://example.com/cb')).toBe('other');
@@ -85,11 +101,17 @@ describe('compareRedirectUris', () => {
 
   it('classifies a path, a query, whitespace and anything else', () => {
     expect(kind('https://app.example/cb', 'https://app.example/callback')).toBe('path');
-    expect(compareRedirectUris('https://app.example/cb', 'https://app.example/cb?x=1')).toMatchObject({ kind: 'query', explanation: 'a query was added' });
+    expect(compareRedirectUris('https://app.example/cb', 'https://app.example/cb?x=1')).toMatchObject({
+      kind: 'query',
+      explanation: 'a query was added',
+    });
     expect(compareRedirectUris('https://app.example/cb?x=1', 'https://app.example/cb')?.explanation).toBe('the query was removed');
     expect(compareRedirectUris('https://app.example/cb', 'https://app.example/cb\n')).toMatchObject({ kind: 'other' });
     expect(compareRedirectUris('https://app.example/cb', 'https://app.example/cb\n')!.explanation).toContain('whitespace');
-    expect(compareRedirectUris('https://app.example/cb', 'https://evil.example/x')).toMatchObject({ kind: 'other', components: ['host', 'path'] });
+    expect(compareRedirectUris('https://app.example/cb', 'https://evil.example/x')).toMatchObject({
+      kind: 'other',
+      components: ['host', 'path'],
+    });
   });
 });
 
@@ -109,7 +131,10 @@ describe('compareRedirectTargets', () => {
     expect(compareRedirectTargets('https://app.example/cb', 'http://app.example/cb?code=a')?.kind).toBe('scheme');
     expect(compareRedirectTargets('https://app.example/cb', 'https://APP.example/cb?code=a')?.kind).toBe('case');
     expect(compareRedirectTargets('https://app.example/cb', 'https://app.example:443/cb?code=a')?.kind).toBe('port');
-    expect(compareRedirectTargets('https://app.example/cb', 'https://evil.example/cb?code=a')).toMatchObject({ kind: 'other', components: ['host'] });
+    expect(compareRedirectTargets('https://app.example/cb', 'https://evil.example/cb?code=a')).toMatchObject({
+      kind: 'other',
+      components: ['host'],
+    });
   });
 });
 

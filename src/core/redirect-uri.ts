@@ -144,7 +144,8 @@ export function compareRedirectUris(
   const da = percentDecodeFully(actual);
   if (de.value === da.value) {
     const doubled = de.rounds !== da.rounds && Math.max(de.rounds, da.rounds) >= 2;
-    if (doubled) return result('encoding', `double percent-encoding (%25XX) on the ${de.rounds > da.rounds ? names.expected : names.actual} side`);
+    if (doubled)
+      return result('encoding', `double percent-encoding (%25XX) on the ${de.rounds > da.rounds ? names.expected : names.actual} side`);
     if (percentDecodeOnce(expected) === actual) return result('encoding', 'percent-escapes were decoded (e.g. %2F became /)');
     if (percentDecodeOnce(actual) === expected) return result('encoding', 'characters were percent-encoded (e.g. / became %2F)');
     return result('encoding', 'the percent-encoding differs (same characters once decoded)');
@@ -159,14 +160,20 @@ export function compareRedirectUris(
     const scheme = (e.scheme ?? '').toLowerCase();
     const written = bare(e) ? a.port : e.port;
     if (bare(e) !== bare(a) && written !== undefined && DEFAULT_PORTS[scheme] === written) {
-      return result('port', `the default port ${written} is written out on one side only (equivalent per RFC 3986 §6.2.3, but not identical)`);
+      return result(
+        'port',
+        `the default port ${written} is written out on one side only (equivalent per RFC 3986 §6.2.3, but not identical)`,
+      );
     }
     return result('port', `the port differs (${portText(e.port)} vs ${portText(a.port)})`);
   }
 
   if (expected.toLowerCase() === actual.toLowerCase()) {
     const equivalent = only('scheme', 'host');
-    return result('case', `the letter case of the ${components.join(' and ')} differs${equivalent ? ' (equivalent per RFC 3986 §6.2.2.1, but not identical)' : ''}`);
+    return result(
+      'case',
+      `the letter case of the ${components.join(' and ')} differs${equivalent ? ' (equivalent per RFC 3986 §6.2.2.1, but not identical)' : ''}`,
+    );
   }
 
   if (components.includes('host') && only('host', 'port') && loopbackKind(e.host) && loopbackKind(a.host)) {
@@ -175,7 +182,8 @@ export function compareRedirectUris(
   }
 
   if (components.includes('scheme') && only('scheme', 'port')) {
-    const portIsDefault = (p: UriParts) => p.port === undefined || p.port === '' || DEFAULT_PORTS[(p.scheme ?? '').toLowerCase()] === p.port;
+    const portIsDefault = (p: UriParts) =>
+      p.port === undefined || p.port === '' || DEFAULT_PORTS[(p.scheme ?? '').toLowerCase()] === p.port;
     if (!components.includes('port') || (portIsDefault(e) && portIsDefault(a))) {
       return result('scheme', `the scheme differs (${e.scheme ?? 'none'} vs ${a.scheme ?? 'none'})`);
     }
@@ -185,7 +193,11 @@ export function compareRedirectUris(
     return result('other', 'leading or trailing whitespace differs (e.g. a newline or a space)');
   }
   if (only('path')) return result('path', 'the path differs');
-  if (only('query')) return result('query', e.query === undefined ? 'a query was added' : a.query === undefined ? 'the query was removed' : 'the query differs');
+  if (only('query'))
+    return result(
+      'query',
+      e.query === undefined ? 'a query was added' : a.query === undefined ? 'the query was removed' : 'the query differs',
+    );
   return result('other', `the ${components.join(', ')} differ${components.length === 1 ? 's' : ''}`);
 }
 

@@ -27,16 +27,26 @@ describe('refreshOutcome', () => {
   beforeEach(resetBuilders);
 
   it('tells rotation, no rotation, unknown, failure and no response apart', async () => {
-    const flow = await flowOf(withRefreshes(() => [
-      refresh('rt1', tokens('rt2')),
-      refresh('rt2', tokens('rt2')),
-      refresh('rt2', tokens()),
-      refresh('rt2', undefined),
-      refresh('rt2', { error: 'invalid_grant' }, { status: 400 }),
-      refresh('rt2', undefined, { status: undefined }),
-      refresh('rt2', { error: 'invalid_grant' }),
-    ]));
-    expect(flow.refreshes.map(refreshOutcome)).toEqual(['rotated', 'not-rotated', 'not-rotated', 'body-not-observed', 'failed', 'no-response', 'failed']);
+    const flow = await flowOf(
+      withRefreshes(() => [
+        refresh('rt1', tokens('rt2')),
+        refresh('rt2', tokens('rt2')),
+        refresh('rt2', tokens()),
+        refresh('rt2', undefined),
+        refresh('rt2', { error: 'invalid_grant' }, { status: 400 }),
+        refresh('rt2', undefined, { status: undefined }),
+        refresh('rt2', { error: 'invalid_grant' }),
+      ]),
+    );
+    expect(flow.refreshes.map(refreshOutcome)).toEqual([
+      'rotated',
+      'not-rotated',
+      'not-rotated',
+      'body-not-observed',
+      'failed',
+      'no-response',
+      'failed',
+    ]);
   });
 });
 
@@ -44,13 +54,21 @@ describe('refreshReuses', () => {
   beforeEach(resetBuilders);
 
   it('finds nothing in a correct rotation chain', async () => {
-    const flow = await flowOf(withRefreshes(() => [refresh('rt1', tokens('rt2')), refresh('rt2', tokens('rt3')), refresh('rt3', tokens('rt4'))]));
+    const flow = await flowOf(
+      withRefreshes(() => [refresh('rt1', tokens('rt2')), refresh('rt2', tokens('rt3')), refresh('rt3', tokens('rt4'))]),
+    );
     expect(flow.refreshes).toHaveLength(3);
     expect(refreshReuses(flow)).toEqual([]);
   });
 
   it('finds a token presented again after it was rotated', async () => {
-    const flow = await flowOf(withRefreshes(() => [refresh('rt1', tokens('rt2')), refresh('rt2', tokens('rt3')), refresh('rt1', { error: 'invalid_grant' }, { status: 400 })]));
+    const flow = await flowOf(
+      withRefreshes(() => [
+        refresh('rt1', tokens('rt2')),
+        refresh('rt2', tokens('rt3')),
+        refresh('rt1', { error: 'invalid_grant' }, { status: 400 }),
+      ]),
+    );
     const [reuse] = refreshReuses(flow);
     expect(reuse).toMatchObject({ kind: 'after-rotation', earlierOutcome: 'rotated' });
     expect(reuse!.request).toBe(flow.refreshes[2]);
@@ -60,10 +78,12 @@ describe('refreshReuses', () => {
   });
 
   it('finds a token presented while its first presentation was in flight', async () => {
-    const flow = await flowOf(withRefreshes(() => {
-      const first = refresh('rt1', tokens('rt2'));
-      return [first, refresh('rt1', { error: 'invalid_grant' }, { status: 400, time: first.time + 10 })];
-    }));
+    const flow = await flowOf(
+      withRefreshes(() => {
+        const first = refresh('rt1', tokens('rt2'));
+        return [first, refresh('rt1', { error: 'invalid_grant' }, { status: 400, time: first.time + 10 })];
+      }),
+    );
     expect(refreshReuses(flow)).toMatchObject([{ kind: 'concurrent', earlierOutcome: 'rotated' }]);
   });
 
@@ -74,7 +94,9 @@ describe('refreshReuses', () => {
     const afterFailure = await flowOf(withRefreshes(() => [refresh('rt1', undefined, { status: 400 }), refresh('rt1', undefined)], false));
     expect(refreshReuses(afterFailure)).toEqual([]);
     resetBuilders();
-    const afterNoResponse = await flowOf(withRefreshes(() => [refresh('rt1', undefined, { status: undefined }), refresh('rt1', undefined)], false));
+    const afterNoResponse = await flowOf(
+      withRefreshes(() => [refresh('rt1', undefined, { status: undefined }), refresh('rt1', undefined)], false),
+    );
     expect(refreshReuses(afterNoResponse)).toEqual([]);
   });
 

@@ -85,8 +85,20 @@ function reuseAt(ordered: readonly TokenRequest[], index: number): RefreshReuse 
   const earlier = ordered.slice(0, index).filter((e) => e.refreshToken === request.refreshToken);
   // Observed rotation is the strongest evidence; a 2xx with an unseen body comes next.
   const rotated = earlier.find((e) => refreshOutcome(e) === 'rotated');
-  if (rotated) return { request, earlier: rotated, kind: startedDuring(rotated, request) ? 'concurrent' : 'after-rotation', earlierOutcome: 'rotated' };
+  if (rotated)
+    return {
+      request,
+      earlier: rotated,
+      kind: startedDuring(rotated, request) ? 'concurrent' : 'after-rotation',
+      earlierOutcome: 'rotated',
+    };
   const unknown = earlier.find((e) => refreshOutcome(e) === 'body-not-observed');
-  if (unknown) return { request, earlier: unknown, kind: startedDuring(unknown, request) ? 'concurrent' : 'rotation-unknown', earlierOutcome: 'body-not-observed' };
+  if (unknown)
+    return {
+      request,
+      earlier: unknown,
+      kind: startedDuring(unknown, request) ? 'concurrent' : 'rotation-unknown',
+      earlierOutcome: 'body-not-observed',
+    };
   return undefined;
 }

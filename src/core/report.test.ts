@@ -2,7 +2,15 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { APP, AS, CHALLENGE, exchange, goodFlow, resetBuilders, VERIFIER } from '../../tests/support/build.ts';
 import { analyze } from './analyze.ts';
 import type { Exchange } from './model.ts';
-import { allFindings, buildAuditReport, buildInputReport, countSeverities, reachesFailOn, REPORT_SCHEMA_VERSION, type Summary } from './report.ts';
+import {
+  allFindings,
+  buildAuditReport,
+  buildInputReport,
+  countSeverities,
+  reachesFailOn,
+  REPORT_SCHEMA_VERSION,
+  type Summary,
+} from './report.ts';
 import { defineRule } from './rules/rule.ts';
 
 beforeEach(resetBuilders);
@@ -12,7 +20,14 @@ const ACCESS_TOKEN = 'at-2YotnFZFEjr1zCsicMWpAA';
 
 /** A rule written for this test: one error per flow with secret evidence, a careless message, and one finding tied to no flow. */
 const probe = defineRule({
-  meta: { id: 'probe', severity: 'error', title: 'Probe finding', citation: 'RFC 7636 §4.6, §4.2; OAuth 2.1 §4.1.1', fix: 'Do the right thing', evidence: 'W' },
+  meta: {
+    id: 'probe',
+    severity: 'error',
+    title: 'Probe finding',
+    citation: 'RFC 7636 §4.6, §4.2; OAuth 2.1 §4.1.1',
+    fix: 'Do the right thing',
+    evidence: 'W',
+  },
   check({ flows, exchanges, report }) {
     for (const flow of flows) {
       report({
@@ -31,7 +46,12 @@ const probe = defineRule({
 });
 
 function tokenResponse(ex: Exchange): Exchange {
-  ex.responseBody = { kind: 'text', text: JSON.stringify({ access_token: ACCESS_TOKEN, token_type: 'Bearer' }), size: 60, mimeType: 'application/json' };
+  ex.responseBody = {
+    kind: 'text',
+    text: JSON.stringify({ access_token: ACCESS_TOKEN, token_type: 'Bearer' }),
+    size: 60,
+    mimeType: 'application/json',
+  };
   return ex;
 }
 
@@ -71,7 +91,10 @@ describe('buildInputReport', () => {
       pkce: { method: 'S256', methodSent: 'S256', status: 'match', challenge: CHALLENGE, computedS256: CHALLENGE, nearMiss: null },
     });
     expect(flow.steps.map((s) => [s.index, s.kind, s.method, s.status])).toEqual([
-      [1, 'authorize', 'GET', 200], [2, 'callback', 'GET', 303], [3, 'callback', 'GET', 200], [4, 'token', 'POST', 200],
+      [1, 'authorize', 'GET', 200],
+      [2, 'callback', 'GET', 303],
+      [3, 'callback', 'GET', 200],
+      [4, 'token', 'POST', 200],
     ]);
     expect(flow.steps[0]).toMatchObject({ exchangeId: 'x1', harEntry: 101, time: '2026-11-22T10:00:00.100Z', pairedBy: null });
     expect(flow.steps[3]?.pairedBy).toBe('code');
@@ -82,8 +105,13 @@ describe('buildInputReport', () => {
     const input = await sampleReport();
     const finding = input.flows[0]!.findings[0]!;
     expect(finding).toMatchObject({
-      ruleId: 'probe', severity: 'error', title: 'Probe finding', citation: 'RFC 7636 §4.6, §4.2; OAuth 2.1 §4.1.1', fix: 'Do the right thing',
-      flowId: input.flows[0]!.id, file: 'capture.har',
+      ruleId: 'probe',
+      severity: 'error',
+      title: 'Probe finding',
+      citation: 'RFC 7636 §4.6, §4.2; OAuth 2.1 §4.1.1',
+      fix: 'Do the right thing',
+      flowId: input.flows[0]!.id,
+      file: 'capture.har',
     });
     expect(finding.citationLinks.map((l) => l.url)).toEqual([
       'https://www.rfc-editor.org/rfc/rfc7636#section-4.6',
@@ -104,7 +132,11 @@ describe('buildInputReport', () => {
     const input = await sampleReport();
     expect(input.findings.map((f) => [f.ruleId, f.severity, f.flowId])).toEqual([['probe', 'info', null]]);
     expect(input.summary).toEqual({
-      verdict: 'error', flows: 1, exchanges: 4, skippedEntries: 1, findings: { total: 2, error: 1, warning: 0, info: 1 },
+      verdict: 'error',
+      flows: 1,
+      exchanges: 4,
+      skippedEntries: 1,
+      findings: { total: 2, error: 1, warning: 0, info: 1 },
     });
     expect(allFindings(input).map((f) => f.severity)).toEqual(['error', 'info']);
   });
@@ -113,7 +145,9 @@ describe('buildInputReport', () => {
     const input = await sampleReport();
     const json = JSON.stringify(input);
     for (const secret of [CODE, VERIFIER, ACCESS_TOKEN]) expect(json).not.toContain(secret);
-    expect(input.flows[0]!.steps[2]!.url).toBe(`${APP}/cb?code=‹redacted code, 22 chars›&state=Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm&iss=https%3A%2F%2Fas.example`);
+    expect(input.flows[0]!.steps[2]!.url).toBe(
+      `${APP}/cb?code=‹redacted code, 22 chars›&state=Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm&iss=https%3A%2F%2Fas.example`,
+    );
     expect(input.flows[0]!.pkce.verifier).toBe('‹redacted code_verifier, 43 chars›');
     expect(input.flows[0]!.findings[0]!.message).toBe('careless message quoting the verifier ‹redacted code_verifier, 43 chars›');
     expect(input.skippedEntries[0]).toBe('entry 7: request URL does not parse: ht tp://x/cb?code=‹redacted code, 22 chars›');
@@ -131,12 +165,18 @@ describe('buildInputReport', () => {
   });
 
   it('reports an input without flows, and a flow seen only from its token request', async () => {
-    const empty = buildInputReport(await analyze([exchange({ url: `${APP}/` , status: 200 })], [probe]), { file: 'empty.har' });
+    const empty = buildInputReport(await analyze([exchange({ url: `${APP}/`, status: 200 })], [probe]), { file: 'empty.har' });
     expect(empty.flows).toEqual([]);
     expect(empty.summary.verdict).toBe('info');
     const tokenOnly = goodFlow().slice(3);
     const input = buildInputReport(await analyze(tokenOnly, []), { file: 't.har', exchanges: tokenOnly });
-    expect(input.flows[0]).toMatchObject({ authorizationEndpoint: null, tokenEndpoint: `${AS}/token`, clientId: 'spa', redirectUri: `${APP}/cb`, verdict: 'pass' });
+    expect(input.flows[0]).toMatchObject({
+      authorizationEndpoint: null,
+      tokenEndpoint: `${AS}/token`,
+      clientId: 'spa',
+      redirectUri: `${APP}/cb`,
+      verdict: 'pass',
+    });
     expect(input.flows[0]!.steps[0]!.harEntry).toBeNull();
     expect(input.flows[0]!.notes.join(' ')).toMatch(/authorization request not observed/);
   });
@@ -147,10 +187,23 @@ describe('buildAuditReport', () => {
     const a = await sampleReport();
     const b = buildInputReport(await analyze(goodFlow(), []), { file: 'clean.har' });
     const report = buildAuditReport([a, b], { toolVersion: '9.9.9', redacted: true });
-    expect(report).toMatchObject({ format: 'oauth-lens-audit', schemaVersion: REPORT_SCHEMA_VERSION, tool: { name: 'oauth-lens', version: '9.9.9' }, redacted: true });
-    expect(report.inputs.map((i) => [i.file, i.summary.verdict])).toEqual([['capture.har', 'error'], ['clean.har', 'pass']]);
+    expect(report).toMatchObject({
+      format: 'oauth-lens-audit',
+      schemaVersion: REPORT_SCHEMA_VERSION,
+      tool: { name: 'oauth-lens', version: '9.9.9' },
+      redacted: true,
+    });
+    expect(report.inputs.map((i) => [i.file, i.summary.verdict])).toEqual([
+      ['capture.har', 'error'],
+      ['clean.har', 'pass'],
+    ]);
     expect(report.summary).toEqual({
-      verdict: 'error', inputs: 2, flows: 2, exchanges: 8, skippedEntries: 1, findings: { total: 2, error: 1, warning: 0, info: 1 },
+      verdict: 'error',
+      inputs: 2,
+      flows: 2,
+      exchanges: 8,
+      skippedEntries: 1,
+      findings: { total: 2, error: 1, warning: 0, info: 1 },
     });
     expect(buildAuditReport([], { toolVersion: '1', redacted: true }).summary.verdict).toBe('pass');
   });
@@ -158,18 +211,30 @@ describe('buildAuditReport', () => {
 
 describe('reachesFailOn', () => {
   const summary = (error: number, warning: number, info: number): Summary => ({
-    verdict: 'pass', flows: 0, exchanges: 0, skippedEntries: 0, findings: { total: error + warning + info, error, warning, info },
+    verdict: 'pass',
+    flows: 0,
+    exchanges: 0,
+    skippedEntries: 0,
+    findings: { total: error + warning + info, error, warning, info },
   });
   it.each([
-    ['error', [1, 0, 0], true], ['error', [0, 3, 3], false],
-    ['warning', [0, 1, 0], true], ['warning', [0, 0, 5], false],
-    ['info', [0, 0, 1], true], ['info', [0, 0, 0], false],
+    ['error', [1, 0, 0], true],
+    ['error', [0, 3, 3], false],
+    ['warning', [0, 1, 0], true],
+    ['warning', [0, 0, 5], false],
+    ['info', [0, 0, 1], true],
+    ['info', [0, 0, 0], false],
     ['never', [9, 9, 9], false],
   ] as const)('--fail-on %s with %j findings → %s', (failOn, [e, w, i], expected) => {
     expect(reachesFailOn(summary(e, w, i), failOn)).toBe(expected);
   });
 
   it('counts severities', () => {
-    expect(countSeverities([{ severity: 'error' }, { severity: 'info' }, { severity: 'info' }])).toEqual({ total: 3, error: 1, warning: 0, info: 2 });
+    expect(countSeverities([{ severity: 'error' }, { severity: 'info' }, { severity: 'info' }])).toEqual({
+      total: 3,
+      error: 1,
+      warning: 0,
+      info: 2,
+    });
   });
 });

@@ -167,9 +167,10 @@ export interface InputReportOptions {
 export function buildInputReport(analysis: Analysis, options: InputReportOptions): InputReport {
   const { file } = options;
   const exchangeById = indexNeeded(analysis, options.exchanges);
-  const redactor = options.redact === false
-    ? noRedaction
-    : createRedactor(collectSecrets(analysis.flows, analysis.findings, (id) => exchangeById.get(id)));
+  const redactor =
+    options.redact === false
+      ? noRedaction
+      : createRedactor(collectSecrets(analysis.flows, analysis.findings, (id) => exchangeById.get(id)));
   const harEntryOf = (id: string) => options.harEntryOf?.(id) ?? null;
 
   const findingReport = (f: Finding): FindingReport => ({
@@ -184,7 +185,13 @@ export function buildInputReport(analysis: Analysis, options: InputReportOptions
     file,
     exchanges: f.exchangeIds.map((id) => {
       const ex = exchangeById.get(id);
-      return { id, harEntry: harEntryOf(id), method: ex?.method ?? null, url: ex ? redactor.text(ex.url) : null, status: ex?.status ?? null };
+      return {
+        id,
+        harEntry: harEntryOf(id),
+        method: ex?.method ?? null,
+        url: ex ? redactor.text(ex.url) : null,
+        status: ex?.status ?? null,
+      };
     }),
     evidence: f.evidence.map((e) => {
       const r = redactor.evidence(e);
@@ -338,10 +345,14 @@ export type FailOn = Severity | 'never';
 /** Whether a summary has a finding at or above `failOn` (the CLI's exit status 1). */
 export function reachesFailOn(summary: Summary, failOn: FailOn): boolean {
   switch (failOn) {
-    case 'never': return false;
-    case 'error': return summary.findings.error > 0;
-    case 'warning': return summary.findings.error + summary.findings.warning > 0;
-    case 'info': return summary.findings.total > 0;
+    case 'never':
+      return false;
+    case 'error':
+      return summary.findings.error > 0;
+    case 'warning':
+      return summary.findings.error + summary.findings.warning > 0;
+    case 'info':
+      return summary.findings.total > 0;
   }
 }
 

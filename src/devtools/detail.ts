@@ -58,7 +58,21 @@ export interface ParamRow {
 }
 
 /** The parameters that must agree across the steps come first, in this order; the rest follow by name. */
-const ALIGNED = ['redirect_uri', 'client_id', 'state', 'code', 'iss', 'code_challenge', 'code_verifier', 'code_challenge_method', 'response_type', 'response_mode', 'scope', 'nonce', 'grant_type'];
+const ALIGNED = [
+  'redirect_uri',
+  'client_id',
+  'state',
+  'code',
+  'iss',
+  'code_challenge',
+  'code_verifier',
+  'code_challenge_method',
+  'response_type',
+  'response_mode',
+  'scope',
+  'nonce',
+  'grant_type',
+];
 
 export function parameterRows(flow: Flow): ParamRow[] {
   const auth = flow.authorization;
@@ -92,7 +106,8 @@ export function parameterRows(flow: Flow): ParamRow[] {
     const row: ParamRow = { name, secret: isSecretParameter(name), cells, differs };
     if (name === 'redirect_uri' && differs && reference !== undefined) {
       const other = PARAM_COLUMNS.map((c) => cells[c]).find((c) => c?.diff)?.value;
-      const difference = other === undefined ? undefined : compareRedirectUris(reference, other, { expected: 'authorize', actual: 'token' });
+      const difference =
+        other === undefined ? undefined : compareRedirectUris(reference, other, { expected: 'authorize', actual: 'token' });
       if (difference) row.redirectDifference = difference;
     }
     return row;
@@ -169,7 +184,14 @@ export function claimTime(epochSeconds: number, nowMs: number): string {
 export function relativeTime(epochSeconds: number, nowMs: number): string {
   const delta = Math.round(epochSeconds - nowMs / 1000);
   const abs = Math.abs(delta);
-  const [n, unit] = abs < 60 ? [abs, 's'] : abs < 3600 ? [Math.round(abs / 60), 'min'] : abs < 86_400 ? [Math.round(abs / 3600), 'h'] : [Math.round(abs / 86_400), 'd'];
+  const [n, unit] =
+    abs < 60
+      ? [abs, 's']
+      : abs < 3600
+        ? [Math.round(abs / 60), 'min']
+        : abs < 86_400
+          ? [Math.round(abs / 3600), 'h']
+          : [Math.round(abs / 86_400), 'd'];
   if (abs === 0) return 'now';
   return delta > 0 ? `in ${n} ${unit}` : `${n} ${unit} ago`;
 }

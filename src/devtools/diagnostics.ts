@@ -12,8 +12,15 @@ import { formatDuration } from './detail.ts';
 
 export interface Diagnosis {
   id:
-    | 'callback-never-reached' | 'callback-redirected' | 'state-lost' | 'no-token-request' | 'token-cors-blocked'
-    | 'invalid-grant' | 'invalid-client' | 'invalid-request' | 'authorization-error';
+    | 'callback-never-reached'
+    | 'callback-redirected'
+    | 'state-lost'
+    | 'no-token-request'
+    | 'token-cors-blocked'
+    | 'invalid-grant'
+    | 'invalid-client'
+    | 'invalid-request'
+    | 'authorization-error';
   title: string;
   lines: string[];
 }
@@ -54,19 +61,26 @@ export function diagnose(flow: Flow, others: readonly Flow[], exchangeById: Read
 
   if (auth && !callback) {
     const last = flow.steps[flow.steps.length - 1];
-    const lines = [last
-      ? `The authorization chain ends at the authorization server (${last.method} ${last.status ?? 'no response'}), without a redirect to the redirect_uri.`
-      : 'No step after the authorization request was observed.'];
+    const lines = [
+      last
+        ? `The authorization chain ends at the authorization server (${last.method} ${last.status ?? 'no response'}), without a redirect to the redirect_uri.`
+        : 'No step after the authorization request was observed.',
+    ];
     lines.push(...signInLoops(flow));
     lines.push('An authorization server must not redirect when the redirect_uri is invalid (RFC 6749 §4.1.2.1): check its error page.');
     const worked = [...others]
       .filter((o) => o !== flow && o.callback && o.authorization?.clientId === auth.clientId && o.authorization?.redirectUri !== undefined)
       .sort((a, b) => (b.steps[0]?.time ?? 0) - (a.steps[0]?.time ?? 0))[0];
     if (worked && auth.redirectUri !== undefined) {
-      const difference = compareRedirectUris(worked.authorization!.redirectUri!, auth.redirectUri, { expected: 'the last one that worked', actual: 'this one' });
-      lines.push(difference
-        ? `Against the last redirect_uri that worked for this client: ${difference.explanation} (${difference.kind}).`
-        : 'The redirect_uri is the same as in the last flow that worked for this client.');
+      const difference = compareRedirectUris(worked.authorization!.redirectUri!, auth.redirectUri, {
+        expected: 'the last one that worked',
+        actual: 'this one',
+      });
+      lines.push(
+        difference
+          ? `Against the last redirect_uri that worked for this client: ${difference.explanation} (${difference.kind}).`
+          : 'The redirect_uri is the same as in the last flow that worked for this client.',
+      );
     }
     out.push({ id: 'callback-never-reached', title: 'The callback was never reached', lines });
   }
@@ -75,7 +89,7 @@ export function diagnose(flow: Flow, others: readonly Flow[], exchangeById: Read
   if (arrivalStatus !== undefined && [301, 302, 303, 307, 308].includes(arrivalStatus)) {
     out.push({
       id: 'callback-redirected',
-      title: 'The client\'s infrastructure redirected the callback',
+      title: "The client's infrastructure redirected the callback",
       lines: [
         `The redirect_uri answered ${arrivalStatus} (an http→https, www or trailing-slash rewrite is typical).`,
         'A redirect drops the fragment (fragment mode), and a 301/302 turns a form_post into a GET without its body.',
@@ -88,7 +102,11 @@ export function diagnose(flow: Flow, others: readonly Flow[], exchangeById: Read
     out.push({
       id: 'authorization-error',
       title: 'The authorization server returned an error',
-      lines: [meaning ? `${callback.error}: ${meaning}` : 'An error code outside RFC 6749 §4.1.2.1 and OIDC Core §3.1.2.6: see the server\'s documentation.'],
+      lines: [
+        meaning
+          ? `${callback.error}: ${meaning}`
+          : "An error code outside RFC 6749 §4.1.2.1 and OIDC Core §3.1.2.6: see the server's documentation.",
+      ],
     });
   }
 
@@ -104,7 +122,11 @@ export function diagnose(flow: Flow, others: readonly Flow[], exchangeById: Read
       lines: [
         `Either the code is exchanged by a server (invisible to the browser: the callback page answered ${callback.arrival?.status ?? 'without an observed response'}), or the app stopped before exchanging it.`,
         // Without evidence of a lost state, the causes that leave none in a capture are still worth a look.
-        ...(lostState ? [] : ['If the app reports a state error, the state it stored was lost without a trace here (kept in memory across a page load, or in a state cookie the browser did not send).']),
+        ...(lostState
+          ? []
+          : [
+              'If the app reports a state error, the state it stored was lost without a trace here (kept in memory across a page load, or in a state cookie the browser did not send).',
+            ]),
       ],
     });
   }
@@ -112,7 +134,8 @@ export function diagnose(flow: Flow, others: readonly Flow[], exchangeById: Read
 
   flow.codeExchanges.forEach((request, index) => {
     const error = request.response?.error;
-    const failed = error === 'invalid_grant' || (error === undefined && request.response?.status === 400 && request.response.json === undefined);
+    const failed =
+      error === 'invalid_grant' || (error === undefined && request.response?.status === 400 && request.response.json === undefined);
     if (failed) out.push(invalidGrant(flow, request, index, exchangeById));
     if (error === 'invalid_client') out.push(invalidClient(request));
     if (error === 'invalid_request') out.push(invalidRequest(flow, request));
@@ -124,41 +147,66 @@ function invalidGrant(flow: Flow, request: TokenRequest, index: number, exchange
   const known = request.response?.error === 'invalid_grant';
   const lines: string[] = [];
   const earlier = flow.codeExchanges.slice(0, index);
-  if (earlier.length) lines.push(`The same code was already exchanged ${earlier.length} time${earlier.length === 1 ? '' : 's'} before (first: HTTP ${earlier[0]!.response?.status ?? earlier[0]!.exchange.status ?? '?'}): codes are one-time (RFC 6749 §4.1.2).`);
+  if (earlier.length)
+    lines.push(
+      `The same code was already exchanged ${earlier.length} time${earlier.length === 1 ? '' : 's'} before (first: HTTP ${earlier[0]!.response?.status ?? earlier[0]!.exchange.status ?? '?'}): codes are one-time (RFC 6749 §4.1.2).`,
+    );
   else lines.push('No earlier exchange of this code was observed.');
   const callbackTime = flow.callback ? (exchangeById.get(flow.callback.exchange.id)?.time ?? flow.callback.exchange.time) : undefined;
-  if (callbackTime !== undefined) lines.push(`The code was ${formatDuration(request.exchange.time - callbackTime)} old when exchanged (servers typically accept 30–60 s, RFC 6749 §4.1.2 recommends at most 10 min).`);
+  if (callbackTime !== undefined)
+    lines.push(
+      `The code was ${formatDuration(request.exchange.time - callbackTime)} old when exchanged (servers typically accept 30–60 s, RFC 6749 §4.1.2 recommends at most 10 min).`,
+    );
   const { pkce } = flow;
-  if (pkce.status === 'mismatch') lines.push(`PKCE: the verifier does not match the challenge${pkce.nearMiss ? ` (${pkce.nearMiss.kind}: ${pkce.nearMiss.explanation})` : ''}.`);
+  if (pkce.status === 'mismatch')
+    lines.push(
+      `PKCE: the verifier does not match the challenge${pkce.nearMiss ? ` (${pkce.nearMiss.kind}: ${pkce.nearMiss.explanation})` : ''}.`,
+    );
   else if (pkce.status === 'match') lines.push('PKCE: the verifier matches the challenge.');
   else lines.push(`PKCE: ${pkce.status}.`);
   const sent = flow.authorization?.redirectUri;
   if (sent !== undefined && request.redirectUri !== undefined) {
     const d = compareRedirectUris(sent, request.redirectUri, { expected: 'authorize', actual: 'token' });
-    lines.push(d ? `redirect_uri differs from the authorization request: ${d.explanation}.` : 'redirect_uri is identical in both requests.');
+    lines.push(
+      d ? `redirect_uri differs from the authorization request: ${d.explanation}.` : 'redirect_uri is identical in both requests.',
+    );
   } else if (sent !== undefined) {
     lines.push('The token request has no redirect_uri, but the authorization request had one (required by RFC 6749 §4.1.3).');
   }
   const authClient = flow.authorization?.clientId;
   const tokenClient = request.clientId ?? request.clientAuth.basic?.clientId;
-  if (authClient !== undefined && tokenClient !== undefined) lines.push(authClient === tokenClient ? 'client_id is the same in both requests.' : 'client_id differs between the authorization and token requests.');
+  if (authClient !== undefined && tokenClient !== undefined)
+    lines.push(
+      authClient === tokenClient
+        ? 'client_id is the same in both requests.'
+        : 'client_id differs between the authorization and token requests.',
+    );
   const metadataToken = flow.metadata?.tokenEndpoint;
-  if (metadataToken !== undefined && metadataToken !== request.endpoint) lines.push('The token request went to a different endpoint than the issuer\'s metadata names (wrong issuer?).');
+  if (metadataToken !== undefined && metadataToken !== request.endpoint)
+    lines.push("The token request went to a different endpoint than the issuer's metadata names (wrong issuer?).");
   return {
     id: 'invalid-grant',
-    title: known ? 'invalid_grant: what to check' : `The token request failed (HTTP ${request.response?.status ?? '?'}, body not observed): what to check`,
+    title: known
+      ? 'invalid_grant: what to check'
+      : `The token request failed (HTTP ${request.response?.status ?? '?'}, body not observed): what to check`,
     lines,
   };
 }
 
 function invalidClient(request: TokenRequest): Diagnosis {
   const auth = request.clientAuth;
-  const methods = [auth.basic && 'HTTP Basic', auth.secretInBody && 'client_secret in the body', auth.assertion && 'client_assertion'].filter(Boolean);
+  const methods = [
+    auth.basic && 'HTTP Basic',
+    auth.secretInBody && 'client_secret in the body',
+    auth.assertion && 'client_assertion',
+  ].filter(Boolean);
   return {
     id: 'invalid-client',
     title: 'invalid_client: what to check',
     lines: [
-      methods.length ? `Client authentication sent: ${methods.join(' and ')}.` : 'No client authentication was sent (a public client): is the client registered as confidential?',
+      methods.length
+        ? `Client authentication sent: ${methods.join(' and ')}.`
+        : 'No client authentication was sent (a public client): is the client registered as confidential?',
       ...(methods.length > 1 ? ['More than one authentication method at once is an error (RFC 6749 §2.3).'] : []),
       ...(auth.basic ? ['Basic credentials must be form-urlencoded before base64 (RFC 6749 §2.3.1).'] : []),
     ],
@@ -169,8 +217,10 @@ function invalidRequest(flow: Flow, request: TokenRequest): Diagnosis {
   const lines: string[] = [];
   // A server may reject a malformed verifier as invalid_request before it compares it with the challenge.
   if (flow.pkce.nearMiss) lines.push(`PKCE ${flow.pkce.nearMiss.kind}: ${flow.pkce.nearMiss.explanation}`);
-  if (request.encoding !== 'form') lines.push(`The parameters were sent as ${request.encoding}, not application/x-www-form-urlencoded (RFC 6749 §3.2).`);
-  if (request.grantType === 'authorization_code' && request.redirectUri === undefined) lines.push('redirect_uri is missing (an OAuth 2.1 client talking to an OAuth 2.0 server?).');
+  if (request.encoding !== 'form')
+    lines.push(`The parameters were sent as ${request.encoding}, not application/x-www-form-urlencoded (RFC 6749 §3.2).`);
+  if (request.grantType === 'authorization_code' && request.redirectUri === undefined)
+    lines.push('redirect_uri is missing (an OAuth 2.1 client talking to an OAuth 2.0 server?).');
   const duplicated = duplicatedNames(request.params);
   if (duplicated.length) lines.push(`Duplicated parameters: ${duplicated.join(', ')}.`);
   if (!lines.length) lines.push('The request looks well-formed: read the error_description.');
@@ -189,8 +239,13 @@ function signInLoops(flow: Flow): string[] {
     const page = splitUrl(step.url)?.target ?? step.url;
     loads.set(page, (loads.get(page) ?? 0) + 1);
   }
-  return [...loads].filter(([, count]) => count >= LOOP_LOADS).sort((a, b) => b[1] - a[1]).map(([page, count]) =>
-    `The sign-in page ${page} was loaded ${count} times in this flow: a sign-in loop. In its steps, look for the authorization server's session cookie: set (Set-Cookie) but not sent back (Cookie), e.g. refused for its SameSite or Secure attributes or blocked as a third-party cookie in a frame.`);
+  return [...loads]
+    .filter(([, count]) => count >= LOOP_LOADS)
+    .sort((a, b) => b[1] - a[1])
+    .map(
+      ([page, count]) =>
+        `The sign-in page ${page} was loaded ${count} times in this flow: a sign-in loop. In its steps, look for the authorization server's session cookie: set (Set-Cookie) but not sent back (Cookie), e.g. refused for its SameSite or Secure attributes or blocked as a third-party cookie in a frame.`,
+    );
 }
 
 /**
@@ -210,27 +265,42 @@ function stateLost(flow: Flow, others: readonly Flow[]): Diagnosis | undefined {
   if (auth) {
     const fromTab = auth.exchange.tabId;
     if (fromTab !== undefined && arrival.tabId !== undefined && arrival.tabId !== fromTab) {
-      lines.push(`The authorization request was sent from tab ${fromTab}, and the callback arrived in tab ${arrival.tabId}: sessionStorage is per tab (HTML Standard, "The sessionStorage getter"), so a state or PKCE verifier kept there is not found.`);
+      lines.push(
+        `The authorization request was sent from tab ${fromTab}, and the callback arrived in tab ${arrival.tabId}: sessionStorage is per tab (HTML Standard, "The sessionStorage getter"), so a state or PKCE verifier kept there is not found.`,
+      );
     }
     const startedFrom = auth.exchange.initiatorOrigin;
     if (startedFrom !== undefined && arrivedAt !== undefined && startedFrom !== arrivedAt) {
-      lines.push(`The authorization request was started by a page of ${startedFrom}, and the callback arrived at ${arrivedAt}: web storage and cookies are kept per origin (localhost and 127.0.0.1, www and the bare host are different origins), so a state kept there is not found. Compare the app's address with its redirect_uri.`);
+      lines.push(
+        `The authorization request was started by a page of ${startedFrom}, and the callback arrived at ${arrivedAt}: web storage and cookies are kept per origin (localhost and 127.0.0.1, www and the bare host are different origins), so a state kept there is not found. Compare the app's address with its redirect_uri.`,
+      );
     }
   } else if (callback.state !== undefined) {
     const pending = pendingStates(callback, others);
-    lines.push(`The callback's state "${shortened(callback.state)}" matches no authorization request in this capture: the capture began after the sign-in did, or the callback answers no request of this app (an old or forged link), which the app must refuse (RFC 6749 §10.12).${pending.length ? ` Pending for the same redirect_uri: ${pending.map((s) => `"${shortened(s)}"`).join(', ')}.` : ''}`);
+    lines.push(
+      `The callback's state "${shortened(callback.state)}" matches no authorization request in this capture: the capture began after the sign-in did, or the callback answers no request of this app (an old or forged link), which the app must refuse (RFC 6749 §10.12).${pending.length ? ` Pending for the same redirect_uri: ${pending.map((s) => `"${shortened(s)}"`).join(', ')}.` : ''}`,
+    );
   }
 
   // A cookie marked SameSite=Lax or Strict is not sent with a cross-site POST (RFC 6265bis, the SameSite
   // attribute), which is how a form_post response arrives. Only judged when the request headers were captured.
-  if (callback.mode === 'form_post' && arrival.requestHeaders.length && header(arrival.requestHeaders, 'sec-fetch-site') === 'cross-site' && header(arrival.requestHeaders, 'cookie') === undefined) {
-    lines.push('The form_post callback arrived as a cross-site POST (Sec-Fetch-Site: cross-site) with no Cookie header: a state cookie set with SameSite=Lax or Strict is not sent with it (OAuth 2.0 Form Post Response Mode §2; RFC 6265bis, SameSite).');
+  if (
+    callback.mode === 'form_post' &&
+    arrival.requestHeaders.length &&
+    header(arrival.requestHeaders, 'sec-fetch-site') === 'cross-site' &&
+    header(arrival.requestHeaders, 'cookie') === undefined
+  ) {
+    lines.push(
+      'The form_post callback arrived as a cross-site POST (Sec-Fetch-Site: cross-site) with no Cookie header: a state cookie set with SameSite=Lax or Strict is not sent with it (OAuth 2.0 Form Post Response Mode §2; RFC 6265bis, SameSite).',
+    );
   }
 
   const restartedAfter = delayToNextStart(flow, callback, others);
   if (restartedAfter !== undefined && restartedAfter <= RESTART_WINDOW_MS) {
     const who = auth?.clientId !== undefined ? `of client ${auth.clientId}` : 'to the same redirect_uri';
-    lines.push(`No token request followed the callback, and a new authorization request ${who} started ${formatDuration(restartedAfter)} after it: the app started over, the usual sign of a lost state.`);
+    lines.push(
+      `No token request followed the callback, and a new authorization request ${who} started ${formatDuration(restartedAfter)} after it: the app started over, the usual sign of a lost state.`,
+    );
   }
   return lines.length ? { id: 'state-lost', title: 'The state may have been lost', lines } : undefined;
 }
@@ -246,9 +316,10 @@ function arrivalTime(callback: Callback): number {
  */
 function delayToNextStart(flow: Flow, callback: Callback, others: readonly Flow[]): number | undefined {
   const clientId = flow.authorization?.clientId;
-  const sameApp = (other: Flow) => (clientId !== undefined
-    ? other.authorization?.clientId === clientId
-    : other.authorization?.redirectUri !== undefined && splitUrl(other.authorization.redirectUri)?.target === callback.target);
+  const sameApp = (other: Flow) =>
+    clientId !== undefined
+      ? other.authorization?.clientId === clientId
+      : other.authorization?.redirectUri !== undefined && splitUrl(other.authorization.redirectUri)?.target === callback.target;
   const arrived = arrivalTime(callback);
   let next: number | undefined;
   for (const other of others) {
@@ -295,8 +366,10 @@ function tokenCorsBlocked(flow: Flow, others: readonly Flow[], exchangeById: Rea
     });
     // A server that refused the code (an error status) has not used it up.
     const mayHaveRedeemed = exchange.status === undefined || isSuccess(exchange.status);
-    const retry = usedUpReported || !mayHaveRedeemed || request.code === undefined ? undefined
-      : flow.codeExchanges.find((r) => r.code === request.code && r.exchange.time > exchange.time);
+    const retry =
+      usedUpReported || !mayHaveRedeemed || request.code === undefined
+        ? undefined
+        : flow.codeExchanges.find((r) => r.code === request.code && r.exchange.time > exchange.time);
     if (retry) {
       usedUpReported = true;
       found.push({ time: retry.exchange.time, line: usedUpLine(request, retry) });
@@ -322,7 +395,8 @@ function responseRefusal(exchange: Exchange): { origin: string; reason: string; 
   if (header(exchange.requestHeaders, 'sec-fetch-mode') === 'no-cors') {
     return {
       origin,
-      reason: 'it was sent with mode "no-cors", so the app gets an opaque response, status 0 and no body, whatever the server answered (Fetch Standard, "opaque filtered response")',
+      reason:
+        'it was sent with mode "no-cors", so the app gets an opaque response, status 0 and no body, whatever the server answered (Fetch Standard, "opaque filtered response")',
       fix: 'Send it with mode "cors", fetch\'s default.',
     };
   }
@@ -352,9 +426,13 @@ function scriptOrigin(exchange: Exchange): string | undefined {
 function corsCheckFailure(responseHeaders: readonly Header[], origin: string, withCredentials: boolean): string | undefined {
   const allowOrigin = responseHeaders.filter((h) => h.name === 'access-control-allow-origin').map((h) => h.value.trim());
   if (!allowOrigin.length) return 'its response has no Access-Control-Allow-Origin';
-  if (allowOrigin.length > 1 || allowOrigin[0]!.includes(',')) return `its Access-Control-Allow-Origin holds more than one value (${allowOrigin.join(', ')}), and only one origin is allowed`;
+  if (allowOrigin.length > 1 || allowOrigin[0]!.includes(','))
+    return `its Access-Control-Allow-Origin holds more than one value (${allowOrigin.join(', ')}), and only one origin is allowed`;
   const allowed = allowOrigin[0]!;
-  if (allowed === '*') return withCredentials ? 'its Access-Control-Allow-Origin is *, which does not allow a request with credentials (it carried cookies)' : undefined;
+  if (allowed === '*')
+    return withCredentials
+      ? 'its Access-Control-Allow-Origin is *, which does not allow a request with credentials (it carried cookies)'
+      : undefined;
   if (allowed !== origin) return `its Access-Control-Allow-Origin is ${allowed}, not ${origin}`;
   if (withCredentials && header(responseHeaders, 'access-control-allow-credentials') !== 'true') {
     return 'the request carried credentials (cookies), and its response lacks Access-Control-Allow-Credentials: true';
@@ -365,7 +443,8 @@ function corsCheckFailure(responseHeaders: readonly Header[], origin: string, wi
 /** Why a blocked code exchange's retry gets invalid_grant: the blocked request had already reached the server. Quotes no code. */
 function usedUpLine(blocked: TokenRequest, retry: TokenRequest): string {
   const after = formatDuration(retry.exchange.time - blocked.exchange.time);
-  const retryAnswer = retry.response?.error ?? (retry.exchange.status !== undefined ? `HTTP ${retry.exchange.status}` : 'no observed response');
+  const retryAnswer =
+    retry.response?.error ?? (retry.exchange.status !== undefined ? `HTTP ${retry.exchange.status}` : 'no observed response');
   const redeemed = isSuccess(blocked.exchange.status)
     ? `the blocked request had already redeemed it (the server answered ${blocked.exchange.status}), and a code is one-time (RFC 6749 §4.1.2), so the retry gets invalid_grant`
     : 'the blocked request had already reached the server (a response came back), and a code is one-time (RFC 6749 §4.1.2): if the server redeemed it then, the retry gets invalid_grant';
@@ -377,7 +456,11 @@ function usedUpLine(blocked: TokenRequest, retry: TokenRequest): string {
  * token request of the flow answered around them: the browser never sent the POST (Fetch Standard,
  * "CORS-preflight fetch"). A form body without custom headers needs no preflight at all.
  */
-function failedPreflights(flow: Flow, others: readonly Flow[], exchangeById: ReadonlyMap<string, Exchange>): { time: number; line: string }[] {
+function failedPreflights(
+  flow: Flow,
+  others: readonly Flow[],
+  exchangeById: ReadonlyMap<string, Exchange>,
+): { time: number; line: string }[] {
   const requests = [...flow.codeExchanges, ...flow.refreshes];
   const metadataEndpoint = flow.metadata?.tokenEndpoint !== undefined ? splitUrl(flow.metadata.tokenEndpoint)?.target : undefined;
   const endpoints = new Set([...requests.map((r) => r.endpoint), ...(metadataEndpoint !== undefined ? [metadataEndpoint] : [])]);
@@ -385,7 +468,10 @@ function failedPreflights(flow: Flow, others: readonly Flow[], exchangeById: Rea
   if (from === undefined || !endpoints.size) return [];
   // Up to the next flow of the same app: its own preflights are its own.
   const nextStart = flow.callback ? delayToNextStart(flow, flow.callback, others) : undefined;
-  const until = Math.min((flow.steps.at(-1)?.time ?? from) + PREFLIGHT_WINDOW_MS, nextStart !== undefined ? from + nextStart : Number.POSITIVE_INFINITY);
+  const until = Math.min(
+    (flow.steps.at(-1)?.time ?? from) + PREFLIGHT_WINDOW_MS,
+    nextStart !== undefined ? from + nextStart : Number.POSITIVE_INFINITY,
+  );
   const near = (a: Exchange, b: Exchange) => Math.abs(a.time - b.time) <= PREFLIGHT_PAIRING_MS;
 
   const found: { time: number; line: string }[] = [];
@@ -403,9 +489,10 @@ function failedPreflights(flow: Flow, others: readonly Flow[], exchangeById: Rea
     const unsent = sameEndpoint.find((r) => r.exchange.error !== undefined);
     found.push({
       time: preflight.time,
-      line: `The CORS preflight (OPTIONS ${endpoint} from ${origin}, for ${requestedMethod}${requestedHeaders.length ? ` with the headers ${requestedHeaders.join(', ')}` : ''}) ${failure}, and no token request was answered after it: the browser never sent the token request (Fetch Standard, "CORS-preflight fetch").`
-        + (unsent ? ` It shows in the capture as failed (${unsent.exchange.error}), without a response.` : '')
-        + preflightCause(requestedHeaders),
+      line:
+        `The CORS preflight (OPTIONS ${endpoint} from ${origin}, for ${requestedMethod}${requestedHeaders.length ? ` with the headers ${requestedHeaders.join(', ')}` : ''}) ${failure}, and no token request was answered after it: the browser never sent the token request (Fetch Standard, "CORS-preflight fetch").` +
+        (unsent ? ` It shows in the capture as failed (${unsent.exchange.error}), without a response.` : '') +
+        preflightCause(requestedHeaders),
     });
   }
   return found;
@@ -418,10 +505,13 @@ function failedPreflights(flow: Flow, others: readonly Flow[], exchangeById: Rea
 function preflightCause(requestedHeaders: readonly string[]): string {
   const added = requestedHeaders.filter((name) => name !== 'content-type');
   const causes: string[] = [];
-  if (requestedHeaders.includes('content-type')) causes.push(' Its Content-Type is not a form: RFC 6749 §4.1.3 asks for application/x-www-form-urlencoded, which needs no preflight.');
+  if (requestedHeaders.includes('content-type'))
+    causes.push(' Its Content-Type is not a form: RFC 6749 §4.1.3 asks for application/x-www-form-urlencoded, which needs no preflight.');
   if (added.length) {
     const them = added.length === 1 ? 'it' : 'them';
-    causes.push(` ${added.join(', ')} ${added.length === 1 ? 'is a header' : 'are headers'} the app added: without ${them}, a form-encoded token request needs no preflight; with ${them}, the server must list ${them} in Access-Control-Allow-Headers.`);
+    causes.push(
+      ` ${added.join(', ')} ${added.length === 1 ? 'is a header' : 'are headers'} the app added: without ${them}, a form-encoded token request needs no preflight; with ${them}, the server must list ${them} in Access-Control-Allow-Headers.`,
+    );
   }
   return causes.join('');
 }
@@ -443,15 +533,18 @@ function preflightFailure(preflight: Exchange, origin: string, requestedMethod: 
   }
   const allowedHeaders = listValues(preflight.responseHeaders, 'access-control-allow-headers', true);
   // The wildcard never covers Authorization (Fetch Standard, "CORS-preflight fetch").
-  const refused = listValues(preflight.requestHeaders, 'access-control-request-headers', true)
-    .filter((name) => !allowedHeaders.includes(name) && !(allowedHeaders.includes('*') && name !== 'authorization'));
-  if (refused.length) return `was answered HTTP ${status}, but its Access-Control-Allow-Headers (${allowedHeaders.join(', ') || 'absent'}) does not allow ${refused.join(', ')}`;
+  const refused = listValues(preflight.requestHeaders, 'access-control-request-headers', true).filter(
+    (name) => !allowedHeaders.includes(name) && !(allowedHeaders.includes('*') && name !== 'authorization'),
+  );
+  if (refused.length)
+    return `was answered HTTP ${status}, but its Access-Control-Allow-Headers (${allowedHeaders.join(', ') || 'absent'}) does not allow ${refused.join(', ')}`;
   return undefined;
 }
 
 /** A comma-separated header as a list; header names compare case-insensitively, methods do not. */
 function listValues(headers: readonly Header[], name: string, lowerCase: boolean): string[] {
-  return headers.filter((h) => h.name === name)
+  return headers
+    .filter((h) => h.name === name)
     .flatMap((h) => h.value.split(','))
     .map((v) => (lowerCase ? v.trim().toLowerCase() : v.trim()))
     .filter((v) => v !== '');

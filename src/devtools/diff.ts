@@ -26,15 +26,14 @@ export function diffChars(from: string, to: string): DiffSegment[] {
   const a = from.slice(prefix, from.length - suffix);
   const b = to.slice(prefix, to.length - suffix);
   const middle = a.length * b.length > MAX_LCS_CELLS ? replaced(a, b) : lcsDiff(a, b);
-  return merge([
-    { op: 'same', text: from.slice(0, prefix) },
-    ...middle,
-    { op: 'same', text: from.slice(from.length - suffix) },
-  ]);
+  return merge([{ op: 'same', text: from.slice(0, prefix) }, ...middle, { op: 'same', text: from.slice(from.length - suffix) }]);
 }
 
 function replaced(a: string, b: string): DiffSegment[] {
-  return [{ op: 'del', text: a }, { op: 'add', text: b }];
+  return [
+    { op: 'del', text: a },
+    { op: 'add', text: b },
+  ];
 }
 
 function lcsDiff(a: string, b: string): DiffSegment[] {

@@ -37,10 +37,11 @@ const CREDENTIAL_HEADERS = new Set(['cookie', 'set-cookie', 'authorization', 'pr
 
 export function exchangeToHarEntry(e: Exchange, redactor: Redactor = noRedaction) {
   const text = (value: string) => redactor.text(value);
-  const headers = (list: readonly Header[]) => list.map((h) => ({
-    name: h.name,
-    value: redactor.active && CREDENTIAL_HEADERS.has(h.name) ? redactor.secret(h.name, h.value) : text(h.value),
-  }));
+  const headers = (list: readonly Header[]) =>
+    list.map((h) => ({
+      name: h.name,
+      value: redactor.active && CREDENTIAL_HEADERS.has(h.name) ? redactor.secret(h.name, h.value) : text(h.value),
+    }));
   const url = text(e.url);
   const query = url.indexOf('?');
   const time = e.endTime !== undefined ? Math.max(0, e.endTime - e.time) : 0;
@@ -53,10 +54,17 @@ export function exchangeToHarEntry(e: Exchange, redactor: Redactor = noRedaction
       httpVersion: 'HTTP/1.1',
       cookies: [],
       headers: headers(e.requestHeaders),
-      queryString: query === -1 ? [] : url.slice(query + 1).split('&').filter(Boolean).map((pair) => {
-        const eq = pair.indexOf('=');
-        return eq === -1 ? { name: pair, value: '' } : { name: pair.slice(0, eq), value: pair.slice(eq + 1) };
-      }),
+      queryString:
+        query === -1
+          ? []
+          : url
+              .slice(query + 1)
+              .split('&')
+              .filter(Boolean)
+              .map((pair) => {
+                const eq = pair.indexOf('=');
+                return eq === -1 ? { name: pair, value: '' } : { name: pair.slice(0, eq), value: pair.slice(eq + 1) };
+              }),
       ...postData(e.requestBody, redactor),
       headersSize: -1,
       bodySize: bodySize(e.requestBody),
@@ -96,17 +104,25 @@ function content(body: Body | undefined, redactor: Redactor) {
   // size -1: unknown, which harToExchanges reads back as "not observed" rather than "no body".
   if (!body) return { size: -1, mimeType: '', comment: 'response body not observed' };
   switch (body.kind) {
-    case 'text': return { size: body.size, mimeType: body.mimeType ?? 'text/plain', text: redactor.text(body.text) };
-    case 'form': return { size: body.raw.length, mimeType: 'application/x-www-form-urlencoded', text: redactor.text(body.raw) };
-    case 'binary': return { size: body.size, mimeType: body.mimeType ?? 'application/octet-stream' };
-    case 'none': return { size: 0, mimeType: '' };
+    case 'text':
+      return { size: body.size, mimeType: body.mimeType ?? 'text/plain', text: redactor.text(body.text) };
+    case 'form':
+      return { size: body.raw.length, mimeType: 'application/x-www-form-urlencoded', text: redactor.text(body.raw) };
+    case 'binary':
+      return { size: body.size, mimeType: body.mimeType ?? 'application/octet-stream' };
+    case 'none':
+      return { size: 0, mimeType: '' };
   }
 }
 
 function bodySize(body: Body): number {
   switch (body.kind) {
-    case 'none': return 0;
-    case 'form': return body.raw.length;
-    case 'text': case 'binary': return body.size;
+    case 'none':
+      return 0;
+    case 'form':
+      return body.raw.length;
+    case 'text':
+    case 'binary':
+      return body.size;
   }
 }

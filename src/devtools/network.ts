@@ -90,12 +90,20 @@ export function wantsContent(entry: { response?: { content?: { mimeType?: string
  * One DevTools network entry (a HAR entry, its body fetched separately with `getContent`) as an exchange,
  * or undefined when it cannot belong to a flow (the same cheap filter as the worker's).
  */
-export function exchangeOfNetworkEntry(entry: unknown, content: string | null | undefined, encoding: string | undefined, id: string): Exchange | undefined {
+export function exchangeOfNetworkEntry(
+  entry: unknown,
+  content: string | null | undefined,
+  encoding: string | undefined,
+  id: string,
+): Exchange | undefined {
   if (entry === null || typeof entry !== 'object') return undefined;
   const e = entry as { response?: { content?: Record<string, unknown> } } & Record<string, unknown>;
   const withBody = {
     ...e,
-    response: { ...e.response, content: { ...e.response?.content, ...(content != null ? { text: content } : {}), ...(encoding ? { encoding } : {}) } },
+    response: {
+      ...e.response,
+      content: { ...e.response?.content, ...(content != null ? { text: content } : {}), ...(encoding ? { encoding } : {}) },
+    },
   };
   let exchange: Exchange | undefined;
   try {

@@ -43,4 +43,9 @@ connection = connectToWorker(browser.runtime, {
 // has captured them since DevTools opened: those from before this panel was first shown, then each new one.
 if (devtools && tabId !== undefined) receiveNetworkExchanges(tabId, (exchanges) => void store.addNetworkExchanges(exchanges));
 
-render(<StoreContext.Provider value={store}><Panel /></StoreContext.Provider>, document.getElementById('app')!);
+render(
+  <StoreContext.Provider value={store}>
+    <Panel />
+  </StoreContext.Provider>,
+  document.getElementById('app')!,
+);

@@ -31,12 +31,24 @@ export interface Source {
   skipped: string[];
 }
 
-export async function buildSource(id: string, label: string, kind: Source['kind'], exchanges: Exchange[], skipped: string[] = []): Promise<Source> {
+export async function buildSource(
+  id: string,
+  label: string,
+  kind: Source['kind'],
+  exchanges: Exchange[],
+  skipped: string[] = [],
+): Promise<Source> {
   return (await analyseSource(id, label, kind, exchanges, skipped)).source;
 }
 
 /** The source and the secrets its redactor was built from (an import worker sends them to the panel). */
-export async function analyseSource(id: string, label: string, kind: Source['kind'], exchanges: Exchange[], skipped: string[] = []): Promise<{ source: Source; secrets: SecretValue[] }> {
+export async function analyseSource(
+  id: string,
+  label: string,
+  kind: Source['kind'],
+  exchanges: Exchange[],
+  skipped: string[] = [],
+): Promise<{ source: Source; secrets: SecretValue[] }> {
   const analysis = await analyze(exchanges);
   const exchangeById = new Map(exchanges.map((e) => [e.id, e]));
   const secrets = collectSecrets(analysis.flows, analysis.findings, (x) => exchangeById.get(x));
@@ -103,8 +115,13 @@ export interface PanelSource {
 export function localSource(source: Source): PanelSource {
   const index = indexSource(source.analysis);
   const panelSource: PanelSource = {
-    id: source.id, label: source.label, kind: source.kind, complete: true,
-    exchangeCount: source.exchanges.length, skipped: source.skipped, redactor: source.redactor,
+    id: source.id,
+    label: source.label,
+    kind: source.kind,
+    complete: true,
+    exchangeCount: source.exchanges.length,
+    skipped: source.skipped,
+    redactor: source.redactor,
     rows: [],
     unbound: unboundOf(source, index),
     open(flowId) {
@@ -214,11 +231,19 @@ export function sliceOf(source: Source, flowId: string, index: SourceIndex): Flo
 /** An opened flow from its slice, on the panel side. */
 export function itemOfSlice(panelSource: PanelSource, slice: FlowSlice): FlowItem {
   const source: Source = {
-    id: panelSource.id, label: panelSource.label, kind: panelSource.kind,
+    id: panelSource.id,
+    label: panelSource.label,
+    kind: panelSource.kind,
     exchanges: slice.exchanges,
     exchangeById: new Map(slice.exchanges.map((e) => [e.id, e])),
     // The source's other discovery documents stay behind (one per flow in a big HAR): the flow keeps its own.
-    analysis: { flows: [slice.flow], findings: slice.findings, exchangeCount: slice.exchangeCount, metadata: slice.flow.metadata ? [slice.flow.metadata] : [], problems: slice.problems },
+    analysis: {
+      flows: [slice.flow],
+      findings: slice.findings,
+      exchangeCount: slice.exchangeCount,
+      metadata: slice.flow.metadata ? [slice.flow.metadata] : [],
+      problems: slice.problems,
+    },
     redactor: panelSource.redactor,
     skipped: [...panelSource.skipped],
   };
@@ -246,7 +271,10 @@ export function visibleRows(rows: readonly FlowRow[], filter: ListFilter): FlowR
 }
 
 /** Findings tied to no flow, per source: a live source's only when one of their exchanges is in the inspected tab (unless `allTabs`). */
-export function unboundFindings(sources: readonly PanelSource[], filter: Omit<ListFilter, 'query'>): { source: PanelSource; findings: Finding[] }[] {
+export function unboundFindings(
+  sources: readonly PanelSource[],
+  filter: Omit<ListFilter, 'query'>,
+): { source: PanelSource; findings: Finding[] }[] {
   return sources.flatMap((source) => {
     const findings = source.unbound
       .filter((u) => source.kind === 'import' || filter.allTabs || filter.tabId === undefined || u.tabs.includes(filter.tabId))

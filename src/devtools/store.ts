@@ -49,7 +49,8 @@ function mark(name: string): void {
 
 /** The phases ran in the import worker (another time origin): recorded as durations. */
 function measurePhases(phases: ImportPhases): void {
-  for (const [name, duration] of Object.entries(phases)) globalThis.performance?.measure?.(`oauth-lens:import-${name}`, { start: 0, duration });
+  for (const [name, duration] of Object.entries(phases))
+    globalThis.performance?.measure?.(`oauth-lens:import-${name}`, { start: 0, duration });
 }
 
 export function createStore(options: StoreOptions) {
@@ -126,8 +127,24 @@ export function createStore(options: StoreOptions) {
 
   return {
     tabId: options.tabId,
-    live, imports, importing, sources, items, visible, unbound, selected, detail, snapshotMeta, status, error,
-    allTabs, query, selectedKey, selectedExchangeId, revealed, revealAll,
+    live,
+    imports,
+    importing,
+    sources,
+    items,
+    visible,
+    unbound,
+    selected,
+    detail,
+    snapshotMeta,
+    status,
+    error,
+    allTabs,
+    query,
+    selectedKey,
+    selectedExchangeId,
+    revealed,
+    revealAll,
 
     applySnapshot,
 
@@ -137,7 +154,6 @@ export function createStore(options: StoreOptions) {
       network = appendBounded(network, exchanges);
       if (lastSnapshot) await applySnapshot(lastSnapshot);
     },
-
 
     /**
      * Adds a HAR file as its own source: a preview of its first flows as soon as they are read (big files), then
@@ -266,7 +282,9 @@ export function createStore(options: StoreOptions) {
         while (liveStale) {
           liveStale = false;
           const newest: CaptureSnapshot = lastSnapshot ?? snapshot;
-          const source = localSource(await buildSource(LIVE_SOURCE_ID, 'live capture', 'live', mergeResponseBodies(newest.exchanges, network)));
+          const source = localSource(
+            await buildSource(LIVE_SOURCE_ID, 'live capture', 'live', mergeResponseBodies(newest.exchanges, network)),
+          );
           batch(() => {
             live.value = source;
             snapshotMeta.value = { evicted: newest.evicted, paused: newest.paused, since: newest.since };

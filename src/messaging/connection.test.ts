@@ -12,11 +12,15 @@ function fakeRuntime() {
       const messageListeners: ((m: unknown) => void)[] = [];
       const disconnectListeners: (() => void)[] = [];
       const posted: unknown[] = [];
-      ports.push({ posted, receive: (m) => {
-        for (const l of messageListeners) l(m);
-      }, drop: () => {
-        for (const l of disconnectListeners) l();
-      } });
+      ports.push({
+        posted,
+        receive: (m) => {
+          for (const l of messageListeners) l(m);
+        },
+        drop: () => {
+          for (const l of disconnectListeners) l();
+        },
+      });
       return {
         postMessage: (m: unknown) => posted.push(m),
         disconnect: () => undefined,
@@ -72,7 +76,11 @@ describe('connectToWorker', () => {
 
 describe('protocol narrowing', () => {
   it('accepts the messages of the protocol and nothing else', () => {
-    expect(asViewMessage({ type: 'request', id: 3, command: { type: 'set-paused', paused: false } })).toEqual({ type: 'request', id: 3, command: { type: 'set-paused', paused: false } });
+    expect(asViewMessage({ type: 'request', id: 3, command: { type: 'set-paused', paused: false } })).toEqual({
+      type: 'request',
+      id: 3,
+      command: { type: 'set-paused', paused: false },
+    });
     expect(asViewMessage({ type: 'request', id: 3, command: { type: 'drop-tables' } })).toBeUndefined();
     expect(asViewMessage({ type: 'hello', version: '1' })).toBeUndefined();
     expect(asWorkerMessage({ type: 'response', id: 1 })).toBeUndefined();

@@ -23,14 +23,10 @@ export interface CaptureSnapshot {
 }
 
 /** What a view can ask of the worker. */
-export type Command =
-  | { type: 'clear' }
-  | { type: 'set-paused'; paused: boolean };
+export type Command = { type: 'clear' } | { type: 'set-paused'; paused: boolean };
 
 /** View → worker. */
-export type ViewMessage =
-  | { type: 'hello'; version: number }
-  | { type: 'request'; id: number; command: Command };
+export type ViewMessage = { type: 'hello'; version: number } | { type: 'request'; id: number; command: Command };
 
 /** Worker → view. */
 export type WorkerMessage =

@@ -18,14 +18,26 @@ export function Popup({ model, status, error, onClear }: PopupProps) {
     <main class="popup">
       <header>
         <h1>OAuth Lens</h1>
-        {status !== 'connected' && <span class="status" role="status">{status === 'reconnecting' ? 'reconnecting…' : 'reload the extension'}</span>}
+        {status !== 'connected' && (
+          <span class="status" role="status">
+            {status === 'reconnecting' ? 'reconnecting…' : 'reload the extension'}
+          </span>
+        )}
       </header>
-      {error && <p class="note" role="alert">{error}</p>}
+      {error && (
+        <p class="note" role="alert">
+          {error}
+        </p>
+      )}
       {!model ? (
         <p class="empty">Loading…</p>
       ) : (
         <>
-          {model.paused && <p class="note" role="status">Capture is paused.</p>}
+          {model.paused && (
+            <p class="note" role="status">
+              Capture is paused.
+            </p>
+          )}
           {model.current ? (
             <FlowCard flow={model.current} />
           ) : (
@@ -38,7 +50,9 @@ export function Popup({ model, status, error, onClear }: PopupProps) {
             <section class="unbound">
               <h2>Other findings in this tab</h2>
               <ul class="findings">
-                {model.unbound.map((finding, i) => <FindingItem key={i} finding={finding} />)}
+                {model.unbound.map((finding, i) => (
+                  <FindingItem key={i} finding={finding} />
+                ))}
               </ul>
             </section>
           )}
@@ -46,9 +60,12 @@ export function Popup({ model, status, error, onClear }: PopupProps) {
           <footer>
             <span>
               {model.exchangeCount} request{model.exchangeCount === 1 ? '' : 's'} kept in this browser session
-              {model.evicted.flows + model.evicted.exchanges > 0 && ` · ${model.evicted.flows} older flow${model.evicted.flows === 1 ? '' : 's'} (${model.evicted.exchanges} requests) dropped to stay within the size cap`}
+              {model.evicted.flows + model.evicted.exchanges > 0 &&
+                ` · ${model.evicted.flows} older flow${model.evicted.flows === 1 ? '' : 's'} (${model.evicted.exchanges} requests) dropped to stay within the size cap`}
             </span>
-            <button type="button" id="clear" onClick={onClear}>Clear</button>
+            <button type="button" id="clear" onClick={onClear}>
+              Clear
+            </button>
           </footer>
         </>
       )}
@@ -73,14 +90,18 @@ function FlowCard({ flow }: { flow: FlowReport }) {
       </dl>
       {flow.findings.length ? (
         <ul class="findings">
-          {flow.findings.map((finding, i) => <FindingItem key={i} finding={finding} />)}
+          {flow.findings.map((finding, i) => (
+            <FindingItem key={i} finding={finding} />
+          ))}
         </ul>
       ) : (
         <p class="pass">Every check passed.</p>
       )}
       {flow.notes.length > 0 && (
         <ul class="notes">
-          {flow.notes.map((note, i) => <li key={i}>{note}</li>)}
+          {flow.notes.map((note, i) => (
+            <li key={i}>{note}</li>
+          ))}
         </ul>
       )}
     </section>
@@ -105,10 +126,14 @@ function FindingItem({ finding }: { finding: FindingReport }) {
       <div class="message">{finding.message}</div>
       {finding.evidence.length > 0 && (
         <dl class="evidence">
-          {finding.evidence.map((e, i) => <Field key={i} label={e.label} value={e.value} />)}
+          {finding.evidence.map((e, i) => (
+            <Field key={i} label={e.label} value={e.value} />
+          ))}
         </dl>
       )}
-      <div class="fix">Fix: {finding.fix} <span class="citation">({finding.citation})</span></div>
+      <div class="fix">
+        Fix: {finding.fix} <span class="citation">({finding.citation})</span>
+      </div>
     </li>
   );
 }
@@ -123,7 +148,11 @@ function RecentFlows({ flows }: { flows: FlowReport[] }) {
             <Verdict verdict={flow.verdict} /> {flow.clientId ?? 'unknown client'} <span class="server">{flow.issuer ?? ''}</span>
             {flow.findings.length > 0 && (
               <div class="rule-ids">
-                {flow.findings.map((f, i) => <code key={i} class={f.severity} data-rule-id={f.ruleId} data-severity={f.severity}>{f.ruleId}</code>)}
+                {flow.findings.map((f, i) => (
+                  <code key={i} class={f.severity} data-rule-id={f.ruleId} data-severity={f.severity}>
+                    {f.ruleId}
+                  </code>
+                ))}
               </div>
             )}
           </li>
@@ -136,5 +165,9 @@ function RecentFlows({ flows }: { flows: FlowReport[] }) {
 const VERDICT_LABEL = { error: 'errors', warning: 'warnings', info: 'passed', pass: 'passed' } as const;
 
 function Verdict({ verdict }: { verdict: FlowReport['verdict'] }) {
-  return <span class={`verdict ${verdict}`} title={VERDICT_LABEL[verdict]}>{verdict === 'error' ? '✕' : verdict === 'warning' ? '!' : '✓'}</span>;
+  return (
+    <span class={`verdict ${verdict}`} title={VERDICT_LABEL[verdict]}>
+      {verdict === 'error' ? '✕' : verdict === 'warning' ? '!' : '✓'}
+    </span>
+  );
 }

@@ -24,7 +24,11 @@ const showError = (e: Error) => {
   draw();
 };
 
-const draw = () => render(<Popup model={model} status={status} error={error} onClear={() => void connection.request({ type: 'clear' }).catch(showError)} />, app);
+const draw = () =>
+  render(
+    <Popup model={model} status={status} error={error} onClear={() => void connection.request({ type: 'clear' }).catch(showError)} />,
+    app,
+  );
 
 const connection = connectToWorker(browser.runtime, {
   onSnapshot(snapshot) {

@@ -49,7 +49,7 @@ export async function popupModel(snapshot: CaptureSnapshot, tabId: number | unde
 /** PKCE in words: method, and whether the verifier answered the challenge. */
 export function describePkce(flow: FlowReport): string {
   const { pkce } = flow;
-  const method = pkce.method === 'absent' ? (pkce.challenge ? 'no method (plain applies)' : 'none') : pkce.methodSent ?? pkce.method;
+  const method = pkce.method === 'absent' ? (pkce.challenge ? 'no method (plain applies)' : 'none') : (pkce.methodSent ?? pkce.method);
   switch (pkce.status) {
     case 'match':
       return `${method}: the verifier matches the challenge`;

@@ -49,7 +49,12 @@ describe('files that are not HARs: exit 2 with one line naming the file and the 
     ['an empty file', 'empty.har', '', 'not a HAR file: it is empty'],
     ['only whitespace', 'blank.har', ' \n\n ', 'not a HAR file: it is empty'],
     ['cut in the middle of a string', 'cut-string.har', text.slice(0, 40_000), /^truncated: the JSON ends before the HAR does \(/],
-    ['cut between two values', 'cut-value.har', text.slice(0, text.length - 3), /^truncated: the JSON ends before the HAR does \(Expected ',' or '}' after property value/],
+    [
+      'cut between two values',
+      'cut-value.har',
+      text.slice(0, text.length - 3),
+      /^truncated: the JSON ends before the HAR does \(Expected ',' or '}' after property value/,
+    ],
     ['cut after an array element', 'cut-array.har', text.slice(0, text.length - 100), /^truncated: the JSON ends before the HAR does \(/],
   ])('%s', async (_what, name, content, problem) => {
     await expectRejected(tmp.write(name, content), problem);
@@ -65,7 +70,10 @@ describe('files that are not HARs: exit 2 with one line naming the file and the 
   });
 
   it('a ZIP archive', async () => {
-    await expectRejected(tmp.write('capture.zip', Buffer.from([0x50, 0x4b, 0x03, 0x04, 20, 0, 0, 0])), 'is a ZIP archive, not a HAR file: extract the .har first');
+    await expectRejected(
+      tmp.write('capture.zip', Buffer.from([0x50, 0x4b, 0x03, 0x04, 20, 0, 0, 0])),
+      'is a ZIP archive, not a HAR file: extract the .har first',
+    );
   });
 
   it('a file that does not exist', async () => {
@@ -85,14 +93,19 @@ describe('files that are not HARs: exit 2 with one line naming the file and the 
     ftruncateSync(fd, MAX_STRING_LENGTH + 1);
     closeSync(fd);
     const started = performance.now();
-    await expectRejected(file, 'too large (512.0 MB): a JavaScript string holds at most 512.0 MB, so this HAR cannot be read in one piece; export fewer requests or split the capture');
+    await expectRejected(
+      file,
+      'too large (512.0 MB): a JavaScript string holds at most 512.0 MB, so this HAR cannot be read in one piece; export fewer requests or split the capture',
+    );
     expect(performance.now() - started).toBeLessThan(2000);
   });
 
   it('the size limit applies to standard input too', async () => {
     const r = await cli(['audit', '-'], { readStdin: () => Buffer.from(text), maxInputBytes: 1000 });
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('oauth-lens: <stdin>: too large (83.9 KB): a JavaScript string holds at most 1000 bytes, so this HAR cannot be read in one piece; export fewer requests or split the capture\n');
+    expect(r.stderr).toBe(
+      'oauth-lens: <stdin>: too large (83.9 KB): a JavaScript string holds at most 1000 bytes, so this HAR cannot be read in one piece; export fewer requests or split the capture\n',
+    );
   });
 
   it('one unreadable file among good ones: every unreadable file is named, and no report is written', async () => {
@@ -118,16 +131,29 @@ describe('HAR variants that are fine', () => {
     ] as const) {
       const { report, stderr } = await audited(tmp.write(name, bytes));
       expect(stderr, name).toBe('');
-      expect(report.inputs[0]!.flows.map((f) => f.steps.length), name).toEqual([9]);
+      expect(
+        report.inputs[0]!.flows.map((f) => f.steps.length),
+        name,
+      ).toEqual([9]);
     }
   });
 
-  it('a Firefox-style export without Chrome\'s private fields', async () => {
+  it("a Firefox-style export without Chrome's private fields", async () => {
     const har = loadFixture();
     for (const entry of har.log.entries) for (const key of Object.keys(entry)) if (key.startsWith('_')) delete entry[key];
     const { report } = await audited(writeHar('firefox.har', har));
     const flow = report.inputs[0]!.flows[0]!;
-    expect(flow.steps.map((s) => s.kind)).toEqual(['authorize', 'sign-in', 'sign-in', 'sign-in', 'sign-in', 'sign-in', 'callback', 'callback', 'token']);
+    expect(flow.steps.map((s) => s.kind)).toEqual([
+      'authorize',
+      'sign-in',
+      'sign-in',
+      'sign-in',
+      'sign-in',
+      'sign-in',
+      'callback',
+      'callback',
+      'token',
+    ]);
     expect(flow.pkce.status).toBe('match');
   });
 });
@@ -143,7 +169,12 @@ describe('odd content is audited without crashing', () => {
     upload.request.method = 'POST';
     upload.request.url = 'http://localhost:45931/upload';
     upload.request.postData = { mimeType: 'text/plain', text: big };
-    upload.response.content = { size: 10 * 1024 * 1024, mimeType: 'image/png', text: Buffer.alloc(10 * 1024 * 1024, 7).toString('base64'), encoding: 'base64' };
+    upload.response.content = {
+      size: 10 * 1024 * 1024,
+      mimeType: 'image/png',
+      text: Buffer.alloc(10 * 1024 * 1024, 7).toString('base64'),
+      encoding: 'base64',
+    };
     har.log.entries.push(upload);
     const file = tmp.write('big-bodies.har', JSON.stringify(har));
     const started = performance.now();
@@ -209,10 +240,14 @@ describe('odd content is audited without crashing', () => {
 
   it('unusable entries are skipped with one summarised, redacted line on stderr', async () => {
     const har = loadFixture();
-    (har.log.entries as unknown[]).push({}, { request: {} }, { request: { url: 'not a url?code=SECRET-CODE-123' } }, 42, { request: { url: 'https://x.example/' } });
+    (har.log.entries as unknown[]).push({}, { request: {} }, { request: { url: 'not a url?code=SECRET-CODE-123' } }, 42, {
+      request: { url: 'https://x.example/' },
+    });
     const file = writeHar('skipped.har', har);
     const { report, stderr } = await audited(file);
-    expect(stderr).toBe(`oauth-lens: ${file}: skipped 4 of 21 HAR entries (entry 16: no request; entry 17: request has no URL; entry 18: request URL does not parse: not a url?code=‹redacted code, 15 chars›; and 1 more)\n`);
+    expect(stderr).toBe(
+      `oauth-lens: ${file}: skipped 4 of 21 HAR entries (entry 16: no request; entry 17: request has no URL; entry 18: request URL does not parse: not a url?code=‹redacted code, 15 chars›; and 1 more)\n`,
+    );
     expect(report.inputs[0]!.skippedEntries).toHaveLength(4);
     expect(report.inputs[0]!.summary).toMatchObject({ exchanges: 17, skippedEntries: 4 });
     expect(JSON.stringify(report)).not.toContain('SECRET-CODE-123');

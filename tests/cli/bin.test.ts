@@ -36,7 +36,11 @@ afterAll(() => tmp.cleanup());
 
 async function spawn(args: string[], env: NodeJS.ProcessEnv = {}) {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout: string; stderr: string };
@@ -46,7 +50,11 @@ async function spawn(args: string[], env: NodeJS.ProcessEnv = {}) {
 
 describe('bin/oauth-lens.js', () => {
   it('prints the version and the help', async () => {
-    expect(await spawn(['--version'])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^oauth-lens \d+\.\d+\.\d+\n$/), stderr: '' });
+    expect(await spawn(['--version'])).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^oauth-lens \d+\.\d+\.\d+\n$/),
+      stderr: '',
+    });
     expect((await spawn(['--help'])).stdout).toContain('Usage: oauth-lens audit');
   });
 
@@ -68,16 +76,22 @@ describe('bin/oauth-lens.js', () => {
     expect(existsSync(out)).toBe(true);
     const missing = tmp.path('missing.har');
     expect(await spawn(['audit', missing])).toEqual({ code: 2, stdout: '', stderr: `oauth-lens: ${missing}: file not found\n` });
-    expect(await spawn(['audit', '--bogus', FIXTURE])).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/^oauth-lens: Unknown option '--bogus'\n/) });
+    expect(await spawn(['audit', '--bogus', FIXTURE])).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: expect.stringMatching(/^oauth-lens: Unknown option '--bogus'\n/),
+    });
   });
 
-  it('stops quietly, with the audit\'s exit status, when the reader closes the pipe early', async () => {
+  it("stops quietly, with the audit's exit status, when the reader closes the pipe early", async () => {
     const many = tmp.write('many.har', JSON.stringify(repeatedFlowsHar(60)));
     const expected = (await cli(['audit', many])).code;
     expect((await cli(['audit', many])).stdout.length).toBeGreaterThan(256 * 1024);
     const child = spawnChild(process.execPath, [bin, 'audit', many], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
     child.stdout.once('data', () => child.stdout.destroy());
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(stderr).toBe('');

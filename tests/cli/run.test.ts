@@ -4,7 +4,19 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { VERSION } from '../../src/cli/run.ts';
 import type { AuditReport } from '../../src/core/report.ts';
 import { rules } from '../../src/core/rules/index.ts';
-import { cli, ENTRY, FIXTURE, fixtureSecrets, fixtureText, harSecrets, loadFixture, mismatchHar, OTHER_VERIFIER, tempDir, type Har } from './support.ts';
+import {
+  cli,
+  ENTRY,
+  FIXTURE,
+  fixtureSecrets,
+  fixtureText,
+  harSecrets,
+  loadFixture,
+  mismatchHar,
+  OTHER_VERIFIER,
+  tempDir,
+  type Har,
+} from './support.ts';
 
 const fixturesDir = dirname(FIXTURE);
 
@@ -34,7 +46,8 @@ describe('help, version and usage errors', () => {
   it('prints the package version', async () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
     expect(VERSION).toBe(pkg.version);
-    for (const flag of ['--version', '-V']) expect(await cli([flag])).toEqual({ code: 0, stdout: `oauth-lens ${pkg.version}\n`, stderr: '' });
+    for (const flag of ['--version', '-V'])
+      expect(await cli([flag])).toEqual({ code: 0, stdout: `oauth-lens ${pkg.version}\n`, stderr: '' });
   });
 
   it.each([
@@ -65,7 +78,9 @@ describe('formats', () => {
     expect(r.stdout).toMatch(/PKCE\s+S256 · the verifier matches the challenge/);
     expect(r.stdout).toMatch(/ 1\. authorize\s+GET\s+303\s+http:\/\/127\.0\.0\.1:39945\/auth\?response_type=code/);
     expect(r.stdout).toMatch(/token\s+POST 200\s+http:\/\/127\.0\.0\.1:39945\/token\s+\(paired by code\)\s+\[entry 15\]/);
-    expect(r.stdout).toMatch(/^Summary: 1 flow · 16 exchanges · \d+ errors? · \d+ warnings? · \d+ info · verdict (PASS|INFO|WARNING|ERROR)$/m);
+    expect(r.stdout).toMatch(
+      /^Summary: 1 flow · 16 exchanges · \d+ errors? · \d+ warnings? · \d+ info · verdict (PASS|INFO|WARNING|ERROR)$/m,
+    );
     expect(r.stdout).not.toMatch(ANSI);
   });
 
@@ -93,7 +108,12 @@ describe('formats', () => {
   it('json: the documented schema', async () => {
     const { code, report, stderr } = await json(FIXTURE);
     expect(stderr).toBe('');
-    expect(report).toMatchObject({ format: 'oauth-lens-audit', schemaVersion: '1.0', tool: { name: 'oauth-lens', version: VERSION }, redacted: true });
+    expect(report).toMatchObject({
+      format: 'oauth-lens-audit',
+      schemaVersion: '1.0',
+      tool: { name: 'oauth-lens', version: VERSION },
+      redacted: true,
+    });
     expect(report.inputs).toHaveLength(1);
     const input = report.inputs[0]!;
     expect(input).toMatchObject({ file: FIXTURE, skippedEntries: [], problems: [] });
@@ -113,11 +133,31 @@ describe('formats', () => {
       pkce: { method: 'S256', status: 'match', verifier: '‹redacted code_verifier, 43 chars›', nearMiss: null },
     });
     expect(input.flows[0]!.steps.map((s) => [s.kind, s.harEntry])).toEqual([
-      ['authorize', 4], ['sign-in', 5], ['sign-in', 7], ['sign-in', 8], ['sign-in', 9], ['sign-in', 10], ['callback', 11], ['callback', 12], ['token', 15],
+      ['authorize', 4],
+      ['sign-in', 5],
+      ['sign-in', 7],
+      ['sign-in', 8],
+      ['sign-in', 9],
+      ['sign-in', 10],
+      ['callback', 11],
+      ['callback', 12],
+      ['token', 15],
     ]);
     const findings = [...input.flows[0]!.findings, ...input.findings];
     for (const f of findings) {
-      expect(Object.keys(f).sort()).toEqual(['citation', 'citationLinks', 'evidence', 'exchanges', 'file', 'fix', 'flowId', 'message', 'ruleId', 'severity', 'title']);
+      expect(Object.keys(f).sort()).toEqual([
+        'citation',
+        'citationLinks',
+        'evidence',
+        'exchanges',
+        'file',
+        'fix',
+        'flowId',
+        'message',
+        'ruleId',
+        'severity',
+        'title',
+      ]);
     }
     expect(input.summary).toMatchObject({ flows: 1, exchanges: 16, skippedEntries: 0 });
     expect(input.summary.findings.total).toBe(findings.length);
@@ -130,7 +170,12 @@ describe('formats', () => {
     expect(code).toBe(1);
     const flow = report.inputs[0]!.flows[0]!;
     expect(flow.verdict).toBe('error');
-    expect(flow.pkce).toMatchObject({ method: 'S256', status: 'mismatch', challenge: 'hPIgw8xdXw1WtwSuUzi63TuiOoW2ihfgKwbji20Qv64', computedS256: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM' });
+    expect(flow.pkce).toMatchObject({
+      method: 'S256',
+      status: 'mismatch',
+      challenge: 'hPIgw8xdXw1WtwSuUzi63TuiOoW2ihfgKwbji20Qv64',
+      computedS256: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    });
     const finding = flow.findings.find((f) => f.ruleId === 'pkce-challenge-mismatch')!;
     expect(finding).toMatchObject({ severity: 'error', flowId: 'flow-har-4', citation: 'RFC 7636 §4.6, §4.2', file: MISMATCH });
     expect(finding.exchanges.map((x) => x.harEntry)).toEqual([ENTRY.authorize, ENTRY.token]);
@@ -140,13 +185,19 @@ describe('formats', () => {
     const r = await cli(['audit', '-f', 'markdown', MISMATCH]);
     expect(r.code).toBe(1);
     const md = r.stdout;
-    expect(md.startsWith('# OAuth Lens audit\n\n| Input | Flows | Exchanges | Errors | Warnings | Info | Verdict |\n|---|--:|--:|--:|--:|--:|---|\n')).toBe(true);
+    expect(
+      md.startsWith(
+        '# OAuth Lens audit\n\n| Input | Flows | Exchanges | Errors | Warnings | Info | Verdict |\n|---|--:|--:|--:|--:|--:|---|\n',
+      ),
+    ).toBe(true);
     expect(md).toContain(`| \`${MISMATCH}\` | 1 | 16 | `);
     expect(md).toContain(`## Flow 1/1 \`flow-har-4\` · \`${MISMATCH}\` · 🔴 error`);
     expect(md).toContain('| # | Step | Request | Status | Paired by | Entry |');
     expect(md).toMatch(/^\| 9 \| token \| `POST http:\/\/127\.0\.0\.1:39945\/token` \| 200 \| code \| 15 \|$/m);
     expect(md).toContain('- 🔴 **error** `pkce-challenge-mismatch` — PKCE verifier does not match the challenge  \n');
-    expect(md).toContain('**See:** [RFC 7636 §4.6](https://www.rfc-editor.org/rfc/rfc7636#section-4.6), [§4.2](https://www.rfc-editor.org/rfc/rfc7636#section-4.2)');
+    expect(md).toContain(
+      '**See:** [RFC 7636 §4.6](https://www.rfc-editor.org/rfc/rfc7636#section-4.6), [§4.2](https://www.rfc-editor.org/rfc/rfc7636#section-4.2)',
+    );
     expect(md).toMatch(/\*\*Fix:\*\* Store the exact verifier/);
     expect(md).toContain('code_verifier: `‹redacted code_verifier, 43 chars›`');
   });
@@ -171,8 +222,15 @@ describe('formats', () => {
     const result = run.results.find((x: { ruleId: string }) => x.ruleId === 'pkce-challenge-mismatch');
     expect(result).toMatchObject({ level: 'error', message: { text: expect.stringContaining('does not equal the code_challenge') } });
     expect(run.tool.driver.rules[result.ruleIndex].id).toBe('pkce-challenge-mismatch');
-    expect(result.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: run.artifacts[0].location.uri, index: 0 }, region: { startLine: 1 } });
-    expect(result.locations[0].logicalLocations.map((l: { name: string }) => l.name)).toEqual(['flow-har-4', 'log.entries[4]', 'log.entries[15]']);
+    expect(result.locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: run.artifacts[0].location.uri, index: 0 },
+      region: { startLine: 1 },
+    });
+    expect(result.locations[0].logicalLocations.map((l: { name: string }) => l.name)).toEqual([
+      'flow-har-4',
+      'log.entries[4]',
+      'log.entries[15]',
+    ]);
     expect(result.properties).toMatchObject({ flowId: 'flow-har-4', harEntries: [4, 15], fix: expect.stringContaining('verifier') });
     for (const x of run.results) expect(['error', 'warning', 'note']).toContain(x.level);
   });
@@ -259,13 +317,18 @@ describe('secrets', () => {
     const har = loadFixture();
     const body = new URLSearchParams(har.log.entries[ENTRY.token]!.request.postData!.text);
     const tokens = JSON.parse(har.log.entries[ENTRY.token]!.response.content.text!) as Record<string, string>;
-    expect(good).toEqual(expect.arrayContaining([body.get('code'), body.get('code_verifier'), tokens.access_token, tokens.id_token, 'wonderland']));
+    expect(good).toEqual(
+      expect.arrayContaining([body.get('code'), body.get('code_verifier'), tokens.access_token, tokens.id_token, 'wonderland']),
+    );
     expect(good.length).toBeGreaterThanOrEqual(8);
     expect(bad).toContain(OTHER_VERIFIER);
   });
 
   it.each(FORMATS)('%s: no secret of the HAR appears, redacted or not shown', async (format) => {
-    for (const [file, secrets] of [[FIXTURE, good], [MISMATCH, bad]] as const) {
+    for (const [file, secrets] of [
+      [FIXTURE, good],
+      [MISMATCH, bad],
+    ] as const) {
       const r = await cli(['audit', '-f', format, file]);
       for (const secret of secrets) {
         expect(r.stdout, `${format} ${file} leaks ${secret.slice(0, 4)}…`).not.toContain(secret);
@@ -276,14 +339,17 @@ describe('secrets', () => {
   });
 
   // Every recorded fixture, including those other suites add: none of their secrets reaches any format.
-  const recorded = readdirSync(fixturesDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.har')).sort();
+  const recorded = readdirSync(fixturesDir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.har'))
+    .sort();
   it.each(recorded)('%s: no secret reaches any format', async (name) => {
     const file = join(fixturesDir, name);
     const secrets = harSecrets(JSON.parse(readFileSync(file, 'utf8')) as Har);
     for (const format of FORMATS) {
       const r = await cli(['audit', '-f', format, file]);
       expect(r.code, r.stderr).toBeLessThan(2);
-      for (const secret of secrets) expect(r.stdout, `${format} leaks ${secret.slice(0, 4)}… (${secret.length} chars)`).not.toContain(secret);
+      for (const secret of secrets)
+        expect(r.stdout, `${format} leaks ${secret.slice(0, 4)}… (${secret.length} chars)`).not.toContain(secret);
     }
   });
 

@@ -14,8 +14,20 @@ export const FIXTURE = fileURLToPath(new URL('../fixtures/oidc-provider-code-pkc
 export const ENTRY = { authorize: 4, login: 7, asRedirect: 11, callback: 12, token: 15 } as const;
 
 export interface HarEntry {
-  request: { method: string; url: string; headers: { name: string; value: string }[]; cookies?: { name: string; value: string }[]; postData?: { mimeType?: string; text?: string; params?: unknown[]; encoding?: string } };
-  response: { status: number; headers: { name: string; value: string }[]; cookies?: { name: string; value: string }[]; redirectURL?: string; content: { size?: number; mimeType?: string; text?: string; encoding?: string } };
+  request: {
+    method: string;
+    url: string;
+    headers: { name: string; value: string }[];
+    cookies?: { name: string; value: string }[];
+    postData?: { mimeType?: string; text?: string; params?: unknown[]; encoding?: string };
+  };
+  response: {
+    status: number;
+    headers: { name: string; value: string }[];
+    cookies?: { name: string; value: string }[];
+    redirectURL?: string;
+    content: { size?: number; mimeType?: string; text?: string; encoding?: string };
+  };
   [key: string]: unknown;
 }
 export interface Har {
@@ -36,8 +48,12 @@ export async function cli(args: string[], io: Partial<CliIO> = {}): Promise<CliR
   let stdout = '';
   let stderr = '';
   const code = await run(args, {
-    stdout: (t) => { stdout += t; },
-    stderr: (t) => { stderr += t; },
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
     stdoutIsTTY: false,
     env: {},
     ...io,
@@ -46,7 +62,12 @@ export async function cli(args: string[], io: Partial<CliIO> = {}): Promise<CliR
 }
 
 /** A temporary directory, removed by the returned cleanup. */
-export function tempDir(): { dir: string; path: (name: string) => string; write: (name: string, content: string | Uint8Array) => string; cleanup: () => void } {
+export function tempDir(): {
+  dir: string;
+  path: (name: string) => string;
+  write: (name: string, content: string | Uint8Array) => string;
+  cleanup: () => void;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'oauth-lens-cli-'));
   return {
     dir,
@@ -70,7 +91,17 @@ export function mismatchHar(): Har {
   return har;
 }
 
-const SECRET_NAMES = new Set(['code', 'code_verifier', 'access_token', 'id_token', 'refresh_token', 'client_secret', 'client_assertion', 'password', 'token']);
+const SECRET_NAMES = new Set([
+  'code',
+  'code_verifier',
+  'access_token',
+  'id_token',
+  'refresh_token',
+  'client_secret',
+  'client_assertion',
+  'password',
+  'token',
+]);
 
 /**
  * Every secret a HAR holds, collected from the raw file independently of the code under test (8 characters or

@@ -116,7 +116,13 @@ describe('demo', () => {
 
     const params = oauth.validateAuthResponse(as, client, new URL(callback.url!), request.state);
     const response = await oauth.authorizationCodeGrantRequest(
-      as, client, oauth.None(), params, request.redirectUri, request.verifier, INSECURE,
+      as,
+      client,
+      oauth.None(),
+      params,
+      request.redirectUri,
+      request.verifier,
+      INSECURE,
     );
     expect(response.headers.get('cache-control')).toBe('no-store');
     const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, {
@@ -181,14 +187,14 @@ describe('demo', () => {
     expect(small).toContain('data-subresources="7"');
   });
 
-  it('splits the browsing page\'s subresources as asked, adding up to n', () => {
+  it("splits the browsing page's subresources as asked, adding up to n", () => {
     expect(browsePlan(300)).toEqual({ stylesheets: 30, scripts: 30, images: 150, gets: 60, posts: 20, redirects: 5, forms: 5 });
     for (const n of [0, 1, 2, 5, 7, 59, 100, 301, 1000]) {
       expect(Object.values(browsePlan(n)).reduce((a, b) => a + b, 0)).toBe(n);
     }
   });
 
-  it('answers the browsing page\'s API requests with everyday codes, states and tokens', async () => {
+  it("answers the browsing page's API requests with everyday codes, states and tokens", async () => {
     const products = await fetch(`${demo.clientOrigin}/api/products?code=A12&state=NY`);
     expect(products.headers.get('cache-control')).toBe('no-store');
     expect(await products.json()).toMatchObject({ code: 200, state: 'ok', token_count: 3 });

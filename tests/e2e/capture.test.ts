@@ -32,7 +32,8 @@ describe('capture in the browser, variant by variant', () => {
       const tabId = await tabIdOf(session, page);
       const view = await readPopup(session, tabId);
       for (const ruleId of variant.expectedRuleIds.filter(judgeable(variant))) expect(view.ruleIds, `expected ${ruleId}`).toContain(ruleId);
-      for (const ruleId of (variant.absentRuleIds ?? []).filter(judgeable(variant))) expect(view.ruleIds, `did not expect ${ruleId}`).not.toContain(ruleId);
+      for (const ruleId of (variant.absentRuleIds ?? []).filter(judgeable(variant)))
+        expect(view.ruleIds, `did not expect ${ruleId}`).not.toContain(ruleId);
       expect(view.current, 'the tab has a flow').toBeDefined();
       expect(await badgeText(session, tabId)).toBe(expectedBadge(view));
     } finally {

@@ -135,7 +135,8 @@ async function newestFlowRuleIds(panelFrame: Frame): Promise<string[]> {
   const key = await row!.evaluate((e) => (e as HTMLElement).dataset.flowKey!);
   await row!.click();
   await panelFrame.waitForFunction(
-    (k: string) => document.querySelector<HTMLElement>(`#flow-detail[data-flow-key="${CSS.escape(k)}"] [data-rule-id="oidc-nonce-mismatch"]`) !== null,
+    (k: string) =>
+      document.querySelector<HTMLElement>(`#flow-detail[data-flow-key="${CSS.escape(k)}"] [data-rule-id="oidc-nonce-mismatch"]`) !== null,
     { timeout: 20_000 },
     key,
   );

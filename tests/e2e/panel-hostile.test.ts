@@ -15,7 +15,13 @@ import type { ElementHandle, Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchWithExtension, type ExtensionBrowser } from '../../demo/browser.ts';
 import {
-  brokenIdTokens, FIVE_MB, goodHarWithTokenContent, goodTokenResponse, hugeTokenResponses, jsonContent, JWT_SHAPED_ACCESS_TOKEN,
+  brokenIdTokens,
+  FIVE_MB,
+  goodHarWithTokenContent,
+  goodTokenResponse,
+  hugeTokenResponses,
+  jsonContent,
+  JWT_SHAPED_ACCESS_TOKEN,
 } from '../panel/hostile-har.ts';
 import { captureExports } from './support/exports.ts';
 
@@ -38,7 +44,9 @@ describe('the DevTools panel with hostile input (inline shell)', () => {
       'huge-member.har': goodHarWithTokenContent(huge.hugeMember),
       'html-page.har': goodHarWithTokenContent(huge.htmlPage),
       'binary.har': goodHarWithTokenContent(huge.binary),
-      'jwt-shaped-access-token.har': goodHarWithTokenContent(jsonContent({ ...goodTokenResponse(), access_token: JWT_SHAPED_ACCESS_TOKEN })),
+      'jwt-shaped-access-token.har': goodHarWithTokenContent(
+        jsonContent({ ...goodTokenResponse(), access_token: JWT_SHAPED_ACCESS_TOKEN }),
+      ),
     };
     for (const [kind, { token }] of Object.entries(brokenIdTokens())) {
       hars[`id-token-${kind.replace(/ /g, '-')}.har`] = goodHarWithTokenContent(jsonContent({ ...goodTokenResponse(), id_token: token }));
@@ -67,18 +75,29 @@ describe('the DevTools panel with hostile input (inline shell)', () => {
     const started = Date.now();
     const input = (await panel.$('#import-har')) as ElementHandle<HTMLInputElement>;
     await input.uploadFile(files[name]!);
-    await panel.waitForFunction((label) => [...document.querySelectorAll('#flow-list [data-field="source"]')].some((e) => e.textContent === label), { timeout: IMPORT_TIMEOUT }, name);
+    await panel.waitForFunction(
+      (label) => [...document.querySelectorAll('#flow-list [data-field="source"]')].some((e) => e.textContent === label),
+      { timeout: IMPORT_TIMEOUT },
+      name,
+    );
     await panel.evaluate((label) => {
-      const row = [...document.querySelectorAll<HTMLElement>('#flow-list [data-flow-key]')].find((r) => r.querySelector('[data-field="source"]')?.textContent === label)!;
+      const row = [...document.querySelectorAll<HTMLElement>('#flow-list [data-flow-key]')].find(
+        (r) => r.querySelector('[data-field="source"]')?.textContent === label,
+      )!;
       if (row.getAttribute('aria-selected') !== 'true') row.click();
     }, name);
     // The import finished (a big file shows a preview first), and the detail is the selected flow's (the
     // previous flow's detail stays on screen until the import worker sends the new one).
-    await panel.waitForFunction((label, selector) => {
-      const row = document.querySelector<HTMLElement>('#flow-list [aria-selected="true"]');
-      if (row?.querySelector('[data-field="source"]')?.textContent !== label || document.querySelector('[data-importing]')) return false;
-      return document.querySelector(`#flow-detail[data-flow-key="${row.dataset.flowKey}"] ${selector}`) !== null;
-    }, { timeout: IMPORT_TIMEOUT }, name, ready);
+    await panel.waitForFunction(
+      (label, selector) => {
+        const row = document.querySelector<HTMLElement>('#flow-list [aria-selected="true"]');
+        if (row?.querySelector('[data-field="source"]')?.textContent !== label || document.querySelector('[data-importing]')) return false;
+        return document.querySelector(`#flow-detail[data-flow-key="${row.dataset.flowKey}"] ${selector}`) !== null;
+      },
+      { timeout: IMPORT_TIMEOUT },
+      name,
+      ready,
+    );
     return Date.now() - started;
   }
 
@@ -86,7 +105,9 @@ describe('the DevTools panel with hostile input (inline shell)', () => {
   async function openTokenExchange(): Promise<number> {
     const started = Date.now();
     await panel.click('#flow-detail [data-step-kind="token"] button');
-    await panel.waitForSelector('[data-section="exchange"] [data-field="body-text"], [data-section="exchange"] p.muted:last-child', { timeout: IMPORT_TIMEOUT });
+    await panel.waitForSelector('[data-section="exchange"] [data-field="body-text"], [data-section="exchange"] p.muted:last-child', {
+      timeout: IMPORT_TIMEOUT,
+    });
     return Date.now() - started;
   }
 
@@ -113,7 +134,9 @@ describe('the DevTools panel with hostile input (inline shell)', () => {
   it('a 5 MB access_token: the flow is listed, the token masked with its length, the body small once masked, every export redacted', async () => {
     const importMs = await importAndOpen('huge-access-token.har', '[data-token="access_token"]');
     const exchangeMs = await openTokenExchange();
-    console.log(`huge-access-token.har (${(FIVE_MB / 1e6).toFixed(0)} MB access_token): import → flow detail ${importMs} ms; token exchange with its body opened in ${exchangeMs} ms`);
+    console.log(
+      `huge-access-token.har (${(FIVE_MB / 1e6).toFixed(0)} MB access_token): import → flow detail ${importMs} ms; token exchange with its body opened in ${exchangeMs} ms`,
+    );
 
     const marker = `‹redacted access_token, ${FIVE_MB} chars›`;
     const view = await panel.evaluate(() => {
@@ -144,12 +167,17 @@ describe('the DevTools panel with hostile input (inline shell)', () => {
     for (const format of ['json', 'markdown', 'har']) {
       const before = await panel.evaluate(() => (window as unknown as { exportedBlobs: Blob[] }).exportedBlobs.length);
       await panel.click(`#flow-detail [data-export="${format}"]`);
-      const exported = await panel.evaluate(async (count, secret, mark) => {
-        const blobs = (window as unknown as { exportedBlobs: Blob[] }).exportedBlobs;
-        if (blobs.length <= count) return undefined;
-        const text = await blobs.at(-1)!.text();
-        return { size: text.length, leaks: text.includes(secret), marked: text.includes(mark) };
-      }, before, probe, marker);
+      const exported = await panel.evaluate(
+        async (count, secret, mark) => {
+          const blobs = (window as unknown as { exportedBlobs: Blob[] }).exportedBlobs;
+          if (blobs.length <= count) return undefined;
+          const text = await blobs.at(-1)!.text();
+          return { size: text.length, leaks: text.includes(secret), marked: text.includes(mark) };
+        },
+        before,
+        probe,
+        marker,
+      );
       expect(exported, format).toMatchObject({ leaks: false });
       expect(exported!.size, format).toBeLessThan(200_000);
       if (format === 'har') expect(exported!.marked).toBe(true);
@@ -204,7 +232,9 @@ describe('the DevTools panel with hostile input (inline shell)', () => {
     expect(view.bodyHeight).toBeLessThan(500);
     expect(view.bodyScrolls).toBe(true);
     expect(view.omitted).toBeGreaterThan(FIVE_MB - 100_000);
-    expect(view.note).toMatch(/^Showing the first 65,536 of [\d,]+ characters: [\d,]+ more are not shown\. Export the HAR to see the whole body\.$/);
+    expect(view.note).toMatch(
+      /^Showing the first 65,536 of [\d,]+ characters: [\d,]+ more are not shown\. Export the HAR to see the whole body\.$/,
+    );
     expect(view.note).toContain(`${view.omitted.toLocaleString('en')} more`);
     if (name === 'html-page.har') {
       expect(view.notes).toContain('token response body: response body is not JSON');
@@ -224,36 +254,42 @@ describe('the DevTools panel with hostile input (inline shell)', () => {
     await expectInertAndContained();
   });
 
-  it.each(Object.entries(brokenIdTokens()))('an id_token with a broken part (%s): the card says what is wrong, the raw value masked until revealed, id-token-invalid reports it', async (kind, { token, problem }) => {
-    await importAndOpen(`id-token-${kind.replace(/ /g, '-')}.har`, '[data-token="id_token"]');
-    const card = async () => panel.evaluate(() => {
-      const el = document.querySelector('#flow-detail [data-token="id_token"]')!;
-      return {
-        kind: el.getAttribute('data-token-kind'),
-        problem: el.querySelector('[data-field="jwt-problem"]')?.textContent ?? '',
-        value: el.querySelector('.secret code')?.textContent ?? '',
-        revealButton: el.querySelector('button[data-reveal]')?.textContent ?? '',
-        header: el.querySelector('pre')?.textContent ?? '',
-        ruleIds: [...document.querySelectorAll<HTMLElement>('#flow-detail [data-section="findings"] [data-rule-id]')].map((e) => e.dataset.ruleId),
-      };
-    });
-    const masked = await card();
-    expect(masked.kind).toBe('undecodable');
-    expect(masked.problem).toMatch(/^Does not decode as a JWT: /);
-    expect(masked.problem.slice('Does not decode as a JWT: '.length)).toMatch(problem);
-    expect(masked.value).toBe(`‹redacted id_token, ${token.length} chars›`);
-    expect(masked.revealButton).toBe('reveal');
-    expect(masked.header).toBe('');
-    expect(masked.ruleIds).toContain('id-token-invalid');
+  it.each(Object.entries(brokenIdTokens()))(
+    'an id_token with a broken part (%s): the card says what is wrong, the raw value masked until revealed, id-token-invalid reports it',
+    async (kind, { token, problem }) => {
+      await importAndOpen(`id-token-${kind.replace(/ /g, '-')}.har`, '[data-token="id_token"]');
+      const card = async () =>
+        panel.evaluate(() => {
+          const el = document.querySelector('#flow-detail [data-token="id_token"]')!;
+          return {
+            kind: el.getAttribute('data-token-kind'),
+            problem: el.querySelector('[data-field="jwt-problem"]')?.textContent ?? '',
+            value: el.querySelector('.secret code')?.textContent ?? '',
+            revealButton: el.querySelector('button[data-reveal]')?.textContent ?? '',
+            header: el.querySelector('pre')?.textContent ?? '',
+            ruleIds: [...document.querySelectorAll<HTMLElement>('#flow-detail [data-section="findings"] [data-rule-id]')].map(
+              (e) => e.dataset.ruleId,
+            ),
+          };
+        });
+      const masked = await card();
+      expect(masked.kind).toBe('undecodable');
+      expect(masked.problem).toMatch(/^Does not decode as a JWT: /);
+      expect(masked.problem.slice('Does not decode as a JWT: '.length)).toMatch(problem);
+      expect(masked.value).toBe(`‹redacted id_token, ${token.length} chars›`);
+      expect(masked.revealButton).toBe('reveal');
+      expect(masked.header).toBe('');
+      expect(masked.ruleIds).toContain('id-token-invalid');
 
-    await panel.click('#flow-detail [data-token="id_token"] button[data-reveal]');
-    await panel.waitForSelector('#flow-detail [data-token="id_token"] .secret[data-revealed="true"]');
-    const revealed = await card();
-    expect(revealed.value).toBe(token);
-    // The header did decode: it is shown with the raw value.
-    expect(JSON.parse(revealed.header)).toEqual({ alg: 'RS256', kid: 'demo-rs256' });
-    await expectInertAndContained();
-  });
+      await panel.click('#flow-detail [data-token="id_token"] button[data-reveal]');
+      await panel.waitForSelector('#flow-detail [data-token="id_token"] .secret[data-revealed="true"]');
+      const revealed = await card();
+      expect(revealed.value).toBe(token);
+      // The header did decode: it is shown with the raw value.
+      expect(JSON.parse(revealed.header)).toEqual({ alg: 'RS256', kid: 'demo-rs256' });
+      await expectInertAndContained();
+    },
+  );
 
   it('an access token shaped like a JWT that is not one: opaque, and the card says why', async () => {
     await importAndOpen('jwt-shaped-access-token.har', '[data-token="access_token"]');
@@ -261,17 +297,26 @@ describe('the DevTools panel with hostile input (inline shell)', () => {
       kind: el.getAttribute('data-token-kind'),
       text: el.querySelector('[data-field="token-format"]')?.textContent ?? '',
     }));
-    expect(format).toEqual({ kind: 'opaque', text: 'Opaque token, not a JWT: header decodes from base64url to text that is not JSON (RFC 7519 §7.2 steps 3–4).' });
+    expect(format).toEqual({
+      kind: 'opaque',
+      text: 'Opaque token, not a JWT: header decodes from base64url to text that is not JSON (RFC 7519 §7.2 steps 3–4).',
+    });
   });
 
   it('stays responsive after all of it: a click opens another flow, then another', async () => {
-    const rows = await panel.$$eval('#flow-list [data-flow-key]', (els) => els.map((e) => ({ key: e.getAttribute('data-flow-key')!, label: e.querySelector('[data-field="source"]')?.textContent })));
+    const rows = await panel.$$eval('#flow-list [data-flow-key]', (els) =>
+      els.map((e) => ({ key: e.getAttribute('data-flow-key')!, label: e.querySelector('[data-field="source"]')?.textContent })),
+    );
     expect(rows.map((r) => r.label)).toEqual(expect.arrayContaining(Object.keys(files)));
     for (const label of ['huge-access-token.har', 'html-page.har']) {
       const { key } = rows.find((r) => r.label === label)!;
       const started = Date.now();
       await panel.click(`#flow-list [data-flow-key="${key}"]`);
-      await panel.waitForFunction((k) => document.querySelector('#flow-detail')?.getAttribute('data-flow-key') === k, { timeout: 10_000 }, key);
+      await panel.waitForFunction(
+        (k) => document.querySelector('#flow-detail')?.getAttribute('data-flow-key') === k,
+        { timeout: 10_000 },
+        key,
+      );
       console.log(`a click opened the flow of ${label} in ${Date.now() - started} ms`);
     }
   });

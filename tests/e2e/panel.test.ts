@@ -24,7 +24,10 @@ describe('the DevTools panel (inline shell)', () => {
   });
   afterAll(async () => session?.close());
 
-  async function runAndOpen(id: string, ready = '#flow-detail [data-step-kind="token"]'): Promise<{ panel: Page; page: Page; tabId: number }> {
+  async function runAndOpen(
+    id: string,
+    ready = '#flow-detail [data-step-kind="token"]',
+  ): Promise<{ panel: Page; page: Page; tabId: number }> {
     await freshStart(session);
     const page = await session.chromium.browser.newPage();
     await driveVariant(page, session.demo, variant(id));
@@ -50,7 +53,11 @@ describe('the DevTools panel (inline shell)', () => {
         difference: (redirect.querySelector('[data-difference]') as HTMLElement | null)?.dataset.difference,
         ruleIds: [...detail.querySelectorAll<HTMLElement>('[data-section="findings"] [data-rule-id]')].map((e) => e.dataset.ruleId),
         diagnosis: detail.querySelector('[data-diagnosis="invalid-grant"]')?.textContent ?? '',
-        citationLinks: [...detail.querySelectorAll<HTMLAnchorElement>('[data-section="findings"] a')].map((a) => ({ href: a.href, rel: a.rel, target: a.target })),
+        citationLinks: [...detail.querySelectorAll<HTMLAnchorElement>('[data-section="findings"] a')].map((a) => ({
+          href: a.href,
+          rel: a.rel,
+          target: a.target,
+        })),
       };
     });
     expect(view.rows).toBe(1);
@@ -85,7 +92,11 @@ describe('the DevTools panel (inline shell)', () => {
       const blobs = (window as unknown as { exportedBlobs: Blob[] }).exportedBlobs;
       return blobs.at(-1)!.text();
     });
-    const report = JSON.parse(json) as { format: string; redacted: boolean; inputs: { flows: { findings: { ruleId: string }[]; steps: { url: string }[] }[] }[] };
+    const report = JSON.parse(json) as {
+      format: string;
+      redacted: boolean;
+      inputs: { flows: { findings: { ruleId: string }[]; steps: { url: string }[] }[] }[];
+    };
     expect(report.format).toBe('oauth-lens-audit');
     expect(report.redacted).toBe(true);
     const flow = report.inputs[0]!.flows[0]!;
@@ -98,15 +109,16 @@ describe('the DevTools panel (inline shell)', () => {
 
   it('shows the PKCE card with the verifier-whitespace near miss, the verifier masked until revealed', async () => {
     const { panel, page } = await runAndOpen('verifier-trailing-newline');
-    const card = async () => panel.evaluate(() => {
-      const el = document.querySelector<HTMLElement>('[data-section="pkce"]')!;
-      return {
-        status: el.dataset.pkceStatus,
-        nearMiss: el.querySelector<HTMLElement>('[data-near-miss]')?.dataset.nearMiss,
-        verifier: el.querySelector('[data-field="verifier"] code')?.textContent ?? '',
-        ruleIds: [...document.querySelectorAll<HTMLElement>('#flow-detail [data-rule-id]')].map((e) => e.dataset.ruleId),
-      };
-    });
+    const card = async () =>
+      panel.evaluate(() => {
+        const el = document.querySelector<HTMLElement>('[data-section="pkce"]')!;
+        return {
+          status: el.dataset.pkceStatus,
+          nearMiss: el.querySelector<HTMLElement>('[data-near-miss]')?.dataset.nearMiss,
+          verifier: el.querySelector('[data-field="verifier"] code')?.textContent ?? '',
+          ruleIds: [...document.querySelectorAll<HTMLElement>('#flow-detail [data-rule-id]')].map((e) => e.dataset.ruleId),
+        };
+      });
     const before = await card();
     expect(before.status).toBe('mismatch');
     expect(before.nearMiss).toBe('verifier-whitespace');
@@ -146,7 +158,10 @@ describe('the DevTools panel (inline shell)', () => {
     const panel = await session.chromium.browser.newPage();
     await panel.goto(`chrome-extension://${session.chromium.extensionId}/src/devtools/panel.html?tab=${tabId}&theme=dark`);
     await panel.waitForSelector('#flow-list [data-flow-key]');
-    const rows = () => panel.$$eval('#flow-list [data-flow-key]', (els) => els.map((e) => ({ verdict: (e as HTMLElement).dataset.verdict, selected: e.getAttribute('aria-selected') })));
+    const rows = () =>
+      panel.$$eval('#flow-list [data-flow-key]', (els) =>
+        els.map((e) => ({ verdict: (e as HTMLElement).dataset.verdict, selected: e.getAttribute('aria-selected') })),
+      );
     expect(await panel.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(true);
     expect(await rows()).toEqual([{ verdict: 'error', selected: 'true' }]);
 
@@ -175,9 +190,14 @@ describe('the DevTools panel (inline shell)', () => {
     await panel.waitForSelector('#flow-list[data-empty="true"]');
 
     // An imported HAR is its own source, with response bodies: its tokens decode.
-    await panel.$eval('#search', (input) => { (input as HTMLInputElement).value = ''; input.dispatchEvent(new Event('input', { bubbles: true })); });
+    await panel.$eval('#search', (input) => {
+      (input as HTMLInputElement).value = '';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    });
     const file = await panel.$('#import-har');
-    await (file as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(fileURLToPath(new URL('../fixtures/demo/refresh.har', import.meta.url)));
+    await (file as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(
+      fileURLToPath(new URL('../fixtures/demo/refresh.har', import.meta.url)),
+    );
     await panel.waitForSelector('#flow-list [data-source="import"]');
     await panel.waitForSelector('#flow-detail [data-token="id_token"][data-token-kind="jwt"]');
     expect(await panel.$$eval('#flow-detail [data-step-kind="refresh"]', (els) => els.length)).toBe(2);
@@ -196,9 +216,15 @@ describe('the DevTools panel (inline shell)', () => {
       await panel.goto(`chrome-extension://${session.chromium.extensionId}/src/devtools/panel.html?tab=-1`);
       const input = (await panel.waitForSelector('#import-har')) as ElementHandle<HTMLInputElement>;
       await input.uploadFile(path);
-      await panel.waitForFunction(() => document.getElementById('flow-list')?.dataset.count === '2' && !document.querySelector('[data-importing]'));
+      await panel.waitForFunction(
+        () => document.getElementById('flow-list')?.dataset.count === '2' && !document.querySelector('[data-importing]'),
+      );
       // The preview (the file's first sign-in) was on screen before the whole file.
-      expect(await panel.evaluate(() => ['preview', 'done', 'read', 'parse', 'analyse'].map((n) => performance.getEntriesByName(`oauth-lens:import-${n}`).length))).toEqual([1, 1, 1, 1, 1]);
+      expect(
+        await panel.evaluate(() =>
+          ['preview', 'done', 'read', 'parse', 'analyse'].map((n) => performance.getEntriesByName(`oauth-lens:import-${n}`).length),
+        ),
+      ).toEqual([1, 1, 1, 1, 1]);
       // The newest flow (the refresh) is open; the other one opens from the worker on a click.
       await panel.waitForSelector('#flow-detail [data-step-kind="refresh"]');
       const other = await panel.$$eval('#flow-list [data-flow-key]', (els) => els.map((el) => (el as HTMLElement).dataset.flowKey!));
@@ -208,7 +234,9 @@ describe('the DevTools panel (inline shell)', () => {
       // Export all asks the worker for the import's report: redacted, every flow in.
       await panel.click('#export-all');
       await panel.waitForFunction(() => (window as unknown as { exportedBlobs: Blob[] }).exportedBlobs.length === 1);
-      const report = JSON.parse(await panel.evaluate(() => (window as unknown as { exportedBlobs: Blob[] }).exportedBlobs[0]!.text())) as AuditReport;
+      const report = JSON.parse(
+        await panel.evaluate(() => (window as unknown as { exportedBlobs: Blob[] }).exportedBlobs[0]!.text()),
+      ) as AuditReport;
       const imported = report.inputs.find((i) => i.file === 'big.har')!;
       expect(imported.flows).toHaveLength(2);
       expect(report.redacted).toBe(true);

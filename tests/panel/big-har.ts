@@ -17,9 +17,27 @@ export function twoFlowsAroundPadding(paddingBytes = PREVIEW_MIN_FILE_BYTES): st
   const padding = {
     ...last,
     startedDateTime: last.startedDateTime,
-    request: { method: 'GET', url: 'https://cdn.example/big.png', httpVersion: 'HTTP/1.1', headers: [], queryString: [], cookies: [], headersSize: -1, bodySize: 0 },
-    response: { status: 200, statusText: 'OK', httpVersion: 'HTTP/1.1', headers: [], cookies: [], redirectURL: '', headersSize: -1, bodySize: paddingBytes,
-      content: { size: paddingBytes, mimeType: 'image/png', encoding: 'base64', text: 'A'.repeat(paddingBytes) } },
+    request: {
+      method: 'GET',
+      url: 'https://cdn.example/big.png',
+      httpVersion: 'HTTP/1.1',
+      headers: [],
+      queryString: [],
+      cookies: [],
+      headersSize: -1,
+      bodySize: 0,
+    },
+    response: {
+      status: 200,
+      statusText: 'OK',
+      httpVersion: 'HTTP/1.1',
+      headers: [],
+      cookies: [],
+      redirectURL: '',
+      headersSize: -1,
+      bodySize: paddingBytes,
+      content: { size: paddingBytes, mimeType: 'image/png', encoding: 'base64', text: 'A'.repeat(paddingBytes) },
+    },
   };
   const firstText = JSON.stringify(entries);
   if (firstText.length > PREVIEW_SLICE_BYTES) throw new Error('the first sign-in no longer fits in the preview slice');

@@ -29,7 +29,10 @@ describe('parameters side by side', () => {
     const redirect = rows[0]!;
     expect(redirect.differs).toBe(true);
     expect(redirect.cells.authorize?.diff).toBeUndefined();
-    expect(redirect.cells.token?.diff).toEqual([{ op: 'same', text: redirect.cells.authorize!.value }, { op: 'add', text: '/' }]);
+    expect(redirect.cells.token?.diff).toEqual([
+      { op: 'same', text: redirect.cells.authorize!.value },
+      { op: 'add', text: '/' },
+    ]);
     expect(redirect.redirectDifference?.kind).toBe('trailing-slash');
     const code = rows.find((r) => r.name === 'code')!;
     expect(code.secret).toBe(true);
@@ -54,7 +57,11 @@ describe('tokens', () => {
   });
 
   it('decodes a JWT access token from a synthetic flow', async () => {
-    const jwt = await new SignJWT({ sub: 'u1' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(1000).setExpirationTime(4600).sign(new Uint8Array(32));
+    const jwt = await new SignJWT({ sub: 'u1' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt(1000)
+      .setExpirationTime(4600)
+      .sign(new Uint8Array(32));
     const flow = { callback: undefined, codeExchanges: [{ response: { accessToken: jwt } }], refreshes: [] } as unknown as Flow;
     const [token] = tokensOf(flow);
     expect(token?.decoded).toMatchObject({ ok: true, header: { alg: 'HS256' }, claims: { sub: 'u1', exp: 4600 } });

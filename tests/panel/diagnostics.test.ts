@@ -20,27 +20,35 @@ describe('stuck-flow diagnostics', () => {
     const [first] = await diagnosesOf('redirect-uri-trailing-slash');
     const grant = first!.find((d) => d.id === 'invalid-grant')!;
     expect(grant.title).toMatch(/^invalid_grant/);
-    expect(grant.lines).toEqual(expect.arrayContaining([
-      'No earlier exchange of this code was observed.',
-      'PKCE: the verifier matches the challenge.',
-      'redirect_uri differs from the authorization request: a trailing slash was added.',
-      'client_id is the same in both requests.',
-    ]));
+    expect(grant.lines).toEqual(
+      expect.arrayContaining([
+        'No earlier exchange of this code was observed.',
+        'PKCE: the verifier matches the challenge.',
+        'redirect_uri differs from the authorization request: a trailing slash was added.',
+        'client_id is the same in both requests.',
+      ]),
+    );
   });
 
   it('names an earlier exchange of the same code', async () => {
     const diagnoses = (await diagnosesOf('code-twice')).flat();
-    expect(diagnoses.find((d) => d.id === 'invalid-grant')?.lines[0]).toMatch(/^The same code was already exchanged 1 time before \(first: HTTP 200\)/);
+    expect(diagnoses.find((d) => d.id === 'invalid-grant')?.lines[0]).toMatch(
+      /^The same code was already exchanged 1 time before \(first: HTTP 200\)/,
+    );
   });
 
   it('decodes an authorization error', async () => {
     const diagnoses = (await diagnosesOf('access-denied')).flat();
-    expect(diagnoses.find((d) => d.id === 'authorization-error')?.lines).toEqual(['access_denied: the user refused (or cancelled) at the authorization server.']);
+    expect(diagnoses.find((d) => d.id === 'authorization-error')?.lines).toEqual([
+      'access_denied: the user refused (or cancelled) at the authorization server.',
+    ]);
   });
 
   it('explains a malformed verifier through the PKCE near miss', async () => {
     const diagnoses = (await diagnosesOf('verifier-trailing-newline')).flat();
-    expect(diagnoses.find((d) => d.id === 'invalid-request')?.lines).toEqual([expect.stringMatching(/^PKCE verifier-whitespace: The challenge was computed from the verifier without its surrounding whitespace/)]);
+    expect(diagnoses.find((d) => d.id === 'invalid-request')?.lines).toEqual([
+      expect.stringMatching(/^PKCE verifier-whitespace: The challenge was computed from the verifier without its surrounding whitespace/),
+    ]);
   });
 });
 
@@ -48,13 +56,17 @@ describe('a callback that never came', () => {
   it('compares the redirect_uri with the last one that worked for the client', async () => {
     const good = await buildSource('g', 'good', 'import', fixtureExchanges('good'));
     const gone = new Set(good.analysis.flows[0]!.steps.filter((s) => s.kind === 'callback' || s.kind === 'token').map((s) => s.exchangeId));
-    const stuck = fixtureExchanges('good').filter((e) => !gone.has(e.id)).map((e) => ({ ...e, id: `stuck-${e.id}`, time: e.time + 3_600_000, ...(e.endTime ? { endTime: e.endTime + 3_600_000 } : {}) }));
+    const stuck = fixtureExchanges('good')
+      .filter((e) => !gone.has(e.id))
+      .map((e) => ({ ...e, id: `stuck-${e.id}`, time: e.time + 3_600_000, ...(e.endTime ? { endTime: e.endTime + 3_600_000 } : {}) }));
     const worked = fixtureExchanges('refresh').map((e) => ({ ...e, id: `worked-${e.id}` }));
     const s = await buildSource('s', 'both', 'import', [...worked, ...stuck]);
     const flow = s.analysis.flows.find((f) => !f.callback)!;
     const [diagnosis] = diagnose(flow, s.analysis.flows, s.exchangeById);
     expect(diagnosis?.id).toBe('callback-never-reached');
-    expect(diagnosis?.lines.at(-1)).toMatch(/^Against the last redirect_uri that worked for this client: the port differs \(\d+ vs \d+\) \(port\)\.$/);
+    expect(diagnosis?.lines.at(-1)).toMatch(
+      /^Against the last redirect_uri that worked for this client: the port differs \(\d+ vs \d+\) \(port\)\.$/,
+    );
   });
 });
 
@@ -80,7 +92,9 @@ describe('a sign-in loop', () => {
     const again = [1, 2].map((n) => ({ ...login, id: `again-${n}`, time: login.time + n * 1000 }));
     const [stuck] = await diagnosesOfExchanges([...good.slice(0, callbackAt), ...again]);
     const lines = linesOf(stuck!.diagnoses, 'callback-never-reached')!;
-    expect(lines[1]).toBe(`The sign-in page ${splitUrl(login.url)!.target} was loaded 3 times in this flow: a sign-in loop. In its steps, look for the authorization server's session cookie: set (Set-Cookie) but not sent back (Cookie), e.g. refused for its SameSite or Secure attributes or blocked as a third-party cookie in a frame.`);
+    expect(lines[1]).toBe(
+      `The sign-in page ${splitUrl(login.url)!.target} was loaded 3 times in this flow: a sign-in loop. In its steps, look for the authorization server's session cookie: set (Set-Cookie) but not sent back (Cookie), e.g. refused for its SameSite or Secure attributes or blocked as a third-party cookie in a frame.`,
+    );
   });
 
   it('says nothing of a loop when each sign-in page was loaded once', async () => {
@@ -94,7 +108,9 @@ describe('a lost state', () => {
     const [lost, again] = await diagnosesOfExchanges(fixtureExchanges('state-lost-new-tab'));
     expect(lost!.flow.callback?.code).toBeDefined();
     expect(linesOf(lost!.diagnoses, 'state-lost')).toEqual([
-      expect.stringMatching(/^No token request followed the callback, and a new authorization request of client spa started \d+ ms after it: the app started over, the usual sign of a lost state\.$/),
+      expect.stringMatching(
+        /^No token request followed the callback, and a new authorization request of client spa started \d+ ms after it: the app started over, the usual sign of a lost state\.$/,
+      ),
     ]);
     // The specific diagnosis replaces the generic pointer.
     expect(linesOf(lost!.diagnoses, 'no-token-request')).toHaveLength(1);
@@ -132,11 +148,21 @@ describe('a lost state', () => {
   });
 
   it('notes a cross-site form_post that carried no cookie', async () => {
-    const exchanges = unredeemed('form-post').map((e) => (e.method === 'POST' && e.url.endsWith('/cb/form-post')
-      ? { ...e, requestHeaders: [...e.requestHeaders.filter((h) => h.name !== 'cookie' && h.name !== 'sec-fetch-site'), { name: 'sec-fetch-site', value: 'cross-site' }] }
-      : e));
+    const exchanges = unredeemed('form-post').map((e) =>
+      e.method === 'POST' && e.url.endsWith('/cb/form-post')
+        ? {
+            ...e,
+            requestHeaders: [
+              ...e.requestHeaders.filter((h) => h.name !== 'cookie' && h.name !== 'sec-fetch-site'),
+              { name: 'sec-fetch-site', value: 'cross-site' },
+            ],
+          }
+        : e,
+    );
     const [flow] = await diagnosesOfExchanges(exchanges);
-    expect(linesOf(flow!.diagnoses, 'state-lost')).toEqual([expect.stringMatching(/^The form_post callback arrived as a cross-site POST \(Sec-Fetch-Site: cross-site\) with no Cookie header/)]);
+    expect(linesOf(flow!.diagnoses, 'state-lost')).toEqual([
+      expect.stringMatching(/^The form_post callback arrived as a cross-site POST \(Sec-Fetch-Site: cross-site\) with no Cookie header/),
+    ]);
   });
 
   it('keeps the generic pointer when nothing shows a lost state', async () => {
@@ -147,7 +173,8 @@ describe('a lost state', () => {
 });
 
 /** The recording's token requests (code exchanges), in order. */
-const tokenRequests = (exchanges: readonly Exchange[]) => exchanges.filter((e) => e.method === 'POST' && splitUrl(e.url)?.target.endsWith('/token'));
+const tokenRequests = (exchanges: readonly Exchange[]) =>
+  exchanges.filter((e) => e.method === 'POST' && splitUrl(e.url)?.target.endsWith('/token'));
 
 describe('CORS at the token endpoint', () => {
   it('names a failed preflight and its cause, and the POST that failed unsent (recorded)', async () => {
@@ -176,7 +203,9 @@ describe('CORS at the token endpoint', () => {
     expect(flow!.diagnoses.map((d) => d.id)).toEqual(['token-cors-blocked', 'invalid-grant']);
     expect(linesOf(flow!.diagnoses, 'token-cors-blocked')).toEqual([
       blockedLine(200),
-      expect.stringMatching(/^The same code was sent again \d+ ms later \(HTTP 400\): the blocked request had already redeemed it \(the server answered 200\), and a code is one-time \(RFC 6749 §4\.1\.2\), so the retry gets invalid_grant\. Fix the CORS response instead of retrying\.$/),
+      expect.stringMatching(
+        /^The same code was sent again \d+ ms later \(HTTP 400\): the blocked request had already redeemed it \(the server answered 200\), and a code is one-time \(RFC 6749 §4\.1\.2\), so the retry gets invalid_grant\. Fix the CORS response instead of retrying\.$/,
+      ),
       blockedLine(400),
     ]);
     expect(JSON.stringify(flow!.diagnoses)).not.toContain(flow!.flow.callback!.code!);
@@ -186,21 +215,47 @@ describe('CORS at the token endpoint', () => {
     // The recording's blocked POSTs as an export that kept their headers but not their status shows them.
     const recorded = fixtureExchanges('token-cors-blocked');
     const blocked = new Set(tokenRequests(recorded));
-    const [flow] = await diagnosesOfExchanges(recorded.map((e) => {
-      if (!blocked.has(e)) return e;
-      const { status: _status, ...withoutStatus } = e;
-      return { ...withoutStatus, error: 'net::ERR_FAILED' };
-    }));
+    const [flow] = await diagnosesOfExchanges(
+      recorded.map((e) => {
+        if (!blocked.has(e)) return e;
+        const { status: _status, ...withoutStatus } = e;
+        return { ...withoutStatus, error: 'net::ERR_FAILED' };
+      }),
+    );
     const [first, usedUp] = linesOf(flow!.diagnoses, 'token-cors-blocked')!;
-    expect(first).toMatch(/ got a response \(its status was not captured\) and then failed in the browser \(net::ERR_FAILED\): its response has no Access-Control-Allow-Origin/);
-    expect(usedUp).toMatch(/: the blocked request had already reached the server \(a response came back\), and a code is one-time \(RFC 6749 §4\.1\.2\): if the server redeemed it then, the retry gets invalid_grant\./);
+    expect(first).toMatch(
+      / got a response \(its status was not captured\) and then failed in the browser \(net::ERR_FAILED\): its response has no Access-Control-Allow-Origin/,
+    );
+    expect(usedUp).toMatch(
+      /: the blocked request had already reached the server \(a response came back\), and a code is one-time \(RFC 6749 §4\.1\.2\): if the server redeemed it then, the retry gets invalid_grant\./,
+    );
   });
 
   it.each([
-    ['another origin', [{ name: 'access-control-allow-origin', value: 'https://app.example' }], [], /its Access-Control-Allow-Origin is https:\/\/app\.example, not http:/],
-    ['two origins', [{ name: 'access-control-allow-origin', value: 'https://a.example, https://b.example' }], [], /holds more than one value/],
-    ['* with cookies', [{ name: 'access-control-allow-origin', value: '*' }], [{ name: 'cookie', value: 'sid=1' }], /is \*, which does not allow a request with credentials/],
-    ['the origin with cookies, without Allow-Credentials', 'origin', [{ name: 'cookie', value: 'sid=1' }], /lacks Access-Control-Allow-Credentials: true/],
+    [
+      'another origin',
+      [{ name: 'access-control-allow-origin', value: 'https://app.example' }],
+      [],
+      /its Access-Control-Allow-Origin is https:\/\/app\.example, not http:/,
+    ],
+    [
+      'two origins',
+      [{ name: 'access-control-allow-origin', value: 'https://a.example, https://b.example' }],
+      [],
+      /holds more than one value/,
+    ],
+    [
+      '* with cookies',
+      [{ name: 'access-control-allow-origin', value: '*' }],
+      [{ name: 'cookie', value: 'sid=1' }],
+      /is \*, which does not allow a request with credentials/,
+    ],
+    [
+      'the origin with cookies, without Allow-Credentials',
+      'origin',
+      [{ name: 'cookie', value: 'sid=1' }],
+      /lacks Access-Control-Allow-Credentials: true/,
+    ],
   ] as const)('applies the CORS check: %s', async (_name, allowOrigin, extraRequestHeaders, expected) => {
     const good = fixtureExchanges('good');
     const token = good.find((e) => e.method === 'POST' && e.url.endsWith('/token'))!;
@@ -217,17 +272,25 @@ describe('CORS at the token endpoint', () => {
 
   it('names a token request sent with mode no-cors', async () => {
     const good = fixtureExchanges('good');
-    const changed = good.map((e) => (e.method === 'POST' && e.url.endsWith('/token')
-      ? { ...e, requestHeaders: e.requestHeaders.map((h) => (h.name === 'sec-fetch-mode' ? { ...h, value: 'no-cors' } : h)) }
-      : e));
+    const changed = good.map((e) =>
+      e.method === 'POST' && e.url.endsWith('/token')
+        ? { ...e, requestHeaders: e.requestHeaders.map((h) => (h.name === 'sec-fetch-mode' ? { ...h, value: 'no-cors' } : h)) }
+        : e,
+    );
     const [flow] = await diagnosesOfExchanges(changed);
-    expect(linesOf(flow!.diagnoses, 'token-cors-blocked')).toEqual([expect.stringMatching(/it was sent with mode "no-cors", so the app gets an opaque response/)]);
+    expect(linesOf(flow!.diagnoses, 'token-cors-blocked')).toEqual([
+      expect.stringMatching(/it was sent with mode "no-cors", so the app gets an opaque response/),
+    ]);
   });
 
   it('says nothing of a same-origin token request', async () => {
     const good = fixtureExchanges('good');
     const token = good.find((e) => e.method === 'POST' && e.url.endsWith('/token'))!;
-    const sameOrigin = { ...token, requestHeaders: token.requestHeaders.map((h) => (h.name === 'origin' ? { ...h, value: new URL(token.url).origin } : h)), responseHeaders: token.responseHeaders.filter((h) => !h.name.startsWith('access-control-')) };
+    const sameOrigin = {
+      ...token,
+      requestHeaders: token.requestHeaders.map((h) => (h.name === 'origin' ? { ...h, value: new URL(token.url).origin } : h)),
+      responseHeaders: token.responseHeaders.filter((h) => !h.name.startsWith('access-control-')),
+    };
     const [flow] = await diagnosesOfExchanges(good.map((e) => (e === token ? sameOrigin : e)));
     expect(flow!.diagnoses).toEqual([]);
   });
@@ -238,7 +301,10 @@ describe('every recording', () => {
     const names = readdirSync(new URL('../fixtures/demo/', import.meta.url)).map((f) => f.replace(/\.har$/, ''));
     const raised: Record<string, string[]> = {};
     for (const name of names) {
-      const ids = (await diagnosesOf(name)).flat().map((d) => d.id).filter((id) => id === 'state-lost' || id === 'token-cors-blocked');
+      const ids = (await diagnosesOf(name))
+        .flat()
+        .map((d) => d.id)
+        .filter((id) => id === 'state-lost' || id === 'token-cors-blocked');
       if (ids.length) raised[name] = ids;
     }
     expect(raised).toEqual({

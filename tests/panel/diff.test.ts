@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { diffChars, MAX_LCS_CELLS } from '../../src/devtools/diff.ts';
 
-const join = (segments: { op: string; text: string }[], keep: string) => segments.filter((s) => s.op === 'same' || s.op === keep).map((s) => s.text).join('');
+const join = (segments: { op: string; text: string }[], keep: string) =>
+  segments
+    .filter((s) => s.op === 'same' || s.op === keep)
+    .map((s) => s.text)
+    .join('');
 
 describe('diffChars', () => {
   it('says nothing differs for equal strings', () => {
@@ -25,7 +29,13 @@ describe('diffChars', () => {
   });
 
   it('rebuilds both sides from its segments', () => {
-    const pairs: [string, string][] = [['localhost:3000', '127.0.0.1:3000'], ['abc', 'xyz'], ['', 'new'], ['old', ''], ['kitten', 'sitting']];
+    const pairs: [string, string][] = [
+      ['localhost:3000', '127.0.0.1:3000'],
+      ['abc', 'xyz'],
+      ['', 'new'],
+      ['old', ''],
+      ['kitten', 'sitting'],
+    ];
     for (const [a, b] of pairs) {
       const d = diffChars(a, b);
       expect(join(d, 'del')).toBe(a);
@@ -36,6 +46,9 @@ describe('diffChars', () => {
   it('stays bounded on huge values', () => {
     const a = 'x'.repeat(Math.sqrt(MAX_LCS_CELLS) * 2);
     const b = 'y'.repeat(a.length);
-    expect(diffChars(a, b)).toEqual([{ op: 'del', text: a }, { op: 'add', text: b }]);
+    expect(diffChars(a, b)).toEqual([
+      { op: 'del', text: a },
+      { op: 'add', text: b },
+    ]);
   });
 });

@@ -20,8 +20,10 @@ describe('HAR export', () => {
       const har = exchangesToHar(s.exchanges, { redactor: noRedaction, toolVersion: 't' });
       expect(har.log.comment).toBe(HAR_UNREDACTED_COMMENT);
       const again = await analyze(parseHarText(JSON.stringify(har)).exchanges);
-      expect(again.flows.map((f) => f.steps.map((st) => `${st.kind} ${st.method} ${st.url} ${st.status}`)), name)
-        .toEqual(s.analysis.flows.map((f) => f.steps.map((st) => `${st.kind} ${st.method} ${st.url} ${st.status}`)));
+      expect(
+        again.flows.map((f) => f.steps.map((st) => `${st.kind} ${st.method} ${st.url} ${st.status}`)),
+        name,
+      ).toEqual(s.analysis.flows.map((f) => f.steps.map((st) => `${st.kind} ${st.method} ${st.url} ${st.status}`)));
       expect(again.findings.map((f) => f.ruleId).sort(), name).toEqual(s.analysis.findings.map((f) => f.ruleId).sort());
     }
   });
@@ -29,7 +31,12 @@ describe('HAR export', () => {
   it('redacts codes, verifiers, tokens and cookies by default, and says so in log.comment', async () => {
     const s = await source('refresh');
     const flow = s.analysis.flows[0]!;
-    const secrets = [flow.callback!.code!, flow.pkce.verifier!, flow.codeExchanges[0]!.response!.accessToken!, flow.codeExchanges[0]!.response!.refreshToken!];
+    const secrets = [
+      flow.callback!.code!,
+      flow.pkce.verifier!,
+      flow.codeExchanges[0]!.response!.accessToken!,
+      flow.codeExchanges[0]!.response!.refreshToken!,
+    ];
     const text = JSON.stringify(exchangesToHar(s.exchanges, { redactor: s.redactor, toolVersion: 't' }));
     expect(JSON.parse(text).log.comment).toBe(HAR_REDACTION_COMMENT);
     for (const secret of secrets) expect(text).not.toContain(secret);

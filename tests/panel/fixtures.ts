@@ -30,7 +30,8 @@ export function merge(...snapshots: CaptureSnapshot[]): CaptureSnapshot {
 
 /** The selected flow's detail once it is open (an import's detail arrives asynchronously). */
 export async function openedDetail(store: PanelStore): Promise<FlowItem> {
-  for (let i = 0; i < 100 && store.detail.value?.key !== store.selected.value?.key; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+  for (let i = 0; i < 100 && store.detail.value?.key !== store.selected.value?.key; i++)
+    await new Promise((resolve) => setTimeout(resolve, 0));
   if (!store.detail.value || store.detail.value.key !== store.selected.value?.key) throw new Error('the selected flow did not open');
   return store.detail.value;
 }

@@ -17,7 +17,9 @@ describe('importing a HAR file', () => {
     const { events } = await run(harText('good'));
     expect(events.map((e) => e.type)).toEqual(['done']);
     const done = events[0] as EventOf<'done'>;
-    expect(done.snapshot.rows).toEqual([expect.objectContaining({ key: 'import-1/flow-har-2', flowId: 'flow-har-2', clientId: 'spa', tabs: [] })]);
+    expect(done.snapshot.rows).toEqual([
+      expect.objectContaining({ key: 'import-1/flow-har-2', flowId: 'flow-har-2', clientId: 'spa', tabs: [] }),
+    ]);
     expect(done.snapshot.rows[0]!.searchText).toContain('file.har');
     expect(done.snapshot.secrets.map((s) => s.label)).toContain('code_verifier');
     expect(done.snapshot.exchangeCount).toBeGreaterThan(5);

@@ -45,7 +45,9 @@ export const jsonContent = (body: Record<string, unknown>): HarContent => {
 
 /** `length` random base64url characters: a token no compressor or regex shortcut can make cheap. */
 export function randomBase64url(length: number): string {
-  return randomBytes(Math.ceil((length * 3) / 4)).toString('base64url').slice(0, length);
+  return randomBytes(Math.ceil((length * 3) / 4))
+    .toString('base64url')
+    .slice(0, length);
 }
 
 /** The four 5 MB answers of the token endpoint. */
@@ -73,10 +75,22 @@ export function brokenIdTokens(): Record<string, { token: string; problem: RegEx
   const goodIdToken = goodTokenResponse().id_token as string;
   const [header, payload, signature] = goodIdToken.split('.') as [string, string, string];
   return {
-    'payload not base64url': { token: `${header}.${payload.slice(0, 20)}+/${payload.slice(20)}.${signature}`, problem: /^payload is not valid base64url: "\+" at position 20 /  },
-    'payload of non-JSON': { token: `${header}.${b64u('sub=alice; aud=spa')}.${signature}`, problem: /^payload decodes from base64url to text that is not JSON/ },
-    'payload a JSON array': { token: `${header}.${b64u('["alice","spa"]')}.${signature}`, problem: /^payload is not a JSON object: it is an array/ },
-    'payload a JSON number': { token: `${header}.${b64u('1795325089')}.${signature}`, problem: /^payload is not a JSON object: it is a number/ },
+    'payload not base64url': {
+      token: `${header}.${payload.slice(0, 20)}+/${payload.slice(20)}.${signature}`,
+      problem: /^payload is not valid base64url: "\+" at position 20 /,
+    },
+    'payload of non-JSON': {
+      token: `${header}.${b64u('sub=alice; aud=spa')}.${signature}`,
+      problem: /^payload decodes from base64url to text that is not JSON/,
+    },
+    'payload a JSON array': {
+      token: `${header}.${b64u('["alice","spa"]')}.${signature}`,
+      problem: /^payload is not a JSON object: it is an array/,
+    },
+    'payload a JSON number': {
+      token: `${header}.${b64u('1795325089')}.${signature}`,
+      problem: /^payload is not a JSON object: it is a number/,
+    },
     'signature part missing': { token: `${header}.${payload}`, problem: /^has 2 parts, not 3: the signature part is missing/ },
   };
 }

@@ -12,14 +12,22 @@ import { exchangesToHar } from '../../src/devtools/export-har.ts';
 import { reportJson, reportMarkdown, sourceReport, TOOL_VERSION } from '../../src/devtools/export-report.ts';
 import { buildSource, type Source } from '../../src/devtools/sources.ts';
 import {
-  brokenIdTokens, FIVE_MB, goodHarWithTokenContent, goodTokenResponse, hugeTokenResponses, jsonContent, JWT_SHAPED_ACCESS_TOKEN,
+  brokenIdTokens,
+  FIVE_MB,
+  goodHarWithTokenContent,
+  goodTokenResponse,
+  hugeTokenResponses,
+  jsonContent,
+  JWT_SHAPED_ACCESS_TOKEN,
 } from './hostile-har.ts';
 
 async function importHar(name: string, text: string): Promise<Source> {
   const started = performance.now();
   const { exchanges, warnings } = parseHarText(text);
   const source = await buildSource('import-1', name, 'import', exchanges, warnings);
-  console.log(`${name}: ${(text.length / 1e6).toFixed(1)} M characters read and analysed in ${(performance.now() - started).toFixed(0)} ms`);
+  console.log(
+    `${name}: ${(text.length / 1e6).toFixed(1)} M characters read and analysed in ${(performance.now() - started).toFixed(0)} ms`,
+  );
   expect(source.analysis.problems).toEqual([]);
   expect(source.analysis.flows).toHaveLength(1);
   return source;
@@ -98,28 +106,37 @@ describe('a 5 MB token response', () => {
 });
 
 describe('a JWT with a broken payload', () => {
-  it.each(Object.entries(brokenIdTokens()))('an id_token with a broken part (%s): the card and id-token-invalid say what is wrong', async (_, { token, problem }) => {
-    const source = await importHar('broken-id-token.har', goodHarWithTokenContent(jsonContent({ ...goodTokenResponse(), id_token: token })));
-    const flow = source.analysis.flows[0]!;
-    const card = tokensOf(flow).find((t) => t.name === 'id_token')!;
-    expect(card.value).toBe(token);
-    expect(card.decoded?.ok).toBe(false);
-    expect(!card.decoded?.ok && card.decoded?.problem).toMatch(problem);
-    // The good token's header still decodes: the card can show it.
-    expect(!card.decoded?.ok && card.decoded?.header).toEqual({ alg: 'RS256', kid: 'demo-rs256' });
+  it.each(Object.entries(brokenIdTokens()))(
+    'an id_token with a broken part (%s): the card and id-token-invalid say what is wrong',
+    async (_, { token, problem }) => {
+      const source = await importHar(
+        'broken-id-token.har',
+        goodHarWithTokenContent(jsonContent({ ...goodTokenResponse(), id_token: token })),
+      );
+      const flow = source.analysis.flows[0]!;
+      const card = tokensOf(flow).find((t) => t.name === 'id_token')!;
+      expect(card.value).toBe(token);
+      expect(card.decoded?.ok).toBe(false);
+      expect(!card.decoded?.ok && card.decoded?.problem).toMatch(problem);
+      // The good token's header still decodes: the card can show it.
+      expect(!card.decoded?.ok && card.decoded?.header).toEqual({ alg: 'RS256', kid: 'demo-rs256' });
 
-    const findings = source.analysis.findings.filter((f) => f.flowId === flow.id);
-    const invalid = findings.find((f) => f.ruleId === 'id-token-invalid');
-    expect(invalid?.severity).toBe('error');
-    expect(invalid?.evidence.find((e) => e.label === 'failed: format')?.value).toMatch(problem);
-    // Unreadable is not absent: the nonce and hash rules say nothing of claims they cannot read.
-    expect(findings.map((f) => f.ruleId)).not.toContain('oidc-nonce-mismatch');
-    expect(findings.map((f) => f.ruleId)).not.toContain('hash-claim-mismatch');
-    expect(flow.notes.some((n) => n.startsWith('id_token does not decode as a JWT ('))).toBe(true);
-  });
+      const findings = source.analysis.findings.filter((f) => f.flowId === flow.id);
+      const invalid = findings.find((f) => f.ruleId === 'id-token-invalid');
+      expect(invalid?.severity).toBe('error');
+      expect(invalid?.evidence.find((e) => e.label === 'failed: format')?.value).toMatch(problem);
+      // Unreadable is not absent: the nonce and hash rules say nothing of claims they cannot read.
+      expect(findings.map((f) => f.ruleId)).not.toContain('oidc-nonce-mismatch');
+      expect(findings.map((f) => f.ruleId)).not.toContain('hash-claim-mismatch');
+      expect(flow.notes.some((n) => n.startsWith('id_token does not decode as a JWT ('))).toBe(true);
+    },
+  );
 
   it('an access token shaped like a JWT that is not one: opaque, and the card says why', async () => {
-    const source = await importHar('jwt-shaped-access-token.har', goodHarWithTokenContent(jsonContent({ ...goodTokenResponse(), access_token: JWT_SHAPED_ACCESS_TOKEN })));
+    const source = await importHar(
+      'jwt-shaped-access-token.har',
+      goodHarWithTokenContent(jsonContent({ ...goodTokenResponse(), access_token: JWT_SHAPED_ACCESS_TOKEN })),
+    );
     const card = tokensOf(source.analysis.flows[0]!).find((t) => t.name === 'access_token')!;
     expect(card.decoded).toBeUndefined();
     expect(card.notJwt).toBe('header decodes from base64url to text that is not JSON (RFC 7519 §7.2 steps 3–4)');

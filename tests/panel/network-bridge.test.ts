@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Exchange } from '../../src/core/model.ts';
-import { isNetworkBridgeMessage, NetworkBacklog, NetworkReceiver, type ExchangesMessage, type RequestMessage } from '../../src/devtools/network-bridge.ts';
+import {
+  isNetworkBridgeMessage,
+  NetworkBacklog,
+  NetworkReceiver,
+  type ExchangesMessage,
+  type RequestMessage,
+} from '../../src/devtools/network-bridge.ts';
 import { MAX_NETWORK_EXCHANGES } from '../../src/devtools/network.ts';
 
 function exchange(n: number): Exchange {

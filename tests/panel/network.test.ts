@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { appendBounded, exchangeOfNetworkEntry, MATCH_WINDOW_MS, MAX_NETWORK_BODY_CHARS, MAX_NETWORK_EXCHANGES, mergeResponseBodies, wantsContent } from '../../src/devtools/network.ts';
+import {
+  appendBounded,
+  exchangeOfNetworkEntry,
+  MATCH_WINDOW_MS,
+  MAX_NETWORK_BODY_CHARS,
+  MAX_NETWORK_EXCHANGES,
+  mergeResponseBodies,
+  wantsContent,
+} from '../../src/devtools/network.ts';
 import { tokensOf } from '../../src/devtools/detail.ts';
 import { createStore } from '../../src/devtools/store.ts';
 import { harText, openedDetail, snapshotOf } from './fixtures.ts';
@@ -12,7 +20,9 @@ function withoutBodies(name: string, tabId: number) {
 
 /** The DevTools network API's view: HAR entries, the body fetched separately (as getContent does). */
 function networkExchanges(name: string) {
-  const entries = (JSON.parse(harText(name)) as { log: { entries: { response: { content: { text?: string; encoding?: string; mimeType?: string } } }[] } }).log.entries;
+  const entries = (
+    JSON.parse(harText(name)) as { log: { entries: { response: { content: { text?: string; encoding?: string; mimeType?: string } } }[] } }
+  ).log.entries;
   return entries.flatMap((entry, i) => {
     if (!wantsContent(entry)) return [];
     const { text, encoding, ...rest } = entry.response.content;
@@ -49,10 +59,16 @@ describe('response bodies from the DevTools network API', () => {
     const inTab2 = { ...token, id: 'tab2', tabId: 2, time: body.time + 10 };
     const fromDevTools = { ...body, tabId: 2 };
     const merged = mergeResponseBodies([inTab1, inTab2], [fromDevTools]);
-    expect(merged.map((e) => [e.id, e.responseBody?.kind])).toEqual([['tab1', undefined], ['tab2', 'text']]);
+    expect(merged.map((e) => [e.id, e.responseBody?.kind])).toEqual([
+      ['tab1', undefined],
+      ['tab2', 'text'],
+    ]);
     // In one tab, a bodiless request listed first does not take the body of the closer one.
     const earlier = { ...inTab2, id: 'earlier', time: body.time - 1000 };
-    expect(mergeResponseBodies([earlier, inTab2], [fromDevTools]).map((e) => [e.id, e.responseBody?.kind])).toEqual([['earlier', undefined], ['tab2', 'text']]);
+    expect(mergeResponseBodies([earlier, inTab2], [fromDevTools]).map((e) => [e.id, e.responseBody?.kind])).toEqual([
+      ['earlier', undefined],
+      ['tab2', 'text'],
+    ]);
     // Without a tab on either side (a HAR import), any tab matches.
     const { tabId: _unknown, ...anyTab } = fromDevTools;
     expect(mergeResponseBodies([inTab1], [anyTab])[0]!.responseBody?.kind).toBe('text');
@@ -60,7 +76,11 @@ describe('response bodies from the DevTools network API', () => {
 
   it('keeps the newest exchanges, bounded by count and by the size of their bodies', () => {
     const [template] = networkExchanges('good');
-    const withBody = (id: number, chars: number) => ({ ...template!, id: `n${id}`, responseBody: { kind: 'text' as const, text: 'x'.repeat(chars), size: chars } });
+    const withBody = (id: number, chars: number) => ({
+      ...template!,
+      id: `n${id}`,
+      responseBody: { kind: 'text' as const, text: 'x'.repeat(chars), size: chars },
+    });
     const many = Array.from({ length: MAX_NETWORK_EXCHANGES + 20 }, (_, i) => withBody(i, 10));
     expect(appendBounded([], many).map((e) => e.id)).toEqual(many.slice(20).map((e) => e.id));
     const big = Math.floor(MAX_NETWORK_BODY_CHARS / 3) + 1;

@@ -4,7 +4,7 @@ import { twoFlowsAroundPadding } from './big-har.ts';
 import { harText, merge, openedDetail, snapshotOf } from './fixtures.ts';
 
 describe('the panel store', () => {
-  it('lists the inspected tab\'s flows, newest first, and all tabs on request', async () => {
+  it("lists the inspected tab's flows, newest first, and all tabs on request", async () => {
     const store = createStore({ tabId: 7 });
     await store.applySnapshot(merge(snapshotOf('good', 7), snapshotOf('redirect-uri-trailing-slash', 9)));
     expect(store.items.value).toHaveLength(2);
@@ -102,7 +102,16 @@ describe('findings tied to no flow', () => {
     const base = snapshotOf('good', 4);
     const last = base.exchanges.at(-1)!;
     // A resource request carrying a token in its URL belongs to no flow.
-    const leak = { ...last, id: 'leak', time: last.time + 10, method: 'GET', url: 'https://api.example/data?access_token=abcdefghijklmnopqrstuvwxyz', initiator: 'fetch' as const, requestBody: { kind: 'none' as const }, tabId: 4 };
+    const leak = {
+      ...last,
+      id: 'leak',
+      time: last.time + 10,
+      method: 'GET',
+      url: 'https://api.example/data?access_token=abcdefghijklmnopqrstuvwxyz',
+      initiator: 'fetch' as const,
+      requestBody: { kind: 'none' as const },
+      tabId: 4,
+    };
     await store.applySnapshot({ ...base, exchanges: [...base.exchanges, leak] });
     const total = store.live.value!.unbound.length;
     expect(total).toBeGreaterThan(0);
@@ -114,7 +123,7 @@ describe('findings tied to no flow', () => {
 });
 
 describe('importing a big HAR', () => {
-  it('shows a preview first, then the whole file, keeping the user\'s choice of flow', async () => {
+  it("shows a preview first, then the whole file, keeping the user's choice of flow", async () => {
     const store = createStore({ tabId: undefined });
     const seen: number[] = [];
     const stop = store.items.subscribe((items) => seen.push(items.length));

@@ -40,7 +40,8 @@ export async function analyzeAndCheck(exchanges: readonly Exchange[]): Promise<A
   if (analysis.problems.length) {
     violations.unshift(`problems: ${JSON.stringify(analysis.problems)}`, ...stacks.map((s) => `stack of ${trimStack(s)}`));
     // analyze keeps only the message of a failure outside the rules: replay its stages to show where.
-    if (analysis.problems.some((p) => p.startsWith('analysis failed'))) violations.splice(1, 0, `stack of the analysis failure: ${stageFailure(exchanges)}`);
+    if (analysis.problems.some((p) => p.startsWith('analysis failed')))
+      violations.splice(1, 0, `stack of the analysis failure: ${stageFailure(exchanges)}`);
   }
   if (violations.length) throw new Error(violations.join('\n'));
   return analysis;
@@ -58,7 +59,11 @@ function stageFailure(exchanges: readonly Exchange[]): string {
 
 /** Keep the stack frames inside the project (the rest is fast-check and vitest). */
 function trimStack(stack: string): string {
-  return stack.split('\n').filter((line, i) => i === 0 || (/src\//.test(line) && !/node_modules/.test(line))).slice(0, 8).join('\n');
+  return stack
+    .split('\n')
+    .filter((line, i) => i === 0 || (/src\//.test(line) && !/node_modules/.test(line)))
+    .slice(0, 8)
+    .join('\n');
 }
 
 export function consistencyViolations(exchanges: readonly Exchange[], analysis: Analysis): string[] {
@@ -71,7 +76,8 @@ export function consistencyViolations(exchanges: readonly Exchange[], analysis: 
   for (const flow of analysis.flows) {
     if (flowIds.has(flow.id)) out.push(`flow id ${flow.id} is returned twice`);
     flowIds.add(flow.id);
-    for (const step of flow.steps) if (!inputIds.has(step.exchangeId)) out.push(`flow ${flow.id} has a step on unknown exchange ${step.exchangeId}`);
+    for (const step of flow.steps)
+      if (!inputIds.has(step.exchangeId)) out.push(`flow ${flow.id} has a step on unknown exchange ${step.exchangeId}`);
   }
   analysis.findings.forEach((f, i) => {
     const where = `finding #${i} (${f.ruleId})`;
@@ -90,7 +96,8 @@ export function consistencyViolations(exchanges: readonly Exchange[], analysis: 
       }
     }
     const previous = analysis.findings[i - 1];
-    if (previous && SEVERITIES.has(f.severity) && SEVERITY_RANK[previous.severity] > SEVERITY_RANK[f.severity]) out.push(`${where}: findings not sorted by severity`);
+    if (previous && SEVERITIES.has(f.severity) && SEVERITY_RANK[previous.severity] > SEVERITY_RANK[f.severity])
+      out.push(`${where}: findings not sorted by severity`);
   });
   try {
     JSON.stringify(analysis);

@@ -43,7 +43,8 @@ function modelViolations(exchanges: readonly Exchange[]): string[] {
     if (ex.responseBody && !BODY_KINDS.has(ex.responseBody.kind)) out.push(`${at}: responseBody kind ${ex.responseBody.kind}`);
     if (ex.status !== undefined && !(Number.isFinite(ex.status) && ex.status > 0)) out.push(`${at}: status ${ex.status}`);
     for (const h of [...ex.requestHeaders, ...ex.responseHeaders]) {
-      if (typeof h.name !== 'string' || typeof h.value !== 'string' || h.name !== h.name.toLowerCase()) out.push(`${at}: header ${JSON.stringify(h)}`);
+      if (typeof h.name !== 'string' || typeof h.value !== 'string' || h.name !== h.name.toLowerCase())
+        out.push(`${at}: header ${JSON.stringify(h)}`);
     }
   }
   return out;
@@ -51,47 +52,69 @@ function modelViolations(exchanges: readonly Exchange[]): string[] {
 
 describe('HAR adapter on arbitrary input', () => {
   it('harToExchanges on any JSON value returns or throws HarFormatError', () => {
-    fc.assert(fc.property(fc.jsonValue(), (value) => {
-      convertOrFormatError(() => harToExchanges(value));
-    }), fcParams(1000));
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        convertOrFormatError(() => harToExchanges(value));
+      }),
+      fcParams(1000),
+    );
   }, 60_000);
 
   it('harToExchanges on HAR-shaped JSON returns a valid model that analyze accepts without problems', async () => {
-    await fc.assert(fc.asyncProperty(harLikeArb, async (har) => {
-      const result = convertOrFormatError(() => harToExchanges(har));
-      if (!result) return;
-      expect(modelViolations(result.exchanges)).toEqual([]);
-      expect(result.warnings.every((w) => typeof w === 'string')).toBe(true);
-      await analyzeAndCheck(result.exchanges);
-    }), fcParams(300));
+    await fc.assert(
+      fc.asyncProperty(harLikeArb, async (har) => {
+        const result = convertOrFormatError(() => harToExchanges(har));
+        if (!result) return;
+        expect(modelViolations(result.exchanges)).toEqual([]);
+        expect(result.warnings.every((w) => typeof w === 'string')).toBe(true);
+        await analyzeAndCheck(result.exchanges);
+      }),
+      fcParams(300),
+    );
   }, 60_000);
 
   it('parseHarText on any string returns or throws HarFormatError', () => {
-    fc.assert(fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.string(), hostileString), (text) => {
-      convertOrFormatError(() => parseHarText(text));
-    }), fcParams(1000));
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.string(), hostileString), (text) => {
+        convertOrFormatError(() => parseHarText(text));
+      }),
+      fcParams(1000),
+    );
   }, 60_000);
 
   it('parseHarText on damaged HAR text (truncated, BOM, NUL, junk) returns or throws HarFormatError', () => {
-    const damaged = fc.tuple(
-      fc.array(harEntryArb, { maxLength: 4 }),
-      fc.constantFrom('none', 'truncate', 'bom', 'nul', 'append', 'prefix'),
-      fc.nat(),
-      fc.constantFrom(0, 1, 2),
-    ).map(([entries, damage, at, indent]) => {
-      const text = JSON.stringify({ log: { version: '1.2', entries } }, null, indent);
-      switch (damage) {
-        case 'truncate': return text.slice(0, at % (text.length + 1));
-        case 'bom': return `\ufeff${text}`;
-        case 'nul': { const i = at % (text.length + 1); return `${text.slice(0, i)}\u0000${text.slice(i)}`; }
-        case 'append': return `${text}\n,]`;
-        case 'prefix': return `)]}'\n${text}`;
-        default: return text;
-      }
-    });
-    fc.assert(fc.property(damaged, (text) => {
-      const result = convertOrFormatError(() => parseHarText(text));
-      if (result) expect(modelViolations(result.exchanges)).toEqual([]);
-    }), fcParams(400));
+    const damaged = fc
+      .tuple(
+        fc.array(harEntryArb, { maxLength: 4 }),
+        fc.constantFrom('none', 'truncate', 'bom', 'nul', 'append', 'prefix'),
+        fc.nat(),
+        fc.constantFrom(0, 1, 2),
+      )
+      .map(([entries, damage, at, indent]) => {
+        const text = JSON.stringify({ log: { version: '1.2', entries } }, null, indent);
+        switch (damage) {
+          case 'truncate':
+            return text.slice(0, at % (text.length + 1));
+          case 'bom':
+            return `\ufeff${text}`;
+          case 'nul': {
+            const i = at % (text.length + 1);
+            return `${text.slice(0, i)}\u0000${text.slice(i)}`;
+          }
+          case 'append':
+            return `${text}\n,]`;
+          case 'prefix':
+            return `)]}'\n${text}`;
+          default:
+            return text;
+        }
+      });
+    fc.assert(
+      fc.property(damaged, (text) => {
+        const result = convertOrFormatError(() => parseHarText(text));
+        if (result) expect(modelViolations(result.exchanges)).toEqual([]);
+      }),
+      fcParams(400),
+    );
   }, 60_000);
 });

@@ -42,7 +42,8 @@ export interface ExchangeInit {
 
 export function exchange(init: ExchangeInit): Exchange {
   clock += 100;
-  const headers = (h: Record<string, string> = {}): Header[] => Object.entries(h).map(([name, value]) => ({ name: name.toLowerCase(), value }));
+  const headers = (h: Record<string, string> = {}): Header[] =>
+    Object.entries(h).map(([name, value]) => ({ name: name.toLowerCase(), value }));
   return {
     id: `x${++counter}`,
     time: init.time ?? clock,
@@ -96,7 +97,10 @@ export function authorize(params: Record<string, string | undefined> = {}, init:
  * The AS's redirect carrying the authorization response (query mode by default), as seen in its
  * `Location`, followed by the browser's navigation to the redirect_uri. Returns both exchanges.
  */
-export function callback(params: Record<string, string | undefined>, init: { mode?: 'query' | 'fragment'; redirectUri?: string; tabId?: number } = {}): Exchange[] {
+export function callback(
+  params: Record<string, string | undefined>,
+  init: { mode?: 'query' | 'fragment'; redirectUri?: string; tabId?: number } = {},
+): Exchange[] {
   const base = init.redirectUri ?? REDIRECT_URI;
   const location = `${base}${init.mode === 'fragment' ? '#' : '?'}${encode(params)}`;
   const redirect = exchange({ url: `${AS}/authorize/resume`, status: 303, location, tabId: init.tabId });
@@ -132,7 +136,9 @@ export function token(params: Record<string, string | undefined> = {}, init: Par
 }
 
 /** A complete, correct authorization-code + S256 PKCE flow (RFC 7636 App. B values). */
-export function goodFlow(overrides: { authorize?: Record<string, string | undefined>; token?: Record<string, string | undefined>; code?: string } = {}): Exchange[] {
+export function goodFlow(
+  overrides: { authorize?: Record<string, string | undefined>; token?: Record<string, string | undefined>; code?: string } = {},
+): Exchange[] {
   const auth = authorize(overrides.authorize);
   const state = overrides.authorize && 'state' in overrides.authorize ? overrides.authorize.state : defaultAuthorizeParams.state;
   const code = overrides.code ?? defaultTokenParams.code;

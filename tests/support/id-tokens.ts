@@ -22,7 +22,13 @@ export const CODE = 'SplxlOBeZQQYbYS6WxSbIA';
 /** Claims of a valid ID token for the default flow of build.ts, issued at RESPONSE_DATE for one hour. */
 export function idClaims(overrides: Record<string, unknown> = {}): JWTPayload {
   const claims: Record<string, unknown> = {
-    iss: AS, sub: 'alice', aud: 'spa', nonce: defaultAuthorizeParams.nonce, iat: NOW, exp: NOW + 3600, ...overrides,
+    iss: AS,
+    sub: 'alice',
+    aud: 'spa',
+    nonce: defaultAuthorizeParams.nonce,
+    iat: NOW,
+    exp: NOW + 3600,
+    ...overrides,
   };
   for (const [name, value] of Object.entries(claims)) if (value === undefined) delete claims[name];
   return claims;
@@ -41,7 +47,11 @@ function privateKey(alg: SigningAlg): Promise<CryptoKey> {
 }
 
 /** A JWS ID token signed with a generated key; `header` adds protected header members (e.g. `crv`). */
-export async function signedIdToken(claims: JWTPayload = idClaims(), alg: SigningAlg = 'RS256', header: Record<string, unknown> = {}): Promise<string> {
+export async function signedIdToken(
+  claims: JWTPayload = idClaims(),
+  alg: SigningAlg = 'RS256',
+  header: Record<string, unknown> = {},
+): Promise<string> {
   return new SignJWT(claims).setProtectedHeader({ ...header, alg, kid: `test-${alg}` }).sign(await privateKey(alg));
 }
 
@@ -77,7 +87,13 @@ export function tokenWithIdToken(
 /** A refresh_token grant answered with the given ID token (and a rotated refresh token). */
 export function refreshWithIdToken(idToken: string | undefined, refreshToken: string, rotated = `${refreshToken}-next`): Exchange {
   return tokenWithIdToken(idToken, {
-    params: { grant_type: 'refresh_token', refresh_token: refreshToken, code: undefined, code_verifier: undefined, redirect_uri: undefined },
+    params: {
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      code: undefined,
+      code_verifier: undefined,
+      redirect_uri: undefined,
+    },
     body: { access_token: `${ACCESS_TOKEN}-refreshed`, refresh_token: rotated },
   });
 }
@@ -86,7 +102,10 @@ export function refreshWithIdToken(idToken: string | undefined, refreshToken: st
  * The authorization server's redirect carrying an authorization response with a `Date` header (fragment mode
  * by default, as for implicit and hybrid flows), and the browser's arrival at the redirect_uri.
  */
-export function frontChannelResponse(params: Record<string, string | undefined>, options: { mode?: 'fragment' | 'query'; date?: string | null } = {}): Exchange[] {
+export function frontChannelResponse(
+  params: Record<string, string | undefined>,
+  options: { mode?: 'fragment' | 'query'; date?: string | null } = {},
+): Exchange[] {
   const mode = options.mode ?? 'fragment';
   const location = `${REDIRECT_URI}${mode === 'fragment' ? '#' : '?'}${encode(params)}`;
   const date = options.date === undefined ? RESPONSE_DATE : options.date;
@@ -99,7 +118,10 @@ const DEMO_FIXTURES = new URL('../fixtures/demo/', import.meta.url);
 
 /** The ids of the recorded demo sign-ins (tests/fixtures/demo/<id>.har: real oidc-provider ID tokens). */
 export function recordedIds(): string[] {
-  return readdirSync(DEMO_FIXTURES).filter((f) => f.endsWith('.har')).map((f) => f.slice(0, -4)).sort();
+  return readdirSync(DEMO_FIXTURES)
+    .filter((f) => f.endsWith('.har'))
+    .map((f) => f.slice(0, -4))
+    .sort();
 }
 
 /** The recorded demo sign-ins whose variant does not expect `ruleId` (demo/variants.ts): it must stay quiet there. */

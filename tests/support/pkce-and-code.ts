@@ -22,7 +22,11 @@ export function par(params: Record<string, string | undefined> = {}, init: Parti
 
 /** The front-channel /authorize that only references a pushed request (RFC 9126 §4). */
 export function parAuthorize(requestUri = 'urn:ietf:params:oauth:request_uri:6esc_11ACC5bwc014ltc14eY22c', clientId = 'spa'): Exchange {
-  return authorize({ ...Object.fromEntries(Object.keys(defaultAuthorizeParams).map((k) => [k, undefined])), client_id: clientId, request_uri: requestUri });
+  return authorize({
+    ...Object.fromEntries(Object.keys(defaultAuthorizeParams).map((k) => [k, undefined])),
+    client_id: clientId,
+    request_uri: requestUri,
+  });
 }
 
 /** A token request answered with an OAuth error (RFC 6749 §5.2). */

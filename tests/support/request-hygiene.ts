@@ -11,7 +11,10 @@ export function tokenAnswer(json: Record<string, unknown>, status = 200): Partia
 }
 
 /** POST /token answered with tokens in the observed JSON body. */
-export function tokenWithTokens(tokens: { access_token?: string; id_token?: string; refresh_token?: string }, params: Record<string, string | undefined> = {}): Exchange {
+export function tokenWithTokens(
+  tokens: { access_token?: string; id_token?: string; refresh_token?: string },
+  params: Record<string, string | undefined> = {},
+): Exchange {
   return token(params, tokenAnswer({ token_type: 'Bearer', expires_in: 300, ...tokens }));
 }
 

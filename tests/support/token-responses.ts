@@ -8,17 +8,34 @@ import type { Exchange } from '../../src/core/model.ts';
 import { type ExchangeInit, jsonBody, token } from './build.ts';
 
 /** A refresh_token grant (RFC 6749 §6) from script, by the public client `spa` unless told otherwise. */
-export function refresh(refreshToken: string, answer: Record<string, unknown> | undefined, init: Partial<ExchangeInit> & { params?: Record<string, string | undefined> } = {}): Exchange {
+export function refresh(
+  refreshToken: string,
+  answer: Record<string, unknown> | undefined,
+  init: Partial<ExchangeInit> & { params?: Record<string, string | undefined> } = {},
+): Exchange {
   const { params = {}, ...rest } = init;
   return token(
-    { grant_type: 'refresh_token', refresh_token: refreshToken, code: undefined, code_verifier: undefined, redirect_uri: undefined, ...params },
+    {
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      code: undefined,
+      code_verifier: undefined,
+      redirect_uri: undefined,
+      ...params,
+    },
     { ...(answer !== undefined ? { responseBody: jsonBody(answer) } : {}), ...rest },
   );
 }
 
 /** A successful token response body with the given refresh token (none when undefined). */
 export function tokens(refreshToken?: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { access_token: 'access-token', token_type: 'Bearer', expires_in: 300, ...(refreshToken !== undefined ? { refresh_token: refreshToken } : {}), ...extra };
+  return {
+    access_token: 'access-token',
+    token_type: 'Bearer',
+    expires_in: 300,
+    ...(refreshToken !== undefined ? { refresh_token: refreshToken } : {}),
+    ...extra,
+  };
 }
 
 /** The exchanges of a recorded demo fixture (tests/fixtures/demo/<id>.har). */

@@ -7,7 +7,12 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { emptyWatchlist, isRelevant, learn } from '../../src/capture/relevance.ts';
 import {
-  WebRequestRecorder, type BeforeRequestDetails, type ErrorDetails, type RedirectDetails, type ResponseDetails, type SendHeadersDetails,
+  WebRequestRecorder,
+  type BeforeRequestDetails,
+  type ErrorDetails,
+  type RedirectDetails,
+  type ResponseDetails,
+  type SendHeadersDetails,
 } from '../../src/capture/webrequest.ts';
 import type { Exchange } from '../../src/core/model.ts';
 
@@ -32,7 +37,9 @@ export interface Replayed extends Omit<Recording, 'events'> {
 }
 
 export function replayRecording(name: string): Replayed {
-  const { events, ...recording } = JSON.parse(readFileSync(new URL(`../fixtures/webrequest/${name}.json`, import.meta.url), 'utf8')) as Recording;
+  const { events, ...recording } = JSON.parse(
+    readFileSync(new URL(`../fixtures/webrequest/${name}.json`, import.meta.url), 'utf8'),
+  ) as Recording;
   const recorder = new WebRequestRecorder('r');
   let watch = emptyWatchlist();
   const kept: Exchange[] = [];
@@ -48,15 +55,27 @@ export function replayRecording(name: string): Replayed {
       case 'beforeRequest': {
         const { details } = recorded;
         // The recorder stored ArrayBuffers as base64.
-        const raw = details.requestBody?.raw?.map((part) => (typeof part.bytes === 'string' ? { bytes: Uint8Array.from(atob(part.bytes), (c) => c.charCodeAt(0)).buffer } : part));
+        const raw = details.requestBody?.raw?.map((part) =>
+          typeof part.bytes === 'string' ? { bytes: Uint8Array.from(atob(part.bytes), (c) => c.charCodeAt(0)).buffer } : part,
+        );
         recorder.beforeRequest(raw ? { ...details, requestBody: { ...details.requestBody, raw } } : details);
         break;
       }
-      case 'sendHeaders': recorder.sendHeaders(recorded.details); break;
-      case 'headersReceived': recorder.headersReceived(recorded.details); break;
-      case 'redirected': finish(recorder.redirected(recorded.details)); break;
-      case 'completed': finish(recorder.completed(recorded.details)); break;
-      case 'failed': finish(recorder.failed(recorded.details)); break;
+      case 'sendHeaders':
+        recorder.sendHeaders(recorded.details);
+        break;
+      case 'headersReceived':
+        recorder.headersReceived(recorded.details);
+        break;
+      case 'redirected':
+        finish(recorder.redirected(recorded.details));
+        break;
+      case 'completed':
+        finish(recorder.completed(recorded.details));
+        break;
+      case 'failed':
+        finish(recorder.failed(recorded.details));
+        break;
     }
   }
   expect(recorder.inFlightCount).toBe(0);

@@ -8,10 +8,14 @@ import type { FlowReport, PkceReport, StepReport } from '../../core/report.ts';
 export function visible(value: string): string {
   return value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (ch) => {
     switch (ch) {
-      case '\n': return '\\n';
-      case '\r': return '\\r';
-      case '\t': return '\\t';
-      default: return `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
+      case '\n':
+        return '\\n';
+      case '\r':
+        return '\\r';
+      case '\t':
+        return '\\t';
+      default:
+        return `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
     }
   });
 }
@@ -35,7 +39,14 @@ const PKCE_STATUS: Record<PkceReport['status'], string> = {
 
 /** `S256 · the verifier matches the challenge` (and the near miss, when there is one). */
 export function pkceSummary(pkce: PkceReport): string {
-  const method = pkce.method === 'absent' ? (pkce.challenge !== null ? 'no method (plain applies)' : 'none') : pkce.method === 'other' ? `unknown method ${pkce.methodSent ?? ''}`.trim() : pkce.method;
+  const method =
+    pkce.method === 'absent'
+      ? pkce.challenge !== null
+        ? 'no method (plain applies)'
+        : 'none'
+      : pkce.method === 'other'
+        ? `unknown method ${pkce.methodSent ?? ''}`.trim()
+        : pkce.method;
   const near = pkce.nearMiss ? ` — near miss (${pkce.nearMiss.kind}): ${pkce.nearMiss.explanation}` : '';
   return `${method} · ${PKCE_STATUS[pkce.status]}${near}`;
 }
@@ -49,7 +60,11 @@ export function responseSummary(flow: FlowReport): string {
 
 export function issuerSummary(flow: FlowReport): string | undefined {
   if (flow.issuer === null) return undefined;
-  const source = { metadata: 'from discovery metadata', iss: 'from the iss parameter', 'authorization-origin': 'the authorization endpoint origin' } as const;
+  const source = {
+    metadata: 'from discovery metadata',
+    iss: 'from the iss parameter',
+    'authorization-origin': 'the authorization endpoint origin',
+  } as const;
   return flow.issuerSource ? `${flow.issuer} (${source[flow.issuerSource]})` : flow.issuer;
 }
 

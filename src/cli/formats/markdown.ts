@@ -12,11 +12,13 @@ const SEVERITY = { error: '🔴 **error**', warning: '🟠 **warning**', info: '
 /** Escape text so Markdown shows it literally. */
 export function mdText(value: string): string {
   const word = (ch: string | undefined) => ch !== undefined && /[A-Za-z0-9]/.test(ch);
-  return visible(value)
-    .replace(/[\\`*[\]<>|~]/g, '\\$&')
-    // An underscore inside a word (`redirect_uri`) never starts emphasis in GFM: keep the text readable.
-    .replace(/_/g, (_m, at: number, s: string) => (word(s[at - 1]) && word(s[at + 1]) ? '_' : '\\_'))
-    .replace(/^([#>+-])/, '\\$1');
+  return (
+    visible(value)
+      .replace(/[\\`*[\]<>|~]/g, '\\$&')
+      // An underscore inside a word (`redirect_uri`) never starts emphasis in GFM: keep the text readable.
+      .replace(/_/g, (_m, at: number, s: string) => (word(s[at - 1]) && word(s[at + 1]) ? '_' : '\\_'))
+      .replace(/^([#>+-])/, '\\$1')
+  );
 }
 
 /** An inline code span that survives backticks in the value. */
@@ -47,17 +49,25 @@ export function formatMarkdown(report: AuditReport): string {
   out.push('| Input | Flows | Exchanges | Errors | Warnings | Info | Verdict |', '|---|--:|--:|--:|--:|--:|---|');
   for (const input of report.inputs) {
     const s = input.summary;
-    out.push(`| ${cell(mdCode(input.file))} | ${s.flows} | ${s.exchanges} | ${s.findings.error} | ${s.findings.warning} | ${s.findings.info} | ${VERDICT[s.verdict]} |`);
+    out.push(
+      `| ${cell(mdCode(input.file))} | ${s.flows} | ${s.exchanges} | ${s.findings.error} | ${s.findings.warning} | ${s.findings.info} | ${VERDICT[s.verdict]} |`,
+    );
   }
   if (report.inputs.length > 1) {
     const s = report.summary;
-    out.push(`| **All ${s.inputs} inputs** | ${s.flows} | ${s.exchanges} | ${s.findings.error} | ${s.findings.warning} | ${s.findings.info} | ${VERDICT[s.verdict]} |`);
+    out.push(
+      `| **All ${s.inputs} inputs** | ${s.flows} | ${s.exchanges} | ${s.findings.error} | ${s.findings.warning} | ${s.findings.info} | ${VERDICT[s.verdict]} |`,
+    );
   }
   out.push('');
   if (report.redacted) out.push('_Secrets are redacted._', '');
 
   for (const input of report.inputs) {
-    if (input.skippedEntries.length) out.push(`> ${mdCode(input.file)}: ${input.skippedEntries.length} HAR entries skipped (first: ${mdText(input.skippedEntries[0]!)}).`, '');
+    if (input.skippedEntries.length)
+      out.push(
+        `> ${mdCode(input.file)}: ${input.skippedEntries.length} HAR entries skipped (first: ${mdText(input.skippedEntries[0]!)}).`,
+        '',
+      );
     for (const problem of input.problems) out.push(`> ${mdCode(input.file)}: analysis problem: ${mdText(problem)}`, '');
     if (!input.flows.length) out.push(`${mdCode(input.file)}: no OAuth authorization flow found.`, '');
     input.flows.forEach((flow, index) => {
@@ -69,7 +79,10 @@ export function formatMarkdown(report: AuditReport): string {
       out.push('');
     }
   }
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }
 
 function flowSection(flow: FlowReport, index: number, input: InputReport): string[] {
@@ -84,11 +97,15 @@ function flowSection(flow: FlowReport, index: number, input: InputReport): strin
     ['Response', responseSummary(flow)],
     ['PKCE', pkceSummary(flow.pkce)],
   ];
-  for (const [name, value] of facts) if (value !== null && value !== undefined) out.push(`- **${name}:** ${name === 'Issuer' || name === 'Response' || name === 'PKCE' ? mdText(value) : mdCode(value)}`);
+  for (const [name, value] of facts)
+    if (value !== null && value !== undefined)
+      out.push(`- **${name}:** ${name === 'Issuer' || name === 'Response' || name === 'PKCE' ? mdText(value) : mdCode(value)}`);
   out.push('', '**Steps**', '', '| # | Step | Request | Status | Paired by | Entry |', '|--:|---|---|--:|---|---|');
   for (const step of flow.steps) {
     const entry = step.harEntry !== null ? String(step.harEntry) : mdCode(step.exchangeId);
-    out.push(`| ${step.index} | ${step.kind} | ${cell(mdCode(`${step.method} ${step.url}`))} | ${step.status ?? '—'} | ${step.pairedBy ?? ''} | ${cell(entry)} |`);
+    out.push(
+      `| ${step.index} | ${step.kind} | ${cell(mdCode(`${step.method} ${step.url}`))} | ${step.status ?? '—'} | ${step.pairedBy ?? ''} | ${cell(entry)} |`,
+    );
   }
   out.push('', '**Findings**', '');
   if (!flow.findings.length) out.push('No findings.');
@@ -102,11 +119,7 @@ function flowSection(flow: FlowReport, index: number, input: InputReport): strin
 }
 
 function findingItem(f: FindingReport): string[] {
-  const body = [
-    mdText(f.message),
-    `**Fix:** ${mdText(f.fix)}`,
-    `**See:** ${mdCitation(f.citationLinks, f.citation)}`,
-  ];
+  const body = [mdText(f.message), `**Fix:** ${mdText(f.fix)}`, `**See:** ${mdCitation(f.citationLinks, f.citation)}`];
   if (f.evidence.length) body.push(`**Evidence:** ${f.evidence.map((e) => `${mdText(e.label)}: ${mdCode(e.value)}`).join('; ')}`);
   if (f.exchanges.length) {
     const refs = f.exchanges.map((x) => {
@@ -117,5 +130,8 @@ function findingItem(f: FindingReport): string[] {
     body.push(`**Requests:** ${refs.join(', ')}`);
   }
   // Two trailing spaces: a hard line break inside the list item.
-  return [`- ${SEVERITY[f.severity]} ${mdCode(f.ruleId)} — ${mdText(f.title)}  `, ...body.map((line, i) => `  ${line}${i < body.length - 1 ? '  ' : ''}`)];
+  return [
+    `- ${SEVERITY[f.severity]} ${mdCode(f.ruleId)} — ${mdText(f.title)}  `,
+    ...body.map((line, i) => `  ${line}${i < body.length - 1 ? '  ' : ''}`),
+  ];
 }

@@ -17,13 +17,21 @@ const SECURITY_SEVERITY: Record<Severity, string> = { error: '8.0', warning: '5.
 
 /** `pkce-challenge-mismatch` → `PkceChallengeMismatch`. */
 export function ruleName(id: string): string {
-  return id.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+  return id
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
 }
 
 /** A relative path stays relative (forward slashes, percent-encoded); an absolute one becomes a file: URI. */
 export function artifactUri(file: string): string {
   const slashed = file.replace(/\\/g, '/');
-  const encode = (path: string) => path.split('/').map((segment) => encodeURIComponent(segment)).join('/');
+  const encode = (path: string) =>
+    path
+      .split('/')
+      .map((segment) => encodeURIComponent(segment))
+      .join('/');
   if (/^[A-Za-z]:\//.test(slashed)) return `file:///${slashed.slice(0, 2)}${encode(slashed.slice(2))}`;
   if (slashed.startsWith('/')) return `file://${encode(slashed)}`;
   return encode(slashed);
@@ -49,7 +57,10 @@ function descriptor(meta: Pick<RuleMeta, 'id' | 'severity' | 'title' | 'citation
     name: ruleName(meta.id),
     shortDescription: { text: meta.title },
     fullDescription: { text: `${meta.title}. Fix: ${meta.fix}. See ${meta.citation}.` },
-    help: { text: `Fix: ${meta.fix}. See ${meta.citation}.`, markdown: `**Fix:** ${meta.fix}\n\n**See:** ${markdownLinks || meta.citation}` },
+    help: {
+      text: `Fix: ${meta.fix}. See ${meta.citation}.`,
+      markdown: `**Fix:** ${meta.fix}\n\n**See:** ${markdownLinks || meta.citation}`,
+    },
     ...(helpUri ? { helpUri } : {}),
     defaultConfiguration: { level: LEVEL[meta.severity] },
     properties: {
@@ -99,11 +110,13 @@ export function formatSarif(report: AuditReport, options: SarifOptions): object 
         ruleIndex: ensureRule(f),
         level: LEVEL[f.severity],
         message: { text: f.message },
-        locations: [{
-          // A HAR has no meaningful line for an entry; the file itself is the location, the entries are logical.
-          physicalLocation: { artifactLocation: { uri, index: artifactIndex }, region: { startLine: 1 } },
-          ...(logicalLocations.length ? { logicalLocations } : {}),
-        }],
+        locations: [
+          {
+            // A HAR has no meaningful line for an entry; the file itself is the location, the entries are logical.
+            physicalLocation: { artifactLocation: { uri, index: artifactIndex }, region: { startLine: 1 } },
+            ...(logicalLocations.length ? { logicalLocations } : {}),
+          },
+        ],
         partialFingerprints: { 'oauthLensFinding/v1': [f.ruleId, f.flowId ?? '', ...f.exchanges.map((x) => x.id)].join('|') },
         properties: {
           file: input.file,
@@ -126,31 +139,42 @@ export function formatSarif(report: AuditReport, options: SarifOptions): object 
       });
     }
     for (const problem of input.problems) {
-      notifications.push({ level: 'error', message: { text: `${input.file}: ${problem}` }, locations: [{ physicalLocation: { artifactLocation: { uri, index: artifactIndex } } }] });
+      notifications.push({
+        level: 'error',
+        message: { text: `${input.file}: ${problem}` },
+        locations: [{ physicalLocation: { artifactLocation: { uri, index: artifactIndex } } }],
+      });
     }
   });
 
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
-    runs: [{
-      tool: {
-        driver: {
-          name: 'OAuth Lens',
-          version: report.tool.version,
-          semanticVersion: report.tool.version,
-          ...(options.informationUri ? { informationUri: options.informationUri } : {}),
-          rules,
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'OAuth Lens',
+            version: report.tool.version,
+            semanticVersion: report.tool.version,
+            ...(options.informationUri ? { informationUri: options.informationUri } : {}),
+            rules,
+          },
+        },
+        invocations: [{ executionSuccessful: true, ...(notifications.length ? { toolExecutionNotifications: notifications } : {}) }],
+        artifacts: report.inputs.map((input) => ({
+          location: { uri: artifactUri(input.file) },
+          mimeType: 'application/json',
+          properties: { flows: input.summary.flows, exchanges: input.summary.exchanges, verdict: input.summary.verdict },
+        })),
+        results,
+        properties: {
+          reportFormat: report.format,
+          schemaVersion: report.schemaVersion,
+          redacted: report.redacted,
+          summary: report.summary,
         },
       },
-      invocations: [{ executionSuccessful: true, ...(notifications.length ? { toolExecutionNotifications: notifications } : {}) }],
-      artifacts: report.inputs.map((input) => ({
-        location: { uri: artifactUri(input.file) },
-        mimeType: 'application/json',
-        properties: { flows: input.summary.flows, exchanges: input.summary.exchanges, verdict: input.summary.verdict },
-      })),
-      results,
-      properties: { reportFormat: report.format, schemaVersion: report.schemaVersion, redacted: report.redacted, summary: report.summary },
-    }],
+    ],
   };
 }

@@ -22,7 +22,10 @@ interface Palette {
   green: Paint;
 }
 
-const sgr = (open: number, close: number): Paint => (text) => `\u001b[${open}m${text}\u001b[${close}m`;
+const sgr =
+  (open: number, close: number): Paint =>
+  (text) =>
+    `\u001b[${open}m${text}\u001b[${close}m`;
 const PLAIN: Palette = { bold: (t) => t, dim: (t) => t, red: (t) => t, yellow: (t) => t, cyan: (t) => t, green: (t) => t };
 const ANSI: Palette = { bold: sgr(1, 22), dim: sgr(2, 22), red: sgr(31, 39), yellow: sgr(33, 39), cyan: sgr(36, 39), green: sgr(32, 39) };
 
@@ -32,15 +35,28 @@ export function formatText(report: AuditReport, options: TextOptions = {}): stri
   const p = options.color ? ANSI : PLAIN;
   const verdict = (v: Verdict) => {
     const word = v.toUpperCase();
-    return v === 'error' ? p.red(p.bold(word)) : v === 'warning' ? p.yellow(p.bold(word)) : v === 'info' ? p.cyan(p.bold(word)) : p.green(p.bold(word));
+    return v === 'error'
+      ? p.red(p.bold(word))
+      : v === 'warning'
+        ? p.yellow(p.bold(word))
+        : v === 'info'
+          ? p.cyan(p.bold(word))
+          : p.green(p.bold(word));
   };
   const out: string[] = [];
   const many = report.inputs.length > 1;
 
   for (const input of report.inputs) {
     const file = visible(input.file);
-    out.push(`${p.bold(`${file}`) + p.dim(` · ${plural(input.summary.exchanges, 'exchange')} · ${plural(input.flows.length, 'flow')}`)} · verdict ${verdict(input.summary.verdict)}`);
-    if (input.skippedEntries.length) out.push(p.dim(`  ${plural(input.skippedEntries.length, 'HAR entry', 'HAR entries')} skipped (${visible(input.skippedEntries[0]!)}${input.skippedEntries.length > 1 ? ', …' : ''})`));
+    out.push(
+      `${p.bold(`${file}`) + p.dim(` · ${plural(input.summary.exchanges, 'exchange')} · ${plural(input.flows.length, 'flow')}`)} · verdict ${verdict(input.summary.verdict)}`,
+    );
+    if (input.skippedEntries.length)
+      out.push(
+        p.dim(
+          `  ${plural(input.skippedEntries.length, 'HAR entry', 'HAR entries')} skipped (${visible(input.skippedEntries[0]!)}${input.skippedEntries.length > 1 ? ', …' : ''})`,
+        ),
+      );
     for (const problem of input.problems) out.push(p.red(`  analysis problem: ${visible(problem)}`));
     if (!input.flows.length) out.push(p.dim('  No OAuth authorization flow found in this input.'));
     out.push('');
@@ -69,7 +85,9 @@ function summaryLine(title: string, s: InputReport['summary'], p: Palette, verdi
 
 function flowBlock(flow: FlowReport, index: number, input: InputReport, p: Palette, verdict: (v: Verdict) => string): string[] {
   const lines: string[] = [];
-  lines.push(`${p.bold(`Flow ${index + 1}/${input.flows.length}`)} ${visible(flow.id)} ${p.dim(`· ${visible(flow.file)}`)} · ${verdict(flow.verdict)}`);
+  lines.push(
+    `${p.bold(`Flow ${index + 1}/${input.flows.length}`)} ${visible(flow.id)} ${p.dim(`· ${visible(flow.file)}`)} · ${verdict(flow.verdict)}`,
+  );
   const field = (name: string, value: string | null | undefined) => {
     if (value !== null && value !== undefined) lines.push(`  ${p.dim(name.padEnd(14))}${visible(value)}`);
   };
@@ -87,7 +105,9 @@ function flowBlock(flow: FlowReport, index: number, input: InputReport, p: Palet
   for (const step of flow.steps) {
     const status = step.status === null ? '---' : String(step.status);
     const paired = step.pairedBy ? p.dim(`  (paired by ${step.pairedBy})`) : '';
-    lines.push(`    ${String(step.index).padStart(2)}. ${step.kind.padEnd(kindWidth)}  ${step.method.padEnd(4)} ${status}  ${visible(step.url)}${paired}  ${p.dim(`[${stepReference(step)}]`)}`);
+    lines.push(
+      `    ${String(step.index).padStart(2)}. ${step.kind.padEnd(kindWidth)}  ${step.method.padEnd(4)} ${status}  ${visible(step.url)}${paired}  ${p.dim(`[${stepReference(step)}]`)}`,
+    );
   }
   if (!flow.findings.length) lines.push(`  ${p.dim('findings')}      ${p.green('none')}`);
   else {
@@ -111,9 +131,19 @@ function findingLines(f: FindingReport, p: Palette, indent: string): string[] {
     });
   };
   lines.push(`${more}${visible(f.message)}`);
-  if (f.evidence.length) labelled('evidence', f.evidence.map((e) => `${visible(e.label)} = ${visible(e.value)}`));
+  if (f.evidence.length)
+    labelled(
+      'evidence',
+      f.evidence.map((e) => `${visible(e.label)} = ${visible(e.value)}`),
+    );
   if (f.exchanges.length) {
-    labelled('requests', f.exchanges.map((x) => `${x.harEntry !== null ? `entry ${x.harEntry}` : x.id}${x.method ? `: ${x.method} ${visible(x.url ?? '')}${x.status !== null ? ` → ${x.status}` : ''}` : ''}`));
+    labelled(
+      'requests',
+      f.exchanges.map(
+        (x) =>
+          `${x.harEntry !== null ? `entry ${x.harEntry}` : x.id}${x.method ? `: ${x.method} ${visible(x.url ?? '')}${x.status !== null ? ` → ${x.status}` : ''}` : ''}`,
+      ),
+    );
   }
   labelled('fix', [visible(f.fix)]);
   const links = f.citationLinks.map((l) => (l.url ? `${l.label} ${p.dim(l.url)}` : l.label));

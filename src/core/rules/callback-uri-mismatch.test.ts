@@ -48,9 +48,13 @@ describe('callback-uri-mismatch', () => {
   });
 
   it('treats an empty path as "/" on either side', async () => {
-    expect(await findingsOf([authorize({ redirect_uri: APP }), ...callback({ code: CODE, state: STATE }, { redirectUri: `${APP}/` })])).toEqual([]);
+    expect(
+      await findingsOf([authorize({ redirect_uri: APP }), ...callback({ code: CODE, state: STATE }, { redirectUri: `${APP}/` })]),
+    ).toEqual([]);
     resetBuilders();
-    expect(await findingsOf([authorize({ redirect_uri: `${APP}/` }), ...callback({ code: CODE, state: STATE }, { redirectUri: APP })])).toEqual([]);
+    expect(
+      await findingsOf([authorize({ redirect_uri: `${APP}/` }), ...callback({ code: CODE, state: STATE }, { redirectUri: APP })]),
+    ).toEqual([]);
   });
 
   it('ignores the query of the redirect_uri and the parameters the AS adds', async () => {
@@ -74,6 +78,11 @@ describe('callback-uri-mismatch', () => {
   });
 
   it('says nothing without a requested redirect_uri', async () => {
-    expect(await findingsOf([authorize({ redirect_uri: undefined }), ...callback({ code: CODE, state: STATE }, { redirectUri: 'https://evil.example/cb' })])).toEqual([]);
+    expect(
+      await findingsOf([
+        authorize({ redirect_uri: undefined }),
+        ...callback({ code: CODE, state: STATE }, { redirectUri: 'https://evil.example/cb' }),
+      ]),
+    ).toEqual([]);
   });
 });

@@ -43,7 +43,13 @@ export default defineRule({
             { label: 'callback sent to', value: landed },
             { label: 'difference', value: difference.kind },
             { label: 'differing components', value: difference.components.join(', ') },
-            { label: 'read from', value: callback.exchange.location !== undefined && callback.exchange !== callback.arrival ? 'AS Location header' : `${callback.mode} callback request` },
+            {
+              label: 'read from',
+              value:
+                callback.exchange.location !== undefined && callback.exchange !== callback.arrival
+                  ? 'AS Location header'
+                  : `${callback.mode} callback request`,
+            },
           ],
         });
       }

@@ -19,7 +19,12 @@ describe('client-secret-in-browser', () => {
     const exchanges = goodFlow({ token: { client_secret: SECRET } });
     const [finding, ...rest] = await findingsOf(exchanges);
     expect(rest).toEqual([]);
-    expect(finding).toMatchObject({ ruleId: 'client-secret-in-browser', severity: 'error', flowId: `flow-${exchanges[0]!.id}`, exchangeIds: [exchanges[3]!.id] });
+    expect(finding).toMatchObject({
+      ruleId: 'client-secret-in-browser',
+      severity: 'error',
+      flowId: `flow-${exchanges[0]!.id}`,
+      exchangeIds: [exchanges[3]!.id],
+    });
     expect(finding!.message).toContain('client_secret in the body');
     expect(finding!.message).not.toContain(SECRET);
     expect(finding!.evidence).toContainEqual({ label: 'client_secret', value: SECRET, secret: true });
@@ -27,11 +32,21 @@ describe('client-secret-in-browser', () => {
   });
 
   it('reports an HTTP Basic password, and not an empty one', async () => {
-    const [finding] = await findingsOf(goodFlow().slice(0, 3).concat(token({}, { requestHeaders: { ...FORM, authorization: basic('spa', SECRET) } })));
+    const [finding] = await findingsOf(
+      goodFlow()
+        .slice(0, 3)
+        .concat(token({}, { requestHeaders: { ...FORM, authorization: basic('spa', SECRET) } })),
+    );
     expect(finding!.evidence).toContainEqual({ label: 'Basic password', value: SECRET, secret: true });
     expect(finding!.message).not.toContain(SECRET);
     resetBuilders();
-    expect(await findingsOf(goodFlow().slice(0, 3).concat(token({}, { requestHeaders: { ...FORM, authorization: basic('spa', '') } })))).toEqual([]);
+    expect(
+      await findingsOf(
+        goodFlow()
+          .slice(0, 3)
+          .concat(token({}, { requestHeaders: { ...FORM, authorization: basic('spa', '') } })),
+      ),
+    ).toEqual([]);
   });
 
   it('does not report an empty client_secret', async () => {
@@ -67,8 +82,18 @@ describe('client-secret-in-browser', () => {
   it('reports a flow once, with every request that carried the secret', async () => {
     const auth = authorize();
     const returned = callback({ code: 'SplxlOBeZQQYbYS6WxSbIA', state: 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm' });
-    const first = token({ client_secret: SECRET }, { responseBody: jsonBody({ access_token: 'at', token_type: 'Bearer', refresh_token: 'rt-1' }) });
-    const refresh = token({ grant_type: 'refresh_token', refresh_token: 'rt-1', client_secret: SECRET, code: undefined, code_verifier: undefined, redirect_uri: undefined });
+    const first = token(
+      { client_secret: SECRET },
+      { responseBody: jsonBody({ access_token: 'at', token_type: 'Bearer', refresh_token: 'rt-1' }) },
+    );
+    const refresh = token({
+      grant_type: 'refresh_token',
+      refresh_token: 'rt-1',
+      client_secret: SECRET,
+      code: undefined,
+      code_verifier: undefined,
+      redirect_uri: undefined,
+    });
     const findings = await findingsOf([auth, ...returned, first, refresh]);
     expect(findings[0]!.flowId).toBe(`flow-${auth.id}`);
     expect(findings).toHaveLength(1);

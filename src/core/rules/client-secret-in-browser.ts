@@ -27,12 +27,18 @@ export default defineRule({
       if (par) linkedPars.add(par);
       const requests = [
         ...(par ? [{ exchange: par.exchange, params: par.params, auth: par.clientAuth, kind: 'PAR' }] : []),
-        ...[...flow.codeExchanges, ...flow.refreshes].map((r) => ({ exchange: r.exchange, params: r.params, auth: r.clientAuth, kind: 'token' })),
+        ...[...flow.codeExchanges, ...flow.refreshes].map((r) => ({
+          exchange: r.exchange,
+          params: r.params,
+          auth: r.clientAuth,
+          kind: 'token',
+        })),
       ];
       reportSecrets(flow, requests, report);
     }
     for (const par of classified.pars) {
-      if (!linkedPars.has(par)) reportSecrets(undefined, [{ exchange: par.exchange, params: par.params, auth: par.clientAuth, kind: 'PAR' }], report);
+      if (!linkedPars.has(par))
+        reportSecrets(undefined, [{ exchange: par.exchange, params: par.params, auth: par.clientAuth, kind: 'PAR' }], report);
     }
   },
 });
@@ -49,13 +55,17 @@ function secretsOf({ params, auth }: Carrier): { way: string; evidence: Evidence
   const found: { way: string; evidence: Evidence[] }[] = [];
   const secret = firstParam(params, 'client_secret');
   if (secret) found.push({ way: 'client_secret in the body', evidence: [{ label: 'client_secret', value: secret, secret: true }] });
-  if (auth?.basic?.secret) found.push({ way: 'an HTTP Basic password', evidence: [{ label: 'Basic password', value: auth.basic.secret, secret: true }] });
+  if (auth?.basic?.secret)
+    found.push({ way: 'an HTTP Basic password', evidence: [{ label: 'Basic password', value: auth.basic.secret, secret: true }] });
   const alg = auth?.assertion?.alg;
   if (alg !== undefined && /^HS\d+$/i.test(alg)) {
     const assertion = firstParam(params, 'client_assertion');
     found.push({
       way: `a client_assertion signed with ${alg} (a shared secret)`,
-      evidence: [{ label: 'client_assertion alg', value: alg }, ...(assertion !== undefined ? [{ label: 'client_assertion', value: assertion, secret: true }] : [])],
+      evidence: [
+        { label: 'client_assertion alg', value: alg },
+        ...(assertion !== undefined ? [{ label: 'client_assertion', value: assertion, secret: true }] : []),
+      ],
     });
   }
   return found;

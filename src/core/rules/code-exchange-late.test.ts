@@ -29,7 +29,12 @@ describe('code-exchange-late', () => {
     const exchanges = lateFlow(90_000);
     const findings = await findingsOf(exchanges);
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ ruleId: 'code-exchange-late', severity: 'warning', flowId: `flow-${exchanges[0]!.id}`, exchangeIds: [exchanges[1]!.id, exchanges[3]!.id] });
+    expect(findings[0]).toMatchObject({
+      ruleId: 'code-exchange-late',
+      severity: 'warning',
+      flowId: `flow-${exchanges[0]!.id}`,
+      exchangeIds: [exchanges[1]!.id, exchanges[3]!.id],
+    });
     expect(findings[0]!.message).toMatch(/90\.2 s after the authorization response/);
     expect(findings[0]!.evidence).toContainEqual({ label: 'delay', value: '90.2 s' });
   });

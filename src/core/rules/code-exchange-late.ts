@@ -18,7 +18,9 @@ export default defineRule({
   },
   check({ flows, report }) {
     for (const flow of flows) {
-      const callbacks = [flow.callback, ...flow.repeatedCallbacks].filter((c): c is Callback => c?.code !== undefined && c.error === undefined);
+      const callbacks = [flow.callback, ...flow.repeatedCallbacks].filter(
+        (c): c is Callback => c?.code !== undefined && c.error === undefined,
+      );
       const done = new Set<string>();
       for (const request of [...codeGrants(flow)].sort((a, b) => a.exchange.time - b.exchange.time)) {
         const code = request.code;

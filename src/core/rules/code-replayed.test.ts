@@ -18,7 +18,12 @@ describe('code-replayed', () => {
     const exchanges = [...goodFlow(), failedToken()];
     const findings = await findingsOf(exchanges);
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ ruleId: 'code-replayed', severity: 'error', flowId: `flow-${exchanges[0]!.id}`, exchangeIds: [exchanges[3]!.id, exchanges[4]!.id] });
+    expect(findings[0]).toMatchObject({
+      ruleId: 'code-replayed',
+      severity: 'error',
+      flowId: `flow-${exchanges[0]!.id}`,
+      exchangeIds: [exchanges[3]!.id, exchanges[4]!.id],
+    });
     expect(findings[0]!.message).toMatch(/after an earlier exchange got a 200 response; a code may be exchanged only once/);
     expect(findings[0]!.message).not.toContain(CODE);
     expect(findings[0]!.evidence).toContainEqual({ label: 'code', value: CODE, secret: true });

@@ -36,7 +36,13 @@ export default defineRule({
           const evidence = [
             { label: 'code', value: code, secret: true },
             { label: 'earlier exchange', value: first.exchange.id },
-            { label: 'earlier status', value: first.exchange.status === undefined ? `no response${first.exchange.error ? ` (${first.exchange.error})` : ''}` : String(first.exchange.status) },
+            {
+              label: 'earlier status',
+              value:
+                first.exchange.status === undefined
+                  ? `no response${first.exchange.error ? ` (${first.exchange.error})` : ''}`
+                  : String(first.exchange.status),
+            },
             { label: 'repeat status', value: repeatStatus === undefined ? 'not observed' : String(repeatStatus) },
             { label: 'attempt', value: String(i + 1) },
           ];
@@ -51,14 +57,18 @@ export default defineRule({
             continue;
           }
           const inFlight = repeat.exchange.time < (answered.exchange.endTime ?? answered.exchange.time);
-          const when = inFlight ? 'while the earlier exchange was still in flight (a double submit)' : `after an earlier exchange got a ${answered.exchange.status} response`;
+          const when = inFlight
+            ? 'while the earlier exchange was still in flight (a double submit)'
+            : `after an earlier exchange got a ${answered.exchange.status} response`;
           report({
             flow,
             message: isSuccess(repeatStatus)
               ? `The same code was POSTed again ${when}, and the authorization server answered ${repeatStatus} to the repeat: it must deny a reused code and should revoke the tokens issued with it.`
               : `The same code was POSTed again ${when}; a code may be exchanged only once.`,
             exchanges: [answered.exchange, repeat.exchange],
-            evidence: isSuccess(repeatStatus) ? [...evidence, { label: 'authorization server', value: 'accepted a reused code' }] : evidence,
+            evidence: isSuccess(repeatStatus)
+              ? [...evidence, { label: 'authorization server', value: 'accepted a reused code' }]
+              : evidence,
           });
         }
       }

@@ -1,5 +1,16 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { APP, AS, authorize, callback, exchange, goodFlow, REDIRECT_URI, resetBuilders, token, VERIFIER } from '../../../tests/support/build.ts';
+import {
+  APP,
+  AS,
+  authorize,
+  callback,
+  exchange,
+  goodFlow,
+  REDIRECT_URI,
+  resetBuilders,
+  token,
+  VERIFIER,
+} from '../../../tests/support/build.ts';
 import { apiCall, queryToken, tokenAnswer } from '../../../tests/support/request-hygiene.ts';
 import rule from './credential-in-url.ts';
 import { findingsOfRule } from '../../../tests/support/rule.ts';
@@ -41,7 +52,11 @@ describe('credential-in-url', () => {
   it('reports a token request sent as a query (code_verifier, client_secret) on its flow', async () => {
     const auth = authorize();
     const get = queryToken({ client_secret: 's3cret' });
-    const [finding] = await findingsOf([auth, ...callback({ code: 'SplxlOBeZQQYbYS6WxSbIA', state: 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm' }), get]);
+    const [finding] = await findingsOf([
+      auth,
+      ...callback({ code: 'SplxlOBeZQQYbYS6WxSbIA', state: 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm' }),
+      get,
+    ]);
     expect(finding).toMatchObject({ flowId: `flow-${auth.id}`, exchangeIds: [get.id] });
     expect(finding!.message).toContain('code_verifier, client_secret');
     expect(finding!.message).not.toContain(VERIFIER);
@@ -62,7 +77,10 @@ describe('credential-in-url', () => {
   });
 
   it('still reports other credentials in a callback query', async () => {
-    const [auth, redirect, arrival] = [authorize(), ...callback({ code: 'c', state: 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm', access_token: ACCESS_TOKEN, refresh_token: 'rt-1' })];
+    const [auth, redirect, arrival] = [
+      authorize(),
+      ...callback({ code: 'c', state: 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm', access_token: ACCESS_TOKEN, refresh_token: 'rt-1' }),
+    ];
     const findings = await findingsOf([auth!, redirect!, arrival!]);
     expect(findings).toHaveLength(1);
     expect(findings[0]!.message).toContain('refresh_token');

@@ -13,7 +13,14 @@ import { defineRule } from './rule.ts';
  * a callback fragment (never sent; `implicit-grant` speaks about them), and access_token / id_token in a
  * callback query, which `tokens-in-query-response` reports.
  */
-const CREDENTIAL_PARAMS: ReadonlySet<string> = new Set(['access_token', 'id_token', 'refresh_token', 'client_secret', 'code_verifier', 'password']);
+const CREDENTIAL_PARAMS: ReadonlySet<string> = new Set([
+  'access_token',
+  'id_token',
+  'refresh_token',
+  'client_secret',
+  'code_verifier',
+  'password',
+]);
 
 // One cheap test on the raw URL: most of a 50,000-entry HAR is never parsed.
 const CREDENTIAL_HINT = /[?&](?:access_token|id_token|refresh_token|client_secret|code_verifier|password)=/;
@@ -56,7 +63,8 @@ export default defineRule({
       const found = parseForm(query).params.filter((p) => {
         if (!CREDENTIAL_PARAMS.has(p.name) || p.value === '') return false;
         // The callback itself (or the client's own redirect of it, http→https…): tokens-in-query-response.
-        if (CALLBACK_TOKENS.has(p.name) && (callbackArrivals.has(exchange) || (frontChannel && callbackQueryTokens.has(p.value)))) return false;
+        if (CALLBACK_TOKENS.has(p.name) && (callbackArrivals.has(exchange) || (frontChannel && callbackQueryTokens.has(p.value))))
+          return false;
         return true;
       });
       if (!found.length) continue;

@@ -1,6 +1,16 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
-  AS, authorize, defaultAuthorizeParams, defaultTokenParams, encode, exchange, formBody, goodFlow, jsonBody, REDIRECT_URI, resetBuilders,
+  AS,
+  authorize,
+  defaultAuthorizeParams,
+  defaultTokenParams,
+  encode,
+  exchange,
+  formBody,
+  goodFlow,
+  jsonBody,
+  REDIRECT_URI,
+  resetBuilders,
 } from '../../../tests/support/build.ts';
 import { formToken, tokenWithBody } from '../../../tests/support/request-hygiene.ts';
 import rule from './duplicate-parameter.ts';
@@ -18,7 +28,10 @@ describe('duplicate-parameter', () => {
   });
 
   it('reports an authorization request that repeats parameters, once, naming them all', async () => {
-    const auth = exchange({ url: `${AS}/authorize?${encode([...authorizeEntries, ['scope', 'openid profile'], ['state', 'second'], ['scope', 'email']])}`, status: 200 });
+    const auth = exchange({
+      url: `${AS}/authorize?${encode([...authorizeEntries, ['scope', 'openid profile'], ['state', 'second'], ['scope', 'email']])}`,
+      status: 200,
+    });
     const findings = await findingsOf([auth]);
     expect(findings).toHaveLength(1);
     const [finding] = findings;
@@ -34,14 +47,24 @@ describe('duplicate-parameter', () => {
   });
 
   it('reads a form-POSTed authorization request', async () => {
-    const auth = exchange({ method: 'POST', url: `${AS}/authorize`, initiator: 'form', requestBody: formBody([...authorizeEntries, ['response_type', 'code']]), status: 200 });
+    const auth = exchange({
+      method: 'POST',
+      url: `${AS}/authorize`,
+      initiator: 'form',
+      requestBody: formBody([...authorizeEntries, ['response_type', 'code']]),
+      status: 200,
+    });
     const [finding] = await findingsOf([auth]);
     expect(finding!.message).toContain('repeats response_type');
   });
 
   it('reports a repeated code in the callback query, flagging the values as secrets', async () => {
     const auth = authorize();
-    const location = `${REDIRECT_URI}?${encode([['code', 'c1'], ['state', STATE], ['code', 'c2']])}`;
+    const location = `${REDIRECT_URI}?${encode([
+      ['code', 'c1'],
+      ['state', STATE],
+      ['code', 'c2'],
+    ])}`;
     const redirect = exchange({ url: `${AS}/authorize/resume`, status: 303, location });
     const arrival = exchange({ url: location, status: 200 });
     const findings = await findingsOf([auth, redirect, arrival]);
@@ -58,8 +81,23 @@ describe('duplicate-parameter', () => {
   it('reports repeats in a fragment and in a form_post body', async () => {
     const a = authorize({ response_type: 'id_token', state: 'state-a-0S6_WzA2Mj-Xq9Tr3Lp8Vc2' });
     const b = authorize({ response_mode: 'form_post', state: 'state-b-0S6_WzA2Mj-Xq9Tr3Lp8Vc2' });
-    const fragment = exchange({ url: `${AS}/authorize/resume`, status: 302, location: `${REDIRECT_URI}#id_token=t&state=state-a-0S6_WzA2Mj-Xq9Tr3Lp8Vc2&state=x` });
-    const post = exchange({ method: 'POST', url: REDIRECT_URI, initiator: 'form', requestBody: formBody([['code', 'c'], ['state', 'state-b-0S6_WzA2Mj-Xq9Tr3Lp8Vc2'], ['iss', AS], ['iss', AS]]), status: 200 });
+    const fragment = exchange({
+      url: `${AS}/authorize/resume`,
+      status: 302,
+      location: `${REDIRECT_URI}#id_token=t&state=state-a-0S6_WzA2Mj-Xq9Tr3Lp8Vc2&state=x`,
+    });
+    const post = exchange({
+      method: 'POST',
+      url: REDIRECT_URI,
+      initiator: 'form',
+      requestBody: formBody([
+        ['code', 'c'],
+        ['state', 'state-b-0S6_WzA2Mj-Xq9Tr3Lp8Vc2'],
+        ['iss', AS],
+        ['iss', AS],
+      ]),
+      status: 200,
+    });
     const findings = await findingsOf([a, b, fragment, post]);
     expect(findings.map((f) => [f.flowId, f.message.slice(0, 60)])).toEqual([
       [`flow-${a.id}`, expect.stringContaining('authorization response (fragment) repeats state')],
@@ -90,7 +128,11 @@ describe('duplicate-parameter', () => {
 
   it('reports a pushed authorization request body', async () => {
     const par = exchange({
-      method: 'POST', url: `${AS}/par`, initiator: 'fetch', requestBody: formBody([...authorizeEntries, ['nonce', 'again']]), status: 201,
+      method: 'POST',
+      url: `${AS}/par`,
+      initiator: 'fetch',
+      requestBody: formBody([...authorizeEntries, ['nonce', 'again']]),
+      status: 201,
       responseBody: jsonBody({ request_uri: 'urn:ietf:params:oauth:request_uri:1', expires_in: 60 }),
     });
     const [finding] = await findingsOf([par]);

@@ -1,7 +1,16 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AS, authorize, callback, defaultAuthorizeParams, formPostCallback, resetBuilders } from '../../../tests/support/build.ts';
 import {
-  ACCESS_TOKEN, CODE, frontChannelResponse, halfHash, idClaims, JWE_ID_TOKEN, recorded, signedIdToken, tokenWithIdToken, unsecuredIdToken,
+  ACCESS_TOKEN,
+  CODE,
+  frontChannelResponse,
+  halfHash,
+  idClaims,
+  JWE_ID_TOKEN,
+  recorded,
+  signedIdToken,
+  tokenWithIdToken,
+  unsecuredIdToken,
 } from '../../../tests/support/id-tokens.ts';
 import { findingsOfRule } from '../../../tests/support/rule.ts';
 import { analyze } from '../analyze.ts';
@@ -26,7 +35,11 @@ const hybridFlow = (idToken: string): Exchange[] => [
 ];
 
 /** Code flow: the ID token comes from the token response, with the access token. */
-const codeFlow = (idToken: string): Exchange[] => [authorize(), ...callback({ code: CODE, state: STATE, iss: AS }), tokenWithIdToken(idToken)];
+const codeFlow = (idToken: string): Exchange[] => [
+  authorize(),
+  ...callback({ code: CODE, state: STATE, iss: AS }),
+  tokenWithIdToken(idToken),
+];
 
 describe('hash-claim-mismatch', () => {
   beforeEach(resetBuilders);
@@ -68,24 +81,38 @@ describe('hash-claim-mismatch', () => {
 
   describe('the hash follows the alg', () => {
     it('uses SHA-384 for ES384 and SHA-512 for PS512', async () => {
-      expect(await findingsOf(implicitFlow(await signedIdToken(idClaims({ at_hash: halfHash(ACCESS_TOKEN, 'sha384') }), 'ES384')))).toEqual([]);
+      expect(await findingsOf(implicitFlow(await signedIdToken(idClaims({ at_hash: halfHash(ACCESS_TOKEN, 'sha384') }), 'ES384')))).toEqual(
+        [],
+      );
       resetBuilders();
-      const [finding] = await findingsOf(implicitFlow(await signedIdToken(idClaims({ at_hash: halfHash(ACCESS_TOKEN, 'sha256') }), 'ES384')));
+      const [finding] = await findingsOf(
+        implicitFlow(await signedIdToken(idClaims({ at_hash: halfHash(ACCESS_TOKEN, 'sha256') }), 'ES384')),
+      );
       expect(finding!.evidence).toContainEqual({ label: 'hash', value: 'SHA-384' });
       resetBuilders();
-      expect(await findingsOf(implicitFlow(await signedIdToken(idClaims({ at_hash: halfHash(ACCESS_TOKEN, 'sha512') }), 'PS512')))).toEqual([]);
+      expect(await findingsOf(implicitFlow(await signedIdToken(idClaims({ at_hash: halfHash(ACCESS_TOKEN, 'sha512') }), 'PS512')))).toEqual(
+        [],
+      );
     });
 
     it('uses SHA-512 for EdDSA over Ed25519, saying so when the curve is assumed', async () => {
-      expect(await findingsOf(implicitFlow(await signedIdToken(idClaims({ at_hash: halfHash(ACCESS_TOKEN, 'sha512') }), 'EdDSA')))).toEqual([]);
+      expect(await findingsOf(implicitFlow(await signedIdToken(idClaims({ at_hash: halfHash(ACCESS_TOKEN, 'sha512') }), 'EdDSA')))).toEqual(
+        [],
+      );
       resetBuilders();
-      expect(await findingsOf(implicitFlow(await signedIdToken(idClaims({ at_hash: halfHash(ACCESS_TOKEN, 'sha512') }), 'Ed25519')))).toEqual([]);
+      expect(
+        await findingsOf(implicitFlow(await signedIdToken(idClaims({ at_hash: halfHash(ACCESS_TOKEN, 'sha512') }), 'Ed25519'))),
+      ).toEqual([]);
       resetBuilders();
-      const [assumed] = await findingsOf(implicitFlow(await signedIdToken(idClaims({ at_hash: halfHash(ACCESS_TOKEN, 'sha256') }), 'EdDSA')));
+      const [assumed] = await findingsOf(
+        implicitFlow(await signedIdToken(idClaims({ at_hash: halfHash(ACCESS_TOKEN, 'sha256') }), 'EdDSA')),
+      );
       expect(assumed!.evidence).toContainEqual({ label: 'hash', value: 'SHA-512' });
       expect(assumed!.evidence.find((e) => e.label === 'assumed')?.value).toContain('Ed25519');
       resetBuilders();
-      const [named] = await findingsOf(implicitFlow(await signedIdToken(idClaims({ at_hash: halfHash(ACCESS_TOKEN, 'sha256') }), 'EdDSA', { crv: 'Ed25519' })));
+      const [named] = await findingsOf(
+        implicitFlow(await signedIdToken(idClaims({ at_hash: halfHash(ACCESS_TOKEN, 'sha256') }), 'EdDSA', { crv: 'Ed25519' })),
+      );
       expect(named!.evidence.find((e) => e.label === 'assumed')).toBeUndefined();
     });
   });
@@ -113,7 +140,9 @@ describe('hash-claim-mismatch', () => {
       ];
       const findings = await findingsOf(exchanges);
       expect(findings).toHaveLength(1);
-      expect(findings[0]!.evidence.map((e) => e.label)).toEqual(expect.arrayContaining(['at_hash', 'c_hash', 'at_hash recomputed', 'c_hash recomputed']));
+      expect(findings[0]!.evidence.map((e) => e.label)).toEqual(
+        expect.arrayContaining(['at_hash', 'c_hash', 'at_hash recomputed', 'c_hash recomputed']),
+      );
     });
   });
 
@@ -145,7 +174,9 @@ describe('hash-claim-mismatch', () => {
   it("agrees with oidc-provider's at_hash (recorded implicit sign-in)", async () => {
     const exchanges = recorded('implicit');
     const { flows } = await analyze(exchanges, []);
-    expect(flows.flatMap((f) => f.idTokenHashes ?? [])).toEqual([expect.objectContaining({ claim: 'at_hash', required: true, status: 'match' })]);
+    expect(flows.flatMap((f) => f.idTokenHashes ?? [])).toEqual([
+      expect.objectContaining({ claim: 'at_hash', required: true, status: 'match' }),
+    ]);
     expect(await findingsOf(exchanges)).toEqual([]);
   });
 

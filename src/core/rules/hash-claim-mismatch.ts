@@ -34,7 +34,10 @@ export default defineRule({
       const checks = flow.idTokenHashes;
       if (!checks?.length) continue;
       for (const observed of idTokensOf(flow)) {
-        const failed = checks.filter((c) => c.exchangeId === observed.exchange.id && c.source === observed.source && (c.status === 'mismatch' || c.status === 'missing'));
+        const failed = checks.filter(
+          (c) =>
+            c.exchangeId === observed.exchange.id && c.source === observed.source && (c.status === 'mismatch' || c.status === 'missing'),
+        );
         if (!failed.length) continue;
         const front = observed.source === 'authorization-response';
         const accessToken = front ? observed.callback?.accessToken : observed.request?.response?.accessToken;
@@ -48,7 +51,9 @@ export default defineRule({
             ...failed.flatMap(evidenceOf),
             ...hashEvidence(failed.find((c) => c.status === 'mismatch')),
             { label: 'id_token', value: observed.token, secret: true },
-            ...(failed.some((c) => c.claim === 'at_hash') && accessToken !== undefined ? [{ label: 'access_token', value: accessToken, secret: true }] : []),
+            ...(failed.some((c) => c.claim === 'at_hash') && accessToken !== undefined
+              ? [{ label: 'access_token', value: accessToken, secret: true }]
+              : []),
             ...(failed.some((c) => c.claim === 'c_hash') && code !== undefined ? [{ label: 'code', value: code, secret: true }] : []),
           ],
         });

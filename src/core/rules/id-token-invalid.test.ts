@@ -1,7 +1,17 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AS, authorize, callback, defaultAuthorizeParams, resetBuilders } from '../../../tests/support/build.ts';
 import {
-  ACCESS_TOKEN, CODE, frontChannelResponse, idClaims, JWE_ID_TOKEN, NOW, recorded, recordedIdsNotExpecting, refreshWithIdToken, signedIdToken, tokenWithIdToken,
+  ACCESS_TOKEN,
+  CODE,
+  frontChannelResponse,
+  idClaims,
+  JWE_ID_TOKEN,
+  NOW,
+  recorded,
+  recordedIdsNotExpecting,
+  refreshWithIdToken,
+  signedIdToken,
+  tokenWithIdToken,
   unsecuredIdToken,
 } from '../../../tests/support/id-tokens.ts';
 import { findingsOfRule } from '../../../tests/support/rule.ts';
@@ -13,9 +23,12 @@ const findingsOf = findingsOfRule(rule);
 const STATE = defaultAuthorizeParams.state;
 
 /** authorize → callback (with `iss` unless told) → token response carrying `idToken`. */
-const codeFlow = (idToken: string, options: { iss?: string | null; date?: string | null; authorize?: Record<string, string | undefined> } = {}): Exchange[] => [
+const codeFlow = (
+  idToken: string,
+  options: { iss?: string | null; date?: string | null; authorize?: Record<string, string | undefined> } = {},
+): Exchange[] => [
   authorize(options.authorize),
-  ...callback({ code: CODE, state: STATE, iss: options.iss === null ? undefined : options.iss ?? AS }),
+  ...callback({ code: CODE, state: STATE, iss: options.iss === null ? undefined : (options.iss ?? AS) }),
   tokenWithIdToken(idToken, { date: options.date, body: { refresh_token: 'rt-1' } }),
 ];
 
@@ -25,7 +38,8 @@ const implicitFlow = (idToken: string): Exchange[] => [
   ...frontChannelResponse({ access_token: ACCESS_TOKEN, token_type: 'Bearer', id_token: idToken, state: STATE }),
 ];
 
-const failed = (finding: Finding | undefined) => finding?.evidence.filter((e) => e.label.startsWith('failed: ')).map((e) => e.label.slice(8));
+const failed = (finding: Finding | undefined) =>
+  finding?.evidence.filter((e) => e.label.startsWith('failed: ')).map((e) => e.label.slice(8));
 
 describe('id-token-invalid', () => {
   beforeEach(resetBuilders);
@@ -70,9 +84,13 @@ describe('id-token-invalid', () => {
 
     it("accepts a tenant in place of the metadata's {tenantid} placeholder", async () => {
       const meta = () => discovery({ issuer: `${AS}/{tenantid}/v2.0` });
-      expect(await findingsOf([meta(), ...codeFlow(await signedIdToken(idClaims({ iss: `${AS}/9188040d-6c67/v2.0` })), { iss: null })])).toEqual([]);
+      expect(
+        await findingsOf([meta(), ...codeFlow(await signedIdToken(idClaims({ iss: `${AS}/9188040d-6c67/v2.0` })), { iss: null })]),
+      ).toEqual([]);
       resetBuilders();
-      expect(await findingsOf([meta(), ...codeFlow(await signedIdToken(idClaims({ iss: `${AS}/a/b/v2.0` })), { iss: null })])).toHaveLength(1);
+      expect(await findingsOf([meta(), ...codeFlow(await signedIdToken(idClaims({ iss: `${AS}/a/b/v2.0` })), { iss: null })])).toHaveLength(
+        1,
+      );
     });
   });
 
@@ -81,7 +99,9 @@ describe('id-token-invalid', () => {
       const [finding] = await findingsOf(codeFlow(await signedIdToken(idClaims({ aud: 'other-client' }))));
       expect(finding).toMatchObject({ severity: 'error' });
       expect(failed(finding)).toEqual(['aud']);
-      expect(finding!.evidence.find((e) => e.label === 'failed: aud')!.value).toBe('aud "other-client" does not contain the client_id "spa"');
+      expect(finding!.evidence.find((e) => e.label === 'failed: aud')!.value).toBe(
+        'aud "other-client" does not contain the client_id "spa"',
+      );
     });
 
     it('warns about several audiences without azp, and passes them with azp = client_id', async () => {
@@ -178,8 +198,16 @@ describe('id-token-invalid', () => {
   describe('a token that is not a well-formed JWS', () => {
     const b64u = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
     const broken: [string, (header: string, payload: string, signature: string) => string, RegExp][] = [
-      ['payload not base64url', (h, p, s) => `${h}.${p.slice(0, 10)}+${p.slice(10)}.${s}`, /^payload is not valid base64url: "\+" at position 10 /],
-      ['payload of text that is not JSON', (h, _, s) => `${h}.${b64u('sub=alice')}.${s}`, /^payload decodes from base64url to text that is not JSON/],
+      [
+        'payload not base64url',
+        (h, p, s) => `${h}.${p.slice(0, 10)}+${p.slice(10)}.${s}`,
+        /^payload is not valid base64url: "\+" at position 10 /,
+      ],
+      [
+        'payload of text that is not JSON',
+        (h, _, s) => `${h}.${b64u('sub=alice')}.${s}`,
+        /^payload decodes from base64url to text that is not JSON/,
+      ],
       ['payload a JSON array', (h, _, s) => `${h}.${b64u('["alice"]')}.${s}`, /^payload is not a JSON object: it is an array/],
       ['payload a JSON number', (h, _, s) => `${h}.${b64u('7')}.${s}`, /^payload is not a JSON object: it is a number/],
       ['signature part missing', (h, p) => `${h}.${p}`, /^has 2 parts, not 3: the signature part is missing/],
@@ -204,7 +232,9 @@ describe('id-token-invalid', () => {
       const [header, payload] = (await signedIdToken(idClaims({ aud: 'other' }))).split('.') as [string, string, string];
       const [finding] = await findingsOf(codeFlow(`${header}.${payload}.`));
       expect(failed(finding)).toEqual(['signature', 'aud']);
-      expect(finding!.evidence.find((e) => e.label === 'failed: signature')!.value).toBe('the signature part is empty, but alg "RS256" requires a signature (RFC 7515 §5.2)');
+      expect(finding!.evidence.find((e) => e.label === 'failed: signature')!.value).toBe(
+        'the signature part is empty, but alg "RS256" requires a signature (RFC 7515 §5.2)',
+      );
     });
 
     it('takes the empty signature of alg none for what it is: unsigned, not broken', async () => {

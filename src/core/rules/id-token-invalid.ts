@@ -87,7 +87,8 @@ interface Failure {
 
 function checksOf(flow: Flow, observed: ObservedIdToken): Failure[] {
   const { decoded } = observed;
-  if (!decoded.ok) return decoded.encrypted ? [] : [{ check: 'format', detail: `${decoded.problem}; the client MUST reject it`, severity: 'error' }];
+  if (!decoded.ok)
+    return decoded.encrypted ? [] : [{ check: 'format', detail: `${decoded.problem}; the client MUST reject it`, severity: 'error' }];
   const { header, claims } = decoded;
   const failures: Failure[] = [];
   const fail = (check: string, detail: string, severity: Severity = 'error', heuristic = false) =>
@@ -101,11 +102,21 @@ function checksOf(flow: Flow, observed: ObservedIdToken): Failure[] {
   } else if (/^none$/i.test(header.alg)) {
     const hybrid = flow.authorization?.responseType?.split(' ').includes('id_token') ?? false;
     if (observed.source === 'authorization-response') {
-      fail('alg', `alg ${JSON.stringify(header.alg)}: an unsigned ID token from the authorization endpoint can be forged by anyone who can reach the redirect_uri`);
+      fail(
+        'alg',
+        `alg ${JSON.stringify(header.alg)}: an unsigned ID token from the authorization endpoint can be forged by anyone who can reach the redirect_uri`,
+      );
     } else if (hybrid) {
-      fail('alg', `alg ${JSON.stringify(header.alg)}: this response type returns ID tokens from the authorization endpoint, so none is not allowed at the token endpoint either (OIDC Core §2)`);
+      fail(
+        'alg',
+        `alg ${JSON.stringify(header.alg)}: this response type returns ID tokens from the authorization endpoint, so none is not allowed at the token endpoint either (OIDC Core §2)`,
+      );
     } else {
-      fail('alg', `alg ${JSON.stringify(header.alg)}: an unsigned ID token from the token endpoint is allowed only if the client registered id_token_signed_response_alg=none and relies on TLS to the token endpoint (OIDC Core §2, §3.1.3.7 step 6); otherwise reject it`, 'warning');
+      fail(
+        'alg',
+        `alg ${JSON.stringify(header.alg)}: an unsigned ID token from the token endpoint is allowed only if the client registered id_token_signed_response_alg=none and relies on TLS to the token endpoint (OIDC Core §2, §3.1.3.7 step 6); otherwise reject it`,
+        'warning',
+      );
     }
   }
 
@@ -132,11 +143,19 @@ function checksOf(flow: Flow, observed: ObservedIdToken): Failure[] {
       fail('aud', `aud ${JSON.stringify(aud)} does not contain the client_id ${JSON.stringify(clientId)}`);
     }
     if (audiences.length > 1 && claims.azp === undefined) {
-      fail('azp', `${audiences.length} audiences and no azp: the client SHOULD require azp (OIDC Core §3.1.3.7 step 4) and reject audiences it does not trust`, 'warning');
+      fail(
+        'azp',
+        `${audiences.length} audiences and no azp: the client SHOULD require azp (OIDC Core §3.1.3.7 step 4) and reject audiences it does not trust`,
+        'warning',
+      );
     }
   }
   if (claims.azp !== undefined && clientId !== undefined && claims.azp !== clientId) {
-    fail('azp', `azp ${JSON.stringify(claims.azp)} is not the client_id ${JSON.stringify(clientId)} (OIDC Core §3.1.3.7 step 5)`, 'warning');
+    fail(
+      'azp',
+      `azp ${JSON.stringify(claims.azp)} is not the client_id ${JSON.stringify(clientId)} (OIDC Core §3.1.3.7 step 5)`,
+      'warning',
+    );
   }
 
   // exp and iat against the delivering response's own Date (OIDC Core §3.1.3.7 steps 9–10).
@@ -144,12 +163,18 @@ function checksOf(flow: Flow, observed: ObservedIdToken): Failure[] {
   if (claims.exp === undefined) fail('exp', 'absent (REQUIRED, OIDC Core §2)');
   else if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) fail('exp', `not a number: ${JSON.stringify(claims.exp)}`);
   else if (date !== undefined && claims.exp * 1000 <= date) {
-    fail('exp', `exp ${claims.exp} (${isoOf(claims.exp)}) is not after the response's Date (${new Date(date).toISOString()}): the ID token had expired when it was sent`);
+    fail(
+      'exp',
+      `exp ${claims.exp} (${isoOf(claims.exp)}) is not after the response's Date (${new Date(date).toISOString()}): the ID token had expired when it was sent`,
+    );
   }
   if (claims.iat === undefined) fail('iat', 'absent (REQUIRED, OIDC Core §2)');
   else if (typeof claims.iat !== 'number' || !Number.isFinite(claims.iat)) fail('iat', `not a number: ${JSON.stringify(claims.iat)}`);
   else if (date !== undefined && claims.iat * 1000 > date + 1000 + IAT_SKEW_SECONDS * 1000) {
-    fail('iat', `iat ${claims.iat} (${isoOf(claims.iat)}) is more than ${IAT_SKEW_SECONDS / 60} minutes after the response's Date (${new Date(date).toISOString()}): the signer's clock is ahead, and clients reject tokens issued in the future`);
+    fail(
+      'iat',
+      `iat ${claims.iat} (${isoOf(claims.iat)}) is more than ${IAT_SKEW_SECONDS / 60} minutes after the response's Date (${new Date(date).toISOString()}): the signer's clock is ahead, and clients reject tokens issued in the future`,
+    );
   }
   return failures;
 }
@@ -163,11 +188,16 @@ function issuerProblem(flow: Flow, iss: string): { detail: string; heuristic?: b
   }
   if (flow.issuerSource === 'iss' && flow.issuer !== undefined) {
     if (iss === flow.issuer) return undefined;
-    return { detail: `iss ${JSON.stringify(iss)} is not the issuer ${JSON.stringify(flow.issuer)} the authorization response named in its iss parameter` };
+    return {
+      detail: `iss ${JSON.stringify(iss)} is not the issuer ${JSON.stringify(flow.issuer)} the authorization response named in its iss parameter`,
+    };
   }
   if (flow.issuerSource === 'authorization-origin' && flow.issuer !== undefined) {
     if (splitUrl(iss)?.origin === flow.issuer) return undefined;
-    return { detail: `iss ${JSON.stringify(iss)} is not on the origin of the authorization endpoint, ${flow.issuer} (heuristic: origins compared)`, heuristic: true };
+    return {
+      detail: `iss ${JSON.stringify(iss)} is not on the origin of the authorization endpoint, ${flow.issuer} (heuristic: origins compared)`,
+      heuristic: true,
+    };
   }
   return undefined;
 }

@@ -33,7 +33,8 @@ export default defineRule({
       if (responseType?.split(' ').includes('token')) {
         report({
           flow,
-          message: 'The authorization request asks for an access token in the authorization response (response_type includes token), the implicit grant that current security guidance rules out.',
+          message:
+            'The authorization request asks for an access token in the authorization response (response_type includes token), the implicit grant that current security guidance rules out.',
           exchanges: [auth?.par?.exchange, auth?.exchange, ...callbacks.map((c) => c.exchange)],
           evidence,
         });
@@ -43,9 +44,14 @@ export default defineRule({
       if (responseType === undefined && withToken) {
         report({
           flow,
-          message: 'The authorization response carries an access token, so the implicit grant (or a hybrid response type with token) was used, although the authorization request itself was not observable.',
+          message:
+            'The authorization response carries an access token, so the implicit grant (or a hybrid response type with token) was used, although the authorization request itself was not observable.',
           exchanges: [auth?.exchange, withToken.exchange],
-          evidence: [...evidence, { label: 'response mode', value: withToken.mode }, { label: 'access_token', value: withToken.accessToken!, secret: true }],
+          evidence: [
+            ...evidence,
+            { label: 'response mode', value: withToken.mode },
+            { label: 'access_token', value: withToken.accessToken!, secret: true },
+          ],
         });
       }
     }

@@ -1,5 +1,15 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AS, authorize, callback, defaultAuthorizeParams, encode, exchange, goodFlow, resetBuilders, token } from '../../../tests/support/build.ts';
+import {
+  AS,
+  authorize,
+  callback,
+  defaultAuthorizeParams,
+  encode,
+  exchange,
+  goodFlow,
+  resetBuilders,
+  token,
+} from '../../../tests/support/build.ts';
 import { discovery } from '../../../tests/support/state-redirect-client.ts';
 import rule from './iss-mismatch.ts';
 import { findingsOfRule } from '../../../tests/support/rule.ts';

@@ -62,8 +62,12 @@ function checkCallback(flow: Flow, callback: Callback, iss: string, report: Rule
   const issPath = split ? split.target.slice(split.origin.length) : undefined;
   const endpointPath = endpoint.target.slice(endpoint.origin.length);
   const sameOrigin = split?.origin === endpoint.origin;
-  const pathCompatible = issPath !== undefined && (issPath === '/' || issPath === '' || endpointPath === issPath
-    || endpointPath.startsWith(issPath.endsWith('/') ? issPath : `${issPath}/`));
+  const pathCompatible =
+    issPath !== undefined &&
+    (issPath === '/' ||
+      issPath === '' ||
+      endpointPath === issPath ||
+      endpointPath.startsWith(issPath.endsWith('/') ? issPath : `${issPath}/`));
   const clean = split !== undefined && split.query === '' && split.fragment === '' && !iss.includes('?') && !iss.includes('#');
   if (sameOrigin && pathCompatible && clean) return;
   report({

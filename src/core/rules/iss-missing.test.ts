@@ -13,7 +13,9 @@ describe('iss-missing', () => {
   beforeEach(resetBuilders);
 
   it('passes a response with iss from a server that advertises it', async () => {
-    expect(await findingsOf([discovery(SUPPORTED), authorize(), ...callback({ code: 'c1', state: STATE, iss: AS }), token({ code: 'c1' })])).toEqual([]);
+    expect(
+      await findingsOf([discovery(SUPPORTED), authorize(), ...callback({ code: 'c1', state: STATE, iss: AS }), token({ code: 'c1' })]),
+    ).toEqual([]);
   });
 
   it('reports a response without iss from a server that advertises it, as an error', async () => {
@@ -41,7 +43,11 @@ describe('iss-missing', () => {
     expect(finding).toMatchObject({ severity: 'info' });
     expect(finding!.evidence).toContainEqual({ label: 'authorization_response_iss_parameter_supported', value: '(absent: false)' });
     resetBuilders();
-    const [explicit] = await findingsOf([discovery({ authorization_response_iss_parameter_supported: false }), authorize(), formPostCallback({ code: 'c1', state: STATE })]);
+    const [explicit] = await findingsOf([
+      discovery({ authorization_response_iss_parameter_supported: false }),
+      authorize(),
+      formPostCallback({ code: 'c1', state: STATE }),
+    ]);
     expect(explicit).toMatchObject({ severity: 'info' });
     expect(explicit!.evidence).toContainEqual({ label: 'response mode', value: 'form_post' });
   });
@@ -60,7 +66,12 @@ describe('iss-missing', () => {
   });
 
   it('reports one finding for a response processed twice', async () => {
-    const exchanges = [discovery(SUPPORTED), authorize(), ...callback({ code: 'c1', state: STATE }), ...callback({ code: 'c1', state: STATE })];
+    const exchanges = [
+      discovery(SUPPORTED),
+      authorize(),
+      ...callback({ code: 'c1', state: STATE }),
+      ...callback({ code: 'c1', state: STATE }),
+    ];
     const findings = await findingsOf(exchanges);
     expect(findings).toHaveLength(1);
     expect(findings[0]!.evidence).toContainEqual({ label: 'responses without iss', value: '2' });

@@ -45,9 +45,17 @@ export default defineRule({
         message: supported
           ? `The ${kind} has no iss parameter although the server's metadata says it always sends one, so the client must reject it: it may not come from this server (mix-up or a forged response).`
           : `The ${kind} has no iss parameter and the server does not advertise RFC 9207 issuer identification, so the client cannot tell which server answered (no in-band mix-up defence).`,
-        exchanges: [flow.authorization?.par?.exchange, flow.authorization?.exchange, ...missing.flatMap((c) => [c.exchange, c.arrival]), metadata.exchange],
+        exchanges: [
+          flow.authorization?.par?.exchange,
+          flow.authorization?.exchange,
+          ...missing.flatMap((c) => [c.exchange, c.arrival]),
+          metadata.exchange,
+        ],
         evidence: [
-          { label: 'authorization_response_iss_parameter_supported', value: advertised(metadata.raw.authorization_response_iss_parameter_supported) },
+          {
+            label: 'authorization_response_iss_parameter_supported',
+            value: advertised(metadata.raw.authorization_response_iss_parameter_supported),
+          },
           { label: 'issuer (metadata)', value: metadata.issuer ?? '(absent)' },
           { label: 'metadata URL', value: metadata.url },
           { label: 'response mode', value: missing[0]!.mode },

@@ -1,12 +1,24 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { authorize, callback, defaultAuthorizeParams, defaultTokenParams, goodFlow, resetBuilders, token } from '../../../tests/support/build.ts';
+import {
+  authorize,
+  callback,
+  defaultAuthorizeParams,
+  defaultTokenParams,
+  goodFlow,
+  resetBuilders,
+  token,
+} from '../../../tests/support/build.ts';
 import { tokenAnswer } from '../../../tests/support/request-hygiene.ts';
 import rule from './oauth-error-response.ts';
 import { findingsOfRule } from '../../../tests/support/rule.ts';
 
 const findingsOf = findingsOfRule(rule);
 const STATE = defaultAuthorizeParams.state;
-const errorCallback = (params: Record<string, string>, authorizeParams: Record<string, string | undefined> = {}, init: Parameters<typeof authorize>[1] = {}) => {
+const errorCallback = (
+  params: Record<string, string>,
+  authorizeParams: Record<string, string | undefined> = {},
+  init: Parameters<typeof authorize>[1] = {},
+) => {
   const auth = authorize(authorizeParams, init);
   return { auth, exchanges: [auth, ...callback({ state: STATE, ...params })] };
 };
@@ -19,11 +31,20 @@ describe('oauth-error-response', () => {
   });
 
   it('decodes an authorization error, with its likely cause', async () => {
-    const { auth, exchanges } = errorCallback({ error: 'access_denied', error_description: 'The user said no', error_uri: 'https://as.example/errors#denied' });
+    const { auth, exchanges } = errorCallback({
+      error: 'access_denied',
+      error_description: 'The user said no',
+      error_uri: 'https://as.example/errors#denied',
+    });
     const findings = await findingsOf(exchanges);
     expect(findings).toHaveLength(1);
     const [finding] = findings;
-    expect(finding).toMatchObject({ ruleId: 'oauth-error-response', severity: 'info', flowId: `flow-${auth.id}`, exchangeIds: [exchanges[1]!.id, exchanges[2]!.id] });
+    expect(finding).toMatchObject({
+      ruleId: 'oauth-error-response',
+      severity: 'info',
+      flowId: `flow-${auth.id}`,
+      exchangeIds: [exchanges[1]!.id, exchanges[2]!.id],
+    });
     expect(finding!.message).toContain('error access_denied');
     expect(finding!.message).toContain('the user refused');
     expect(finding!.evidence).toEqual([
@@ -56,7 +77,10 @@ describe('oauth-error-response', () => {
   });
 
   it('decodes a token endpoint error from its JSON body', async () => {
-    const request = token({}, tokenAnswer({ error: 'invalid_grant', error_description: 'grant request is invalid', error_uri: 'https://as.example/e' }, 400));
+    const request = token(
+      {},
+      tokenAnswer({ error: 'invalid_grant', error_description: 'grant request is invalid', error_uri: 'https://as.example/e' }, 400),
+    );
     const [auth, redirect, arrival] = goodFlow();
     const [finding] = await findingsOf([auth!, redirect!, arrival!, request]);
     expect(finding).toMatchObject({ severity: 'info', flowId: `flow-${auth!.id}`, exchangeIds: [request.id] });
@@ -76,9 +100,17 @@ describe('oauth-error-response', () => {
     const refused = token({ redirect_uri: 'https://app.example/cb/', client_id: 'legacy' }, tokenAnswer({ error: 'invalid_grant' }, 400));
     const [finding] = await findingsOf([auth, ...callback({ code: defaultTokenParams.code, state: STATE }), refused]);
     expect(finding).toMatchObject({ severity: 'info', flowId: `flow-${auth.id}`, exchangeIds: [refused.id, auth.id] });
-    expect(finding!.message).toBe('The token endpoint answered HTTP 400 with error invalid_grant; likely cause: redirect_uri at /token is not identical to the one at /authorize (a trailing slash was added) (1 more in the evidence).');
-    expect(finding!.evidence).toContainEqual({ label: 'cause 1', value: 'redirect-uri (certain): redirect_uri at /token is not identical to the one at /authorize (a trailing slash was added)' });
-    expect(finding!.evidence).toContainEqual({ label: 'cause 2', value: 'client-id (certain): the token request identifies client legacy but the code was issued for client spa' });
+    expect(finding!.message).toBe(
+      'The token endpoint answered HTTP 400 with error invalid_grant; likely cause: redirect_uri at /token is not identical to the one at /authorize (a trailing slash was added) (1 more in the evidence).',
+    );
+    expect(finding!.evidence).toContainEqual({
+      label: 'cause 1',
+      value: 'redirect-uri (certain): redirect_uri at /token is not identical to the one at /authorize (a trailing slash was added)',
+    });
+    expect(finding!.evidence).toContainEqual({
+      label: 'cause 2',
+      value: 'client-id (certain): the token request identifies client legacy but the code was issued for client spa',
+    });
     expect(finding!.evidence).toContainEqual({ label: 'difference', value: 'trailing-slash' });
   });
 
@@ -86,7 +118,9 @@ describe('oauth-error-response', () => {
     const [auth, redirect, arrival, first] = goodFlow();
     const repeat = token({}, tokenAnswer({ error: 'invalid_grant' }, 400));
     const [finding] = await findingsOf([auth!, redirect!, arrival!, first!, repeat]);
-    expect(finding!.message).toContain(`likely cause: the code was already exchanged at ${new Date(first!.time).toISOString()} (${first!.id}, answered 200)`);
+    expect(finding!.message).toContain(
+      `likely cause: the code was already exchanged at ${new Date(first!.time).toISOString()} (${first!.id}, answered 200)`,
+    );
     expect(finding!.message).not.toContain(defaultTokenParams.code);
     expect(finding!.exchangeIds).toEqual([repeat.id, first!.id]);
     expect(finding!.evidence).toContainEqual({ label: 'code', value: defaultTokenParams.code, secret: true });
@@ -101,7 +135,10 @@ describe('oauth-error-response', () => {
   });
 
   it('gives refresh-token causes for invalid_grant on a refresh', async () => {
-    const refresh = token({ grant_type: 'refresh_token', refresh_token: 'rt-1', code: undefined, code_verifier: undefined }, tokenAnswer({ error: 'invalid_grant' }, 400));
+    const refresh = token(
+      { grant_type: 'refresh_token', refresh_token: 'rt-1', code: undefined, code_verifier: undefined },
+      tokenAnswer({ error: 'invalid_grant' }, 400),
+    );
     const [finding] = await findingsOf([refresh]);
     expect(finding!.message).toContain('rotated');
   });
@@ -115,7 +152,9 @@ describe('oauth-error-response', () => {
   });
 
   it('does not report successful or unanswered token requests', async () => {
-    expect(await findingsOf([token({}, tokenAnswer({ access_token: 'a', token_type: 'Bearer' })), token({}, { status: undefined })])).toEqual([]);
+    expect(
+      await findingsOf([token({}, tokenAnswer({ access_token: 'a', token_type: 'Bearer' })), token({}, { status: undefined })]),
+    ).toEqual([]);
   });
 
   it('keeps hostile strings as capped evidence and out of the message', async () => {

@@ -32,13 +32,27 @@ const AUTHORIZATION_CAUSES: ReadonlyMap<string, string> = new Map([
   ['temporarily_unavailable', 'the authorization server is overloaded or in maintenance: retry'],
 ]);
 
-const SILENT_FAILURES: ReadonlySet<string> = new Set(['login_required', 'interaction_required', 'consent_required', 'account_selection_required']);
+const SILENT_FAILURES: ReadonlySet<string> = new Set([
+  'login_required',
+  'interaction_required',
+  'consent_required',
+  'account_selection_required',
+]);
 
 /** Token endpoint errors (RFC 6749 §5.2; catalogue §5, §7, §8), when the invalid_grant decoder finds nothing. */
 const TOKEN_CAUSES: ReadonlyMap<string, string> = new Map([
-  ['invalid_grant', 'the code was already used or has expired, the redirect_uri differs from the authorization request, the PKCE verifier does not match the challenge, the client_id differs, or the code went to another issuer\'s token endpoint'],
-  ['invalid_client', 'client authentication failed: a secret sent by a public client or missing for a confidential one, Basic credentials not form-urlencoded before base64, or two authentication methods at once'],
-  ['invalid_request', 'a missing parameter (often redirect_uri, left out for an OAuth 2.0 server), a JSON body instead of a form, or a duplicated parameter'],
+  [
+    'invalid_grant',
+    "the code was already used or has expired, the redirect_uri differs from the authorization request, the PKCE verifier does not match the challenge, the client_id differs, or the code went to another issuer's token endpoint",
+  ],
+  [
+    'invalid_client',
+    'client authentication failed: a secret sent by a public client or missing for a confidential one, Basic credentials not form-urlencoded before base64, or two authentication methods at once',
+  ],
+  [
+    'invalid_request',
+    'a missing parameter (often redirect_uri, left out for an OAuth 2.0 server), a JSON body instead of a form, or a duplicated parameter',
+  ],
   ['unauthorized_client', 'this client is not allowed this grant type'],
   ['unsupported_grant_type', 'the authorization server does not support this grant_type'],
   ['invalid_scope', 'a requested scope is unknown or exceeds what was granted'],
@@ -95,13 +109,14 @@ function reportCallback(flow: Flow, callback: Callback, report: ReportFn): void 
     const auth = flow.authorization;
     const silent = auth ? firstParam(auth.params, 'prompt')?.split(' ').includes('none') : false;
     const framed = auth?.exchange.initiator === 'subframe';
-    cause = silent && framed
-      ? 'this prompt=none request ran in an iframe, where blocked third-party cookies hide the session, or the user must sign in or consent interactively'
-      : silent
-        ? 'this prompt=none request found no usable session, so the user must sign in or consent interactively'
-        : framed
-          ? 'the request ran in an iframe, where blocked third-party cookies hide the session from the authorization server'
-          : 'a prompt=none request, or an iframe whose third-party cookies are blocked, found no usable session: the user must sign in or consent interactively';
+    cause =
+      silent && framed
+        ? 'this prompt=none request ran in an iframe, where blocked third-party cookies hide the session, or the user must sign in or consent interactively'
+        : silent
+          ? 'this prompt=none request found no usable session, so the user must sign in or consent interactively'
+          : framed
+            ? 'the request ran in an iframe, where blocked third-party cookies hide the session from the authorization server'
+            : 'a prompt=none request, or an iframe whose third-party cookies are blocked, found no usable session: the user must sign in or consent interactively';
   }
   report({
     flow,
@@ -124,7 +139,8 @@ function reportToken(flow: Flow, request: TokenRequest, report: ReportFn): void 
     if (error === 'invalid_grant' && request.grantType === 'refresh_token') {
       cause = 'the refresh token was revoked, expired, or already used once and rotated (another tab may have refreshed first)';
     }
-    if (diagnosed.length) cause = `${diagnosed[0]!.explanation}${diagnosed.length > 1 ? ` (${diagnosed.length - 1} more in the evidence)` : ''}`;
+    if (diagnosed.length)
+      cause = `${diagnosed[0]!.explanation}${diagnosed.length > 1 ? ` (${diagnosed.length - 1} more in the evidence)` : ''}`;
     report({
       flow,
       severity: severityOf(error),
@@ -141,8 +157,10 @@ function reportToken(flow: Flow, request: TokenRequest, report: ReportFn): void 
   }
   if (status === undefined || status < 400) return;
   const why = response?.json
-    ? response.json.error === undefined ? 'the JSON body has no error member' : 'the JSON body\'s error member is not a string'
-    : response?.bodyProblem ?? 'response body not observed';
+    ? response.json.error === undefined
+      ? 'the JSON body has no error member'
+      : "the JSON body's error member is not a string"
+    : (response?.bodyProblem ?? 'response body not observed');
   report({
     flow,
     severity: 'info',
@@ -154,8 +172,5 @@ function reportToken(flow: Flow, request: TokenRequest, report: ReportFn): void 
 
 /** One invalid_grant cause as evidence: a numbered headline, then what shows it. */
 function causeEvidence(cause: InvalidGrantCause, index: number): Evidence[] {
-  return [
-    { label: `cause ${index + 1}`, value: `${cause.kind} (${cause.likelihood}): ${cause.explanation}` },
-    ...cause.evidence,
-  ];
+  return [{ label: `cause ${index + 1}`, value: `${cause.kind} (${cause.likelihood}): ${cause.explanation}` }, ...cause.evidence];
 }

@@ -1,7 +1,16 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AS, authorize, callback, defaultAuthorizeParams, resetBuilders } from '../../../tests/support/build.ts';
 import {
-  ACCESS_TOKEN, CODE, frontChannelResponse, idClaims, JWE_ID_TOKEN, recorded, recordedIdsNotExpecting, refreshWithIdToken, signedIdToken, tokenWithIdToken,
+  ACCESS_TOKEN,
+  CODE,
+  frontChannelResponse,
+  idClaims,
+  JWE_ID_TOKEN,
+  recorded,
+  recordedIdsNotExpecting,
+  refreshWithIdToken,
+  signedIdToken,
+  tokenWithIdToken,
 } from '../../../tests/support/id-tokens.ts';
 import { findingsOfRule } from '../../../tests/support/rule.ts';
 import { authorizeByReference, par } from '../../../tests/support/state-redirect-client.ts';
@@ -80,7 +89,12 @@ describe('oidc-nonce-mismatch', () => {
   });
 
   it('compares with the effective nonce of a pushed request (PAR)', async () => {
-    const pushed = (idToken: string) => [par({ nonce: 'pushed-nonce-0123456789' }), authorizeByReference(), ...callback({ code: CODE, state: STATE, iss: AS }), tokenWithIdToken(idToken)];
+    const pushed = (idToken: string) => [
+      par({ nonce: 'pushed-nonce-0123456789' }),
+      authorizeByReference(),
+      ...callback({ code: CODE, state: STATE, iss: AS }),
+      tokenWithIdToken(idToken),
+    ];
     expect(await findingsOf(pushed(await signedIdToken(idClaims({ nonce: 'pushed-nonce-0123456789' }))))).toEqual([]);
     resetBuilders();
     expect(await findingsOf(pushed(await signedIdToken()))).toMatchObject([{ ruleId: 'oidc-nonce-mismatch' }]);
@@ -93,7 +107,11 @@ describe('oidc-nonce-mismatch', () => {
   });
 
   it('says nothing when the request_uri cannot be resolved (parameters unreadable)', async () => {
-    const exchanges = [authorizeByReference(), ...callback({ code: CODE, state: STATE, iss: AS }), tokenWithIdToken(await signedIdToken(idClaims({ nonce: 'x' })))];
+    const exchanges = [
+      authorizeByReference(),
+      ...callback({ code: CODE, state: STATE, iss: AS }),
+      tokenWithIdToken(await signedIdToken(idClaims({ nonce: 'x' }))),
+    ];
     expect(await findingsOf(exchanges)).toEqual([]);
   });
 
@@ -118,7 +136,10 @@ describe('oidc-nonce-mismatch', () => {
     });
 
     it('reports a refresh ID token with a nonce when the sign-in had none', async () => {
-      const exchanges = [...codeFlow(await signedIdToken(idClaims({ nonce: undefined })), { nonce: undefined }), refreshWithIdToken(await signedIdToken(), 'rt-1')];
+      const exchanges = [
+        ...codeFlow(await signedIdToken(idClaims({ nonce: undefined })), { nonce: undefined }),
+        refreshWithIdToken(await signedIdToken(), 'rt-1'),
+      ];
       const [finding] = await findingsOf(exchanges);
       expect(finding!.message).toContain('original sign-in had none');
     });
@@ -126,7 +147,9 @@ describe('oidc-nonce-mismatch', () => {
     it('compares with the original ID token when the authorization request is unreadable', async () => {
       const original = await signedIdToken(idClaims({ nonce: 'original' }));
       const unreadable = (refreshNonce: string) => async () => [
-        authorizeByReference(), ...callback({ code: CODE, state: STATE, iss: AS }), tokenWithIdToken(original, { body: { refresh_token: 'rt-1' } }),
+        authorizeByReference(),
+        ...callback({ code: CODE, state: STATE, iss: AS }),
+        tokenWithIdToken(original, { body: { refresh_token: 'rt-1' } }),
         refreshWithIdToken(await signedIdToken(idClaims({ nonce: refreshNonce })), 'rt-1'),
       ];
       expect(await findingsOf(await unreadable('original')())).toEqual([]);
@@ -138,7 +161,9 @@ describe('oidc-nonce-mismatch', () => {
     it('says nothing for a refresh attached to the flow by client only', async () => {
       // The code exchange's response has no refresh token, so the refresh pairs by client and endpoint only.
       const exchanges = [
-        authorize(), ...callback({ code: CODE, state: STATE, iss: AS }), tokenWithIdToken(await signedIdToken()),
+        authorize(),
+        ...callback({ code: CODE, state: STATE, iss: AS }),
+        tokenWithIdToken(await signedIdToken()),
         refreshWithIdToken(await signedIdToken(idClaims({ nonce: 'other' })), 'rt-unknown'),
       ];
       const { flows } = await analyze(exchanges, []);
@@ -147,9 +172,12 @@ describe('oidc-nonce-mismatch', () => {
     });
   });
 
-  it.each(recordedIdsNotExpecting('oidc-nonce-mismatch'))('passes the recorded %s sign-in (refresh ID tokens there repeat the original nonce)', async (id) => {
-    expect(await findingsOf(recorded(id))).toEqual([]);
-  });
+  it.each(recordedIdsNotExpecting('oidc-nonce-mismatch'))(
+    'passes the recorded %s sign-in (refresh ID tokens there repeat the original nonce)',
+    async (id) => {
+      expect(await findingsOf(recorded(id))).toEqual([]);
+    },
+  );
 
   it('reports the recorded rogue ID token with another nonce', async () => {
     expect(await findingsOf(recorded('id-token-nonce-mismatch'))).toMatchObject([{ ruleId: 'oidc-nonce-mismatch', severity: 'error' }]);

@@ -52,9 +52,10 @@ export default defineRule({
           if (pairedByClientOnly(flow, observed)) continue;
           report({
             flow,
-            message: original.nonce === undefined
-              ? 'The ID token of a refresh response carries a nonce although the original sign-in had none (OIDC Core §12.2).'
-              : 'The ID token of a refresh response carries a nonce other than the original one (OIDC Core §12.2 allows only the original, and recommends none).',
+            message:
+              original.nonce === undefined
+                ? 'The ID token of a refresh response carries a nonce although the original sign-in had none (OIDC Core §12.2).'
+                : 'The ID token of a refresh response carries a nonce other than the original one (OIDC Core §12.2 allows only the original, and recommends none).',
             exchanges,
             evidence: evidenceOf(observed, claim, original.nonce, readable(auth) ? 'authorization request' : 'original ID token'),
           });
@@ -66,7 +67,8 @@ export default defineRule({
         let message: string | undefined;
         if (sent === undefined) {
           // An empty nonce sent and echoed empty is no mismatch.
-          if (claim !== undefined && !(auth.nonce === '' && claim === '')) message = `The ID token from ${where} carries a nonce although the authorization request sent none.`;
+          if (claim !== undefined && !(auth.nonce === '' && claim === ''))
+            message = `The ID token from ${where} carries a nonce although the authorization request sent none.`;
         } else if (claim === undefined) {
           message = `The ID token from ${where} has no nonce although the authorization request sent one.`;
         } else if (claim !== sent) {

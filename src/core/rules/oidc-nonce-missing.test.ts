@@ -18,7 +18,12 @@ describe('oidc-nonce-missing', () => {
     const auth = authorize({ nonce: undefined });
     const findings = await findingsOf([auth]);
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ ruleId: 'oidc-nonce-missing', severity: 'info', flowId: `flow-${auth.id}`, exchangeIds: [auth.id] });
+    expect(findings[0]).toMatchObject({
+      ruleId: 'oidc-nonce-missing',
+      severity: 'info',
+      flowId: `flow-${auth.id}`,
+      exchangeIds: [auth.id],
+    });
     expect(findings[0]!.evidence).toContainEqual({ label: 'nonce', value: '(absent)' });
   });
 
@@ -31,11 +36,14 @@ describe('oidc-nonce-missing', () => {
     expect(plain).toMatchObject({ severity: 'warning' });
   });
 
-  it.each(['id_token', 'id_token token', 'code id_token'])('is an error when response_type=%s returns an ID token', async (responseType) => {
-    const [finding] = await findingsOf([authorize({ response_type: responseType, nonce: undefined })]);
-    expect(finding).toMatchObject({ severity: 'error' });
-    expect(finding!.message).toContain('id_token');
-  });
+  it.each(['id_token', 'id_token token', 'code id_token'])(
+    'is an error when response_type=%s returns an ID token',
+    async (responseType) => {
+      const [finding] = await findingsOf([authorize({ response_type: responseType, nonce: undefined })]);
+      expect(finding).toMatchObject({ severity: 'error' });
+      expect(finding!.message).toContain('id_token');
+    },
+  );
 
   it('treats an empty nonce as missing', async () => {
     const [finding] = await findingsOf([authorize({ nonce: '' })]);
@@ -54,13 +62,17 @@ describe('oidc-nonce-missing', () => {
   });
 
   it('reads the nonce of a readable request object, and stays silent on an unreadable one', async () => {
-    expect(await findingsOf([authorize({ nonce: undefined, request: unsignedJwt({ nonce: 'n-0S6_WzA2Mj-Xq9Tr3Lp8Vc2Hh5Ke1' }) })])).toEqual([]);
+    expect(await findingsOf([authorize({ nonce: undefined, request: unsignedJwt({ nonce: 'n-0S6_WzA2Mj-Xq9Tr3Lp8Vc2Hh5Ke1' }) })])).toEqual(
+      [],
+    );
     expect(await findingsOf([authorize({ nonce: undefined, request: 'a.b.c.d.e' })])).toEqual([]);
     const [finding] = await findingsOf([authorize({ request: unsignedJwt({ nonce: '', response_type: 'id_token' }) })]);
     expect(finding).toMatchObject({ severity: 'error' });
   });
 
   it('stays silent when a request_uri hides the parameters', async () => {
-    expect(await findingsOf([authorize({ response_type: undefined, nonce: undefined, request_uri: 'urn:ietf:params:oauth:request_uri:abc' })])).toEqual([]);
+    expect(
+      await findingsOf([authorize({ response_type: undefined, nonce: undefined, request_uri: 'urn:ietf:params:oauth:request_uri:abc' })]),
+    ).toEqual([]);
   });
 });

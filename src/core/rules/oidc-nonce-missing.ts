@@ -54,7 +54,10 @@ export default defineRule({
           { label: 'scope', value: capped(scope) },
           { label: 'response_type', value: capped(responseType ?? '(absent)') },
           { label: 'nonce', value: nonce === '' ? '(empty)' : '(absent)' },
-          { label: 'code_challenge_method', value: codeChallenge === undefined ? '(no PKCE)' : capped(codeChallengeMethod ?? '(absent: plain)') },
+          {
+            label: 'code_challenge_method',
+            value: codeChallenge === undefined ? '(no PKCE)' : capped(codeChallengeMethod ?? '(absent: plain)'),
+          },
         ],
       });
     }

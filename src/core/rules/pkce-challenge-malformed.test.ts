@@ -26,7 +26,12 @@ describe('pkce-challenge-malformed', () => {
     const exchanges = [authorize({ code_challenge: challenge })];
     const findings = await findingsOf(exchanges);
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ ruleId: 'pkce-challenge-malformed', severity: 'error', flowId: `flow-${exchanges[0]!.id}`, exchangeIds: [exchanges[0]!.id] });
+    expect(findings[0]).toMatchObject({
+      ruleId: 'pkce-challenge-malformed',
+      severity: 'error',
+      flowId: `flow-${exchanges[0]!.id}`,
+      exchangeIds: [exchanges[0]!.id],
+    });
     expect(findings[0]!.message).toMatch(problem);
     expect(findings[0]!.evidence).toContainEqual({ label: 'code_challenge', value: challenge });
   });

@@ -35,7 +35,7 @@ describe('pkce-challenge-mismatch', () => {
     expect(finding!.evidence).toContainEqual({ label: 'near miss', value: 'method-omitted' });
   });
 
-  it("names the verifier of another pending flow", async () => {
+  it('names the verifier of another pending flow', async () => {
     const otherVerifier = 'another-verifier-of-43-characters-0123456789';
     const a = authorize({ state: 'state-a' });
     const b = authorize({ state: 'state-b', code_challenge: await s256(otherVerifier) });

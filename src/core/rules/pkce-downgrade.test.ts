@@ -20,7 +20,12 @@ describe('pkce-downgrade', () => {
     const exchanges = goodFlow({ authorize: NO_PKCE });
     const findings = await findingsOf(exchanges);
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ ruleId: 'pkce-downgrade', severity: 'error', flowId: `flow-${exchanges[0]!.id}`, exchangeIds: [exchanges[0]!.id, exchanges[3]!.id] });
+    expect(findings[0]).toMatchObject({
+      ruleId: 'pkce-downgrade',
+      severity: 'error',
+      flowId: `flow-${exchanges[0]!.id}`,
+      exchangeIds: [exchanges[0]!.id, exchanges[3]!.id],
+    });
     expect(findings[0]!.message).toMatch(/answered 200: it must reject it/);
     expect(findings[0]!.message).not.toContain(VERIFIER);
     expect(findings[0]!.evidence).toContainEqual({ label: 'code_verifier', value: VERIFIER, secret: true });
@@ -46,7 +51,11 @@ describe('pkce-downgrade', () => {
   });
 
   it('ignores other grant types', async () => {
-    const exchanges = [authorize(NO_PKCE), ...callback({ code: 'c1', state: STATE }), token({ grant_type: 'urn:example:custom', code: 'c1' })];
+    const exchanges = [
+      authorize(NO_PKCE),
+      ...callback({ code: 'c1', state: STATE }),
+      token({ grant_type: 'urn:example:custom', code: 'c1' }),
+    ];
     expect((await analyze(exchanges, [rule])).flows[0]!.codeExchanges).toHaveLength(1);
     expect(await findingsOf(exchanges)).toEqual([]);
   });

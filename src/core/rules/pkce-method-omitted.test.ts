@@ -32,7 +32,11 @@ describe('pkce-method-omitted', () => {
   });
 
   it('predicts invalid_grant when the challenge is the S256 of the verifier', async () => {
-    const exchanges = [authorize({ code_challenge_method: undefined }), ...callback({ code: 'c1', state: STATE }), token({ code: 'c1' }, { status: undefined })];
+    const exchanges = [
+      authorize({ code_challenge_method: undefined }),
+      ...callback({ code: 'c1', state: STATE }),
+      token({ code: 'c1' }, { status: undefined }),
+    ];
     const [finding] = await findingsOf(exchanges);
     expect(finding).toMatchObject({ severity: 'warning', exchangeIds: [exchanges[0]!.id, exchanges[3]!.id] });
     expect(finding!.message).toMatch(/should fail with invalid_grant/);
@@ -40,7 +44,11 @@ describe('pkce-method-omitted', () => {
   });
 
   it('explains the failed token response', async () => {
-    const [finding] = await findingsOf([authorize({ code_challenge_method: undefined }), ...callback({ code: 'c1', state: STATE }), failedToken({ code: 'c1' })]);
+    const [finding] = await findingsOf([
+      authorize({ code_challenge_method: undefined }),
+      ...callback({ code: 'c1', state: STATE }),
+      failedToken({ code: 'c1' }),
+    ]);
     expect(finding!.message).toMatch(/failed as expected \(400\)/);
     expect(finding!.evidence).toContainEqual({ label: 'token response', value: '400 invalid_grant' });
   });

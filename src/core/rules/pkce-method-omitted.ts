@@ -24,7 +24,9 @@ export default defineRule({
       const status = grant?.exchange.status;
       report({
         flow: auth.flow,
-        message: isS256 ? s256Message(status) : 'The code_challenge was sent without code_challenge_method, so the authorization server applies plain (the verifier itself is the challenge).',
+        message: isS256
+          ? s256Message(status)
+          : 'The code_challenge was sent without code_challenge_method, so the authorization server applies plain (the verifier itself is the challenge).',
         exchanges: [...auth.exchanges, grant?.exchange],
         evidence: [
           { label: 'code_challenge', value: auth.codeChallenge },
@@ -39,7 +41,8 @@ export default defineRule({
   },
 });
 
-const OMITTED = 'The code_challenge is the S256 of the verifier but code_challenge_method was omitted, so the authorization server must apply plain';
+const OMITTED =
+  'The code_challenge is the S256 of the verifier but code_challenge_method was omitted, so the authorization server must apply plain';
 
 function s256Message(status: number | undefined): string {
   if (status === undefined) return `${OMITTED} and the token request should fail with invalid_grant.`;

@@ -39,8 +39,11 @@ describe('pkce-missing', () => {
 
   it('is an error without a visible exchange when the same client shows itself public elsewhere', async () => {
     const exchanges = [
-      authorize(NO_PKCE), ...callback({ code: 'c1', state: STATE }),
-      authorize({ state: 'other-state-0123456789abcdef' }), ...callback({ code: 'c2', state: 'other-state-0123456789abcdef' }), token({ code: 'c2' }),
+      authorize(NO_PKCE),
+      ...callback({ code: 'c1', state: STATE }),
+      authorize({ state: 'other-state-0123456789abcdef' }),
+      ...callback({ code: 'c2', state: 'other-state-0123456789abcdef' }),
+      token({ code: 'c2' }),
     ];
     const findings = await findingsOf(exchanges);
     expect(findings).toHaveLength(1);

@@ -23,7 +23,12 @@ export default defineRule({
       if (!isCodeResponseType(auth.responseType) || auth.codeChallenge !== undefined) continue;
       const exchangeVisible = auth.flow ? codeGrants(auth.flow).length > 0 : false;
       const isPublic = auth.clientId !== undefined && publicClients.has(auth.clientId);
-      const where = auth.carrier === 'par' ? 'pushed authorization request' : auth.carrier === 'request-object' ? 'request object' : 'authorization request';
+      const where =
+        auth.carrier === 'par'
+          ? 'pushed authorization request'
+          : auth.carrier === 'request-object'
+            ? 'request object'
+            : 'authorization request';
       const why = exchangeVisible
         ? 'and its code is exchanged by the browser (a public client, which must use PKCE)'
         : isPublic

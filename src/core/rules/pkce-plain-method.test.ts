@@ -1,5 +1,14 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { authorize, callback, defaultAuthorizeParams, encode, goodFlow, resetBuilders, token, VERIFIER } from '../../../tests/support/build.ts';
+import {
+  authorize,
+  callback,
+  defaultAuthorizeParams,
+  encode,
+  goodFlow,
+  resetBuilders,
+  token,
+  VERIFIER,
+} from '../../../tests/support/build.ts';
 import { failedToken } from '../../../tests/support/pkce-and-code.ts';
 import rule from './pkce-plain-method.ts';
 import { findingsOfRule } from '../../../tests/support/rule.ts';

@@ -1,4 +1,11 @@
-import { authorizationOrigin, authorizationParams, firstFailure, isCodeResponseType, type AuthorizationParams, type FlowFailure } from '../code-flow.ts';
+import {
+  authorizationOrigin,
+  authorizationParams,
+  firstFailure,
+  isCodeResponseType,
+  type AuthorizationParams,
+  type FlowFailure,
+} from '../code-flow.ts';
 import { defineRule } from './rule.ts';
 
 /**
@@ -49,7 +56,10 @@ export default defineRule({
 });
 
 /** The latest S256 flow of the same client at the same authorization server that failed before `auth` began. */
-function failedS256Before(auth: AuthorizationParams, attempts: readonly AuthorizationParams[]): { attempt: AuthorizationParams; failure: FlowFailure } | undefined {
+function failedS256Before(
+  auth: AuthorizationParams,
+  attempts: readonly AuthorizationParams[],
+): { attempt: AuthorizationParams; failure: FlowFailure } | undefined {
   if (auth.clientId === undefined) return undefined;
   const origin = authorizationOrigin(auth.endpoint);
   let found: { attempt: AuthorizationParams; failure: FlowFailure } | undefined;

@@ -52,11 +52,18 @@ describe('pkce-value-reused', () => {
   });
 
   it('names every other flow when a value is used three times, in one finding', async () => {
-    const exchanges = [authorize({ state: 'a-0123456789abcdef' }), authorize({ state: 'b-0123456789abcdef' }), authorize({ state: 'c-0123456789abcdef' })];
+    const exchanges = [
+      authorize({ state: 'a-0123456789abcdef' }),
+      authorize({ state: 'b-0123456789abcdef' }),
+      authorize({ state: 'c-0123456789abcdef' }),
+    ];
     const findings = await findingsOf(exchanges);
     expect(findings).toHaveLength(1);
     expect(findings[0]!.flowId).toBe(`flow-${exchanges[2]!.id}`);
-    expect(findings[0]!.evidence.filter((e) => e.label === 'also used in flow').map((e) => e.value)).toEqual([`flow-${exchanges[0]!.id}`, `flow-${exchanges[1]!.id}`]);
+    expect(findings[0]!.evidence.filter((e) => e.label === 'also used in flow').map((e) => e.value)).toEqual([
+      `flow-${exchanges[0]!.id}`,
+      `flow-${exchanges[1]!.id}`,
+    ]);
   });
 
   it('reports one finding for a plain value used as challenge and verifier across flows', async () => {

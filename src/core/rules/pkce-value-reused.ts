@@ -31,7 +31,8 @@ export default defineRule({
     }
     for (const flow of flows) {
       for (const request of codeGrants(flow)) {
-        if (request.codeVerifier !== undefined) add(request.codeVerifier, { flow, role: 'verifier', exchange: request.exchange, time: request.exchange.time });
+        if (request.codeVerifier !== undefined)
+          add(request.codeVerifier, { flow, role: 'verifier', exchange: request.exchange, time: request.exchange.time });
       }
     }
     for (const [value, list] of uses) {
@@ -72,14 +73,24 @@ function resentAuthorizations(flows: readonly Flow[]): Set<Flow> {
   for (let i = 0; i < withAuth.length; i++) {
     const earlier = withAuth[i]!;
     if (earlier.callback || earlier.codeExchanges.length) continue;
-    if (withAuth.some((later, j) => j !== i && later.authorization!.exchange.time >= earlier.authorization!.exchange.time
-      && sameRequest(earlier.authorization!, later.authorization!))) resent.add(earlier);
+    if (
+      withAuth.some(
+        (later, j) =>
+          j !== i &&
+          later.authorization!.exchange.time >= earlier.authorization!.exchange.time &&
+          sameRequest(earlier.authorization!, later.authorization!),
+      )
+    )
+      resent.add(earlier);
   }
   return resent;
 }
 
 function sameRequest(a: AuthorizationRequest, b: AuthorizationRequest): boolean {
   if (a.par && a.par === b.par) return true;
-  return a.exchange.method === b.exchange.method && a.exchange.url === b.exchange.url
-    && bodyText(a.exchange.requestBody) === bodyText(b.exchange.requestBody);
+  return (
+    a.exchange.method === b.exchange.method &&
+    a.exchange.url === b.exchange.url &&
+    bodyText(a.exchange.requestBody) === bodyText(b.exchange.requestBody)
+  );
 }

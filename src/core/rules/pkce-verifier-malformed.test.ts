@@ -27,7 +27,12 @@ describe('pkce-verifier-malformed', () => {
     const exchanges = goodFlow({ token: { code_verifier: verifier } });
     const findings = await findingsOf(exchanges);
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ ruleId: 'pkce-verifier-malformed', severity: 'error', flowId: `flow-${exchanges[0]!.id}`, exchangeIds: [exchanges[3]!.id] });
+    expect(findings[0]).toMatchObject({
+      ruleId: 'pkce-verifier-malformed',
+      severity: 'error',
+      flowId: `flow-${exchanges[0]!.id}`,
+      exchangeIds: [exchanges[3]!.id],
+    });
     expect(findings[0]!.message).toMatch(problem);
     expect(findings[0]!.message).not.toContain(verifier.trim());
     expect(findings[0]!.evidence).toContainEqual({ label: 'code_verifier', value: verifier, secret: true });

@@ -26,7 +26,11 @@ describe('pkce-verifier-missing', () => {
   });
 
   it('reports a missing verifier the AS rejected, without blaming the AS', async () => {
-    const findings = await findingsOf([authorize(), ...callback({ code: 'c1', state: STATE }), failedToken({ code: 'c1', code_verifier: undefined })]);
+    const findings = await findingsOf([
+      authorize(),
+      ...callback({ code: 'c1', state: STATE }),
+      failedToken({ code: 'c1', code_verifier: undefined }),
+    ]);
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ severity: 'error' });
     expect(findings[0]!.message).not.toMatch(/does not enforce/);
@@ -34,12 +38,20 @@ describe('pkce-verifier-missing', () => {
   });
 
   it('reports when the token response was not observed', async () => {
-    const [finding] = await findingsOf([authorize(), ...callback({ code: 'c1', state: STATE }), token({ code: 'c1', code_verifier: undefined }, { status: undefined })]);
+    const [finding] = await findingsOf([
+      authorize(),
+      ...callback({ code: 'c1', state: STATE }),
+      token({ code: 'c1', code_verifier: undefined }, { status: undefined }),
+    ]);
     expect(finding!.evidence).toContainEqual({ label: 'token response status', value: 'not observed' });
   });
 
   it('says nothing when the flow had no challenge (pkce-missing speaks)', async () => {
-    expect(await findingsOf(goodFlow({ authorize: { code_challenge: undefined, code_challenge_method: undefined }, token: { code_verifier: undefined } }))).toEqual([]);
+    expect(
+      await findingsOf(
+        goodFlow({ authorize: { code_challenge: undefined, code_challenge_method: undefined }, token: { code_verifier: undefined } }),
+      ),
+    ).toEqual([]);
   });
 
   it('says nothing without the authorization request', async () => {

@@ -16,7 +16,12 @@ describe('redirect-uri-fragment', () => {
     const auth = authorize({ redirect_uri: `${REDIRECT_URI}#/login` });
     const [finding, ...rest] = await findingsOf([auth]);
     expect(rest).toEqual([]);
-    expect(finding).toMatchObject({ ruleId: 'redirect-uri-fragment', severity: 'error', flowId: `flow-${auth.id}`, exchangeIds: [auth.id] });
+    expect(finding).toMatchObject({
+      ruleId: 'redirect-uri-fragment',
+      severity: 'error',
+      flowId: `flow-${auth.id}`,
+      exchangeIds: [auth.id],
+    });
     expect(finding!.evidence).toContainEqual({ label: 'fragment', value: '#/login' });
   });
 

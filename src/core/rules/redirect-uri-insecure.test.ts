@@ -16,7 +16,12 @@ describe('redirect-uri-insecure', () => {
   it('is an error for http to a non-loopback host', async () => {
     const auth = authorize({ redirect_uri: 'http://app.example/cb' });
     const [finding] = await findingsOf([auth]);
-    expect(finding).toMatchObject({ ruleId: 'redirect-uri-insecure', severity: 'error', flowId: `flow-${auth.id}`, exchangeIds: [auth.id] });
+    expect(finding).toMatchObject({
+      ruleId: 'redirect-uri-insecure',
+      severity: 'error',
+      flowId: `flow-${auth.id}`,
+      exchangeIds: [auth.id],
+    });
     expect(finding!.evidence).toContainEqual({ label: 'redirect_uri', value: 'http://app.example/cb' });
     expect(finding!.evidence).toContainEqual({ label: 'host', value: 'app.example' });
   });
@@ -35,9 +40,12 @@ describe('redirect-uri-insecure', () => {
     expect(finding!.message).toContain('127.0.0.1 or [::1]');
   });
 
-  it.each(['http://127.0.0.1:51004/cb', 'http://[::1]:51004/cb', 'com.example.app:/oauth2redirect', 'https://localhost/cb'])('says nothing for %s', async (uri) => {
-    expect(await findingsOf([authorize({ redirect_uri: uri })])).toEqual([]);
-  });
+  it.each(['http://127.0.0.1:51004/cb', 'http://[::1]:51004/cb', 'com.example.app:/oauth2redirect', 'https://localhost/cb'])(
+    'says nothing for %s',
+    async (uri) => {
+      expect(await findingsOf([authorize({ redirect_uri: uri })])).toEqual([]);
+    },
+  );
 
   it('reads the redirect_uri of a pushed request', async () => {
     const pushed = par({ redirect_uri: 'http://app.example/cb' });

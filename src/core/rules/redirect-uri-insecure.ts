@@ -30,7 +30,10 @@ export default defineRule({
       const loopback = loopbackKind(host);
       if (loopback === 'ip') continue;
       const exchanges = [auth.par?.exchange, auth.exchange];
-      const evidence = [{ label: 'redirect_uri', value: redirectUri }, { label: 'host', value: host ?? '(none)' }];
+      const evidence = [
+        { label: 'redirect_uri', value: redirectUri },
+        { label: 'host', value: host ?? '(none)' },
+      ];
       if (loopback === 'name') {
         report({
           flow,

@@ -29,7 +29,11 @@ describe('redirect-uri-token-mismatch', () => {
 
   it('does not claim the AS accepted it when it answered 400', async () => {
     const auth = authorize();
-    const exchanges = [auth, ...callback({ code: 'c1', state: 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm' }), token({ code: 'c1', redirect_uri: `${REDIRECT_URI}/` }, { status: 400 })];
+    const exchanges = [
+      auth,
+      ...callback({ code: 'c1', state: 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm' }),
+      token({ code: 'c1', redirect_uri: `${REDIRECT_URI}/` }, { status: 400 }),
+    ];
     const [finding] = await findingsOf(exchanges);
     expect(finding!.message).not.toContain('2xx');
     expect(finding!.evidence).toContainEqual({ label: 'token response status', value: '400' });
@@ -71,7 +75,11 @@ describe('redirect-uri-token-mismatch', () => {
   });
 
   it('says nothing when the authorization request had no redirect_uri', async () => {
-    const exchanges = [authorize({ redirect_uri: undefined }), ...callback({ code: 'c1', state: 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm' }), token({ code: 'c1', redirect_uri: `${APP}/other` })];
+    const exchanges = [
+      authorize({ redirect_uri: undefined }),
+      ...callback({ code: 'c1', state: 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm' }),
+      token({ code: 'c1', redirect_uri: `${APP}/other` }),
+    ];
     expect(await findingsOf(exchanges)).toEqual([]);
   });
 

@@ -39,7 +39,8 @@ export default defineRule({
           report({
             flow,
             severity: 'info',
-            message: 'The token request leaves out redirect_uri although the authorization request sent one; an OAuth 2.0 AS requires it (RFC 6749 §4.1.3).',
+            message:
+              'The token request leaves out redirect_uri although the authorization request sent one; an OAuth 2.0 AS requires it (RFC 6749 §4.1.3).',
             exchanges,
             evidence: [
               { label: 'redirect_uri at /authorize', value: requested },

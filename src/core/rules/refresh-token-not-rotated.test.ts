@@ -1,7 +1,15 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { analyze } from '../analyze.ts';
 import type { Exchange } from '../model.ts';
-import { authorize, callback, defaultAuthorizeParams, defaultTokenParams, jsonBody, resetBuilders, token } from '../../../tests/support/build.ts';
+import {
+  authorize,
+  callback,
+  defaultAuthorizeParams,
+  defaultTokenParams,
+  jsonBody,
+  resetBuilders,
+  token,
+} from '../../../tests/support/build.ts';
 import { demoFixture, refresh, tokens } from '../../../tests/support/token-responses.ts';
 import rule from './refresh-token-not-rotated.ts';
 
@@ -30,8 +38,15 @@ describe('refresh-token-not-rotated', () => {
     const { auth, exchanges } = session(() => [(unrotated = refresh('rt1', tokens()))]);
     const findings = await findingsOf(exchanges);
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ ruleId: 'refresh-token-not-rotated', severity: 'warning', flowId: `flow-${auth.id}`, exchangeIds: [unrotated.id] });
-    expect(findings[0]!.message).toBe('The refresh response to a public client (client spa) carries no new refresh_token, and nothing shows the token is sender-constrained (no DPoP), so a leaked refresh token stays usable.');
+    expect(findings[0]).toMatchObject({
+      ruleId: 'refresh-token-not-rotated',
+      severity: 'warning',
+      flowId: `flow-${auth.id}`,
+      exchangeIds: [unrotated.id],
+    });
+    expect(findings[0]!.message).toBe(
+      'The refresh response to a public client (client spa) carries no new refresh_token, and nothing shows the token is sender-constrained (no DPoP), so a leaked refresh token stays usable.',
+    );
     expect(findings[0]!.evidence).toContainEqual({ label: 'refresh_token presented', value: 'rt1', secret: true });
     expect(findings[0]!.evidence).toContainEqual({ label: 'refresh_token in response', value: '(absent)' });
     expect(findings[0]!.evidence).toContainEqual({ label: 'token_type', value: 'Bearer' });

@@ -44,10 +44,14 @@ export default defineRule({
           ...(client !== undefined ? [{ label: 'client_id', value: client }] : []),
           { label: 'client authentication', value: 'none (public client)' },
           { label: 'refresh_token presented', value: first.refreshToken ?? '', secret: true },
-          issued === undefined ? { label: 'refresh_token in response', value: '(absent)' } : { label: 'refresh_token in response', value: issued, secret: true },
+          issued === undefined
+            ? { label: 'refresh_token in response', value: '(absent)' }
+            : { label: 'refresh_token in response', value: issued, secret: true },
           { label: 'token_type', value: first.response?.tokenType ?? '(absent)' },
           { label: 'DPoP header on the request', value: '(absent)' },
-          ...(unrotated.length > 1 ? [{ label: 'refreshes not rotated', value: unrotated.map((r) => r.exchange.id).join(', ') } satisfies Evidence] : []),
+          ...(unrotated.length > 1
+            ? [{ label: 'refreshes not rotated', value: unrotated.map((r) => r.exchange.id).join(', ') } satisfies Evidence]
+            : []),
         ],
       });
     }

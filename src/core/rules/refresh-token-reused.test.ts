@@ -1,7 +1,15 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { analyze } from '../analyze.ts';
 import type { Exchange } from '../model.ts';
-import { authorize, callback, defaultAuthorizeParams, defaultTokenParams, jsonBody, resetBuilders, token } from '../../../tests/support/build.ts';
+import {
+  authorize,
+  callback,
+  defaultAuthorizeParams,
+  defaultTokenParams,
+  jsonBody,
+  resetBuilders,
+  token,
+} from '../../../tests/support/build.ts';
 import { demoFixture, refresh, tokens } from '../../../tests/support/token-responses.ts';
 import rule from './refresh-token-reused.ts';
 
@@ -30,11 +38,19 @@ describe('refresh-token-reused', () => {
   it('reports a token presented again after a refresh rotated it', async () => {
     let rotating!: Exchange;
     let stale!: Exchange;
-    const { auth, exchanges } = session(() => [(rotating = refresh('rt1', tokens('rt2'))), (stale = refresh('rt1', refused, { status: 400 }))]);
+    const { auth, exchanges } = session(() => [
+      (rotating = refresh('rt1', tokens('rt2'))),
+      (stale = refresh('rt1', refused, { status: 400 })),
+    ]);
     const findings = await findingsOf(exchanges);
     expect(findings).toHaveLength(1);
     const [finding] = findings;
-    expect(finding).toMatchObject({ ruleId: 'refresh-token-reused', severity: 'error', flowId: `flow-${auth.id}`, exchangeIds: [rotating.id, stale.id] });
+    expect(finding).toMatchObject({
+      ruleId: 'refresh-token-reused',
+      severity: 'error',
+      flowId: `flow-${auth.id}`,
+      exchangeIds: [rotating.id, stale.id],
+    });
     expect(finding!.message).toBe(`A refresh token was presented again after an earlier refresh (${rotating.id}) rotated it.`);
     expect(finding!.evidence).toContainEqual({ label: 'refresh_token', value: 'rt1', secret: true });
     expect(finding!.evidence).toContainEqual({ label: 'new refresh_token', value: 'rt2', secret: true });
@@ -58,7 +74,9 @@ describe('refresh-token-reused', () => {
     });
     const [finding] = await findingsOf(exchanges);
     expect(finding).toMatchObject({ severity: 'error' });
-    expect(finding!.message).toContain(`presented twice at once (a race between tabs): this request started before the response to ${first.id}, which rotated the token, arrived`);
+    expect(finding!.message).toContain(
+      `presented twice at once (a race between tabs): this request started before the response to ${first.id}, which rotated the token, arrived`,
+    );
     expect(finding!.evidence).toContainEqual({ label: 'tabs', value: 'tabs 1 and 2' });
     expect(finding!.message).not.toContain('does not detect');
   });
@@ -85,7 +103,11 @@ describe('refresh-token-reused', () => {
   });
 
   it('reports each stale presentation once', async () => {
-    const { exchanges } = session(() => [refresh('rt1', tokens('rt2')), refresh('rt1', refused, { status: 400 }), refresh('rt1', refused, { status: 400 })]);
+    const { exchanges } = session(() => [
+      refresh('rt1', tokens('rt2')),
+      refresh('rt1', refused, { status: 400 }),
+      refresh('rt1', refused, { status: 400 }),
+    ]);
     expect(await findingsOf(exchanges)).toHaveLength(2);
   });
 

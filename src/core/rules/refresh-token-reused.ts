@@ -45,11 +45,14 @@ export default defineRule({
             { label: 'earlier refresh status', value: statusOf(earlier.exchange) },
             {
               label: 'rotation',
-              value: reuse.earlierOutcome === 'rotated'
-                ? 'the earlier refresh response carried a new refresh_token'
-                : `not observable (${earlier.response?.bodyProblem ?? 'response body not observed'})`,
+              value:
+                reuse.earlierOutcome === 'rotated'
+                  ? 'the earlier refresh response carried a new refresh_token'
+                  : `not observable (${earlier.response?.bodyProblem ?? 'response body not observed'})`,
             },
-            ...(reuse.earlierOutcome === 'rotated' ? [{ label: 'new refresh_token', value: earlier.response?.refreshToken ?? '', secret: true }] : []),
+            ...(reuse.earlierOutcome === 'rotated'
+              ? [{ label: 'new refresh_token', value: earlier.response?.refreshToken ?? '', secret: true }]
+              : []),
             { label: 'repeat status', value: statusOf(request.exchange) },
             ...(reuse.kind === 'concurrent' ? timing(earlier.exchange, request.exchange) : []),
             ...(accepted ? [{ label: 'authorization server', value: 'accepted a rotated refresh token' }] : []),
@@ -87,6 +90,8 @@ function timing(earlier: Exchange, repeat: Exchange): Evidence[] {
     { label: 'earlier refresh sent at', value: iso(earlier.time) },
     { label: 'earlier refresh answered at', value: earlier.endTime !== undefined ? iso(earlier.endTime) : 'not observed' },
     { label: 'repeat sent at', value: iso(repeat.time) },
-    ...(earlier.tabId !== undefined && repeat.tabId !== undefined ? [{ label: 'tabs', value: earlier.tabId === repeat.tabId ? 'the same tab' : `tabs ${earlier.tabId} and ${repeat.tabId}` }] : []),
+    ...(earlier.tabId !== undefined && repeat.tabId !== undefined
+      ? [{ label: 'tabs', value: earlier.tabId === repeat.tabId ? 'the same tab' : `tabs ${earlier.tabId} and ${repeat.tabId}` }]
+      : []),
   ];
 }

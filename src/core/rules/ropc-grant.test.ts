@@ -4,13 +4,25 @@ import rule from './ropc-grant.ts';
 import { findingsOfRule } from '../../../tests/support/rule.ts';
 
 const findingsOf = findingsOfRule(rule);
-const ropc = { grant_type: 'password', username: 'alice', password: 'hunter2', code: undefined, code_verifier: undefined, redirect_uri: undefined };
+const ropc = {
+  grant_type: 'password',
+  username: 'alice',
+  password: 'hunter2',
+  code: undefined,
+  code_verifier: undefined,
+  redirect_uri: undefined,
+};
 
 describe('ropc-grant', () => {
   beforeEach(resetBuilders);
 
   it('passes the code flow and refreshes', async () => {
-    expect(await findingsOf([...goodFlow(), token({ grant_type: 'refresh_token', refresh_token: 'rt-1', code: undefined, code_verifier: undefined })])).toEqual([]);
+    expect(
+      await findingsOf([
+        ...goodFlow(),
+        token({ grant_type: 'refresh_token', refresh_token: 'rt-1', code: undefined, code_verifier: undefined }),
+      ]),
+    ).toEqual([]);
   });
 
   it('reports grant_type=password, without the password', async () => {

@@ -21,7 +21,10 @@ describe('state-mismatch', () => {
     expect(findings[0]).toMatchObject({ ruleId: 'state-mismatch', severity: 'error', flowId: `flow-${redirect!.id}` });
     expect(findings[0]!.exchangeIds).toEqual([redirect!.id, arrival!.id, auth.id]);
     expect(findings[0]!.evidence).toContainEqual({ label: 'state returned', value: 'state-nobody-sent' });
-    expect(findings[0]!.evidence).toContainEqual({ label: 'state sent (earlier request to this redirect_uri)', value: 'state-sent-by-the-client' });
+    expect(findings[0]!.evidence).toContainEqual({
+      label: 'state sent (earlier request to this redirect_uri)',
+      value: 'state-sent-by-the-client',
+    });
     expect(findings[0]!.evidence.some((e) => e.label === 'near miss')).toBe(false);
   });
 
@@ -41,7 +44,9 @@ describe('state-mismatch', () => {
     expect(await findingsOf([authorizeByReference(), authorize({ state: 'x' }), ...callback({ code: 'c', state: 'y' })])).toEqual([]);
     resetBuilders();
     const object = unsignedJwt({ alg: 'RS256' }, { state: 'jar-state', redirect_uri: `${APP}/cb` });
-    expect(await findingsOf([authorize({ state: undefined, request: object }), ...callback({ code: 'c', state: 'jar-state' })])).toEqual([]);
+    expect(await findingsOf([authorize({ state: undefined, request: object }), ...callback({ code: 'c', state: 'jar-state' })])).toEqual(
+      [],
+    );
   });
 
   it.each([

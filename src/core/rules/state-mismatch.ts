@@ -90,10 +90,17 @@ function nearMissOf(sent: string, returned: string): { kind: string; explanation
   if (returned.replaceAll(' ', '+') === sent) {
     return { kind: 'plus-as-space', explanation: "a '+' in the state came back as a space (sent or echoed without percent-encoding)" };
   }
-  if (percentDecodeOnce(returned) === sent) return { kind: 'encoded-twice', explanation: 'the returned state is still percent-encoded (encoded twice)' };
-  if (percentDecodeOnce(sent) === returned) return { kind: 'decoded-twice', explanation: 'the returned state was percent-decoded once more than sent' };
-  if (returned.trim() === sent.trim()) return { kind: 'whitespace', explanation: 'the states differ only by leading or trailing whitespace' };
-  if (returned.length > 0 && sent.startsWith(returned)) return { kind: 'truncated', explanation: `the returned state is the first ${returned.length} of ${sent.length} characters of a sent one` };
+  if (percentDecodeOnce(returned) === sent)
+    return { kind: 'encoded-twice', explanation: 'the returned state is still percent-encoded (encoded twice)' };
+  if (percentDecodeOnce(sent) === returned)
+    return { kind: 'decoded-twice', explanation: 'the returned state was percent-decoded once more than sent' };
+  if (returned.trim() === sent.trim())
+    return { kind: 'whitespace', explanation: 'the states differ only by leading or trailing whitespace' };
+  if (returned.length > 0 && sent.startsWith(returned))
+    return {
+      kind: 'truncated',
+      explanation: `the returned state is the first ${returned.length} of ${sent.length} characters of a sent one`,
+    };
   if (returned.toLowerCase() === sent.toLowerCase()) return { kind: 'case', explanation: 'the states differ only in letter case' };
   return undefined;
 }

@@ -33,7 +33,10 @@ export default defineRule({
         exchanges: [auth.par?.exchange, auth.exchange],
         evidence: [
           { label: 'state', value: auth.state === '' ? '(empty)' : '(absent)' },
-          { label: 'code_challenge_method', value: auth.codeChallenge === undefined ? '(no PKCE)' : auth.codeChallengeMethod ?? '(absent: plain applies)' },
+          {
+            label: 'code_challenge_method',
+            value: auth.codeChallenge === undefined ? '(no PKCE)' : (auth.codeChallengeMethod ?? '(absent: plain applies)'),
+          },
           { label: 'parameters read from', value: auth.carrier },
           ...(auth.clientId !== undefined ? [{ label: 'client_id', value: auth.clientId }] : []),
           ...(auth.redirectUri !== undefined ? [{ label: 'redirect_uri', value: auth.redirectUri }] : []),

@@ -29,19 +29,33 @@ describe('token-client-id-mismatch', () => {
 
   it('reads the decoded HTTP Basic user name', async () => {
     const auth = authorize();
-    const other = [auth, ...callback({ code: 'c1', state: 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm' }),
-      token({ code: 'c1', client_id: undefined }, { requestHeaders: { ...FORM, authorization: basic('web app', 's3cret') } })];
+    const other = [
+      auth,
+      ...callback({ code: 'c1', state: 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm' }),
+      token({ code: 'c1', client_id: undefined }, { requestHeaders: { ...FORM, authorization: basic('web app', 's3cret') } }),
+    ];
     const [finding] = await findingsOf(other);
     expect(finding!.evidence).toContainEqual({ label: 'client_id at /token (Basic user)', value: 'web app' });
     resetBuilders();
-    const same = [authorize(), ...callback({ code: 'c1', state: 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm' }),
-      token({ code: 'c1', client_id: undefined }, { requestHeaders: { ...FORM, authorization: basic('spa', 's3cret') } })];
+    const same = [
+      authorize(),
+      ...callback({ code: 'c1', state: 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm' }),
+      token({ code: 'c1', client_id: undefined }, { requestHeaders: { ...FORM, authorization: basic('spa', 's3cret') } }),
+    ];
     expect(await findingsOf(same)).toEqual([]);
   });
 
   it('reads the sub of a client_assertion', async () => {
     const assertion = unsignedJwt({ alg: 'RS256' }, { iss: 'other-client', sub: 'other-client', aud: 'https://as.example/token' });
-    const [finding] = await findingsOf(goodFlow({ token: { client_id: undefined, client_assertion: assertion, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' } }));
+    const [finding] = await findingsOf(
+      goodFlow({
+        token: {
+          client_id: undefined,
+          client_assertion: assertion,
+          client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        },
+      }),
+    );
     expect(finding!.evidence).toContainEqual({ label: 'client_id at /token (client_assertion sub)', value: 'other-client' });
   });
 
@@ -55,7 +69,14 @@ describe('token-client-id-mismatch', () => {
       auth,
       ...callback({ code: 'c1', state: 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm' }),
       token({ code: 'c1' }, { responseBody: jsonBody({ access_token: 'at', token_type: 'Bearer', refresh_token: 'rt-1' }) }),
-      token({ grant_type: 'refresh_token', refresh_token: 'rt-1', client_id: 'another', code: undefined, code_verifier: undefined, redirect_uri: undefined }),
+      token({
+        grant_type: 'refresh_token',
+        refresh_token: 'rt-1',
+        client_id: 'another',
+        code: undefined,
+        code_verifier: undefined,
+        redirect_uri: undefined,
+      }),
     ];
     const [finding] = await findingsOf(exchanges);
     expect(finding).toMatchObject({ flowId: `flow-${auth.id}` });

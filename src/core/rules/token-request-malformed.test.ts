@@ -11,7 +11,12 @@ describe('token-request-malformed', () => {
   beforeEach(resetBuilders);
 
   it('passes a POSTed form body, and a refresh', async () => {
-    expect(await findingsOf([...goodFlow(), token({ grant_type: 'refresh_token', refresh_token: 'rt', code: undefined, code_verifier: undefined })])).toEqual([]);
+    expect(
+      await findingsOf([
+        ...goodFlow(),
+        token({ grant_type: 'refresh_token', refresh_token: 'rt', code: undefined, code_verifier: undefined }),
+      ]),
+    ).toEqual([]);
   });
 
   it('reports a token request sent with GET and its parameters in the query', async () => {
@@ -19,7 +24,12 @@ describe('token-request-malformed', () => {
     const get = queryToken();
     const findings = await findingsOf([auth!, redirect!, arrival!, get]);
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ ruleId: 'token-request-malformed', severity: 'error', flowId: `flow-${auth!.id}`, exchangeIds: [get.id] });
+    expect(findings[0]).toMatchObject({
+      ruleId: 'token-request-malformed',
+      severity: 'error',
+      flowId: `flow-${auth!.id}`,
+      exchangeIds: [get.id],
+    });
     expect(findings[0]!.message).toBe('The token request is malformed: it is sent with GET; its parameters are in the URL query.');
     expect(findings[0]!.evidence).toContainEqual({ label: 'parameters carried as', value: 'query' });
   });
@@ -36,11 +46,19 @@ describe('token-request-malformed', () => {
   it('reports a form body declared with another Content-Type', async () => {
     const [finding] = await findingsOf([token({}, { requestHeaders: { 'content-type': 'multipart/form-data; boundary=x' } })]);
     expect(finding!.message).toContain('Content-Type is not application/x-www-form-urlencoded');
-    expect(await findingsOf([token({}, { requestHeaders: { 'content-type': 'Application/X-WWW-Form-Urlencoded;charset=UTF-8' } })])).toEqual([]);
+    expect(
+      await findingsOf([token({}, { requestHeaders: { 'content-type': 'Application/X-WWW-Form-Urlencoded;charset=UTF-8' } })]),
+    ).toEqual([]);
   });
 
   it('reports a missing grant_type at a token endpoint known from discovery', async () => {
-    const request = exchange({ method: 'POST', url: `${AS}/token`, initiator: 'fetch', requestBody: formBody({ code: 'c', client_id: 'spa' }), status: 400 });
+    const request = exchange({
+      method: 'POST',
+      url: `${AS}/token`,
+      initiator: 'fetch',
+      requestBody: formBody({ code: 'c', client_id: 'spa' }),
+      status: 400,
+    });
     const [finding] = await findingsOf([discovery(), request]);
     expect(finding!.message).toBe('The token request is malformed: grant_type is missing.');
     expect(finding!.evidence).toContainEqual({ label: 'grant_type', value: '(absent)' });

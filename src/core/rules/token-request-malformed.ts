@@ -33,17 +33,27 @@ export default defineRule({
         const contentType = header(exchange.requestHeaders, 'content-type');
         if (exchange.method !== 'POST') problems.push(`it is sent with ${quotable(exchange.method) ?? 'a method other than POST'}`);
         switch (request.encoding) {
-          case 'query': problems.push('its parameters are in the URL query'); break;
-          case 'json': problems.push('its body is JSON'); break;
-          case 'other': problems.push('its body is not application/x-www-form-urlencoded'); break;
-          case 'none': problems.push('it has no body'); break;
+          case 'query':
+            problems.push('its parameters are in the URL query');
+            break;
+          case 'json':
+            problems.push('its body is JSON');
+            break;
+          case 'other':
+            problems.push('its body is not application/x-www-form-urlencoded');
+            break;
+          case 'none':
+            problems.push('it has no body');
+            break;
           case 'form':
-            if (contentType !== undefined && !FORM_TYPE.test(contentType)) problems.push('its Content-Type is not application/x-www-form-urlencoded');
+            if (contentType !== undefined && !FORM_TYPE.test(contentType))
+              problems.push('its Content-Type is not application/x-www-form-urlencoded');
             break;
         }
         const readable = request.encoding !== 'other';
         if (readable && !request.grantType) problems.push(request.grantType === '' ? 'grant_type is empty' : 'grant_type is missing');
-        if (request.grantType === 'authorization_code' && !request.code) problems.push(request.code === '' ? 'the code is empty' : 'the code is missing');
+        if (request.grantType === 'authorization_code' && !request.code)
+          problems.push(request.code === '' ? 'the code is empty' : 'the code is missing');
         if (!problems.length) continue;
         const evidence: Evidence[] = [
           { label: 'request', value: capped(`${exchange.method} ${request.endpoint}`) },

@@ -43,7 +43,9 @@ describe('token-response-cacheable', () => {
     const [finding] = findings;
     expect(finding).toMatchObject({ ruleId: 'token-response-cacheable', severity: 'warning', exchangeIds: [response.id] });
     expect(finding!.flowId).toBeDefined();
-    expect(finding!.message).toBe("The token endpoint's 200 response (grant_type authorization_code) has no Cache-Control header, so a browser or proxy cache may keep the tokens.");
+    expect(finding!.message).toBe(
+      "The token endpoint's 200 response (grant_type authorization_code) has no Cache-Control header, so a browser or proxy cache may keep the tokens.",
+    );
     expect(finding!.evidence).toEqual([
       { label: 'Cache-Control', value: '(absent)' },
       { label: 'Pragma', value: 'no-cache' },

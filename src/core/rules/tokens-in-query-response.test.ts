@@ -30,7 +30,10 @@ describe('tokens-in-query-response', () => {
   });
 
   it('reports an ID token alone', async () => {
-    const findings = await findingsOf([authorize({ response_type: 'code id_token' }), ...callback({ code: 'c', id_token: ID_TOKEN, state: STATE })]);
+    const findings = await findingsOf([
+      authorize({ response_type: 'code id_token' }),
+      ...callback({ code: 'c', id_token: ID_TOKEN, state: STATE }),
+    ]);
     expect(findings.map((f) => f.message)).toEqual([expect.stringContaining('id_token in the redirect')]);
   });
 

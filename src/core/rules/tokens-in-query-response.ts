@@ -23,8 +23,12 @@ export default defineRule({
     for (const flow of flows) {
       for (const callback of [flow.callback, ...flow.repeatedCallbacks]) {
         if (callback?.mode !== 'query') continue;
-        const tokens = ([['access_token', callback.accessToken], ['id_token', callback.idToken]] as const)
-          .filter((t): t is readonly ['access_token' | 'id_token', string] => !!t[1]);
+        const tokens = (
+          [
+            ['access_token', callback.accessToken],
+            ['id_token', callback.idToken],
+          ] as const
+        ).filter((t): t is readonly ['access_token' | 'id_token', string] => !!t[1]);
         if (!tokens.length) continue;
         const auth = flow.authorization;
         report({

@@ -44,7 +44,8 @@ export default defineRule({
       if (auth?.state !== undefined) byKind.state.push({ flow, kind: 'state', value: auth.state, exchanges: authExchanges });
       if (auth?.nonce !== undefined) byKind.nonce.push({ flow, kind: 'nonce', value: auth.nonce, exchanges: authExchanges });
       const withVerifier = flow.codeExchanges.find((r) => r.codeVerifier !== undefined);
-      if (withVerifier) byKind.code_verifier.push({ flow, kind: 'code_verifier', value: withVerifier.codeVerifier!, exchanges: [withVerifier.exchange] });
+      if (withVerifier)
+        byKind.code_verifier.push({ flow, kind: 'code_verifier', value: withVerifier.codeVerifier!, exchanges: [withVerifier.exchange] });
     }
 
     for (const values of Object.values(byKind)) {
@@ -72,9 +73,14 @@ function reportWeak(v: Value, estimate: EntropyEstimate, run: { members: Value[]
   const secret = v.kind === 'code_verifier';
   const reasons: string[] = [];
   if (estimate.bits < MIN_BITS) {
-    reasons.push(`is estimated at ${Math.floor(estimate.bits)} bits of entropy (${estimate.length} characters${estimate.uuidVersion !== undefined ? `, a version-${estimate.uuidVersion} UUID` : ''}), below ${MIN_BITS}`);
+    reasons.push(
+      `is estimated at ${Math.floor(estimate.bits)} bits of entropy (${estimate.length} characters${estimate.uuidVersion !== undefined ? `, a version-${estimate.uuidVersion} UUID` : ''}), below ${MIN_BITS}`,
+    );
   }
-  if (run) reasons.push(`${run.step > 0n ? `counts up by ${run.step}` : `counts down by ${-run.step}`} across ${run.members.length} flows, so the next one can be predicted`);
+  if (run)
+    reasons.push(
+      `${run.step > 0n ? `counts up by ${run.step}` : `counts down by ${-run.step}`} across ${run.members.length} flows, so the next one can be predicted`,
+    );
   const evidence: Evidence[] = [
     secret ? { label: v.kind, value: v.value, secret: true } : { label: v.kind, value: capped(v.value) },
     { label: 'estimated bits', value: String(Math.floor(estimate.bits)) },
@@ -82,11 +88,20 @@ function reportWeak(v: Value, estimate: EntropyEstimate, run: { members: Value[]
     { label: 'estimator', value: estimate.method },
   ];
   // Only the neighbours in the sequence: listing every member on every member's finding grows quadratically.
-  const neighbours = run ? [run.members[run.members.indexOf(v) - 1], run.members[run.members.indexOf(v) + 1]].filter((m): m is Value => !!m) : [];
+  const neighbours = run
+    ? [run.members[run.members.indexOf(v) - 1], run.members[run.members.indexOf(v) + 1]].filter((m): m is Value => !!m)
+    : [];
   if (run) {
-    evidence.push({ label: 'sequence step', value: String(run.step) }, { label: 'sequence length', value: `${run.members.length} flows, from ${run.members[0]!.flow.id}` });
+    evidence.push(
+      { label: 'sequence step', value: String(run.step) },
+      { label: 'sequence length', value: `${run.members.length} flows, from ${run.members[0]!.flow.id}` },
+    );
     for (const member of neighbours) {
-      evidence.push(secret ? { label: `${v.kind} of ${member.flow.id}`, value: member.value, secret: true } : { label: `${v.kind} of ${member.flow.id}`, value: capped(member.value) });
+      evidence.push(
+        secret
+          ? { label: `${v.kind} of ${member.flow.id}`, value: member.value, secret: true }
+          : { label: `${v.kind} of ${member.flow.id}`, value: capped(member.value) },
+      );
     }
   }
   report({
@@ -122,5 +137,8 @@ function reportStateShape(v: Value, report: ReportFn): void {
 function unsafeCharacters(value: string): string {
   const seen = new Set<string>();
   for (const ch of value) if (!URL_SAFE.test(ch)) seen.add(ch);
-  return [...seen].slice(0, 20).map((ch) => `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}${/[\x21-\x7e]/.test(ch) ? ` '${ch}'` : ''}`).join(', ');
+  return [...seen]
+    .slice(0, 20)
+    .map((ch) => `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}${/[\x21-\x7e]/.test(ch) ? ` '${ch}'` : ''}`)
+    .join(', ');
 }

@@ -15,7 +15,19 @@ import { completeHarEntries } from './har-prefix.ts';
 import type { Exchange } from '../../core/model.ts';
 import type { InputReport } from '../../core/report.ts';
 import type { SecretValue } from '../../core/redact.ts';
-import { analyseSource, buildInputReportOf, indexSource, rowsOf, sliceOf, unboundOf, type SourceIndex, type FlowRowData, type FlowSlice, type Source, type UnboundFinding } from '../sources.ts';
+import {
+  analyseSource,
+  buildInputReportOf,
+  indexSource,
+  rowsOf,
+  sliceOf,
+  unboundOf,
+  type SourceIndex,
+  type FlowRowData,
+  type FlowSlice,
+  type Source,
+  type UnboundFinding,
+} from '../sources.ts';
 
 /** Files smaller than this are imported whole at once: a preview would not be seen before the result. */
 export const PREVIEW_MIN_FILE_BYTES = 2 * 1024 * 1024;
@@ -101,7 +113,13 @@ export class ImportBackend {
   private adopt({ source, secrets }: Awaited<ReturnType<ImportBackend['analyse']>>): ImportSnapshot {
     const index = indexSource(source.analysis);
     this.current = { source, index };
-    return { rows: rowsOf(source, index), unbound: unboundOf(source, index), secrets, exchangeCount: source.exchanges.length, skipped: source.skipped };
+    return {
+      rows: rowsOf(source, index),
+      unbound: unboundOf(source, index),
+      secrets,
+      exchangeCount: source.exchanges.length,
+      skipped: source.skipped,
+    };
   }
 
   /**

@@ -18,12 +18,21 @@ function harText(entries: readonly object[], pages: unknown, indent: number): { 
 describe('the complete entries in the first bytes of a HAR', () => {
   it('are exactly the entries that end before the cut, equal to JSON.parse of the whole', () => {
     const entry = fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 5 });
-    fc.assert(fc.property(fc.array(entry, { maxLength: 8 }), fc.jsonValue(), fc.constantFrom(0, 2), fc.double({ min: 0, max: 1, noNaN: true }), (entries, pages, indent, at) => {
-      const { text, ends } = harText(entries, pages, indent);
-      const cut = Math.floor(text.length * at);
-      const expected = (JSON.parse(text) as { log: { entries: unknown[] } }).log.entries.filter((_, i) => ends[i]! <= cut);
-      expect(completeHarEntries(text.slice(0, cut))).toEqual(expected);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(
+        fc.array(entry, { maxLength: 8 }),
+        fc.jsonValue(),
+        fc.constantFrom(0, 2),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (entries, pages, indent, at) => {
+          const { text, ends } = harText(entries, pages, indent);
+          const cut = Math.floor(text.length * at);
+          const expected = (JSON.parse(text) as { log: { entries: unknown[] } }).log.entries.filter((_, i) => ends[i]! <= cut);
+          expect(completeHarEntries(text.slice(0, cut))).toEqual(expected);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it('finds entries whatever the member order, and none outside log.entries', () => {

@@ -6,7 +6,10 @@
 import { ImportBackend } from './har-import.ts';
 import type { ToImportWorker, FromImportWorker } from './messages.ts';
 
-const scope = self as unknown as { onmessage: ((event: MessageEvent<ToImportWorker>) => void) | null; postMessage(message: FromImportWorker): void };
+const scope = self as unknown as {
+  onmessage: ((event: MessageEvent<ToImportWorker>) => void) | null;
+  postMessage(message: FromImportWorker): void;
+};
 let backend: ImportBackend | undefined;
 
 scope.onmessage = ({ data: message }) => {

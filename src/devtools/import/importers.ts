@@ -83,11 +83,12 @@ export function workerImporter(createWorker: () => Worker): HarImporter {
       close();
     };
     const post = (message: ToImportWorker) => worker.postMessage(message);
-    const request = (message: ToImportWorker & { requestId: number }) => new Promise<FromImportWorker>((resolve, reject) => {
-      if (closed) return reject(new Error(CLOSED));
-      pending.set(message.requestId, { resolve, reject });
-      post(message);
-    });
+    const request = (message: ToImportWorker & { requestId: number }) =>
+      new Promise<FromImportWorker>((resolve, reject) => {
+        if (closed) return reject(new Error(CLOSED));
+        pending.set(message.requestId, { resolve, reject });
+        post(message);
+      });
     function close() {
       closed = true;
       worker.terminate();

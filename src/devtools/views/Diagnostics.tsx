@@ -11,7 +11,13 @@ export function Diagnostics({ item }: { item: FlowItem }) {
       {diagnoses.map((d) => (
         <div key={d.id} class="card diagnosis" data-diagnosis={d.id}>
           <h4>{d.title}</h4>
-          <ul>{d.lines.map((line, i) => <li key={i}><Masked source={item.source} text={line} /></li>)}</ul>
+          <ul>
+            {d.lines.map((line, i) => (
+              <li key={i}>
+                <Masked source={item.source} text={line} />
+              </li>
+            ))}
+          </ul>
         </div>
       ))}
     </section>

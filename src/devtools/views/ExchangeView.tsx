@@ -14,13 +14,34 @@ export function ExchangeView({ source, exchangeId, onClose }: { source: Source; 
   return (
     <section class="exchange" data-section="exchange" data-exchange-id={ex.id}>
       <header>
-        <h3><span class="method">{ex.method}</span> <Masked source={source} text={ex.url} /></h3>
-        <button type="button" class="link" onClick={onClose}>close</button>
+        <h3>
+          <span class="method">{ex.method}</span> <Masked source={source} text={ex.url} />
+        </h3>
+        <button type="button" class="link" onClick={onClose}>
+          close
+        </button>
       </header>
       <dl>
-        <dt>Status</dt><dd data-field="status">{ex.status ?? (ex.error ? <Masked source={source} text={ex.error} /> : 'no response observed')}</dd>
-        <dt>Initiator</dt><dd>{ex.initiator}{ex.initiatorOrigin && <> from <Masked source={source} text={ex.initiatorOrigin} /></>}</dd>
-        {ex.location !== undefined && <><dt>Location</dt><dd data-field="location"><Masked source={source} text={ex.location} /></dd></>}
+        <dt>Status</dt>
+        <dd data-field="status">{ex.status ?? (ex.error ? <Masked source={source} text={ex.error} /> : 'no response observed')}</dd>
+        <dt>Initiator</dt>
+        <dd>
+          {ex.initiator}
+          {ex.initiatorOrigin && (
+            <>
+              {' '}
+              from <Masked source={source} text={ex.initiatorOrigin} />
+            </>
+          )}
+        </dd>
+        {ex.location !== undefined && (
+          <>
+            <dt>Location</dt>
+            <dd data-field="location">
+              <Masked source={source} text={ex.location} />
+            </dd>
+          </>
+        )}
       </dl>
       <h4>Request headers</h4>
       <Headers source={source} headers={ex.requestHeaders} />
@@ -29,7 +50,11 @@ export function ExchangeView({ source, exchangeId, onClose }: { source: Source; 
       <h4>Response headers</h4>
       <Headers source={source} headers={ex.responseHeaders} />
       <h4>Response body</h4>
-      {ex.responseBody ? <BodyView source={source} body={ex.responseBody} revealKey={`${ex.id}/response`} /> : <p class="muted">Not observed (the browser capture never sees response bodies; import a HAR for them).</p>}
+      {ex.responseBody ? (
+        <BodyView source={source} body={ex.responseBody} revealKey={`${ex.id}/response`} />
+      ) : (
+        <p class="muted">Not observed (the browser capture never sees response bodies; import a HAR for them).</p>
+      )}
     </section>
   );
 }
@@ -41,7 +66,9 @@ function Headers({ source, headers }: { source: Source; headers: readonly Header
       {headers.map((h, i) => (
         <Fragment key={i}>
           <dt>{h.name}</dt>
-          <dd><Masked source={source} text={h.value} /></dd>
+          <dd>
+            <Masked source={source} text={h.value} />
+          </dd>
         </Fragment>
       ))}
     </dl>
@@ -50,16 +77,29 @@ function Headers({ source, headers }: { source: Source; headers: readonly Header
 
 function BodyView({ source, body, revealKey }: { source: Source; body: Body; revealKey: string }) {
   switch (body.kind) {
-    case 'none': return <p class="muted">none</p>;
-    case 'binary': return <p class="muted">{body.size} bytes of binary data{body.mimeType ? ` (${body.mimeType})` : ''}</p>;
-    case 'text': return <TextBody source={source} body={body} />;
+    case 'none':
+      return <p class="muted">none</p>;
+    case 'binary':
+      return (
+        <p class="muted">
+          {body.size} bytes of binary data{body.mimeType ? ` (${body.mimeType})` : ''}
+        </p>
+      );
+    case 'text':
+      return <TextBody source={source} body={body} />;
     case 'form':
       return (
         <dl class="params" data-field="form">
           {body.params.map((p, i) => (
             <Fragment key={i}>
               <dt>{p.name}</dt>
-              <dd>{isSecretParameter(p.name) ? <Secret id={`${revealKey}/${i}`} label={p.name} value={p.value} /> : <Masked source={source} text={p.value} />}</dd>
+              <dd>
+                {isSecretParameter(p.name) ? (
+                  <Secret id={`${revealKey}/${i}`} label={p.name} value={p.value} />
+                ) : (
+                  <Masked source={source} text={p.value} />
+                )}
+              </dd>
             </Fragment>
           ))}
         </dl>
@@ -77,9 +117,19 @@ function TextBody({ source, body }: { source: Source; body: Extract<Body, { kind
   const omitted = omissionNote(excerpt);
   return (
     <>
-      <pre class="body-text" data-field="body-text">{visibleLines(excerpt.text)}</pre>
-      {omitted && <p class="muted" data-field="body-omitted" data-omitted-chars={excerpt.omittedChars}>{omitted}</p>}
-      {body.truncated && <p class="muted" data-field="body-cut">The capture cut this body: only its first {body.text.length.toLocaleString('en')} characters were kept.</p>}
+      <pre class="body-text" data-field="body-text">
+        {visibleLines(excerpt.text)}
+      </pre>
+      {omitted && (
+        <p class="muted" data-field="body-omitted" data-omitted-chars={excerpt.omittedChars}>
+          {omitted}
+        </p>
+      )}
+      {body.truncated && (
+        <p class="muted" data-field="body-cut">
+          The capture cut this body: only its first {body.text.length.toLocaleString('en')} characters were kept.
+        </p>
+      )}
     </>
   );
 }

@@ -31,11 +31,42 @@ export function Exports({ item }: { item: FlowItem }) {
   };
   return (
     <div class="exports" data-section="exports">
-      <button type="button" data-export="json" onClick={() => download(`${base}.json`, reportJson(sourceReport(item.source, { redact, flow: item.flow })), 'application/json')}>Export JSON</button>
-      <button type="button" data-export="markdown" onClick={() => download(`${base}.md`, reportMarkdown(sourceReport(item.source, { redact, flow: item.flow })), 'text/markdown')}>Export Markdown</button>
-      <button type="button" data-export="har" onClick={() => download(`${base}.har`, `${JSON.stringify(exchangesToHar(exchanges(), { redactor, toolVersion: TOOL_VERSION }), null, 2)}\n`, 'application/json')}>Export HAR</button>
-      {curl && <button type="button" data-export="curl" onClick={() => void copyCurl()}>Copy token request as curl</button>}
-      <span class="muted">{redact ? 'secrets redacted' : 'secrets NOT redacted'}{copied ? ` · ${copied}` : ''}</span>
+      <button
+        type="button"
+        data-export="json"
+        onClick={() => download(`${base}.json`, reportJson(sourceReport(item.source, { redact, flow: item.flow })), 'application/json')}
+      >
+        Export JSON
+      </button>
+      <button
+        type="button"
+        data-export="markdown"
+        onClick={() => download(`${base}.md`, reportMarkdown(sourceReport(item.source, { redact, flow: item.flow })), 'text/markdown')}
+      >
+        Export Markdown
+      </button>
+      <button
+        type="button"
+        data-export="har"
+        onClick={() =>
+          download(
+            `${base}.har`,
+            `${JSON.stringify(exchangesToHar(exchanges(), { redactor, toolVersion: TOOL_VERSION }), null, 2)}\n`,
+            'application/json',
+          )
+        }
+      >
+        Export HAR
+      </button>
+      {curl && (
+        <button type="button" data-export="curl" onClick={() => void copyCurl()}>
+          Copy token request as curl
+        </button>
+      )}
+      <span class="muted">
+        {redact ? 'secrets redacted' : 'secrets NOT redacted'}
+        {copied ? ` · ${copied}` : ''}
+      </span>
       {curl && (
         <details>
           <summary>curl command</summary>

@@ -11,8 +11,21 @@ import { Masked, Secret } from './Secret.tsx';
 
 const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 
-export function Findings({ source, findings, keyPrefix }: { source: { redactor: Redactor }; findings: readonly Finding[]; keyPrefix: string }) {
-  if (!findings.length) return <p class="muted" data-section="findings" data-empty="true">No findings.</p>;
+export function Findings({
+  source,
+  findings,
+  keyPrefix,
+}: {
+  source: { redactor: Redactor };
+  findings: readonly Finding[];
+  keyPrefix: string;
+}) {
+  if (!findings.length)
+    return (
+      <p class="muted" data-section="findings" data-empty="true">
+        No findings.
+      </p>
+    );
   return (
     <div data-section="findings">
       {SEVERITIES.map((severity) => {
@@ -20,8 +33,14 @@ export function Findings({ source, findings, keyPrefix }: { source: { redactor: 
         if (!group.length) return null;
         return (
           <section key={severity} class={`severity-group ${severity}`} data-severity-group={severity}>
-            <h4>{severity} ({group.length})</h4>
-            <ul>{group.map((f, i) => <FindingView key={i} source={source} finding={f} revealKey={`${keyPrefix}/finding/${severity}/${i}`} />)}</ul>
+            <h4>
+              {severity} ({group.length})
+            </h4>
+            <ul>
+              {group.map((f, i) => (
+                <FindingView key={i} source={source} finding={f} revealKey={`${keyPrefix}/finding/${severity}/${i}`} />
+              ))}
+            </ul>
           </section>
         );
       })}
@@ -36,24 +55,43 @@ export function FlowFindings({ item }: { item: FlowItem }) {
 function FindingView({ source, finding, revealKey }: { source: { redactor: Redactor }; finding: Finding; revealKey: string }) {
   return (
     <li class={`finding ${finding.severity}`} data-rule-id={finding.ruleId} data-severity={finding.severity}>
-      <div><code class="rule-id">{finding.ruleId}</code> <strong>{finding.title}</strong></div>
-      <p class="message"><Masked source={source} text={finding.message} /></p>
+      <div>
+        <code class="rule-id">{finding.ruleId}</code> <strong>{finding.title}</strong>
+      </div>
+      <p class="message">
+        <Masked source={source} text={finding.message} />
+      </p>
       {finding.evidence.length > 0 && (
         <dl class="evidence">
           {finding.evidence.map((e, i) => [
             <dt key={`l${i}`}>{visible(e.label)}</dt>,
-            <dd key={`v${i}`}>{e.secret || source.redactor.evidence(e).redacted ? <Secret id={`${revealKey}/${i}`} label={e.label} value={e.value} /> : <code><Masked source={source} text={e.value} /></code>}</dd>,
+            <dd key={`v${i}`}>
+              {e.secret || source.redactor.evidence(e).redacted ? (
+                <Secret id={`${revealKey}/${i}`} label={e.label} value={e.value} />
+              ) : (
+                <code>
+                  <Masked source={source} text={e.value} />
+                </code>
+              )}
+            </dd>,
           ])}
         </dl>
       )}
-      <p class="fix"><span class="muted">Fix: </span>{finding.fix}</p>
+      <p class="fix">
+        <span class="muted">Fix: </span>
+        {finding.fix}
+      </p>
       <p class="citation">
         {citationLinks(finding.citation).map((link, i) => (
           <span key={i}>
             {i > 0 && '; '}
-            {link.url && /^https?:\/\//.test(link.url)
-              ? <a href={link.url} target="_blank" rel="noreferrer noopener" data-citation={link.label}>{link.text}</a>
-              : link.text}
+            {link.url && /^https?:\/\//.test(link.url) ? (
+              <a href={link.url} target="_blank" rel="noreferrer noopener" data-citation={link.label}>
+                {link.text}
+              </a>
+            ) : (
+              link.text
+            )}
           </span>
         ))}
       </p>

@@ -27,7 +27,15 @@ export function FlowDetail({ item, headingRef }: { item: FlowItem; headingRef?: 
         {item.source.label} · {plural(item.verdict.errors, 'error')}, {plural(item.verdict.warnings, 'warning')}, {item.verdict.infos} info
       </p>
       <Exports item={item} />
-      {flow.notes.length > 0 && <ul class="notes">{flow.notes.map((n, i) => <li key={i}><Masked source={item.source} text={n} /></li>)}</ul>}
+      {flow.notes.length > 0 && (
+        <ul class="notes">
+          {flow.notes.map((n, i) => (
+            <li key={i}>
+              <Masked source={item.source} text={n} />
+            </li>
+          ))}
+        </ul>
+      )}
       <Diagnostics item={item} />
       <h3>Timeline</h3>
       <Timeline item={item} />

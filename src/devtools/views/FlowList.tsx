@@ -36,10 +36,20 @@ export function FlowList({ onOpen }: { onOpen(): void }) {
     );
   }
   return (
-    <VirtualList class="flow-list" id="flow-list" role="listbox" tabIndex={0} aria-label="OAuth flows" onKeyDown={onKeyDown}
-      aria-activedescendant={selectedKey ? `row-${selectedKey}` : undefined} data-count={items.length}
-      listRef={list} items={items} rowHeight={ROW_HEIGHT}
-      row={(item) => <FlowRow key={item.key} item={item} selected={item.key === selectedKey} />} />
+    <VirtualList
+      class="flow-list"
+      id="flow-list"
+      role="listbox"
+      tabIndex={0}
+      aria-label="OAuth flows"
+      onKeyDown={onKeyDown}
+      aria-activedescendant={selectedKey ? `row-${selectedKey}` : undefined}
+      data-count={items.length}
+      listRef={list}
+      items={items}
+      rowHeight={ROW_HEIGHT}
+      row={(item) => <FlowRow key={item.key} item={item} selected={item.key === selectedKey} />}
+    />
   );
 }
 
@@ -49,15 +59,38 @@ function FlowRow({ item, selected }: { item: Row; selected: boolean }) {
   return (
     // biome-ignore lint/a11y/useKeyWithClickEvents: the listbox owns the keyboard (aria-activedescendant); a row only takes clicks
     // biome-ignore lint/a11y/useFocusableInteractive: focus stays on the listbox, as the ARIA listbox pattern asks
-    // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: an option of a virtualized listbox
-    <li id={`row-${item.key}`} role="option" aria-selected={selected} class={`flow-row${selected ? ' selected' : ''}`} style={{ height: `${ROW_HEIGHT}px` }}
-      data-flow-key={item.key} data-verdict={verdict.verdict} data-source={item.source.kind} onClick={() => store.select(item.key)}>
-      <span class={`verdict ${verdict.verdict}`} title={`${verdict.errors} errors, ${verdict.warnings} warnings, ${verdict.infos} info`}>{BADGE[verdict.verdict]}</span>
-      <span class="client" data-field="client">{item.clientId ? <Masked source={item.source} text={item.clientId} /> : '(no client_id)'}</span>
-      <span class="server muted" data-field="server">{item.server ? <Masked source={item.source} text={item.server} /> : '—'}</span>
-      <span class="time muted" data-field="started">{item.started ? new Date(item.started).toLocaleTimeString() : '—'}</span>
-      <span class="duration muted" data-field="duration">{formatDuration(item.durationMs)}</span>
-      {item.source.kind === 'import' && <span class="source-tag" data-field="source">{item.source.label}</span>}
+    <li
+      id={`row-${item.key}`}
+      // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: an option of a virtualized listbox
+      role="option"
+      aria-selected={selected}
+      class={`flow-row${selected ? ' selected' : ''}`}
+      style={{ height: `${ROW_HEIGHT}px` }}
+      data-flow-key={item.key}
+      data-verdict={verdict.verdict}
+      data-source={item.source.kind}
+      onClick={() => store.select(item.key)}
+    >
+      <span class={`verdict ${verdict.verdict}`} title={`${verdict.errors} errors, ${verdict.warnings} warnings, ${verdict.infos} info`}>
+        {BADGE[verdict.verdict]}
+      </span>
+      <span class="client" data-field="client">
+        {item.clientId ? <Masked source={item.source} text={item.clientId} /> : '(no client_id)'}
+      </span>
+      <span class="server muted" data-field="server">
+        {item.server ? <Masked source={item.source} text={item.server} /> : '—'}
+      </span>
+      <span class="time muted" data-field="started">
+        {item.started ? new Date(item.started).toLocaleTimeString() : '—'}
+      </span>
+      <span class="duration muted" data-field="duration">
+        {formatDuration(item.durationMs)}
+      </span>
+      {item.source.kind === 'import' && (
+        <span class="source-tag" data-field="source">
+          {item.source.label}
+        </span>
+      )}
     </li>
   );
 }

@@ -14,13 +14,19 @@ export function Panel() {
   return (
     <main class="panel">
       <Toolbar />
-      {store.error.value && <p class="error-line" role="alert">{store.error.value}</p>}
+      {store.error.value && (
+        <p class="error-line" role="alert">
+          {store.error.value}
+        </p>
+      )}
       <div class="split">
         <div class="list-pane">
           <FlowList onOpen={() => heading.current?.focus()} />
           {store.unbound.value.map(({ source, findings }) => (
             <details key={source.id} class="unbound" data-section="unbound" data-source={source.kind}>
-              <summary>{findings.length} finding{findings.length === 1 ? '' : 's'} tied to no flow ({source.label})</summary>
+              <summary>
+                {findings.length} finding{findings.length === 1 ? '' : 's'} tied to no flow ({source.label})
+              </summary>
               <Findings source={source} findings={findings} keyPrefix={`${source.id}/unbound`} />
             </details>
           ))}
@@ -33,7 +39,9 @@ export function Panel() {
       </div>
       <footer class="muted">
         {store.live.value ? `${store.live.value.exchangeCount} requests captured` : 'waiting for the extension worker…'}
-        {meta && meta.evicted.flows + meta.evicted.exchanges > 0 && ` · ${meta.evicted.flows} older flows dropped to stay within the size cap`}
+        {meta &&
+          meta.evicted.flows + meta.evicted.exchanges > 0 &&
+          ` · ${meta.evicted.flows} older flows dropped to stay within the size cap`}
         {store.tabId !== undefined && ` · tab ${store.tabId}`}
       </footer>
     </main>

@@ -16,16 +16,29 @@ export function Parameters({ item }: { item: FlowItem }) {
   return (
     <table class="params-table" data-section="parameters">
       <thead>
-        <tr><th>parameter</th>{PARAM_COLUMNS.map((c) => <th key={c}>{COLUMN_LABEL[c]}</th>)}</tr>
+        <tr>
+          <th>parameter</th>
+          {PARAM_COLUMNS.map((c) => (
+            <th key={c}>{COLUMN_LABEL[c]}</th>
+          ))}
+        </tr>
       </thead>
       <tbody>
         {rows.map((row) => (
           <tr key={row.name} data-param={row.name} data-differs={row.differs ? 'true' : 'false'} class={row.differs ? 'differs' : ''}>
             <th scope="row">
               {row.name}
-              {row.redirectDifference && <div class="difference" data-difference={row.redirectDifference.kind}>{row.redirectDifference.explanation}</div>}
+              {row.redirectDifference && (
+                <div class="difference" data-difference={row.redirectDifference.kind}>
+                  {row.redirectDifference.explanation}
+                </div>
+              )}
             </th>
-            {PARAM_COLUMNS.map((c) => <td key={c} data-column={c}><Cell item={item} row={row} cell={row.cells[c]} column={c} /></td>)}
+            {PARAM_COLUMNS.map((c) => (
+              <td key={c} data-column={c}>
+                <Cell item={item} row={row} cell={row.cells[c]} column={c} />
+              </td>
+            ))}
           </tr>
         ))}
       </tbody>
@@ -40,15 +53,35 @@ function Cell({ item, row, cell, column }: { item: FlowItem; row: ParamRow; cell
   if (row.secret) {
     // A secret's characters are only diffed once revealed: the highlighted part would otherwise leak it.
     const shown = store.revealAll.value || store.revealed.value.has(`${item.key}/param/${row.name}/${column}`);
-    if (!shown) return <>{cell.diff && <span class="badge warning" data-diff-hidden="true">differs</span>} <Secret id={`${item.key}/param/${row.name}/${column}`} label={row.name} value={cell.value} /></>;
+    if (!shown)
+      return (
+        <>
+          {cell.diff && (
+            <span class="badge warning" data-diff-hidden="true">
+              differs
+            </span>
+          )}{' '}
+          <Secret id={`${item.key}/param/${row.name}/${column}`} label={row.name} value={cell.value} />
+        </>
+      );
   }
   if (!cell.diff) return <code>{visible(row.secret ? cell.value : mask(cell.value))}</code>;
   return (
     <code class="diff">
       {cell.diff.map((s, i) => {
         const text = visible(row.secret ? s.text : mask(s.text));
-        if (s.op === 'add') return <ins key={i} data-diff="add">{text}</ins>;
-        if (s.op === 'del') return <del key={i} data-diff="del">{text}</del>;
+        if (s.op === 'add')
+          return (
+            <ins key={i} data-diff="add">
+              {text}
+            </ins>
+          );
+        if (s.op === 'del')
+          return (
+            <del key={i} data-diff="del">
+              {text}
+            </del>
+          );
         return <span key={i}>{text}</span>;
       })}
     </code>

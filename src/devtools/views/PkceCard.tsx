@@ -17,11 +17,28 @@ export function PkceCard({ item }: { item: FlowItem }) {
   return (
     <section class={`pkce card ${pkce.status}`} data-section="pkce" data-pkce-status={pkce.status}>
       <dl>
-        <dt>Method</dt><dd data-field="method">{method !== undefined ? visible(method) : pkce.challenge ? 'none sent (plain applies)' : 'none'}</dd>
-        <dt>code_verifier</dt><dd data-field="verifier">{pkce.verifier !== undefined ? <Secret id={`${item.key}/pkce/verifier`} label="code_verifier" value={pkce.verifier} /> : <span class="muted">not seen</span>}</dd>
-        <dt>S256(verifier)</dt><dd data-field="computed"><code>{pkce.computedS256 ?? '—'}</code></dd>
-        <dt>code_challenge</dt><dd data-field="challenge"><code>{pkce.challenge !== undefined ? visible(pkce.challenge) : '—'}</code></dd>
-        <dt>Result</dt><dd data-field="result" class={pkce.status === 'mismatch' ? 'bad' : pkce.status === 'match' ? 'good' : ''}>{STATUS_TEXT[pkce.status]}</dd>
+        <dt>Method</dt>
+        <dd data-field="method">{method !== undefined ? visible(method) : pkce.challenge ? 'none sent (plain applies)' : 'none'}</dd>
+        <dt>code_verifier</dt>
+        <dd data-field="verifier">
+          {pkce.verifier !== undefined ? (
+            <Secret id={`${item.key}/pkce/verifier`} label="code_verifier" value={pkce.verifier} />
+          ) : (
+            <span class="muted">not seen</span>
+          )}
+        </dd>
+        <dt>S256(verifier)</dt>
+        <dd data-field="computed">
+          <code>{pkce.computedS256 ?? '—'}</code>
+        </dd>
+        <dt>code_challenge</dt>
+        <dd data-field="challenge">
+          <code>{pkce.challenge !== undefined ? visible(pkce.challenge) : '—'}</code>
+        </dd>
+        <dt>Result</dt>
+        <dd data-field="result" class={pkce.status === 'mismatch' ? 'bad' : pkce.status === 'match' ? 'good' : ''}>
+          {STATUS_TEXT[pkce.status]}
+        </dd>
       </dl>
       {pkce.nearMiss && (
         <p class="near-miss" data-near-miss={pkce.nearMiss.kind}>

@@ -24,11 +24,18 @@ export function Secret({ id, label, value }: { id: string; label: string; value:
       <code>{excerpt ? visible(excerpt.text) : redactionMarker(label, value)}</code>
       {excerpt && excerpt.omittedChars > 0 && (
         <>
-          <span class="muted" data-field="secret-omitted"> … {excerpt.omittedChars.toLocaleString('en')} more characters </span>
-          <button type="button" class="link" data-copy={id} onClick={() => void copy()}>{copied ?? `copy all ${excerpt.totalChars.toLocaleString('en')}`}</button>{' '}
+          <span class="muted" data-field="secret-omitted">
+            {' '}
+            … {excerpt.omittedChars.toLocaleString('en')} more characters{' '}
+          </span>
+          <button type="button" class="link" data-copy={id} onClick={() => void copy()}>
+            {copied ?? `copy all ${excerpt.totalChars.toLocaleString('en')}`}
+          </button>{' '}
         </>
       )}
-      <button type="button" class="link" data-reveal={id} onClick={() => store.reveal(id, !shown)}>{shown ? 'hide' : 'reveal'}</button>
+      <button type="button" class="link" data-reveal={id} onClick={() => store.reveal(id, !shown)}>
+        {shown ? 'hide' : 'reveal'}
+      </button>
     </span>
   );
 }

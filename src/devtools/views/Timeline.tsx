@@ -7,8 +7,14 @@ import { useStore } from './context.ts';
 import { Masked } from './Secret.tsx';
 
 const KIND_LABEL: Record<Step['kind'], string> = {
-  par: 'PAR', authorize: 'authorize', 'sign-in': 'sign-in', callback: 'callback', token: 'token exchange',
-  refresh: 'refresh', userinfo: 'userinfo', revocation: 'revocation',
+  par: 'PAR',
+  authorize: 'authorize',
+  'sign-in': 'sign-in',
+  callback: 'callback',
+  token: 'token exchange',
+  refresh: 'refresh',
+  userinfo: 'userinfo',
+  revocation: 'revocation',
 };
 
 export function Timeline({ item }: { item: FlowItem }) {
@@ -21,12 +27,22 @@ export function Timeline({ item }: { item: FlowItem }) {
         const expanded = open.has(i);
         return (
           <li key={i} class="sign-in-group" data-step-kind="sign-in-group" data-count={entry.steps.length}>
-            <button type="button" class="link" aria-expanded={expanded}
-              onClick={() => setOpen(new Set(expanded ? [...open].filter((x) => x !== i) : [...open, i]))}>
+            <button
+              type="button"
+              class="link"
+              aria-expanded={expanded}
+              onClick={() => setOpen(new Set(expanded ? [...open].filter((x) => x !== i) : [...open, i]))}
+            >
               {expanded ? '▾' : '▸'} {entry.steps.length} sign-in page{entry.steps.length === 1 ? '' : 's'} at the authorization server
             </button>
             <span class="muted"> {formatDuration(entry.durationMs)}</span>
-            {expanded && <ol>{entry.steps.map((s, j) => <StepRow key={j} item={item} step={s} durationMs={stepDuration(item, s)} />)}</ol>}
+            {expanded && (
+              <ol>
+                {entry.steps.map((s, j) => (
+                  <StepRow key={j} item={item} step={s} durationMs={stepDuration(item, s)} />
+                ))}
+              </ol>
+            )}
           </li>
         );
       })}
@@ -45,7 +61,8 @@ function stepDuration(item: FlowItem, step: Step): number | undefined {
  */
 function labelOf(item: FlowItem, step: Step): string {
   const callback = item.flow.callback;
-  if (step.kind === 'callback' && callback && step.exchangeId === callback.exchange.id && callback.exchange.location !== undefined) return 'redirect to callback';
+  if (step.kind === 'callback' && callback && step.exchangeId === callback.exchange.id && callback.exchange.location !== undefined)
+    return 'redirect to callback';
   return KIND_LABEL[step.kind];
 }
 
@@ -54,13 +71,26 @@ function StepRow({ item, step, durationMs }: { item: FlowItem; step: Step; durat
   const selected = store.selectedExchangeId.value === step.exchangeId;
   return (
     <li class={`step${selected ? ' selected' : ''}`} data-step-kind={step.kind} data-exchange-id={step.exchangeId}>
-      <button type="button" class="step-open" aria-pressed={selected} onClick={() => store.selectExchange(selected ? undefined : step.exchangeId)}>
+      <button
+        type="button"
+        class="step-open"
+        aria-pressed={selected}
+        onClick={() => store.selectExchange(selected ? undefined : step.exchangeId)}
+      >
         <span class="kind">{labelOf(item, step)}</span>
         <span class="method">{step.method}</span>
-        <span class="url"><Masked source={item.source} text={step.url} /></span>
-        <span class={`status s${Math.floor((step.status ?? 0) / 100)}`} data-field="status">{step.status ?? 'no response'}</span>
+        <span class="url">
+          <Masked source={item.source} text={step.url} />
+        </span>
+        <span class={`status s${Math.floor((step.status ?? 0) / 100)}`} data-field="status">
+          {step.status ?? 'no response'}
+        </span>
         <span class="muted">{formatDuration(durationMs)}</span>
-        {step.pairedBy && <span class="paired muted" title="how this step was tied to the flow">by {step.pairedBy}</span>}
+        {step.pairedBy && (
+          <span class="paired muted" title="how this step was tied to the flow">
+            by {step.pairedBy}
+          </span>
+        )}
       </button>
     </li>
   );

@@ -11,9 +11,20 @@ const TIME_CLAIMS = new Set(['exp', 'iat', 'nbf', 'auth_time']);
 export function Tokens({ item }: { item: FlowItem }) {
   const tokens = tokensOf(item.flow);
   if (!tokens.length) {
-    return <p class="muted" data-section="tokens" data-empty="true">No token seen. The live capture never sees response bodies; import a HAR (or open DevTools before signing in and export one) to decode tokens.</p>;
+    return (
+      <p class="muted" data-section="tokens" data-empty="true">
+        No token seen. The live capture never sees response bodies; import a HAR (or open DevTools before signing in and export one) to
+        decode tokens.
+      </p>
+    );
   }
-  return <div data-section="tokens">{tokens.map((t) => <TokenCard key={t.id} item={item} token={t} />)}</div>;
+  return (
+    <div data-section="tokens">
+      {tokens.map((t) => (
+        <TokenCard key={t.id} item={item} token={t} />
+      ))}
+    </div>
+  );
 }
 
 function TokenCard({ item, token }: { item: FlowItem; token: TokenView }) {
@@ -24,15 +35,25 @@ function TokenCard({ item, token }: { item: FlowItem; token: TokenView }) {
   const { decoded } = token;
   return (
     <section class="token card" data-token={token.name} data-token-kind={decoded ? (decoded.ok ? 'jwt' : 'undecodable') : 'opaque'}>
-      <h4>{token.name} <span class="muted">from the {token.from} · {token.value.length.toLocaleString('en')} characters</span></h4>
+      <h4>
+        {token.name}{' '}
+        <span class="muted">
+          from the {token.from} · {token.value.length.toLocaleString('en')} characters
+        </span>
+      </h4>
       <Secret id={revealKey} label={token.name} value={token.value} />
       {!decoded ? (
-        <p class="muted" data-field="token-format">{token.notJwt ? `Opaque token, not a JWT: ${visible(token.notJwt)}.` : 'Opaque token: not a JWT, nothing to decode.'}</p>
+        <p class="muted" data-field="token-format">
+          {token.notJwt ? `Opaque token, not a JWT: ${visible(token.notJwt)}.` : 'Opaque token: not a JWT, nothing to decode.'}
+        </p>
       ) : !decoded.ok ? (
         <>
           {/* A JWE is well formed, only encrypted for the client: not a fault. */}
-          <p class={decoded.encrypted ? 'muted' : 'bad'} data-field="jwt-problem">Does not decode as a JWT: {visible(decoded.problem)}.</p>
-          {decoded.header && (shown ? <JoseHeader header={decoded.header} /> : <p class="muted">Reveal it to see the header that did decode.</p>)}
+          <p class={decoded.encrypted ? 'muted' : 'bad'} data-field="jwt-problem">
+            Does not decode as a JWT: {visible(decoded.problem)}.
+          </p>
+          {decoded.header &&
+            (shown ? <JoseHeader header={decoded.header} /> : <p class="muted">Reveal it to see the header that did decode.</p>)}
         </>
       ) : !shown ? (
         <>
@@ -51,7 +72,11 @@ function TokenCard({ item, token }: { item: FlowItem; token: TokenView }) {
 }
 
 function SignatureProblem({ problem }: { problem: string }) {
-  return <p class="bad" data-field="signature-problem">{visible(problem)}: no key can verify it.</p>;
+  return (
+    <p class="bad" data-field="signature-problem">
+      {visible(problem)}: no key can verify it.
+    </p>
+  );
 }
 
 function JoseHeader({ header }: { header: ProtectedHeaderParameters }) {

@@ -14,7 +14,12 @@ export function download(filename: string, text: string, type: string): void {
 
 /** A file name from captured text: only safe characters, bounded. */
 export function safeFileName(base: string): string {
-  return base.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'oauth-flow';
+  return (
+    base
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 80) || 'oauth-flow'
+  );
 }
 
 /**

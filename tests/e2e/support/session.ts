@@ -86,15 +86,17 @@ function readView(): PopupView | null {
   }
   return {
     ruleIds: [...new Set([...document.querySelectorAll<HTMLElement>('[data-rule-id]')].map((e) => e.dataset.ruleId!))].sort(),
-    ...(current ? {
-      current: {
-        verdict: current.dataset.verdict!,
-        errors: current.querySelectorAll('.findings > [data-severity="error"]').length,
-        warnings: current.querySelectorAll('.findings > [data-severity="warning"]').length,
-        ruleIds: [...current.querySelectorAll<HTMLElement>('[data-rule-id]')].map((e) => e.dataset.ruleId!).sort(),
-        fields,
-      },
-    } : {}),
+    ...(current
+      ? {
+          current: {
+            verdict: current.dataset.verdict!,
+            errors: current.querySelectorAll('.findings > [data-severity="error"]').length,
+            warnings: current.querySelectorAll('.findings > [data-severity="warning"]').length,
+            ruleIds: [...current.querySelectorAll<HTMLElement>('[data-rule-id]')].map((e) => e.dataset.ruleId!).sort(),
+            fields,
+          },
+        }
+      : {}),
     empty,
   };
 }
