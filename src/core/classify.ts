@@ -70,12 +70,12 @@ export function classify(ordered: readonly Exchange[]): Classified {
 
     if (split.query && AUTHORIZATION_HINT.test(split.query) && ex.method === 'GET') {
       const params = parseForm(split.query).params;
-      if (isAuthorizationParams(params)) {
+      if (hasAuthorizationRequestParameters(params)) {
         frontChannel.push({ exchange: ex, via: 'query', endpoint: split.target, params, requestUri: firstParam(params, 'request_uri') });
         continue;
       }
     }
-    if (form && ex.method === 'POST' && AUTHORIZATION_HINT.test(form.raw) && isAuthorizationParams(form.params)) {
+    if (form && ex.method === 'POST' && AUTHORIZATION_HINT.test(form.raw) && hasAuthorizationRequestParameters(form.params)) {
       // A POSTed authorization request is a form navigation; from script it is a PAR (RFC 9126 §2.1).
       if (isFrontChannel(ex) && !endpoints.par.has(split.target)) {
         frontChannel.push({
@@ -105,7 +105,7 @@ export function classify(ordered: readonly Exchange[]): Classified {
   return result;
 }
 
-function isAuthorizationParams(params: readonly Param[]): boolean {
+function hasAuthorizationRequestParameters(params: readonly Param[]): boolean {
   // RFC 6749 §4.1.1 requires response_type; RFC 9126 §4 replaces the parameters by request_uri.
   return hasParam(params, 'response_type') || (hasParam(params, 'request_uri') && hasParam(params, 'client_id'));
 }
@@ -317,7 +317,7 @@ function findCallbacks(ordered: readonly Exchange[], authorizations: readonly Au
     if (ex.method === 'POST' && isFrontChannel(ex) && ex.requestBody.kind === 'form' && CALLBACK_HINT.test(ex.requestBody.raw)) {
       const split = splitUrl(ex.url);
       const params = ex.requestBody.params;
-      if (split && !isAuthorizationParams(params) && isCallbackParams(params, split.target, redirectTargets)) {
+      if (split && !hasAuthorizationRequestParameters(params) && isCallbackParams(params, split.target, redirectTargets)) {
         callbacks.push(callbackOf(ex, ex.url, 'form_post', split.target, params, ex));
         continue;
       }
@@ -340,7 +340,7 @@ function callbackFrom(ex: Exchange, url: string, only: 'query' | undefined, redi
   const fragmentParams = only ? [] : parseForm(split.fragment).params;
   const useFragment = fragmentParams.some((p) => CALLBACK_PARAMS.has(p.name));
   const params = useFragment ? fragmentParams : parseForm(split.query).params;
-  if (isAuthorizationParams(params) || hasParam(params, 'grant_type')) return undefined;
+  if (hasAuthorizationRequestParameters(params) || hasParam(params, 'grant_type')) return undefined;
   if (!isCallbackParams(params, split.target, redirectTargets)) return undefined;
   return callbackOf(ex, url, useFragment ? 'fragment' : 'query', split.target, params);
 }

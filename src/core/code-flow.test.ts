@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { authorize, callback, goodFlow, resetBuilders, token } from '../../tests/support/build.ts';
 import { failedToken, par, parAuthorize, requestObject } from '../../tests/support/pkce-and-code.ts';
 import { classify, inTimeOrder } from './classify.ts';
-import { authorizationParams, codeGrants, firstFailure, isCodeResponseType, isSuccess, publicClientIds } from './code-flow.ts';
+import { observedAuthorizations, codeGrants, firstFailure, isCodeResponseType, isSuccess, publicClientIds } from './code-flow.ts';
 import { correlate } from './correlate.ts';
 import type { Exchange } from './model.ts';
 
@@ -44,19 +44,19 @@ describe('code-flow facts', () => {
 
   it('reads the pushed parameters of a PAR flow', () => {
     const { flows, classified } = model([par({ code_challenge_method: 'plain' }), parAuthorize()]);
-    const [read] = authorizationParams(flows, classified);
+    const [read] = observedAuthorizations(flows, classified);
     expect(read).toMatchObject({ carrier: 'par', responseType: 'code', codeChallengeMethod: 'plain', clientId: 'spa' });
     expect(read!.exchanges.map((e) => e.id)).toEqual(['x1', 'x2']);
   });
 
   it('includes a lone PAR request and leaves out a request_uri whose PAR was not observed', () => {
     const lone = model([par({ code_challenge: undefined })]);
-    const [read] = authorizationParams(lone.flows, lone.classified);
+    const [read] = observedAuthorizations(lone.flows, lone.classified);
     expect(read).toMatchObject({ carrier: 'par', responseType: 'code' });
     expect(read!.flow).toBeUndefined();
     expect(read!.codeChallenge).toBeUndefined();
     const hidden = model([parAuthorize()]);
-    expect(authorizationParams(hidden.flows, hidden.classified)).toEqual([]);
+    expect(observedAuthorizations(hidden.flows, hidden.classified)).toEqual([]);
   });
 
   it('reads PKCE parameters from a readable request object, and nothing from an unreadable one', () => {
@@ -67,11 +67,11 @@ describe('code-flow facts', () => {
         request: requestObject({ code_challenge: 'from-object', code_challenge_method: 'S256' }),
       }),
     ]);
-    expect(authorizationParams(withObject.flows, withObject.classified)).toMatchObject([
+    expect(observedAuthorizations(withObject.flows, withObject.classified)).toMatchObject([
       { carrier: 'request-object', codeChallenge: 'from-object', codeChallengeMethod: 'S256' },
     ]);
     const jwe = model([authorize({ code_challenge: undefined, request: 'a.b.c.d.e' })]);
-    expect(authorizationParams(jwe.flows, jwe.classified)).toEqual([]);
+    expect(observedAuthorizations(jwe.flows, jwe.classified)).toEqual([]);
   });
 
   it('finds the first failure of a flow: an error callback or a failed code grant', () => {

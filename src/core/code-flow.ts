@@ -60,13 +60,8 @@ export function publicClientIds(classified: Classified): Set<string> {
   return ids;
 }
 
-/** True when a PAR request was sent without client authentication (from the browser: a public client). */
-export function parIsPublic(par: ParRequest): boolean {
-  return !authenticates(par.exchange.requestHeaders, par.params);
-}
-
-/** The authorization request parameters the PKCE rules read, wherever they travelled. */
-export interface AuthorizationParams extends AuthorizationParameters {
+/** One observed authorization request, as the PKCE rules read it: its parameters wherever they travelled (query, form, PAR, request object). */
+export interface ObservedAuthorization extends AuthorizationParameters {
   /** The flow, or undefined for a PAR request whose front-channel request was not observed. */
   flow?: Flow;
   /** The PAR request and/or the front-channel request, in that order. */
@@ -86,8 +81,8 @@ export interface AuthorizationParams extends AuthorizationParameters {
  * Left out, because nothing can be said about their PKCE: a `request_uri` whose PAR request was not observed
  * (RFC 9126 §4, RFC 9101 §5.2), and a request object that does not decode (a JWE).
  */
-export function authorizationParams(flows: readonly Flow[], classified: Classified): AuthorizationParams[] {
-  const result: AuthorizationParams[] = [];
+export function observedAuthorizations(flows: readonly Flow[], classified: Classified): ObservedAuthorization[] {
+  const result: ObservedAuthorization[] = [];
   for (const flow of flows) {
     const auth = flow.authorization;
     if (!readable(auth)) continue;

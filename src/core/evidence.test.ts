@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { capped, isSecretParam, MAX_EVIDENCE_CHARS, paramEvidence, quotable } from './evidence.ts';
+import { capped, MAX_EVIDENCE_CHARS, paramEvidence, quotable } from './evidence.ts';
+import { isSecretParameter } from './secret-parameters.ts';
 
 describe('evidence helpers', () => {
   it('knows which parameters are secrets', () => {
@@ -12,11 +13,14 @@ describe('evidence helpers', () => {
       'client_secret',
       'client_assertion',
       'password',
+      'Code',
+      'token',
+      'device_code',
     ]) {
-      expect(isSecretParam(name)).toBe(true);
+      expect(isSecretParameter(name)).toBe(true);
     }
     for (const name of ['state', 'nonce', 'redirect_uri', 'client_id', 'code_challenge', '__proto__'])
-      expect(isSecretParam(name)).toBe(false);
+      expect(isSecretParameter(name)).toBe(false);
   });
 
   it('caps long values at 500 characters without splitting a surrogate pair', () => {

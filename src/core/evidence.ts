@@ -5,22 +5,7 @@
  * them.
  */
 import type { Evidence } from './model.ts';
-
-/** Parameter names whose values are secrets (RFC 6749 §10.3–10.6, RFC 7636 §7.1, RFC 7523). */
-export const SECRET_PARAMS: ReadonlySet<string> = new Set([
-  'code',
-  'code_verifier',
-  'access_token',
-  'id_token',
-  'refresh_token',
-  'client_secret',
-  'client_assertion',
-  'password',
-]);
-
-export function isSecretParam(name: string): boolean {
-  return SECRET_PARAMS.has(name);
-}
+import { isSecretParameter } from './secret-parameters.ts';
 
 /** Longest evidence value kept for a string read from the network. */
 export const MAX_EVIDENCE_CHARS = 500;
@@ -39,7 +24,7 @@ export function capped(value: string, max = MAX_EVIDENCE_CHARS): string {
  * are capped.
  */
 export function paramEvidence(name: string, value: string, label = name): Evidence {
-  return isSecretParam(name) ? { label: capped(label, 100), value, secret: true } : { label: capped(label, 100), value: capped(value) };
+  return isSecretParameter(name) ? { label: capped(label, 100), value, secret: true } : { label: capped(label, 100), value: capped(value) };
 }
 
 const PLAIN_TOKEN = /^[A-Za-z0-9._~:-]{1,64}$/;

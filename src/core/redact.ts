@@ -14,24 +14,10 @@
  * The redacted form names what was removed and how long it was, never a prefix:
  * `‹redacted code_verifier, 43 chars›`.
  */
-import { SECRET_PARAMS } from './evidence.ts';
 import type { Evidence, Exchange, Flow, Finding, Header, Param, TokenRequest } from './model.ts';
 import { jsonStringEnd } from './json-string-end.ts';
 import { parseForm } from './params.ts';
-
-/**
- * Parameter names whose values are secrets (compared case-insensitively): the rules' own list, plus the
- * other grants' credentials (RFC 7009 `token`, RFC 7521 `assertion`, RFC 8628 `device_code`, RFC 8693 tokens).
- */
-export const SECRET_PARAMETERS: ReadonlySet<string> = new Set([
-  ...SECRET_PARAMS,
-  'assertion',
-  'passwd',
-  'token',
-  'device_code',
-  'subject_token',
-  'actor_token',
-]);
+import { isSecretParameter, SECRET_PARAMETERS } from './secret-parameters.ts';
 
 /** Evidence labels that are secrets even when a rule forgot `secret: true`. */
 const SECRET_LABELS: ReadonlySet<string> = new Set([...SECRET_PARAMETERS, 'cookie', 'set-cookie', 'authorization', 'basic credentials']);
@@ -42,10 +28,6 @@ export const MIN_SECRET_LENGTH = 8;
 const MARKER_START = '‹redacted ';
 /** Recognises a marker even where a parameter value was cut at its first space. */
 const MARKER_PREFIX = '‹redacted';
-
-export function isSecretParameter(name: string): boolean {
-  return SECRET_PARAMETERS.has(name.toLowerCase());
-}
 
 /** `‹redacted code_verifier, 43 chars›`: what it was and its length, nothing of the value. */
 export function redactionMarker(label: string, value: string): string {

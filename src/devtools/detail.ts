@@ -7,7 +7,7 @@ import type { Exchange, Flow, Param, Step } from '../core/model.ts';
 import type { TextExcerpt } from '../core/body.ts';
 import { decodeJwtParts, type DecodedJwt } from '../core/jwt.ts';
 import { compareRedirectUris, type RedirectUriDifference } from '../core/redirect-uri.ts';
-import { isSecretParameter } from '../core/redact.ts';
+import { isSecretParameter } from '../core/secret-parameters.ts';
 import { diffChars, type DiffSegment } from './diff.ts';
 
 export type TimelineEntry =

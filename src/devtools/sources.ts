@@ -38,11 +38,11 @@ export async function buildSource(
   exchanges: Exchange[],
   skipped: string[] = [],
 ): Promise<Source> {
-  return (await analyseSource(id, label, kind, exchanges, skipped)).source;
+  return (await buildSourceWithSecrets(id, label, kind, exchanges, skipped)).source;
 }
 
 /** The source and the secrets its redactor was built from (an import worker sends them to the panel). */
-export async function analyseSource(
+export async function buildSourceWithSecrets(
   id: string,
   label: string,
   kind: Source['kind'],

@@ -1,4 +1,4 @@
-import { authorizationParams } from '../code-flow.ts';
+import { observedAuthorizations } from '../code-flow.ts';
 import { challengeProblems } from '../pkce.ts';
 import { defineRule } from './rule.ts';
 
@@ -17,7 +17,7 @@ export default defineRule({
     evidence: 'W',
   },
   check({ flows, classified, report }) {
-    for (const auth of authorizationParams(flows, classified)) {
+    for (const auth of observedAuthorizations(flows, classified)) {
       const challenge = auth.codeChallenge;
       if (challenge === undefined) continue;
       const problems = challengeProblems(challenge, auth.codeChallengeMethod);

@@ -1,4 +1,4 @@
-import { authorizationParams, codeGrants, isSuccess } from '../code-flow.ts';
+import { observedAuthorizations, codeGrants, isSuccess } from '../code-flow.ts';
 import { defineRule } from './rule.ts';
 
 /**
@@ -17,7 +17,7 @@ export default defineRule({
     evidence: 'W',
   },
   check({ flows, classified, report }) {
-    for (const auth of authorizationParams(flows, classified)) {
+    for (const auth of observedAuthorizations(flows, classified)) {
       const flow = auth.flow;
       if (!flow || auth.codeChallenge !== undefined) continue;
       for (const request of codeGrants(flow)) {

@@ -1,4 +1,4 @@
-import { authorizationParams, codeGrants, isSuccess } from '../code-flow.ts';
+import { observedAuthorizations, codeGrants, isSuccess } from '../code-flow.ts';
 import { defineRule } from './rule.ts';
 
 /**
@@ -16,7 +16,7 @@ export default defineRule({
     evidence: 'W',
   },
   check({ flows, classified, report }) {
-    for (const auth of authorizationParams(flows, classified)) {
+    for (const auth of observedAuthorizations(flows, classified)) {
       if (auth.codeChallenge === undefined || auth.codeChallengeMethod !== undefined) continue;
       const computed = auth.flow?.pkce.computedS256;
       const isS256 = computed !== undefined && computed === auth.codeChallenge;

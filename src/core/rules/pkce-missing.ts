@@ -1,4 +1,4 @@
-import { authorizationParams, codeGrants, isCodeResponseType, publicClientIds } from '../code-flow.ts';
+import { observedAuthorizations, codeGrants, isCodeResponseType, publicClientIds } from '../code-flow.ts';
 import { defineRule } from './rule.ts';
 
 /**
@@ -19,7 +19,7 @@ export default defineRule({
   },
   check({ flows, classified, report }) {
     const publicClients = publicClientIds(classified);
-    for (const auth of authorizationParams(flows, classified)) {
+    for (const auth of observedAuthorizations(flows, classified)) {
       if (!isCodeResponseType(auth.responseType) || auth.codeChallenge !== undefined) continue;
       const exchangeVisible = auth.flow ? codeGrants(auth.flow).length > 0 : false;
       const isPublic = auth.clientId !== undefined && publicClients.has(auth.clientId);

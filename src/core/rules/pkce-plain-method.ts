@@ -1,9 +1,9 @@
 import {
   authorizationOrigin,
-  authorizationParams,
+  observedAuthorizations,
   firstFailure,
   isCodeResponseType,
-  type AuthorizationParams,
+  type ObservedAuthorization,
   type FlowFailure,
 } from '../code-flow.ts';
 import { defineRule } from './rule.ts';
@@ -23,7 +23,7 @@ export default defineRule({
     evidence: 'W',
   },
   check({ flows, classified, report }) {
-    const all = authorizationParams(flows, classified);
+    const all = observedAuthorizations(flows, classified);
     const s256Attempts = all.filter((a) => a.flow && a.codeChallenge !== undefined && a.codeChallengeMethod === 'S256');
     for (const auth of all) {
       const plain = auth.codeChallenge !== undefined && auth.codeChallengeMethod === 'plain';
@@ -57,12 +57,12 @@ export default defineRule({
 
 /** The latest S256 flow of the same client at the same authorization server that failed before `auth` began. */
 function failedS256Before(
-  auth: AuthorizationParams,
-  attempts: readonly AuthorizationParams[],
-): { attempt: AuthorizationParams; failure: FlowFailure } | undefined {
+  auth: ObservedAuthorization,
+  attempts: readonly ObservedAuthorization[],
+): { attempt: ObservedAuthorization; failure: FlowFailure } | undefined {
   if (auth.clientId === undefined) return undefined;
   const origin = authorizationOrigin(auth.endpoint);
-  let found: { attempt: AuthorizationParams; failure: FlowFailure } | undefined;
+  let found: { attempt: ObservedAuthorization; failure: FlowFailure } | undefined;
   for (const attempt of attempts) {
     if (attempt.flow === auth.flow || attempt.clientId !== auth.clientId || attempt.time >= auth.time) continue;
     if (origin === undefined || authorizationOrigin(attempt.endpoint) !== origin) continue;

@@ -1,4 +1,4 @@
-import { authorizationParams, codeGrants } from '../code-flow.ts';
+import { observedAuthorizations, codeGrants } from '../code-flow.ts';
 import type { AuthorizationRequest, Exchange, Flow } from '../model.ts';
 import { bodyText } from '../body.ts';
 import { defineRule } from './rule.ts';
@@ -25,7 +25,7 @@ export default defineRule({
       if (!list) uses.set(value, [use]);
       else if (!list.some((u) => u.flow === use.flow && u.role === use.role)) list.push(use);
     };
-    for (const auth of authorizationParams(flows, classified)) {
+    for (const auth of observedAuthorizations(flows, classified)) {
       if (!auth.flow || auth.codeChallenge === undefined || resent.has(auth.flow)) continue;
       add(auth.codeChallenge, { flow: auth.flow, role: 'challenge', exchange: auth.exchanges.at(-1)!, time: auth.time });
     }

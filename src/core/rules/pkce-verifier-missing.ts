@@ -1,4 +1,4 @@
-import { authorizationParams, codeGrants, isSuccess, paramsObserved } from '../code-flow.ts';
+import { observedAuthorizations, codeGrants, isSuccess, paramsObserved } from '../code-flow.ts';
 import { defineRule } from './rule.ts';
 
 /**
@@ -16,7 +16,7 @@ export default defineRule({
     evidence: 'W',
   },
   check({ flows, classified, report }) {
-    for (const auth of authorizationParams(flows, classified)) {
+    for (const auth of observedAuthorizations(flows, classified)) {
       const flow = auth.flow;
       // An error callback issues no code: oauth-error-response speaks for it.
       if (!flow || auth.codeChallenge === undefined || flow.callback?.error !== undefined) continue;

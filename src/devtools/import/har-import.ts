@@ -16,7 +16,7 @@ import type { Exchange } from '../../core/model.ts';
 import type { InputReport } from '../../core/report.ts';
 import type { SecretValue } from '../../core/redact.ts';
 import {
-  analyseSource,
+  buildSourceWithSecrets,
   buildInputReportOf,
   indexSource,
   rowsOf,
@@ -107,7 +107,7 @@ export class ImportBackend {
   }
 
   private analyse(exchanges: Exchange[], skipped: string[]) {
-    return analyseSource(this.target.sourceId, this.target.label, 'import', exchanges, skipped);
+    return buildSourceWithSecrets(this.target.sourceId, this.target.label, 'import', exchanges, skipped);
   }
 
   private adopt({ source, secrets }: Awaited<ReturnType<ImportBackend['analyse']>>): ImportSnapshot {
