@@ -6,7 +6,7 @@ import { readable } from './authorization-parameters.ts';
 import { classify, inTimeOrder } from './classify.ts';
 import { correlate } from './correlate.ts';
 import { idTokenHashChecks } from './id-token.ts';
-import type { Analysis, Exchange, Finding, Flow, Verdict } from './model.ts';
+import type { Analysis, Exchange, Finding, Flow } from './model.ts';
 import { checkPkce, type OtherChallenge } from './pkce.ts';
 import { rules } from './rules/index.ts';
 import type { Report, Rule } from './rules/rule.ts';
@@ -101,12 +101,4 @@ async function recomputeIdTokenHashes(flows: readonly Flow[]): Promise<void> {
       if (checks.length) flow.idTokenHashes = checks;
     }),
   );
-}
-
-/** The verdict of a flow or of a whole analysis: its worst finding. */
-export function verdictOf(findings: readonly Finding[]): Verdict {
-  if (findings.some((f) => f.severity === 'error')) return 'error';
-  if (findings.some((f) => f.severity === 'warning')) return 'warning';
-  if (findings.length) return 'info';
-  return 'pass';
 }

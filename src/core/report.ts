@@ -6,10 +6,10 @@
  * format can leak a secret by forgetting to redact it. The schema is documented in README.md; additive
  * changes bump the minor version of `schemaVersion`, anything else its major.
  */
-import { verdictOf } from './analyze.ts';
 import { citationLinks } from './citations.ts';
 import type { Analysis, Exchange, Finding, Flow, PairedBy, PkceNearMissKind, PkceResult, Severity, StepKind, Verdict } from './model.ts';
 import { collectSecrets, createRedactor, noRedaction, type Redactor } from './redact.ts';
+import { verdictOf } from './verdict.ts';
 
 export const REPORT_FORMAT = 'oauth-lens-audit';
 export const REPORT_SCHEMA_VERSION = '1.0';

@@ -2,7 +2,7 @@
  * Per-tab and per-flow summaries the views and the badge share: which flow is "the last flow" of a tab, and
  * its verdict with counts. Pure, so the popup and the worker cannot disagree.
  */
-import { verdictOf } from './analyze.ts';
+import { verdictOf } from './verdict.ts';
 import type { Analysis, Exchange, Finding, Flow, Verdict } from './model.ts';
 
 export interface FlowVerdict {
