@@ -7,16 +7,15 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { version } from '../../package.json';
 import { analyze } from '../core/analyze.ts';
 import { buildAuditReport, buildInputReport, reachesFailOn, type AuditReport, type FailOn, type InputReport } from '../core/report.ts';
 import { rules } from '../core/rules/index.ts';
-import { formatMarkdown } from './formats/markdown.ts';
+import { jsonText } from '../report/json.ts';
+import { formatMarkdown } from '../report/markdown.ts';
+import { TOOL_NAME, TOOL_VERSION } from '../report/version.ts';
 import { formatSarif } from './formats/sarif.ts';
 import { formatText } from './formats/text.ts';
 import { InputError, readHar } from './input.ts';
-
-export const VERSION: string = version;
 
 export interface CliIO {
   stdout(text: string): void;
@@ -86,7 +85,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       return EXIT_OK;
     }
     if (values.version) {
-      io.stdout(`oauth-lens ${VERSION}\n`);
+      io.stdout(`${TOOL_NAME} ${TOOL_VERSION}\n`);
       return EXIT_OK;
     }
     const [command, ...files] = positionals;
@@ -115,7 +114,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     }
     if (unreadable) return EXIT_USAGE;
 
-    const report = buildAuditReport(inputs, { toolVersion: VERSION, redacted: !showSecrets });
+    const report = buildAuditReport(inputs, { toolVersion: TOOL_VERSION, redacted: !showSecrets });
     const env = io.env ?? {};
     const color =
       format === 'text' &&
@@ -182,9 +181,9 @@ async function auditFile(
 function render(report: AuditReport, format: Format, color: boolean): string {
   switch (format) {
     case 'json':
-      return `${JSON.stringify(report, null, 2)}\n`;
+      return jsonText(report);
     case 'sarif':
-      return `${JSON.stringify(formatSarif(report, { rules: rules.map((r) => r.meta) }), null, 2)}\n`;
+      return jsonText(formatSarif(report, { rules: rules.map((r) => r.meta) }));
     case 'markdown':
       return formatMarkdown(report);
     case 'text':

@@ -195,11 +195,3 @@ export function relativeTime(epochSeconds: number, nowMs: number): string {
   if (abs === 0) return 'now';
   return delta > 0 ? `in ${n} ${unit}` : `${n} ${unit} ago`;
 }
-
-/** 12 ms, 1.2 s, 3 min. */
-export function formatDuration(ms: number | undefined): string {
-  if (ms === undefined) return '—';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${Math.round(ms / 60_000)} min`;
-}

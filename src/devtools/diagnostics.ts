@@ -8,7 +8,7 @@ import { isSuccess } from '../core/code-flow.ts';
 import type { Callback, Exchange, Flow, Header, TokenRequest } from '../core/model.ts';
 import { duplicatedNames, header, splitUrl } from '../core/params.ts';
 import { compareRedirectUris } from '../core/redirect-uri.ts';
-import { formatDuration } from './detail.ts';
+import { formatDuration } from '../report/text.ts';
 
 export interface Diagnosis {
   id:

@@ -1,15 +1,15 @@
 /**
- * The panel's JSON and Markdown exports: the CLI's report schema (buildInputReport → buildAuditReport) and
- * the CLI's own Markdown formatter, so a report from the panel and one from `oauth-lens audit` read the same.
+ * The panel's JSON and Markdown exports: the CLI's report schema (buildInputReport → buildAuditReport), its
+ * JSON serialisation and its Markdown formatter (src/report), so a report from the panel and one from
+ * `oauth-lens audit` read the same.
  * Pure. Redacted unless the caller says otherwise.
  */
-import { version } from '../../package.json';
-import { formatMarkdown } from '../cli/formats/markdown.ts';
 import type { Flow } from '../core/model.ts';
 import { buildAuditReport, buildInputReport, type AuditReport } from '../core/report.ts';
+import { jsonText } from '../report/json.ts';
+import { formatMarkdown } from '../report/markdown.ts';
+import { TOOL_VERSION } from '../report/version.ts';
 import type { Source } from './sources.ts';
-
-export const TOOL_VERSION: string = version;
 
 /**
  * One source as a report; with `flow`, only that flow and its findings (the "export this flow" button).
@@ -24,7 +24,7 @@ export function sourceReport(source: Source, { redact = true, flow }: { redact?:
 }
 
 export function reportJson(report: AuditReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return jsonText(report);
 }
 
 export function reportMarkdown(report: AuditReport): string {

@@ -7,7 +7,7 @@ import { batch, computed, effect, signal } from '@preact/signals';
 import type { CaptureSnapshot, Command } from '../messaging/protocol.ts';
 import type { Exchange } from '../core/model.ts';
 import { buildAuditReport, type AuditReport } from '../core/report.ts';
-import { TOOL_VERSION } from './export-report.ts';
+import { TOOL_VERSION } from '../report/version.ts';
 import type { ImportPhases, ImportTarget } from './import/har-import.ts';
 import { importInProcess, type HarImporter, type ImportConnection } from './import/importers.ts';
 import { remoteSource } from './import/remote-source.ts';

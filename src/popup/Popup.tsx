@@ -3,7 +3,11 @@
  * hostile text: it is only ever rendered as text nodes (never as HTML, never as a link target).
  */
 import type { FindingReport, FlowReport } from '../core/report.ts';
-import { describeCodeExchange, describePkce, describeState, type PopupModel } from './model.ts';
+import { issuerSummary, responseSummary } from '../report/flow-facts.ts';
+import { pkceSummary } from '../report/pkce.ts';
+import { plural } from '../report/text.ts';
+import { VERDICT_SYMBOL } from '../report/verdict.ts';
+import { describeCodeExchange, describeState, type PopupModel } from './model.ts';
 
 export interface PopupProps {
   model: PopupModel | undefined;
@@ -59,9 +63,9 @@ export function Popup({ model, status, error, onClear }: PopupProps) {
           {model.recent.length > 0 && <RecentFlows flows={model.recent} />}
           <footer>
             <span>
-              {model.exchangeCount} request{model.exchangeCount === 1 ? '' : 's'} kept in this browser session
+              {plural(model.exchangeCount, 'request')} kept in this browser session
               {model.evicted.flows + model.evicted.exchanges > 0 &&
-                ` · ${model.evicted.flows} older flow${model.evicted.flows === 1 ? '' : 's'} (${model.evicted.exchanges} requests) dropped to stay within the size cap`}
+                ` · ${plural(model.evicted.flows, 'older flow')} (${plural(model.evicted.exchanges, 'request')}) dropped to stay within the size cap`}
             </span>
             <button type="button" id="clear" onClick={onClear}>
               Clear
@@ -81,9 +85,9 @@ function FlowCard({ flow }: { flow: FlowReport }) {
       </h2>
       <dl>
         <Field label="Client" value={flow.clientId} />
-        <Field label="Authorization server" value={flow.issuer} />
-        <Field label="Response" value={[flow.responseType, flow.responseMode ?? flow.callbackMode].filter(Boolean).join(' · ') || null} />
-        <Field label="PKCE" value={describePkce(flow)} />
+        <Field label="Authorization server" value={issuerSummary(flow) ?? null} />
+        <Field label="Response" value={responseSummary(flow)} />
+        <Field label="PKCE" value={pkceSummary(flow.pkce, { brief: true })} />
         <Field label="State" value={describeState(flow)} />
         <Field label="Redirect URI" value={flow.redirectUri} />
         <Field label="Code exchange" value={describeCodeExchange(flow)} />
@@ -167,7 +171,7 @@ const VERDICT_LABEL = { error: 'errors', warning: 'warnings', info: 'passed', pa
 function Verdict({ verdict }: { verdict: FlowReport['verdict'] }) {
   return (
     <span class={`verdict ${verdict}`} title={VERDICT_LABEL[verdict]}>
-      {verdict === 'error' ? '✕' : verdict === 'warning' ? '!' : '✓'}
+      {VERDICT_SYMBOL[verdict]}
     </span>
   );
 }

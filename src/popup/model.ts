@@ -46,24 +46,6 @@ export async function popupModel(snapshot: CaptureSnapshot, tabId: number | unde
   };
 }
 
-/** PKCE in words: method, and whether the verifier answered the challenge. */
-export function describePkce(flow: FlowReport): string {
-  const { pkce } = flow;
-  const method = pkce.method === 'absent' ? (pkce.challenge ? 'no method (plain applies)' : 'none') : (pkce.methodSent ?? pkce.method);
-  switch (pkce.status) {
-    case 'match':
-      return `${method}: the verifier matches the challenge`;
-    case 'mismatch':
-      return `${method}: the verifier does NOT match the challenge${pkce.nearMiss ? ` (${pkce.nearMiss.kind})` : ''}`;
-    case 'no-challenge':
-      return pkce.verifier ? 'no challenge sent, but a verifier was' : 'not used';
-    case 'no-verifier':
-      return `${method}: challenge sent, no verifier at the token request`;
-    case 'not-observable':
-      return `${method}: ${pkce.challenge ? 'no token request seen yet' : 'not observable'}`;
-  }
-}
-
 /** The state in words: sent and echoed, dropped, or missing. */
 export function describeState(flow: FlowReport): string {
   if (flow.state === null) return 'missing';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { VERSION } from '../../src/cli/run.ts';
+import { TOOL_VERSION } from '../../src/report/version.ts';
 import type { AuditReport } from '../../src/core/report.ts';
 import { rules } from '../../src/core/rules/index.ts';
 import {
@@ -45,7 +45,7 @@ describe('help, version and usage errors', () => {
 
   it('prints the package version', async () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-    expect(VERSION).toBe(pkg.version);
+    expect(TOOL_VERSION).toBe(pkg.version);
     for (const flag of ['--version', '-V'])
       expect(await cli([flag])).toEqual({ code: 0, stdout: `oauth-lens ${pkg.version}\n`, stderr: '' });
   });
@@ -111,7 +111,7 @@ describe('formats', () => {
     expect(report).toMatchObject({
       format: 'oauth-lens-audit',
       schemaVersion: '1.0',
-      tool: { name: 'oauth-lens', version: VERSION },
+      tool: { name: 'oauth-lens', version: TOOL_VERSION },
       redacted: true,
     });
     expect(report.inputs).toHaveLength(1);
@@ -210,7 +210,7 @@ describe('formats', () => {
     expect(sarif.$schema).toMatch(/sarif-2\.1\.0/);
     expect(sarif.runs).toHaveLength(1);
     const run = sarif.runs[0];
-    expect(run.tool.driver).toMatchObject({ name: 'OAuth Lens', version: VERSION });
+    expect(run.tool.driver).toMatchObject({ name: 'OAuth Lens', version: TOOL_VERSION });
     expect(run.tool.driver.rules.map((d: { id: string }) => d.id)).toEqual(rules.map((rule) => rule.meta.id));
     for (const descriptor of run.tool.driver.rules) {
       expect(descriptor.name).toMatch(/^[A-Z][A-Za-z0-9]+$/);

@@ -8,7 +8,7 @@ import { variants } from '../../demo/variants.ts';
 import { badgeText, freshStart, readPopup, startSession, tabIdOf, type Session } from './support/session.ts';
 
 const variant = (id: string) => variants.find((v) => v.id === id)!;
-const CLEAN_FIELDS = { PKCE: 'S256: the verifier matches the challenge', State: 'sent and echoed', 'Code exchange': 'HTTP 200' };
+const CLEAN_FIELDS = { PKCE: 'S256 · the verifier matches the challenge', State: 'sent and echoed', 'Code exchange': 'HTTP 200' };
 
 describe('sign-in lifecycle', () => {
   let session: Session;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
 import type { Flow } from '../../src/core/model.ts';
-import { formatDuration, parameterRows, relativeTime, timeline, tokensOf } from '../../src/devtools/detail.ts';
+import { parameterRows, relativeTime, timeline, tokensOf } from '../../src/devtools/detail.ts';
 import { buildSource } from '../../src/devtools/sources.ts';
 import { fixtureExchanges } from './fixtures.ts';
 
@@ -69,13 +69,10 @@ describe('tokens', () => {
 });
 
 describe('times', () => {
-  it('reads claims as relative times and durations for people', () => {
+  it('reads claims as relative times for people', () => {
     const now = 1_000_000_000_000;
     expect(relativeTime(now / 1000 + 300, now)).toBe('in 5 min');
     expect(relativeTime(now / 1000 - 7200, now)).toBe('2 h ago');
     expect(relativeTime(now / 1000, now)).toBe('now');
-    expect(formatDuration(12)).toBe('12 ms');
-    expect(formatDuration(1234)).toBe('1.2 s');
-    expect(formatDuration(undefined)).toBe('—');
   });
 });

@@ -9,7 +9,8 @@ import { excerptOf, MAX_SHOWN_BODY } from '../../src/core/body.ts';
 import { noRedaction } from '../../src/core/redact.ts';
 import { claimTime, omissionNote, tokensOf } from '../../src/devtools/detail.ts';
 import { exchangesToHar } from '../../src/devtools/export-har.ts';
-import { reportJson, reportMarkdown, sourceReport, TOOL_VERSION } from '../../src/devtools/export-report.ts';
+import { reportJson, reportMarkdown, sourceReport } from '../../src/devtools/export-report.ts';
+import { TOOL_VERSION } from '../../src/report/version.ts';
 import { buildSource, type Source } from '../../src/devtools/sources.ts';
 import {
   brokenIdTokens,

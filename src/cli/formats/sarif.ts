@@ -7,6 +7,7 @@ import { citationLinks, primaryCitationUrl } from '../../core/citations.ts';
 import type { Severity } from '../../core/model.ts';
 import { allFindings, type AuditReport, type FindingReport } from '../../core/report.ts';
 import type { RuleMeta } from '../../core/rules/rule.ts';
+import { TOOL_DISPLAY_NAME } from '../../report/version.ts';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -154,7 +155,7 @@ export function formatSarif(report: AuditReport, options: SarifOptions): object 
       {
         tool: {
           driver: {
-            name: 'OAuth Lens',
+            name: TOOL_DISPLAY_NAME,
             version: report.tool.version,
             semanticVersion: report.tool.version,
             ...(options.informationUri ? { informationUri: options.informationUri } : {}),

@@ -3,9 +3,12 @@
  * steps, findings with fix and citation, notes), then a summary. Colour only when asked for (the CLI asks
  * when stdout is a terminal and NO_COLOR is not set). Pure.
  */
-import type { AuditReport, FindingReport, FlowReport, InputReport } from '../../core/report.ts';
 import type { Verdict } from '../../core/model.ts';
-import { issuerSummary, pkceSummary, plural, responseSummary, stepReference, visible } from './common.ts';
+import type { AuditReport, FindingReport, FlowReport, InputReport, StepReport } from '../../core/report.ts';
+import { issuerSummary, responseSummary } from '../../report/flow-facts.ts';
+import { pkceSummary } from '../../report/pkce.ts';
+import { plural, visible } from '../../report/text.ts';
+import { findingCounts } from '../../report/verdict.ts';
 
 export interface TextOptions {
   color?: boolean;
@@ -79,8 +82,7 @@ export function formatText(report: AuditReport, options: TextOptions = {}): stri
 }
 
 function summaryLine(title: string, s: InputReport['summary'], p: Palette, verdict: (v: Verdict) => string): string {
-  const counts = `${plural(s.findings.error, 'error')} · ${plural(s.findings.warning, 'warning')} · ${s.findings.info} info`;
-  return `${p.bold(title)}: ${plural(s.flows, 'flow')} · ${plural(s.exchanges, 'exchange')} · ${counts} · verdict ${verdict(s.verdict)}`;
+  return `${p.bold(title)}: ${plural(s.flows, 'flow')} · ${plural(s.exchanges, 'exchange')} · ${findingCounts(s.findings)} · verdict ${verdict(s.verdict)}`;
 }
 
 function flowBlock(flow: FlowReport, index: number, input: InputReport, p: Palette, verdict: (v: Verdict) => string): string[] {
@@ -149,4 +151,8 @@ function findingLines(f: FindingReport, p: Palette, indent: string): string[] {
   const links = f.citationLinks.map((l) => (l.url ? `${l.label} ${p.dim(l.url)}` : l.label));
   labelled('see', links.length ? links : [visible(f.citation)]);
   return lines;
+}
+
+function stepReference(step: Pick<StepReport, 'exchangeId' | 'harEntry'>): string {
+  return step.harEntry !== null ? `entry ${step.harEntry}` : step.exchangeId;
 }

@@ -3,7 +3,7 @@ import { Fragment } from 'preact';
 import type { Body, Header } from '../../core/model.ts';
 import type { Source } from '../sources.ts';
 import { isSecretParameter } from '../../core/secret-parameters.ts';
-import { visibleLines } from '../../cli/formats/common.ts';
+import { visibleLines } from '../../report/text.ts';
 import { excerptOf } from '../../core/body.ts';
 import { omissionNote } from '../detail.ts';
 import { Masked, Secret, useMask } from './Secret.tsx';

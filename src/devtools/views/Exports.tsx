@@ -1,12 +1,14 @@
 /**
- * Export this flow: JSON report (the CLI's schema), Markdown (the CLI's formatter), a HAR of its exchanges,
+ * Export this flow: JSON report (the CLI's schema), Markdown (the CLI's formatter, src/report), a HAR of its exchanges,
  * and the token request as curl. All redacted unless "reveal secrets" is on.
  */
 import { useState } from 'preact/hooks';
 import { noRedaction } from '../../core/redact.ts';
 import { curlCommand } from '../curl.ts';
 import { exchangesToHar } from '../export-har.ts';
-import { reportJson, reportMarkdown, sourceReport, TOOL_VERSION } from '../export-report.ts';
+import { jsonText } from '../../report/json.ts';
+import { TOOL_VERSION } from '../../report/version.ts';
+import { reportJson, reportMarkdown, sourceReport } from '../export-report.ts';
 import type { FlowItem } from '../sources.ts';
 import { useStore } from './context.ts';
 import { copyText, download, safeFileName } from './download.ts';
@@ -49,11 +51,7 @@ export function Exports({ item }: { item: FlowItem }) {
         type="button"
         data-export="har"
         onClick={() =>
-          download(
-            `${base}.har`,
-            `${JSON.stringify(exchangesToHar(exchanges(), { redactor, toolVersion: TOOL_VERSION }), null, 2)}\n`,
-            'application/json',
-          )
+          download(`${base}.har`, jsonText(exchangesToHar(exchanges(), { redactor, toolVersion: TOOL_VERSION })), 'application/json')
         }
       >
         Export HAR

@@ -2,7 +2,7 @@
  * Findings grouped by severity. Citation links come only from the citation table (http(s) spec URLs);
  * captured text (messages, evidence) is never a link.
  */
-import { visible } from '../../cli/formats/common.ts';
+import { visible } from '../../report/text.ts';
 import { citationLinks } from '../../core/citations.ts';
 import type { Finding, Severity } from '../../core/model.ts';
 import type { Redactor } from '../../core/redact.ts';

@@ -1,6 +1,6 @@
 /** One flow: summary, timeline (with the selected exchange), parameters, PKCE, findings, tokens. */
 import type { Ref } from 'preact';
-import { plural } from '../../cli/formats/common.ts';
+import { findingCounts } from '../../report/verdict.ts';
 import type { FlowItem } from '../sources.ts';
 import { useStore } from './context.ts';
 import { Diagnostics } from './Diagnostics.tsx';
@@ -24,7 +24,7 @@ export function FlowDetail({ item, headingRef }: { item: FlowItem; headingRef?: 
         <span class="muted"> at {item.server ? <Masked source={item.source} text={item.server} /> : 'an unknown server'}</span>
       </h2>
       <p class="muted">
-        {item.source.label} · {plural(item.verdict.errors, 'error')}, {plural(item.verdict.warnings, 'warning')}, {item.verdict.infos} info
+        {item.source.label} · {findingCounts(item.verdict)}
       </p>
       <Exports item={item} />
       {flow.notes.length > 0 && (

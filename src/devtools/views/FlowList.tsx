@@ -4,12 +4,12 @@
  */
 import { useRef } from 'preact/hooks';
 import type { FlowRow as Row } from '../sources.ts';
-import { formatDuration } from '../detail.ts';
+import { formatDuration } from '../../report/text.ts';
+import { findingCounts, VERDICT_SYMBOL } from '../../report/verdict.ts';
 import { useStore } from './context.ts';
 import { Masked } from './Secret.tsx';
 import { scrollRowIntoView, VirtualList } from './VirtualList.tsx';
 
-const BADGE = { error: '✕', warning: '!', info: 'i', pass: '✓' } as const;
 /** Three 16px lines, padding and the border (panel.css keeps the cells on one line each). */
 export const ROW_HEIGHT = 56;
 
@@ -71,8 +71,8 @@ function FlowRow({ item, selected }: { item: Row; selected: boolean }) {
       data-source={item.source.kind}
       onClick={() => store.select(item.key)}
     >
-      <span class={`verdict ${verdict.verdict}`} title={`${verdict.errors} errors, ${verdict.warnings} warnings, ${verdict.infos} info`}>
-        {BADGE[verdict.verdict]}
+      <span class={`verdict ${verdict.verdict}`} title={findingCounts(verdict)}>
+        {VERDICT_SYMBOL[verdict.verdict]}
       </span>
       <span class="client" data-field="client">
         {item.clientId ? <Masked source={item.source} text={item.clientId} /> : '(no client_id)'}

@@ -2,7 +2,7 @@
  * Authorization request vs callback vs token request, one row per parameter; where a value differs from the
  * row's first value, the differing characters are highlighted (added in <ins>, removed in <del>).
  */
-import { visible } from '../../cli/formats/common.ts';
+import { visible } from '../../report/text.ts';
 import { PARAM_COLUMNS, parameterRows, type ParamCell, type ParamRow } from '../detail.ts';
 import type { FlowItem } from '../sources.ts';
 import { useStore } from './context.ts';

@@ -2,7 +2,7 @@
  * Secrets are masked in the view until the user reveals them one by one: a screenshot of the panel or a
  * screen share must not leak a live token by default. Captured text is only ever a text node.
  */
-import { visible } from '../../cli/formats/common.ts';
+import { visible } from '../../report/text.ts';
 import { useState } from 'preact/hooks';
 import { excerptOf } from '../../core/body.ts';
 import { redactionMarker } from '../../core/redact.ts';

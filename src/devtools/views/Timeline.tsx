@@ -1,7 +1,8 @@
 /** The flow's steps in order; sign-in pages collapsed and counted; a click opens the exchange. */
 import { useState } from 'preact/hooks';
 import type { Step } from '../../core/model.ts';
-import { formatDuration, timeline } from '../detail.ts';
+import { formatDuration } from '../../report/text.ts';
+import { timeline } from '../detail.ts';
 import type { FlowItem } from '../sources.ts';
 import { useStore } from './context.ts';
 import { Masked } from './Secret.tsx';

@@ -1,6 +1,6 @@
 /** Tokens the flow received: JWTs decoded without verification (header, claims, times), opaque ones said so. */
 import type { JWTPayload, ProtectedHeaderParameters } from 'jose';
-import { visible } from '../../cli/formats/common.ts';
+import { visible } from '../../report/text.ts';
 import { claimTime, tokensOf, type TokenView } from '../detail.ts';
 import type { FlowItem } from '../sources.ts';
 import { useStore } from './context.ts';

@@ -2,9 +2,11 @@
  * `markdown`: a report to paste into a ticket (GitHub-flavoured): a summary table, then per flow its
  * facts, a steps table and the findings with citation links and fixes. Pure.
  */
-import type { AuditReport, CitationLinkReport, FindingReport, FlowReport, InputReport } from '../../core/report.ts';
-import type { Verdict } from '../../core/model.ts';
-import { issuerSummary, pkceSummary, responseSummary, visible } from './common.ts';
+import type { Verdict } from '../core/model.ts';
+import type { AuditReport, CitationLinkReport, FindingReport, FlowReport, InputReport } from '../core/report.ts';
+import { issuerSummary, responseSummary } from './flow-facts.ts';
+import { pkceSummary } from './pkce.ts';
+import { visible } from './text.ts';
 
 const VERDICT: Record<Verdict, string> = { error: '🔴 error', warning: '🟠 warning', info: '🔵 info', pass: '✅ pass' };
 const SEVERITY = { error: '🔴 **error**', warning: '🟠 **warning**', info: '🔵 **info**' } as const;

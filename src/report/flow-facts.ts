@@ -1,0 +1,25 @@
+/** A flow's facts in words, the same in every view: where its issuer came from, its response type and mode. Pure. */
+import type { FlowReport } from '../core/report.ts';
+
+const ISSUER_SOURCE: Record<NonNullable<FlowReport['issuerSource']>, string> = {
+  metadata: 'from discovery metadata',
+  iss: 'from the iss parameter',
+  // Not an issuer identifier the server declared (RFC 9207 §2), only a heuristic: say so, as iss-mismatch does.
+  'authorization-origin': 'the authorization endpoint origin, a heuristic',
+};
+
+/** `https://as.example (from discovery metadata)`; undefined when the issuer is unknown. */
+export function issuerSummary(flow: Pick<FlowReport, 'issuer' | 'issuerSource'>): string | undefined {
+  if (flow.issuer === null) return undefined;
+  return flow.issuerSource ? `${flow.issuer} (${ISSUER_SOURCE[flow.issuerSource]})` : flow.issuer;
+}
+
+/**
+ * `code · mode form_post` / `code · mode default (query)`: without response_mode the response type's default
+ * applies (OAuth 2.0 Multiple Response Type Encoding Practices §2), and the callback shows which it was.
+ */
+export function responseSummary(flow: Pick<FlowReport, 'responseType' | 'responseMode' | 'callbackMode'>): string {
+  const type = flow.responseType ?? 'not observed';
+  const mode = flow.responseMode ?? (flow.callbackMode ? `default (${flow.callbackMode})` : 'default');
+  return `${type} · mode ${mode}`;
+}
