@@ -97,49 +97,148 @@ export function correlate(classified: Classified, ordered: readonly Exchange[]):
   return flows.sort((a, b) => (a.steps[0]?.time ?? 0) - (b.steps[0]?.time ?? 0));
 }
 
-/** Pending flows indexed by the values a callback can be paired with. */
+/**
+ * Authorization flows that share one pairing key (a state, a redirect target…), in time order. A callback
+ * pairs with the latest flow that started at or before it, preferring one still pending (no callback yet):
+ * a binary search finds where "at or before" ends, and pointers that skip flows already paired (paired flows
+ * never become pending again) find the latest pending one, so a client that repeats one request N times
+ * costs O(N log N) to pair, not O(N²).
+ */
+class FlowChain {
+  private readonly flows: Flow[] = [];
+  private times: number[] = [];
+  /** Per position: a position at or before it where a pending flow may be (-1: none), compressed as found. */
+  private pendingAtOrBefore: number[] = [];
+
+  add(flow: Flow): void {
+    this.flows.push(flow);
+  }
+
+  /** Once every flow is in. Stable, so of flows started at the same time the last one added stays the latest. */
+  seal(): void {
+    this.flows.sort((a, b) => a.authorization!.exchange.time - b.authorization!.exchange.time);
+    this.times = this.flows.map((f) => f.authorization!.exchange.time);
+    this.pendingAtOrBefore = this.flows.map((_, i) => i);
+  }
+
+  /** The latest flow started at or before `time`. */
+  latest(time: number): Flow | undefined {
+    return this.flows[this.startedBy(time) - 1];
+  }
+
+  /** The latest flow without a callback yet started at or before `time`. */
+  latestPending(time: number): Flow | undefined {
+    const up = this.pendingAtOrBefore;
+    const start = this.startedBy(time) - 1;
+    let at = start;
+    while (at >= 0) {
+      if (up[at] !== at) at = up[at]!;
+      else if (this.flows[at]!.callback) {
+        up[at] = at - 1;
+        at--;
+      } else break;
+    }
+    for (let i = start; i > at; ) {
+      const next = up[i]!;
+      up[i] = at;
+      i = next;
+    }
+    return at >= 0 ? this.flows[at] : undefined;
+  }
+
+  /** How many flows started at or before `time`. */
+  private startedBy(time: number): number {
+    let lo = 0;
+    let hi = this.times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.times[mid]! <= time) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
+/** Authorization flows indexed by the values a callback can be paired with. */
 interface FlowIndex {
-  byState: Map<string, Flow[]>;
-  byRedirectTarget: Map<string, Flow[]>;
+  byState: Map<string, FlowChain>;
+  /** By state, then by each issuer identifier the flow's server may send back in `iss` (RFC 9207 §2). */
+  byStateAndIssuer: Map<string, Map<string, FlowChain>>;
+  byRedirectTarget: Map<string, TargetChains>;
+}
+
+/** The flows of one redirect target: all, the stateless ones, and both per tab (`undefined`: tab unknown). */
+interface TargetChains {
+  all: FlowChain;
+  stateless: FlowChain;
+  byTab: Map<number | undefined, FlowChain>;
+  statelessByTab: Map<number | undefined, FlowChain>;
 }
 
 function indexFlows(flows: readonly Flow[]): FlowIndex {
-  const index: FlowIndex = { byState: new Map(), byRedirectTarget: new Map() };
-  const push = (map: Map<string, Flow[]>, key: string | undefined, flow: Flow) => {
-    if (key === undefined) return;
-    const list = map.get(key);
-    if (list) list.push(flow);
-    else map.set(key, [flow]);
+  const index: FlowIndex = { byState: new Map(), byStateAndIssuer: new Map(), byRedirectTarget: new Map() };
+  const chains: FlowChain[] = [];
+  const newChain = () => {
+    const chain = new FlowChain();
+    chains.push(chain);
+    return chain;
   };
+  const mapOf = <K, V>(map: Map<K, V>, key: K, create: () => V): V => {
+    let value = map.get(key);
+    if (value === undefined) {
+      value = create();
+      map.set(key, value);
+    }
+    return value;
+  };
+  const chainOf = <K>(map: Map<K, FlowChain>, key: K) => mapOf(map, key, newChain);
   for (const flow of flows) {
-    push(index.byState, flow.authorization?.state, flow);
-    push(index.byRedirectTarget, targetOf(flow.authorization?.redirectUri), flow);
+    const auth = flow.authorization;
+    if (!auth) continue;
+    if (auth.state !== undefined) {
+      chainOf(index.byState, auth.state).add(flow);
+      const byIssuer = mapOf(index.byStateAndIssuer, auth.state, () => new Map<string, FlowChain>());
+      for (const issuer of new Set(issuerCandidates(flow))) chainOf(byIssuer, issuer).add(flow);
+    }
+    const target = targetOf(auth.redirectUri);
+    if (target === undefined) continue;
+    const sameTarget = mapOf(index.byRedirectTarget, target, () => ({
+      all: newChain(),
+      stateless: newChain(),
+      byTab: new Map<number | undefined, FlowChain>(),
+      statelessByTab: new Map<number | undefined, FlowChain>(),
+    }));
+    const tab = auth.exchange.tabId;
+    sameTarget.all.add(flow);
+    chainOf(sameTarget.byTab, tab).add(flow);
+    if (auth.state === undefined) {
+      sameTarget.stateless.add(flow);
+      chainOf(sameTarget.statelessByTab, tab).add(flow);
+    }
   }
+  for (const chain of chains) chain.seal();
   return index;
 }
 
 function flowForCallback(index: FlowIndex, callback: Callback): { flow?: Flow; by?: Step['pairedBy'] } {
   const time = callback.exchange.time;
-  const preceding = (list: Flow[] | undefined) => (list ?? []).filter((f) => f.authorization!.exchange.time <= time);
   if (callback.state !== undefined) {
-    const sameState = preceding(index.byState.get(callback.state));
-    const issuerOk = (f: Flow) => !callback.iss || issuerCandidates(f).includes(callback.iss);
+    const sameState = index.byState.get(callback.state);
+    const ofIssuer = callback.iss ? index.byStateAndIssuer.get(callback.state)?.get(callback.iss) : sameState;
     // A pending flow of the issuer that answered, then any pending flow, then (a repeat) any flow.
-    const tier = [sameState.filter((f) => !f.callback && issuerOk(f)), sameState.filter((f) => !f.callback), sameState].find(
-      (t) => t.length,
-    );
-    return { flow: tier ? latest(tier) : undefined, by: 'state' };
+    const flow = ofIssuer?.latestPending(time) ?? sameState?.latestPending(time) ?? sameState?.latest(time);
+    return { flow, by: 'state' };
   }
-  // No state came back: only the redirect target can tie it to a flow (and the state rules will speak).
-  const sameTarget = preceding(index.byRedirectTarget.get(callback.target)).filter((f) => !f.callback);
-  const sameTab = sameTarget.filter((f) => f.authorization!.exchange.tabId === callback.exchange.tabId);
-  const stateless = (list: Flow[]) => list.filter((f) => f.authorization!.state === undefined);
-  const tier = [stateless(sameTab), stateless(sameTarget), sameTab, sameTarget].find((list) => list.length);
-  return { flow: tier ? latest(tier) : undefined, by: 'redirect_uri' };
-}
-
-function latest(flows: readonly Flow[]): Flow {
-  return flows.reduce((a, b) => (b.authorization!.exchange.time >= a.authorization!.exchange.time ? b : a));
+  // No state came back: only the redirect target can tie it to a flow (and the state rules will speak). A
+  // pending stateless flow in the same tab, then in any tab, then any pending flow in the same tab, then in any.
+  const sameTarget = index.byRedirectTarget.get(callback.target);
+  const tab = callback.exchange.tabId;
+  const flow =
+    sameTarget?.statelessByTab.get(tab)?.latestPending(time) ??
+    sameTarget?.stateless.latestPending(time) ??
+    sameTarget?.byTab.get(tab)?.latestPending(time) ??
+    sameTarget?.all.latestPending(time);
+  return { flow, by: 'redirect_uri' };
 }
 
 function issuerCandidates(flow: Flow): string[] {
