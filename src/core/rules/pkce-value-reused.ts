@@ -1,5 +1,5 @@
 import { observedAuthorizations, codeGrants } from '../code-flow.ts';
-import type { AuthorizationRequest, Exchange, Flow } from '../model.ts';
+import type { AuthorizationRequest, Exchange, Flow, ParRequest } from '../model.ts';
 import { bodyText } from '../body.ts';
 import { defineRule } from './rule.ts';
 
@@ -20,10 +20,16 @@ export default defineRule({
   check({ flows, classified, report }) {
     const resent = resentAuthorizations(flows);
     const uses = new Map<string, Use[]>();
+    // One use per flow and role: the flows already counted, by role then value (a Set, not a scan of the list).
+    const counted = { challenge: new Map<string, Set<Flow>>(), verifier: new Map<string, Set<Flow>>() };
     const add = (value: string, use: Use) => {
+      const flows = counted[use.role].get(value);
+      if (flows?.has(use.flow)) return;
+      if (flows) flows.add(use.flow);
+      else counted[use.role].set(value, new Set([use.flow]));
       const list = uses.get(value);
-      if (!list) uses.set(value, [use]);
-      else if (!list.some((u) => u.flow === use.flow && u.role === use.role)) list.push(use);
+      if (list) list.push(use);
+      else uses.set(value, [use]);
     };
     for (const auth of observedAuthorizations(flows, classified)) {
       if (!auth.flow || auth.codeChallenge === undefined || resent.has(auth.flow)) continue;
@@ -68,29 +74,41 @@ interface Use {
  * not a challenge reused by the client. par-misuse and value-reused speak for a re-sent request_uri or state.
  */
 function resentAuthorizations(flows: readonly Flow[]): Set<Flow> {
+  // The same request: the same PAR request, or the same method, URL and body. Grouped by each, so a request
+  // repeated N times is one group, not N² comparisons.
+  const byPar = new Map<ParRequest, Latest>();
+  const byRequest = new Map<string, Latest>();
+  const note = <K>(map: Map<K, Latest>, key: K, time: number) => {
+    const group = map.get(key);
+    if (!group) map.set(key, { time, count: 1 });
+    else if (time > group.time) map.set(key, { time, count: 1 });
+    else if (time === group.time) group.count++;
+  };
+  for (const flow of flows) {
+    const auth = flow.authorization;
+    if (!auth) continue;
+    if (auth.par) note(byPar, auth.par, auth.exchange.time);
+    note(byRequest, requestKey(auth), auth.exchange.time);
+  }
+  // Another request of the group was sent at the same time or later: the group's latest is later than this
+  // one, or as late and shared.
+  const repeated = (group: Latest | undefined, time: number) => !!group && (group.time > time || group.count > 1);
   const resent = new Set<Flow>();
-  const withAuth = flows.filter((f) => f.authorization);
-  for (let i = 0; i < withAuth.length; i++) {
-    const earlier = withAuth[i]!;
-    if (earlier.callback || earlier.codeExchanges.length) continue;
-    if (
-      withAuth.some(
-        (later, j) =>
-          j !== i &&
-          later.authorization!.exchange.time >= earlier.authorization!.exchange.time &&
-          sameRequest(earlier.authorization!, later.authorization!),
-      )
-    )
-      resent.add(earlier);
+  for (const flow of flows) {
+    const auth = flow.authorization;
+    if (!auth || flow.callback || flow.codeExchanges.length) continue;
+    const time = auth.exchange.time;
+    if ((auth.par && repeated(byPar.get(auth.par), time)) || repeated(byRequest.get(requestKey(auth)), time)) resent.add(flow);
   }
   return resent;
 }
 
-function sameRequest(a: AuthorizationRequest, b: AuthorizationRequest): boolean {
-  if (a.par && a.par === b.par) return true;
-  return (
-    a.exchange.method === b.exchange.method &&
-    a.exchange.url === b.exchange.url &&
-    bodyText(a.exchange.requestBody) === bodyText(b.exchange.requestBody)
-  );
+/** The latest time a request of a group was sent, and how many were sent then. */
+interface Latest {
+  time: number;
+  count: number;
+}
+
+function requestKey(auth: AuthorizationRequest): string {
+  return JSON.stringify([auth.exchange.method, auth.exchange.url, bodyText(auth.exchange.requestBody) ?? null]);
 }
