@@ -2,32 +2,22 @@
  * analyze(exchanges) → flows and findings. The one entry point the worker, the panel and the CLI call.
  * It never throws: a failing rule becomes a `problems` entry and the other rules still run.
  */
-import { readable } from './authorization-parameters.ts';
+import { buildFlows } from './build-flows.ts';
 import { classify, inTimeOrder } from './classify.ts';
-import { correlate } from './correlate.ts';
-import { idTokenHashChecks } from './id-token.ts';
-import type { Analysis, Exchange, Finding, Flow } from './model.ts';
-import { checkPkce, type OtherChallenge } from './pkce.ts';
+import type { Analysis, Exchange, Finding } from './model.ts';
 import { rules } from './rules/index.ts';
-import type { Report, Rule } from './rules/rule.ts';
+import type { Report, Rule, RuleContext } from './rules/rule.ts';
 
 export async function analyze(exchanges: readonly Exchange[], activeRules: readonly Rule[] = rules): Promise<Analysis> {
   try {
     const ordered = inTimeOrder(exchanges);
     const classified = classify(ordered);
-    const flows = correlate(classified, ordered);
-    await recomputePkce(flows);
-    await recomputeIdTokenHashes(flows);
-    const problems: string[] = [];
-    const findings: Finding[] = [];
-    for (const rule of activeRules) {
-      const report = (r: Report) => findings.push(findingOf(rule, r));
-      try {
-        rule.check({ flows, exchanges: ordered, classified, report });
-      } catch (error) {
-        problems.push(`rule ${rule.meta.id} failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
+    const flows = await buildFlows(classified, ordered);
+    // The rules run together (one awaiting WebCrypto does not hold up the others); joining their outcomes in
+    // registry order keeps findings and problems in the same order whichever rule finishes first.
+    const outcomes = await Promise.all(activeRules.map((rule) => runRule(rule, { flows, exchanges: ordered, classified })));
+    const findings = outcomes.flatMap((o) => o.findings);
+    const problems = outcomes.flatMap((o) => (o.problem !== undefined ? [o.problem] : []));
     return { flows, findings: findings.sort(bySeverity), exchangeCount: exchanges.length, metadata: classified.metadata, problems };
   } catch (error) {
     return {
@@ -37,6 +27,32 @@ export async function analyze(exchanges: readonly Exchange[], activeRules: reado
       metadata: [],
       problems: [`analysis failed: ${error instanceof Error ? error.message : String(error)}`],
     };
+  }
+}
+
+interface RuleOutcome {
+  findings: Finding[];
+  /** What the check threw or rejected with. */
+  problem?: string;
+}
+
+/**
+ * One rule, isolated from the others. A report made after its check settled (a promise it did not await) is
+ * dropped: what the analysis returns must not depend on timing.
+ */
+async function runRule(rule: Rule, context: Omit<RuleContext, 'report'>): Promise<RuleOutcome> {
+  const findings: Finding[] = [];
+  let settled = false;
+  const report = (r: Report) => {
+    if (!settled) findings.push(findingOf(rule, r));
+  };
+  try {
+    await rule.check({ ...context, report });
+    return { findings };
+  } catch (error) {
+    return { findings, problem: `rule ${rule.meta.id} failed: ${error instanceof Error ? error.message : String(error)}` };
+  } finally {
+    settled = true;
   }
 }
 
@@ -58,47 +74,4 @@ const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 
 function bySeverity(a: Finding, b: Finding): number {
   return SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity];
-}
-
-/**
- * RFC 7636 §4.6 for every flow that sent a challenge or a verifier; other flows' challenges name mix-ups. The
- * challenge is the effective one (a readable request object's included, RFC 9101 §6.3). Nothing is claimed
- * about PKCE when the authorization request was not observed or its parameters cannot be read (a
- * `request_uri` without its PAR request, a request object that does not decode): `not-observable`.
- */
-async function recomputePkce(flows: readonly Flow[]): Promise<void> {
-  const byChallenge = new Map<string, OtherChallenge[]>();
-  for (const f of flows) {
-    if (!readable(f.authorization) || f.authorization.codeChallenge === undefined) continue;
-    const other = { flowId: f.id, challenge: f.authorization.codeChallenge, method: f.authorization.codeChallengeMethod };
-    byChallenge.set(other.challenge, [...(byChallenge.get(other.challenge) ?? []), other]);
-  }
-  await Promise.all(
-    flows.map(async (flow) => {
-      const verifier = flow.codeExchanges.find((r) => r.codeVerifier !== undefined)?.codeVerifier;
-      const auth = flow.authorization;
-      if (!readable(auth)) {
-        flow.pkce = { method: 'absent', status: 'not-observable', ...(verifier !== undefined ? { verifier } : {}) };
-        return;
-      }
-      const observedExchange = flow.codeExchanges.length > 0;
-      const result = await checkPkce({ challenge: auth.codeChallenge, method: auth.codeChallengeMethod, verifier }, (challenge, s256) =>
-        byChallenge.get(challenge)?.find((o) => o.flowId !== flow.id && (o.method === 'S256') === s256),
-      );
-      flow.pkce = result.status === 'no-verifier' && !observedExchange ? { ...result, status: 'not-observable' } : result;
-    }),
-  );
-}
-
-/**
- * OIDC Core §3.1.3.8, §3.2.2.9, §3.3.2.10–11: at_hash and c_hash of every readable ID token, recomputed once
- * here (WebCrypto is async, rules are not) and kept on the flow for hash-claim-mismatch.
- */
-async function recomputeIdTokenHashes(flows: readonly Flow[]): Promise<void> {
-  await Promise.all(
-    flows.map(async (flow) => {
-      const checks = await idTokenHashChecks(flow);
-      if (checks.length) flow.idTokenHashes = checks;
-    }),
-  );
 }

@@ -12,6 +12,7 @@ import {
   resetBuilders,
   token,
 } from '../../tests/support/build.ts';
+import { par as pushedRequest, parAuthorize } from '../../tests/support/pkce-and-code.ts';
 import { s256 } from './pkce.ts';
 
 const flowsOf = async (exchanges: Parameters<typeof analyze>[0]) => (await analyze(exchanges, [])).flows;
@@ -159,6 +160,49 @@ describe('correlation', () => {
     expect(flow!.authorization).toMatchObject({ state: 'par-state', codeChallengeMethod: 'S256' });
     expect(flow!.callback?.code).toBe('c');
     expect(flow!.steps.map((s) => s.kind)).toEqual(['par', 'authorize', 'callback', 'callback']);
+  });
+
+  it('pairs a pushed authorization by its request_uri, or by client and server without the PAR response (RFC 9126 §4)', async () => {
+    const [byRequestUri] = await flowsOf([pushedRequest(), parAuthorize()]);
+    expect(byRequestUri!.steps.map((s) => [s.kind, s.pairedBy])).toEqual([
+      ['par', undefined],
+      ['authorize', 'request_uri'],
+    ]);
+    const [byClient] = await flowsOf([pushedRequest({}, { responseBody: undefined }), parAuthorize()]);
+    expect(byClient!.steps.map((s) => [s.kind, s.pairedBy])).toEqual([
+      ['par', undefined],
+      ['authorize', 'client'],
+    ]);
+  });
+
+  it('pairs userinfo and revocation calls by the token they present, and says which', async () => {
+    const discovery = exchange({
+      url: `${AS}/.well-known/openid-configuration`,
+      initiator: 'fetch',
+      status: 200,
+      responseBody: jsonBody({
+        issuer: AS,
+        authorization_endpoint: `${AS}/authorize`,
+        token_endpoint: `${AS}/token`,
+        revocation_endpoint: `${AS}/revoke`,
+      }),
+    });
+    const revoke = (token: string) =>
+      exchange({ method: 'POST', url: `${AS}/revoke`, initiator: 'fetch', status: 200, requestBody: formBody({ token }) });
+    const [flow] = await flowsOf([
+      discovery,
+      authorize(),
+      ...callback({ code: 'c', state: 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm' }),
+      token({ code: 'c' }, { responseBody: jsonBody({ access_token: 'at1', token_type: 'Bearer', refresh_token: 'rt1' }) }),
+      exchange({ url: `${AS}/userinfo`, initiator: 'fetch', status: 200, requestHeaders: { authorization: 'Bearer at1' } }),
+      revoke('rt1'),
+      revoke('at1'),
+    ]);
+    expect(flow!.steps.filter((s) => s.kind === 'userinfo' || s.kind === 'revocation').map((s) => [s.kind, s.pairedBy])).toEqual([
+      ['userinfo', 'access_token'],
+      ['revocation', 'refresh_token'],
+      ['revocation', 'access_token'],
+    ]);
   });
 
   it('binds the issuer from discovery metadata', async () => {

@@ -5,11 +5,15 @@
  * mispairs concurrent flows, retries and silent-renew iframes.
  */
 import type { Classified } from './classify.ts';
-import type { AuthorizationRequest, Callback, Exchange, Flow, ServerMetadata, Step, TokenRequest } from './model.ts';
+import { callbacksOf, clientOf, clientOfTokenRequest, firstTokenRequestOf, tokenRequestsOf } from './flow-facts.ts';
+import type { AuthorizationRequest, Callback, CorrelatedFlow, Exchange, PairedBy, ServerMetadata, Step, TokenRequest } from './model.ts';
 import { decodeJwtParts } from './jwt.ts';
 import { hasBrokenPercentEncoding, splitUrl } from './params.ts';
 
-export function correlate(classified: Classified, ordered: readonly Exchange[]): Flow[] {
+/** Every flow in this module is a correlated one: PKCE and the ID-token hashes come later (build-flows.ts). */
+type Flow = CorrelatedFlow;
+
+export function correlate(classified: Classified, ordered: readonly Exchange[]): CorrelatedFlow[] {
   const flows: Flow[] = [];
   const usedIds = new Set<string>();
   const newFlow = (first: Exchange, authorization?: AuthorizationRequest): Flow => {
@@ -24,7 +28,6 @@ export function correlate(classified: Classified, ordered: readonly Exchange[]):
       repeatedCallbacks: [],
       codeExchanges: [],
       refreshes: [],
-      pkce: { method: 'absent', status: 'not-observable' },
       steps: [],
       notes: [],
     };
@@ -51,8 +54,7 @@ export function correlate(classified: Classified, ordered: readonly Exchange[]):
 
   const byCode = new Map<string, Flow>();
   for (const flow of flows) {
-    for (const cb of [flow.callback, ...flow.repeatedCallbacks])
-      if (cb?.code !== undefined && !byCode.has(cb.code)) byCode.set(cb.code, flow);
+    for (const cb of callbacksOf(flow)) if (cb.code !== undefined && !byCode.has(cb.code)) byCode.set(cb.code, flow);
   }
   const byRefreshToken = new Map<string, Flow>();
   const rememberRefreshTokens = (flow: Flow, request: TokenRequest) => {
@@ -250,19 +252,14 @@ function targetOf(uri: string | undefined): string | undefined {
   return uri ? splitUrl(uri)?.target : undefined;
 }
 
-function clientOf(request: TokenRequest): string | undefined {
-  return request.clientId ?? request.clientAuth.basic?.clientId;
-}
-
 function latestFlowOfClient(flows: readonly Flow[], request: TokenRequest): Flow | undefined {
-  const client = clientOf(request);
+  const client = clientOfTokenRequest(request);
   let best: Flow | undefined;
   for (const flow of flows) {
-    const exchange = flow.codeExchanges[0] ?? flow.refreshes[0];
+    const exchange = firstTokenRequestOf(flow);
     if (!exchange || exchange.exchange.time > request.exchange.time) continue;
-    const flowClient = flow.authorization?.clientId ?? clientOf(exchange);
-    if (flowClient !== client || exchange.endpoint !== request.endpoint) continue;
-    if (!best || exchange.exchange.time >= (best.codeExchanges[0] ?? best.refreshes[0])!.exchange.time) best = flow;
+    if (clientOf(flow) !== client || exchange.endpoint !== request.endpoint) continue;
+    if (!best || exchange.exchange.time >= firstTokenRequestOf(best)!.exchange.time) best = flow;
   }
   return best;
 }
@@ -286,7 +283,7 @@ function indexMetadata(metadata: readonly ServerMetadata[]): MetadataIndex {
 
 function bindIssuer(flow: Flow, metadata: MetadataIndex): void {
   const endpoint = flow.authorization?.endpoint;
-  const tokenEndpoint = (flow.codeExchanges[0] ?? flow.refreshes[0])?.endpoint;
+  const tokenEndpoint = firstTokenRequestOf(flow)?.endpoint;
   const found =
     (endpoint !== undefined ? metadata.byAuthorizationEndpoint.get(endpoint) : undefined) ??
     (tokenEndpoint !== undefined ? metadata.byTokenEndpoint.get(tokenEndpoint) : undefined);
@@ -323,13 +320,14 @@ function stepsOf(
 
   const auth = flow.authorization;
   if (auth?.par) add('par', auth.par.exchange);
-  if (auth) add('authorize', auth.exchange);
-  const callbacks = [flow.callback, ...flow.repeatedCallbacks].filter((c): c is Callback => !!c);
+  // A pushed authorization starts at its PAR request; the front-channel request joins it by the request_uri the
+  // PAR response issued (RFC 9126 §4), or, without that response body, by client and server (classify.ts).
+  if (auth) add('authorize', auth.exchange, auth.par ? (auth.par.requestUri === auth.requestUri ? 'request_uri' : 'client') : undefined);
   if (auth) {
     const end = flow.callback?.exchange.time ?? Number.POSITIVE_INFINITY;
     for (const exchange of signInPages(auth, end, ordered, roleExchanges)) add('sign-in', exchange);
   }
-  for (const callback of callbacks) {
+  for (const callback of callbacksOf(flow)) {
     add('callback', callback.exchange, pairedBy.get(callback));
     if (callback.arrival && callback.arrival !== callback.exchange) add('callback', callback.arrival, pairedBy.get(callback));
   }
@@ -370,17 +368,23 @@ function firstIndexAtOrAfter(ordered: readonly Exchange[], time: number): number
   return lo;
 }
 
-/** Userinfo and revocation calls join the flow whose access or refresh token they present. */
+/**
+ * Userinfo and revocation calls join the flow whose access or refresh token they present (a bearer token,
+ * RFC 6750 §2.1; the revoked `token`, RFC 7009 §2.1), and say which of the two it was.
+ */
 function attachResourceCalls(flows: readonly Flow[], classified: Classified): void {
-  const byToken = new Map<string, Flow>();
+  const byToken = new Map<string, { flow: Flow; by: PairedBy }>();
   for (const flow of flows) {
-    for (const request of [...flow.codeExchanges, ...flow.refreshes]) {
-      for (const token of [request.response?.accessToken, request.response?.refreshToken]) if (token) byToken.set(token, flow);
+    for (const request of tokenRequestsOf(flow)) {
+      const { accessToken, refreshToken } = request.response ?? {};
+      if (accessToken) byToken.set(accessToken, { flow, by: 'access_token' });
+      if (refreshToken) byToken.set(refreshToken, { flow, by: 'refresh_token' });
     }
   }
   const attach = (kind: 'userinfo' | 'revocation', exchange: Exchange, token: string | undefined) => {
-    const flow = token ? byToken.get(token) : undefined;
-    if (!flow) return;
+    const found = token ? byToken.get(token) : undefined;
+    if (!found) return;
+    const { flow, by } = found;
     flow.steps.push({
       kind,
       exchangeId: exchange.id,
@@ -388,7 +392,7 @@ function attachResourceCalls(flows: readonly Flow[], classified: Classified): vo
       method: exchange.method,
       url: exchange.url,
       status: exchange.status,
-      pairedBy: 'code',
+      pairedBy: by,
     });
     flow.steps.sort((a, b) => a.time - b.time);
   };
@@ -424,7 +428,7 @@ function evidenceGaps(flow: Flow): string[] {
       'no token request followed the callback: the exchange may happen on a server (invisible to the browser), or the app stopped',
     );
   }
-  for (const request of [...flow.codeExchanges, ...flow.refreshes]) {
+  for (const request of tokenRequestsOf(flow)) {
     if (request.exchange.status === undefined)
       notes.push(`token response not observed for ${request.exchange.id}${request.exchange.error ? ` (${request.exchange.error})` : ''}`);
     else if (request.response?.bodyProblem) notes.push(`token response body: ${request.response.bodyProblem}`);
@@ -439,7 +443,7 @@ function evidenceGaps(flow: Flow): string[] {
     if (text && hasBrokenPercentEncoding(text))
       notes.push(`${where} has broken percent-encoding (a '%' without two hex digits): those characters were kept as they are`);
   }
-  const idTokens = [callback?.idToken, ...[...flow.codeExchanges, ...flow.refreshes].map((r) => r.response?.idToken)].filter(
+  const idTokens = [callback?.idToken, ...tokenRequestsOf(flow).map((r) => r.response?.idToken)].filter(
     (t): t is string => t !== undefined,
   );
   for (const token of idTokens) {

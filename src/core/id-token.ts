@@ -6,12 +6,14 @@
  * rules say nothing about its claims; id-token-invalid reports a broken one (a JWE is not broken), and the
  * flow notes name both (correlate.ts).
  *
- * Also the recomputation of the hash claims (OIDC Core §3.1.3.8 at_hash, §3.3.2.11 c_hash): WebCrypto is
- * async and rules are not, so `idTokenHashChecks` runs once per analysis, before the rules (analyze.ts).
+ * Also the recomputation of the hash claims (OIDC Core §3.1.3.8 at_hash, §3.3.2.11 c_hash): `idTokenHashChecks`
+ * runs once per flow when the flow is built (build-flows.ts), and the flow keeps the result for
+ * hash-claim-mismatch and the views.
  */
 import { base64url, type ProtectedHeaderParameters } from 'jose';
 import { decodeJwtParts, type DecodedJwt } from './jwt.ts';
-import type { Callback, Exchange, Flow, IdTokenHashCheck, TokenRequest } from './model.ts';
+import { callbacksOf } from './flow-facts.ts';
+import type { Callback, CorrelatedFlow, Exchange, IdTokenHashCheck, TokenRequest } from './model.ts';
 import { header } from './params.ts';
 
 export type IdTokenSource = IdTokenHashCheck['source'];
@@ -43,7 +45,7 @@ export const SOURCE_WORDS: Record<IdTokenSource, string> = {
  * the same kind of response (a callback processed twice, a code replay answered twice) is one entry with
  * every exchange.
  */
-export function idTokensOf(flow: Flow): ObservedIdToken[] {
+export function idTokensOf(flow: CorrelatedFlow): ObservedIdToken[] {
   const found: ObservedIdToken[] = [];
   const bySourceAndToken = new Map<string, ObservedIdToken>();
   const add = (
@@ -64,9 +66,8 @@ export function idTokensOf(flow: Flow): ObservedIdToken[] {
     bySourceAndToken.set(key, entry);
     found.push(entry);
   };
-  for (const callback of [flow.callback, ...flow.repeatedCallbacks]) {
-    if (callback) add('authorization-response', callback.idToken, [callback.exchange, callback.arrival], { callback });
-  }
+  for (const callback of callbacksOf(flow))
+    add('authorization-response', callback.idToken, [callback.exchange, callback.arrival], { callback });
   for (const request of flow.codeExchanges) add('token-response', request.response?.idToken, [request.exchange], { request });
   for (const request of flow.refreshes) add('refresh-response', request.response?.idToken, [request.exchange], { request });
   return found;
@@ -125,7 +126,7 @@ export async function leftHalfHash(value: string, hash: HashName): Promise<strin
  * - refresh response: at_hash when present (§12.2: otherwise the same rules as the original ID token's).
  * A claim that is neither required nor present, or whose value did not come with the token, is not listed.
  */
-export async function idTokenHashChecks(flow: Flow): Promise<IdTokenHashCheck[]> {
+export async function idTokenHashChecks(flow: CorrelatedFlow): Promise<IdTokenHashCheck[]> {
   const checks: IdTokenHashCheck[] = [];
   for (const observed of idTokensOf(flow)) {
     if (!observed.decoded.ok) continue;

@@ -216,8 +216,14 @@ export interface PkceNearMiss {
   otherFlowId?: string;
 }
 
-/** How a step was attached to its flow: the evidence used, strongest first. */
-export type PairedBy = 'state' | 'code' | 'redirect_uri' | 'request_uri' | 'refresh_token' | 'client';
+/**
+ * How a step was attached to its flow: the value it shares with the flow, strongest first. `state` and
+ * `redirect_uri` pair a callback, `request_uri` an authorization request to its PAR request, `code` a token
+ * request, `refresh_token` a refresh or a revocation, `access_token` a userinfo call or a revocation, and
+ * `client` (the same client at the same server, when no shared value was observed) a refresh or a pushed
+ * authorization whose PAR response was not seen.
+ */
+export type PairedBy = 'state' | 'code' | 'redirect_uri' | 'request_uri' | 'refresh_token' | 'access_token' | 'client';
 
 export type StepKind = 'par' | 'authorize' | 'sign-in' | 'callback' | 'token' | 'refresh' | 'userinfo' | 'revocation';
 
@@ -231,7 +237,13 @@ export interface Step {
   pairedBy?: PairedBy;
 }
 
-export interface Flow {
+/**
+ * A flow as correlation pairs it (src/core/correlate.ts): what was observed, its steps and its evidence gaps.
+ * Correlation hands it to the flow builder (src/core/build-flows.ts) alone; rules and views get the complete `Flow`.
+ * src/core/flow-facts.ts reads what several rules and views need from it (all callbacks, all token requests,
+ * the client, the server).
+ */
+export interface CorrelatedFlow {
   id: string;
   authorization?: AuthorizationRequest;
   callback?: Callback;
@@ -244,15 +256,19 @@ export interface Flow {
   issuer?: string;
   issuerSource?: 'metadata' | 'iss' | 'authorization-origin';
   metadata?: ServerMetadata;
-  pkce: PkceResult;
-  /**
-   * The ID tokens' at_hash / c_hash recomputed (OIDC Core §3.1.3.8, §3.2.2.9, §3.3.2.10–11), by
-   * src/core/id-token.ts during analysis; absent when the flow has no ID token claim to check.
-   */
-  idTokenHashes?: IdTokenHashCheck[];
   steps: Step[];
   /** Evidence gaps, said plainly ("token response not observed"). */
   notes: string[];
+}
+
+/** A flow with what is recomputed from its evidence (src/core/build-flows.ts), as rules and views see it. */
+export interface Flow extends CorrelatedFlow {
+  pkce: PkceResult;
+  /**
+   * The ID tokens' at_hash / c_hash recomputed (OIDC Core §3.1.3.8, §3.2.2.9, §3.3.2.10–11) by
+   * src/core/id-token.ts; absent when the flow has no ID token claim to check.
+   */
+  idTokenHashes?: IdTokenHashCheck[];
 }
 
 /**

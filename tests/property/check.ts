@@ -4,8 +4,8 @@
  */
 import type fc from 'fast-check';
 import { analyze } from '../../src/core/analyze.ts';
+import { buildFlows } from '../../src/core/build-flows.ts';
 import { classify, inTimeOrder } from '../../src/core/classify.ts';
-import { correlate } from '../../src/core/correlate.ts';
 import type { Analysis, Exchange } from '../../src/core/model.ts';
 import { rules } from '../../src/core/rules/index.ts';
 import type { Rule } from '../../src/core/rules/rule.ts';
@@ -21,9 +21,9 @@ export async function analyzeAndCheck(exchanges: readonly Exchange[]): Promise<A
   const stacks: string[] = [];
   const wrapped: Rule[] = rules.map((rule) => ({
     meta: rule.meta,
-    check(context) {
+    async check(context) {
       try {
-        rule.check(context);
+        await rule.check(context);
       } catch (error) {
         stacks.push(`rule ${rule.meta.id}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
         throw error;
@@ -41,17 +41,17 @@ export async function analyzeAndCheck(exchanges: readonly Exchange[]): Promise<A
     violations.unshift(`problems: ${JSON.stringify(analysis.problems)}`, ...stacks.map((s) => `stack of ${trimStack(s)}`));
     // analyze keeps only the message of a failure outside the rules: replay its stages to show where.
     if (analysis.problems.some((p) => p.startsWith('analysis failed')))
-      violations.splice(1, 0, `stack of the analysis failure: ${stageFailure(exchanges)}`);
+      violations.splice(1, 0, `stack of the analysis failure: ${await stageFailure(exchanges)}`);
   }
   if (violations.length) throw new Error(violations.join('\n'));
   return analysis;
 }
 
-function stageFailure(exchanges: readonly Exchange[]): string {
+async function stageFailure(exchanges: readonly Exchange[]): Promise<string> {
   try {
     const ordered = inTimeOrder(exchanges);
-    correlate(classify(ordered), ordered);
-    return 'not reproduced in inTimeOrder/classify/correlate (PKCE recomputation?)';
+    await buildFlows(classify(ordered), ordered);
+    return 'not reproduced in inTimeOrder/classify/buildFlows';
   } catch (error) {
     return trimStack(error instanceof Error ? (error.stack ?? error.message) : String(error));
   }

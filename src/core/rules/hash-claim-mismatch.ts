@@ -14,7 +14,7 @@ import { defineRule } from './rule.ts';
  * token`). In a token response at_hash is OPTIONAL, and checked when present.
  *
  * Trigger, one finding per ID token: a hash claim differs from the recomputed value, or is absent where it is
- * REQUIRED. The recomputation is done before the rules run (`flow.idTokenHashes`, src/core/id-token.ts).
+ * REQUIRED. The recomputation is done when the flow is built (`flow.idTokenHashes`, src/core/build-flows.ts).
  * EdDSA without a `crv` in the header is hashed as Ed25519 (SHA-512), and the evidence says it was assumed.
  *
  * Silent: an ID token that does not decode (a JWE: its claims are not readable); an alg whose hash cannot be

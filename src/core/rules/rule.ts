@@ -1,6 +1,8 @@
 /**
  * What a rule is: its metadata (the catalogue row) and a check that reports findings through the context.
- * Rules never throw on odd input on purpose, but `analyze` isolates each one anyway.
+ * A check may be async (a signature or a thumbprint computed with WebCrypto stays inside its rule): `analyze`
+ * awaits it, and reports made after it settled are dropped. Rules never throw on odd input on purpose, but
+ * `analyze` isolates each one anyway, a rejection as much as a throw.
  */
 import type { Classified } from '../classify.ts';
 import type { Evidence, Exchange, Flow, Severity } from '../model.ts';
@@ -39,7 +41,8 @@ export interface RuleContext {
 
 export interface Rule<Id extends string = string> {
   meta: RuleMeta<Id>;
-  check(context: RuleContext): void;
+  /** Reports through `context.report`; when async, every report must come before the promise settles. */
+  check(context: RuleContext): void | Promise<void>;
 }
 
 /** Typed identity: keeps the literal id so the registry can derive the `RuleId` union. */
