@@ -36,7 +36,9 @@ const eventArb = fc.record({
   time: fc.integer({ min: 0, max: 6 }),
 });
 
-function trafficOf(events: readonly fc.RecordValue<typeof eventArb extends fc.Arbitrary<infer T> ? T : never>[]): Exchange[] {
+type PairingEvent = typeof eventArb extends fc.Arbitrary<infer T> ? T : never;
+
+function trafficOf(events: readonly PairingEvent[]): Exchange[] {
   return events.map((e) => {
     const time = T0 + e.time * 1000;
     const tabId = e.tab;

@@ -30,11 +30,13 @@ export default defineRule({
     evidence: 'W',
   },
   check({ flows, classified, report }) {
+    let sent: SentStates | undefined;
     for (const flow of flows) {
       const callback = flow.callback;
       if (!callback) continue;
       if (!flow.authorization && callback.state !== undefined) {
-        checkOrphan(flow, callback, classified.authorizations, report);
+        sent ??= new SentStates(classified.authorizations);
+        checkOrphan(flow, callback, sent, report);
       } else if (flow.authorization && callback.state === undefined) {
         const sent = readable(flow.authorization) ? flow.authorization.state : undefined;
         if (sent === undefined) continue;
@@ -56,20 +58,25 @@ export default defineRule({
 
 type ReportFn = RuleContext['report'];
 
-function checkOrphan(flow: Flow, callback: Callback, authorizations: readonly AuthorizationRequest[], report: ReportFn): void {
+function checkOrphan(flow: Flow, callback: Callback, sent: SentStates, report: ReportFn): void {
   const state = callback.state!;
-  const earlier = authorizations.filter((a) => a.exchange.time <= callback.exchange.time);
+  const before = sent.countBy(callback.exchange.time);
   // Cannot tell: an earlier request whose state is unreadable, or one that sent this state after all.
-  if (earlier.some((auth) => !readable(auth) || auth.state === state)) return;
-  const sameTarget = earlier.filter((auth) => targetOf(auth.redirectUri) === callback.target);
-  if (!sameTarget.length) return;
+  if (sent.firstUnreadable < before || (sent.firstWithState.get(state) ?? Number.POSITIVE_INFINITY) < before) return;
+  const sameTarget = sent.byTarget.get(callback.target);
+  const requests = sameTarget ? countBelow(sameTarget.positions, before) : 0;
+  if (!sameTarget || !requests) return;
 
-  const pending = sameTarget.map((auth) => auth.state).filter((s): s is string => s !== undefined);
-  const nearMiss = pending.map((sent) => nearMissOf(sent, state)).find((n) => n !== undefined);
-  const latest = sameTarget[sameTarget.length - 1]!;
+  // The distinct states sent to this target before the callback, and the first of them it nearly matches.
+  const states = countBelow(sameTarget.firstUses, requests);
+  const nearMissAt = sameTarget.firstNearMiss(state);
+  const nearMiss = nearMissAt !== undefined && nearMissAt < states ? nearMissOf(sameTarget.distinct[nearMissAt]!, state) : undefined;
+  const latest = sent.sorted[sameTarget.positions[requests - 1]!]!;
   const evidence: Evidence[] = [
     { label: 'state returned', value: state },
-    ...[...new Set(pending)].slice(-5).map((value) => ({ label: 'state sent (earlier request to this redirect_uri)', value })),
+    ...sameTarget.distinct
+      .slice(Math.max(0, states - 5), states)
+      .map((value) => ({ label: 'state sent (earlier request to this redirect_uri)', value })),
     { label: 'callback target', value: callback.target },
   ];
   if (nearMiss) evidence.push({ label: 'near miss', value: nearMiss.kind });
@@ -79,6 +86,136 @@ function checkOrphan(flow: Flow, callback: Callback, authorizations: readonly Au
     exchanges: [callback.exchange, callback.arrival, latest.exchange],
     evidence,
   });
+}
+
+/**
+ * The authorization requests in time order, indexed for orphan callbacks: what was sent before a time is a
+ * prefix found by binary search, and the states sent to each redirect target are looked up by value, so a
+ * client that retries after every mismatched response costs O(N log N), not N² comparisons.
+ */
+class SentStates {
+  readonly sorted: AuthorizationRequest[];
+  private readonly times: number[];
+  /** Position of the first request whose state cannot be read (Infinity: none). */
+  readonly firstUnreadable: number;
+  /** Position of the first request that sent each state. */
+  readonly firstWithState = new Map<string, number>();
+  readonly byTarget = new Map<string, TargetStates>();
+
+  constructor(authorizations: readonly AuthorizationRequest[]) {
+    this.sorted = [...authorizations].sort((a, b) => a.exchange.time - b.exchange.time);
+    this.times = this.sorted.map((a) => a.exchange.time);
+    const unreadable = this.sorted.findIndex((a) => !readable(a));
+    this.firstUnreadable = unreadable === -1 ? Number.POSITIVE_INFINITY : unreadable;
+    this.sorted.forEach((auth, position) => {
+      if (auth.state !== undefined && !this.firstWithState.has(auth.state)) this.firstWithState.set(auth.state, position);
+      const target = targetOf(auth.redirectUri);
+      if (target === undefined) return;
+      let forTarget = this.byTarget.get(target);
+      if (!forTarget) {
+        forTarget = new TargetStates();
+        this.byTarget.set(target, forTarget);
+      }
+      forTarget.add(position, auth.state);
+    });
+    for (const forTarget of this.byTarget.values()) forTarget.seal();
+  }
+
+  /** How many requests were sent at or before `time`. */
+  countBy(time: number): number {
+    return countBelow(this.times, time, true);
+  }
+}
+
+/**
+ * The requests to one redirect target: their positions, and their distinct states in order of first use,
+ * with lookups for the near misses `nearMissOf` knows (each a key derived from the returned state, except a
+ * truncation, a prefix range in the states sorted as strings with its earliest first use from a sparse table).
+ */
+class TargetStates {
+  readonly positions: number[] = [];
+  /** Distinct states in order of first use. */
+  readonly distinct: string[] = [];
+  /** For each distinct state, the index in `positions` of its first use (ascending). */
+  readonly firstUses: number[] = [];
+  private readonly firstUse = new Map<string, number>();
+  private readonly byDecoded = new Map<string, number>();
+  private readonly byTrimmed = new Map<string, number>();
+  private readonly byLowerCase = new Map<string, number>();
+  private sortedStates: { state: string; index: number }[] = [];
+  /** earliest[j][i]: the smallest distinct index among sortedStates[i .. i + 2^j). */
+  private earliest: number[][] = [];
+
+  add(position: number, state: string | undefined): void {
+    this.positions.push(position);
+    if (state === undefined || this.firstUse.has(state)) return;
+    const index = this.distinct.length;
+    this.distinct.push(state);
+    this.firstUses.push(this.positions.length - 1);
+    this.firstUse.set(state, index);
+    const first = (map: Map<string, number>, key: string) => {
+      if (!map.has(key)) map.set(key, index);
+    };
+    first(this.byDecoded, percentDecodeOnce(state));
+    first(this.byTrimmed, state.trim());
+    first(this.byLowerCase, state.toLowerCase());
+  }
+
+  seal(): void {
+    this.sortedStates = this.distinct
+      .map((state, index) => ({ state, index }))
+      .sort((a, b) => (a.state < b.state ? -1 : a.state > b.state ? 1 : 0));
+    this.earliest = [this.sortedStates.map((s) => s.index)];
+    for (let width = 1; width * 2 <= this.sortedStates.length; width *= 2) {
+      const previous = this.earliest.at(-1)!;
+      this.earliest.push(previous.slice(0, previous.length - width).map((value, i) => Math.min(value, previous[i + width]!)));
+    }
+  }
+
+  /** The index in `distinct` of the first state sent that `returned` is a near miss of (see `nearMissOf`). */
+  firstNearMiss(returned: string): number | undefined {
+    const candidates = [
+      this.firstUse.get(returned.replaceAll(' ', '+')),
+      this.firstUse.get(percentDecodeOnce(returned)),
+      this.byDecoded.get(returned),
+      this.byTrimmed.get(returned.trim()),
+      returned.length > 0 ? this.firstWithPrefix(returned) : undefined,
+      this.byLowerCase.get(returned.toLowerCase()),
+    ].filter((i): i is number => i !== undefined);
+    return candidates.length ? Math.min(...candidates) : undefined;
+  }
+
+  /** The first state sent that starts with `prefix`: such states are contiguous once sorted. */
+  private firstWithPrefix(prefix: string): number | undefined {
+    const states = this.sortedStates;
+    const firstAtLeast = (lo: number, below: (state: string) => boolean) => {
+      let hi = states.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (below(states[mid]!.state)) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+    const from = firstAtLeast(0, (state) => state < prefix);
+    const to = firstAtLeast(from, (state) => state.startsWith(prefix));
+    if (from === to) return undefined;
+    const level = 31 - Math.clz32(to - from);
+    const row = this.earliest[level]!;
+    return Math.min(row[from]!, row[to - (1 << level)]!);
+  }
+}
+
+/** How many of the ascending `values` are below `limit` (or equal to it, when `inclusive`). */
+function countBelow(values: readonly number[], limit: number, inclusive = false): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! < limit || (inclusive && values[mid] === limit)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function targetOf(uri: string | undefined): string | undefined {
