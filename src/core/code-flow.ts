@@ -5,6 +5,7 @@
  */
 import { effectiveParameters, parametersOf, readable, type AuthorizationParameters } from './authorization-parameters.ts';
 import type { Classified } from './classify.ts';
+import { clientOfTokenRequest } from './flow-facts.ts';
 import type { AuthorizationRequest, Exchange, Flow, Header, Param, ParRequest, TokenRequest } from './model.ts';
 import { firstParam, hasParam, header, splitUrl } from './params.ts';
 
@@ -27,10 +28,6 @@ export function paramsObserved(request: TokenRequest): boolean {
   return request.encoding === 'form' || request.encoding === 'json' || request.encoding === 'query';
 }
 
-export function clientIdOf(request: TokenRequest): string | undefined {
-  return request.clientId ?? request.clientAuth.basic?.clientId;
-}
-
 /** Any client authentication on a request: HTTP Basic (even undecodable), client_secret or client_assertion. */
 function authenticates(headers: readonly Header[], params: readonly Param[]): boolean {
   return (
@@ -50,7 +47,7 @@ export function authenticatesClient(request: TokenRequest): boolean {
 export function publicClientIds(classified: Classified): Set<string> {
   const ids = new Set<string>();
   for (const request of classified.tokenRequests) {
-    const id = clientIdOf(request);
+    const id = clientOfTokenRequest(request);
     if (id !== undefined && paramsObserved(request) && !authenticates(request.exchange.requestHeaders, request.params)) ids.add(id);
   }
   for (const par of classified.pars) {

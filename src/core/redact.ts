@@ -14,6 +14,7 @@
  * The redacted form names what was removed and how long it was, never a prefix:
  * `‹redacted code_verifier, 43 chars›`.
  */
+import { callbacksOf, tokenRequestsOf } from './flow-facts.ts';
 import type { Evidence, Exchange, Flow, Finding, Header, Param, TokenRequest } from './model.ts';
 import { jsonStringEnd } from './json-string-end.ts';
 import { parseForm } from './params.ts';
@@ -254,8 +255,7 @@ export function collectSecrets(
     addParams(auth?.params);
     addExchange(auth?.par?.exchange);
     addParams(auth?.par?.params);
-    for (const callback of [flow.callback, ...flow.repeatedCallbacks]) {
-      if (!callback) continue;
+    for (const callback of callbacksOf(flow)) {
       addExchange(callback.exchange);
       addExchange(callback.arrival);
       addParams(callback.params);
@@ -263,7 +263,7 @@ export function collectSecrets(
       add('access_token', callback.accessToken);
       add('id_token', callback.idToken);
     }
-    for (const request of [...flow.codeExchanges, ...flow.refreshes]) addTokenRequest(request);
+    for (const request of tokenRequestsOf(flow)) addTokenRequest(request);
     add('code_verifier', flow.pkce.verifier);
     if (exchangeById) for (const step of flow.steps) addExchange(exchangeById(step.exchangeId));
   }

@@ -7,6 +7,7 @@
  * changes bump the minor version of `schemaVersion`, anything else its major.
  */
 import { citationLinks } from './citations.ts';
+import { clientOf, firstTokenRequestOf } from './flow-facts.ts';
 import type { Analysis, Exchange, Finding, Flow, PairedBy, PkceNearMissKind, PkceResult, Severity, StepKind, Verdict } from './model.ts';
 import { collectSecrets, createRedactor, noRedaction, type Redactor } from './redact.ts';
 import { verdictOf } from './verdict.ts';
@@ -239,14 +240,14 @@ function flowReport(
   findingReport: (f: Finding) => FindingReport,
 ): FlowReport {
   const auth = flow.authorization;
-  const token = flow.codeExchanges[0] ?? flow.refreshes[0];
+  const token = firstTokenRequestOf(flow);
   const text = (value: string | undefined) => (value === undefined ? null : r.text(value));
   const { pkce } = flow;
   return {
     id: flow.id,
     file,
     verdict: verdictOf(findings),
-    clientId: text(auth?.clientId ?? token?.clientId ?? token?.clientAuth.basic?.clientId),
+    clientId: text(clientOf(flow)),
     issuer: text(flow.issuer),
     issuerSource: flow.issuerSource ?? null,
     authorizationEndpoint: text(auth?.endpoint),

@@ -10,6 +10,7 @@
  * for one element's details).
  */
 import { analyze } from '../core/analyze.ts';
+import { clientOf, serverOf } from '../core/flow-facts.ts';
 import type { Analysis, Exchange, Finding, Flow } from '../core/model.ts';
 import { buildInputReport, type InputReport } from '../core/report.ts';
 import { collectSecrets, createRedactor, type Redactor, type SecretValue } from '../core/redact.ts';
@@ -168,13 +169,12 @@ export function rowsOf(source: Source, index: SourceIndex = indexSource(source.a
 }
 
 function rowOf(source: Source, flow: Flow, index: SourceIndex): FlowRowData {
-  const token = flow.codeExchanges[0] ?? flow.refreshes[0];
   const last = flow.steps[flow.steps.length - 1];
   const end = last ? (source.exchangeById.get(last.exchangeId)?.endTime ?? last.time) : undefined;
   const started = flowStart(flow);
   const findings = index.byFlow.get(flow.id) ?? [];
-  const clientId = flow.authorization?.clientId ?? token?.clientId ?? token?.clientAuth.basic?.clientId;
-  const server = flow.issuer ?? flow.authorization?.endpoint ?? token?.endpoint;
+  const clientId = clientOf(flow);
+  const server = serverOf(flow);
   const ruleIds = [...new Set(findings.map((f) => f.ruleId))];
   return {
     key: `${source.id}/${flow.id}`,

@@ -1,5 +1,5 @@
 import { readable } from '../authorization-parameters.ts';
-import type { Callback } from '../model.ts';
+import { callbacksOf } from '../flow-facts.ts';
 import { compareRedirectTargets, endpointOf } from '../redirect-uri.ts';
 import { defineRule } from './rule.ts';
 
@@ -27,7 +27,7 @@ export default defineRule({
       if (!readable(auth) || auth.redirectUri === undefined) continue;
       const requested = auth.redirectUri;
       const reported = new Set<string>();
-      for (const callback of [flow.callback, ...flow.repeatedCallbacks].filter((c): c is Callback => !!c)) {
+      for (const callback of callbacksOf(flow)) {
         // Never the whole callback URL: its query or fragment carries the code.
         const landed = endpointOf(callback.url);
         if (reported.has(landed)) continue;

@@ -1,3 +1,4 @@
+import { tokenRequestsOf } from '../flow-facts.ts';
 import type { ClientAuthentication, Evidence, Exchange, Flow, Param, ParRequest } from '../model.ts';
 import { firstParam } from '../params.ts';
 import { endpointOf } from '../redirect-uri.ts';
@@ -27,7 +28,7 @@ export default defineRule({
       if (par) linkedPars.add(par);
       const requests = [
         ...(par ? [{ exchange: par.exchange, params: par.params, auth: par.clientAuth, kind: 'PAR' }] : []),
-        ...[...flow.codeExchanges, ...flow.refreshes].map((r) => ({
+        ...tokenRequestsOf(flow).map((r) => ({
           exchange: r.exchange,
           params: r.params,
           auth: r.clientAuth,

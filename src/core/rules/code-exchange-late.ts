@@ -1,5 +1,6 @@
 import { codeGrants } from '../code-flow.ts';
-import type { Callback, TokenRequest } from '../model.ts';
+import { callbacksOf } from '../flow-facts.ts';
+import type { TokenRequest } from '../model.ts';
 import { defineRule } from './rule.ts';
 
 /**
@@ -18,9 +19,7 @@ export default defineRule({
   },
   check({ flows, report }) {
     for (const flow of flows) {
-      const callbacks = [flow.callback, ...flow.repeatedCallbacks].filter(
-        (c): c is Callback => c?.code !== undefined && c.error === undefined,
-      );
+      const callbacks = callbacksOf(flow).filter((c) => c.code !== undefined && c.error === undefined);
       const done = new Set<string>();
       for (const request of [...codeGrants(flow)].sort((a, b) => a.exchange.time - b.exchange.time)) {
         const code = request.code;

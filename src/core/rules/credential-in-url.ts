@@ -1,5 +1,6 @@
 import type { Exchange, Flow } from '../model.ts';
 import { capped, paramEvidence, quotable } from '../evidence.ts';
+import { callbacksOf, tokenRequestsOf } from '../flow-facts.ts';
 import { parseForm, splitUrl } from '../params.ts';
 import { defineRule } from './rule.ts';
 
@@ -93,14 +94,13 @@ function indexFlows(flows: readonly Flow[]): { byExchange: Map<Exchange, Flow>; 
   for (const flow of flows) {
     const auth = flow.authorization;
     for (const ex of [auth?.exchange, auth?.par?.exchange]) if (ex) byExchange.set(ex, flow);
-    for (const callback of [flow.callback, ...flow.repeatedCallbacks]) {
-      if (!callback) continue;
+    for (const callback of callbacksOf(flow)) {
       byExchange.set(callback.exchange, flow);
       if (callback.arrival) byExchange.set(callback.arrival, flow);
       value(callback.accessToken, flow);
       value(callback.idToken, flow);
     }
-    for (const request of [...flow.codeExchanges, ...flow.refreshes]) {
+    for (const request of tokenRequestsOf(flow)) {
       byExchange.set(request.exchange, flow);
       value(request.response?.accessToken, flow);
       value(request.response?.idToken, flow);

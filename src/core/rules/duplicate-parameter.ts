@@ -1,5 +1,6 @@
 import type { Evidence, Exchange, Flow, Param, ParRequest } from '../model.ts';
 import { paramEvidence, quotable } from '../evidence.ts';
+import { callbacksOf, tokenRequestsOf } from '../flow-facts.ts';
 import { duplicatedNames } from '../params.ts';
 import { defineRule } from './rule.ts';
 
@@ -48,10 +49,9 @@ export default defineRule({
         check('pushed authorization request', auth.par.params, [auth.par.exchange], flow);
       }
       if (auth) check('authorization request', auth.params, [auth.exchange], flow);
-      for (const callback of [flow.callback, ...flow.repeatedCallbacks]) {
-        if (callback) check(`authorization response (${callback.mode})`, callback.params, [callback.exchange, callback.arrival], flow);
-      }
-      for (const request of [...flow.codeExchanges, ...flow.refreshes]) {
+      for (const callback of callbacksOf(flow))
+        check(`authorization response (${callback.mode})`, callback.params, [callback.exchange, callback.arrival], flow);
+      for (const request of tokenRequestsOf(flow)) {
         if (request.encoding === 'form' || request.encoding === 'query') check('token request', request.params, [request.exchange], flow);
       }
     }

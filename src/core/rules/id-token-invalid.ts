@@ -1,6 +1,6 @@
 import { readable } from '../authorization-parameters.ts';
-import { clientIdOf } from '../code-flow.ts';
 import { capped } from '../evidence.ts';
+import { clientOfTokenRequest } from '../flow-facts.ts';
 import { idTokensOf, responseDate, SOURCE_WORDS, type ObservedIdToken } from '../id-token.ts';
 import type { Evidence, Flow, Severity } from '../model.ts';
 import { splitUrl } from '../params.ts';
@@ -215,9 +215,9 @@ function matchesTenantTemplate(template: string, iss: string): boolean {
 function clientIdFor(flow: Flow, observed: ObservedIdToken): string | undefined {
   const auth = flow.authorization;
   if (readable(auth) && auth.clientId !== undefined) return auth.clientId;
-  if (observed.request) return clientIdOf(observed.request);
+  if (observed.request) return clientOfTokenRequest(observed.request);
   const first = flow.codeExchanges[0];
-  return first ? clientIdOf(first) : undefined;
+  return first ? clientOfTokenRequest(first) : undefined;
 }
 
 /** A NumericDate as ISO 8601, or a plain note when it is out of the Date range. */

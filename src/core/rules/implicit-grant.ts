@@ -1,4 +1,5 @@
 import { capped } from '../evidence.ts';
+import { callbacksOf } from '../flow-facts.ts';
 import { defineRule } from './rule.ts';
 
 /**
@@ -24,7 +25,7 @@ export default defineRule({
     for (const flow of flows) {
       const auth = flow.authorization;
       const responseType = auth?.responseType;
-      const callbacks = [flow.callback, ...flow.repeatedCallbacks].filter((c) => c !== undefined);
+      const callbacks = callbacksOf(flow);
       const evidence = [
         ...(responseType !== undefined ? [{ label: 'response_type', value: capped(responseType) }] : []),
         ...(auth?.responseMode !== undefined ? [{ label: 'response_mode', value: capped(auth.responseMode) }] : []),

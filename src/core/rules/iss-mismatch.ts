@@ -1,3 +1,4 @@
+import { callbacksOf } from '../flow-facts.ts';
 import type { Callback, Flow } from '../model.ts';
 import { splitUrl } from '../params.ts';
 import { defineRule, type RuleContext } from './rule.ts';
@@ -27,8 +28,8 @@ export default defineRule({
   check({ flows, report }) {
     for (const flow of flows) {
       const seen = new Set<string>();
-      for (const callback of [flow.callback, ...flow.repeatedCallbacks]) {
-        if (callback?.iss === undefined || seen.has(callback.iss)) continue;
+      for (const callback of callbacksOf(flow)) {
+        if (callback.iss === undefined || seen.has(callback.iss)) continue;
         seen.add(callback.iss);
         checkCallback(flow, callback, callback.iss, report);
       }

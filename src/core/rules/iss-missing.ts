@@ -1,4 +1,5 @@
 import { capped } from '../evidence.ts';
+import { callbacksOf } from '../flow-facts.ts';
 import type { Callback } from '../model.ts';
 import { hasParam } from '../params.ts';
 import { defineRule } from './rule.ts';
@@ -35,7 +36,7 @@ export default defineRule({
     for (const flow of flows) {
       const metadata = flow.metadata;
       if (!metadata) continue;
-      const missing = [flow.callback, ...flow.repeatedCallbacks].filter((c): c is Callback => c !== undefined && lacksIssuer(c));
+      const missing = callbacksOf(flow).filter(lacksIssuer);
       if (!missing.length) continue;
       const supported = metadata.authorizationResponseIssParameterSupported === true;
       const kind = missing.some((c) => c.error === undefined) ? 'authorization response' : 'error response';

@@ -1,5 +1,6 @@
-import { authenticatesClient, clientIdOf } from '../code-flow.ts';
+import { authenticatesClient } from '../code-flow.ts';
 import { quotable } from '../evidence.ts';
+import { clientOfTokenRequest } from '../flow-facts.ts';
 import type { Evidence, TokenRequest } from '../model.ts';
 import { header } from '../params.ts';
 import { refreshOutcome } from '../refresh-tokens.ts';
@@ -33,7 +34,7 @@ export default defineRule({
       if (!unrotated.length) continue;
       const first = unrotated[0]!;
       const issued = first.response?.refreshToken;
-      const client = clientIdOf(first);
+      const client = clientOfTokenRequest(first);
       const clientText = client !== undefined && quotable(client) ? ` (client ${client})` : '';
       const what = issued === undefined ? 'carries no new refresh_token' : 'returns the same refresh_token';
       report({

@@ -1,4 +1,5 @@
 import { capped } from '../evidence.ts';
+import { tokenRequestsOf } from '../flow-facts.ts';
 import { defineRule } from './rule.ts';
 
 /**
@@ -19,7 +20,7 @@ export default defineRule({
   },
   check({ flows, report }) {
     for (const flow of flows) {
-      for (const request of [...flow.codeExchanges, ...flow.refreshes]) {
+      for (const request of tokenRequestsOf(flow)) {
         if (request.grantType !== 'password') continue;
         const status = request.exchange.status;
         const issued = status !== undefined && status >= 200 && status < 300;

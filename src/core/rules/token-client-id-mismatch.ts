@@ -1,4 +1,5 @@
 import { readable } from '../authorization-parameters.ts';
+import { tokenRequestsOf } from '../flow-facts.ts';
 import { decodeJwtParts } from '../jwt.ts';
 import type { Evidence, TokenRequest } from '../model.ts';
 import { firstParam } from '../params.ts';
@@ -26,7 +27,7 @@ export default defineRule({
       const auth = flow.authorization;
       if (!readable(auth) || auth.clientId === undefined) continue;
       const expected = auth.clientId;
-      for (const request of [...flow.codeExchanges, ...flow.refreshes]) {
+      for (const request of tokenRequestsOf(flow)) {
         const different = clientIdsOf(request).filter((c) => c.value !== expected);
         if (!different.length) continue;
         const where = different.map((c) => c.source).join(' and ');

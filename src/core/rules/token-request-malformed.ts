@@ -1,4 +1,5 @@
 import { capped, quotable } from '../evidence.ts';
+import { tokenRequestsOf } from '../flow-facts.ts';
 import type { Evidence } from '../model.ts';
 import { header } from '../params.ts';
 import { defineRule } from './rule.ts';
@@ -26,7 +27,7 @@ export default defineRule({
   },
   check({ flows, report }) {
     for (const flow of flows) {
-      for (const request of [...flow.codeExchanges, ...flow.refreshes]) {
+      for (const request of tokenRequestsOf(flow)) {
         const { exchange } = request;
         if (exchange.method === 'OPTIONS') continue;
         const problems: string[] = [];

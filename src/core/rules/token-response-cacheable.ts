@@ -1,5 +1,6 @@
 import { isSuccess } from '../code-flow.ts';
 import { capped, quotable } from '../evidence.ts';
+import { tokenRequestsOf } from '../flow-facts.ts';
 import type { Evidence, Header, TokenRequest } from '../model.ts';
 import { defineRule } from './rule.ts';
 
@@ -26,7 +27,7 @@ export default defineRule({
   },
   check({ flows, report }) {
     for (const flow of flows) {
-      for (const request of [...flow.codeExchanges, ...flow.refreshes]) {
+      for (const request of tokenRequestsOf(flow)) {
         if (!carriesTokens(request)) continue;
         const headers = request.exchange.responseHeaders;
         if (!headers.length) continue;

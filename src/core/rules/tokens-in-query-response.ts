@@ -1,4 +1,5 @@
 import { capped, paramEvidence } from '../evidence.ts';
+import { callbacksOf } from '../flow-facts.ts';
 import { defineRule } from './rule.ts';
 
 /**
@@ -21,8 +22,8 @@ export default defineRule({
   },
   check({ flows, report }) {
     for (const flow of flows) {
-      for (const callback of [flow.callback, ...flow.repeatedCallbacks]) {
-        if (callback?.mode !== 'query') continue;
+      for (const callback of callbacksOf(flow)) {
+        if (callback.mode !== 'query') continue;
         const tokens = (
           [
             ['access_token', callback.accessToken],

@@ -3,6 +3,7 @@
  * and the token request as curl. All redacted unless "reveal secrets" is on.
  */
 import { useState } from 'preact/hooks';
+import { firstTokenRequestOf } from '../../core/flow-facts.ts';
 import { noRedaction } from '../../core/redact.ts';
 import { curlCommand } from '../curl.ts';
 import { exchangesToHar } from '../export-har.ts';
@@ -19,7 +20,7 @@ export function Exports({ item }: { item: FlowItem }) {
   const redact = !store.revealAll.value;
   const redactor = redact ? item.source.redactor : noRedaction;
   const base = safeFileName(`oauth-${item.clientId ?? 'flow'}-${item.flow.id}`);
-  const tokenRequest = item.flow.codeExchanges[0] ?? item.flow.refreshes[0];
+  const tokenRequest = firstTokenRequestOf(item.flow);
   const curl = tokenRequest ? curlCommand(tokenRequest.exchange, redactor) : undefined;
 
   const exchanges = () => {
