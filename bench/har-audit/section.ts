@@ -297,7 +297,7 @@ async function whereTheTimeGoes(
   );
   const interesting = summary.inclusive
     .filter((f) =>
-      /^(?:parseHarText|harToExchanges|entryToExchange|analyze|classify|correlate|recomputePkce|check|buildInputReport|collectSecrets|createRedactor|buildAuditReport|formatJson|run|main|audit)\b/.test(
+      /^(?:parseHarText|harToExchanges|entryToExchange|analyze|classify|correlate|buildFlows|pkceOf|check|buildInputReport|collectSecrets|createRedactor|buildAuditReport|formatJson|run|main|audit)\b/.test(
         f.key,
       ),
     )

@@ -34,7 +34,7 @@ export function pkceMethodText(pkce: PkceFacts): string {
       return `unknown method ${pkce.methodSent ?? ''}`.trim();
     case 'absent':
       // RFC 7636 §4.3: a challenge without a method is plain. Without a readable authorization request the
-      // core claims nothing about the method (src/core/analyze.ts, recomputePkce).
+      // core claims nothing about the method (src/core/build-flows.ts, pkceOf).
       if (present(pkce.challenge)) return 'no method sent (plain applies)';
       return pkce.status === 'not-observable' ? 'not observed' : 'none';
   }
