@@ -90,9 +90,10 @@ export function correlate(classified: Classified, ordered: readonly Exchange[]):
     ...classified.callbacks.flatMap((c) => [c.exchange, c.arrival].filter((e): e is Exchange => !!e)),
   ]);
   const metadataIndex = indexMetadata(classified.metadata);
+  const signIn = signInCandidates(ordered, roleExchanges);
   for (const flow of flows) {
     bindIssuer(flow, metadataIndex);
-    flow.steps = stepsOf(flow, ordered, roleExchanges, pairedBy);
+    flow.steps = stepsOf(flow, signIn, pairedBy);
     flow.notes = evidenceGaps(flow);
   }
   attachResourceCalls(flows, classified);
@@ -300,12 +301,7 @@ function bindIssuer(flow: Flow, metadata: MetadataIndex): void {
   }
 }
 
-function stepsOf(
-  flow: Flow,
-  ordered: readonly Exchange[],
-  roleExchanges: ReadonlySet<Exchange>,
-  pairedBy: Map<object, Step['pairedBy']>,
-): Step[] {
+function stepsOf(flow: Flow, signIn: SignInCandidates, pairedBy: Map<object, Step['pairedBy']>): Step[] {
   const steps: Step[] = [];
   const add = (kind: Step['kind'], exchange: Exchange, by?: Step['pairedBy']) =>
     steps.push({
@@ -325,7 +321,7 @@ function stepsOf(
   if (auth) add('authorize', auth.exchange, auth.par ? (auth.par.requestUri === auth.requestUri ? 'request_uri' : 'client') : undefined);
   if (auth) {
     const end = flow.callback?.exchange.time ?? Number.POSITIVE_INFINITY;
-    for (const exchange of signInPages(auth, end, ordered, roleExchanges)) add('sign-in', exchange);
+    for (const exchange of signInPages(auth, end, signIn)) add('sign-in', exchange);
   }
   for (const callback of callbacksOf(flow)) {
     add('callback', callback.exchange, pairedBy.get(callback));
@@ -339,19 +335,45 @@ function stepsOf(
 const MAX_SIGN_IN_PAGES = 200;
 
 /**
+ * Front-channel exchanges that may be sign-in pages (not an authorization request or callback, not from
+ * script), in time order, by the text their URL starts with before a '/'. An origin is a scheme alone (opaque)
+ * or scheme://host, so a URL starts with `${origin}/` only if the origin is its text before its first or its
+ * third '/': each exchange is filed under both. A flow then reads its server's pages only, not every exchange
+ * after it (a flow that never got its callback would read to the end of the capture).
+ */
+type SignInCandidates = Map<string, Exchange[]>;
+
+function signInCandidates(ordered: readonly Exchange[], roles: ReadonlySet<Exchange>): SignInCandidates {
+  const byPrefix: SignInCandidates = new Map();
+  const file = (prefix: string, ex: Exchange) => {
+    const list = byPrefix.get(prefix);
+    if (list) list.push(ex);
+    else byPrefix.set(prefix, [ex]);
+  };
+  for (const ex of ordered) {
+    if (roles.has(ex) || ex.initiator === 'fetch' || ex.initiator === 'other') continue;
+    const first = ex.url.indexOf('/');
+    if (first === -1) continue;
+    file(ex.url.slice(0, first), ex);
+    const second = ex.url.indexOf('/', first + 1);
+    const third = second === -1 ? -1 : ex.url.indexOf('/', second + 1);
+    if (third !== -1) file(ex.url.slice(0, third), ex);
+  }
+  return byPrefix;
+}
+
+/**
  * The pages between the authorization request and the callback: front-channel requests to the authorization
  * server's origin (login, consent, MFA), in the same tab when tabs are known.
  */
-function signInPages(auth: AuthorizationRequest, end: number, ordered: readonly Exchange[], roles: ReadonlySet<Exchange>): Exchange[] {
+function signInPages(auth: AuthorizationRequest, end: number, signIn: SignInCandidates): Exchange[] {
   const origin = splitUrl(auth.endpoint)?.origin;
+  const candidates = signIn.get(`${origin}`) ?? [];
   const pages: Exchange[] = [];
-  for (let i = firstIndexAtOrAfter(ordered, auth.exchange.time); i < ordered.length && pages.length < MAX_SIGN_IN_PAGES; i++) {
-    const ex = ordered[i]!;
+  for (let i = firstIndexAtOrAfter(candidates, auth.exchange.time); i < candidates.length && pages.length < MAX_SIGN_IN_PAGES; i++) {
+    const ex = candidates[i]!;
     if (ex.time > end) break;
-    if (roles.has(ex)) continue;
-    if (ex.initiator === 'fetch' || ex.initiator === 'other') continue;
     if (auth.exchange.tabId !== undefined && ex.tabId !== undefined && ex.tabId !== auth.exchange.tabId) continue;
-    if (!ex.url.startsWith(`${origin}/`)) continue;
     pages.push(ex);
   }
   return pages;
