@@ -10,19 +10,16 @@ import type { AuthorizationRequest, Callback, CorrelatedFlow, Exchange, PairedBy
 import { decodeJwtParts } from './jwt.ts';
 import { hasBrokenPercentEncoding, splitUrl } from './params.ts';
 
-/** Every flow in this module is a correlated one: PKCE and the ID-token hashes come later (build-flows.ts). */
-type Flow = CorrelatedFlow;
-
 export function correlate(classified: Classified, ordered: readonly Exchange[]): CorrelatedFlow[] {
-  const flows: Flow[] = [];
+  const flows: CorrelatedFlow[] = [];
   const usedIds = new Set<string>();
-  const newFlow = (first: Exchange, authorization?: AuthorizationRequest): Flow => {
+  const newFlow = (first: Exchange, authorization?: AuthorizationRequest): CorrelatedFlow => {
     // Ids derive from the first exchange, so they stay stable as more traffic arrives; one exchange can
     // start two flows (an authorization request whose redirect is an unpaired callback).
     let id = `flow-${first.id}`;
     for (let n = 2; usedIds.has(id); n++) id = `flow-${first.id}-${n}`;
     usedIds.add(id);
-    const flow: Flow = {
+    const flow: CorrelatedFlow = {
       id,
       authorization,
       repeatedCallbacks: [],
@@ -52,12 +49,12 @@ export function correlate(classified: Classified, ordered: readonly Exchange[]):
     }
   }
 
-  const byCode = new Map<string, Flow>();
+  const byCode = new Map<string, CorrelatedFlow>();
   for (const flow of flows) {
     for (const cb of callbacksOf(flow)) if (cb.code !== undefined && !byCode.has(cb.code)) byCode.set(cb.code, flow);
   }
-  const byRefreshToken = new Map<string, Flow>();
-  const rememberRefreshTokens = (flow: Flow, request: TokenRequest) => {
+  const byRefreshToken = new Map<string, CorrelatedFlow>();
+  const rememberRefreshTokens = (flow: CorrelatedFlow, request: TokenRequest) => {
     for (const token of [request.refreshToken, request.response?.refreshToken]) if (token) byRefreshToken.set(token, flow);
   };
 
@@ -108,12 +105,12 @@ export function correlate(classified: Classified, ordered: readonly Exchange[]):
  * costs O(N log N) to pair, not O(N²).
  */
 class FlowChain {
-  private readonly flows: Flow[] = [];
+  private readonly flows: CorrelatedFlow[] = [];
   private times: number[] = [];
   /** Per position: a position at or before it where a pending flow may be (-1: none), compressed as found. */
   private pendingAtOrBefore: number[] = [];
 
-  add(flow: Flow): void {
+  add(flow: CorrelatedFlow): void {
     this.flows.push(flow);
   }
 
@@ -125,12 +122,12 @@ class FlowChain {
   }
 
   /** The latest flow started at or before `time`. */
-  latest(time: number): Flow | undefined {
+  latest(time: number): CorrelatedFlow | undefined {
     return this.flows[this.startedBy(time) - 1];
   }
 
   /** The latest flow without a callback yet started at or before `time`. */
-  latestPending(time: number): Flow | undefined {
+  latestPending(time: number): CorrelatedFlow | undefined {
     const up = this.pendingAtOrBefore;
     const start = this.startedBy(time) - 1;
     let at = start;
@@ -178,7 +175,7 @@ interface TargetChains {
   statelessByTab: Map<number | undefined, FlowChain>;
 }
 
-function indexFlows(flows: readonly Flow[]): FlowIndex {
+function indexFlows(flows: readonly CorrelatedFlow[]): FlowIndex {
   const index: FlowIndex = { byState: new Map(), byStateAndIssuer: new Map(), byRedirectTarget: new Map() };
   const chains: FlowChain[] = [];
   const newChain = () => {
@@ -223,7 +220,7 @@ function indexFlows(flows: readonly Flow[]): FlowIndex {
   return index;
 }
 
-function flowForCallback(index: FlowIndex, callback: Callback): { flow?: Flow; by?: Step['pairedBy'] } {
+function flowForCallback(index: FlowIndex, callback: Callback): { flow?: CorrelatedFlow; by?: Step['pairedBy'] } {
   const time = callback.exchange.time;
   if (callback.state !== undefined) {
     const sameState = index.byState.get(callback.state);
@@ -244,7 +241,7 @@ function flowForCallback(index: FlowIndex, callback: Callback): { flow?: Flow; b
   return { flow, by: 'redirect_uri' };
 }
 
-function issuerCandidates(flow: Flow): string[] {
+function issuerCandidates(flow: CorrelatedFlow): string[] {
   const origin = flow.authorization ? splitUrl(flow.authorization.endpoint)?.origin : undefined;
   return [flow.issuer, origin, origin && `${origin}/`].filter((s): s is string => !!s);
 }
@@ -253,9 +250,9 @@ function targetOf(uri: string | undefined): string | undefined {
   return uri ? splitUrl(uri)?.target : undefined;
 }
 
-function latestFlowOfClient(flows: readonly Flow[], request: TokenRequest): Flow | undefined {
+function latestFlowOfClient(flows: readonly CorrelatedFlow[], request: TokenRequest): CorrelatedFlow | undefined {
   const client = clientOfTokenRequest(request);
-  let best: Flow | undefined;
+  let best: CorrelatedFlow | undefined;
   for (const flow of flows) {
     const exchange = firstTokenRequestOf(flow);
     if (!exchange || exchange.exchange.time > request.exchange.time) continue;
@@ -282,7 +279,7 @@ function indexMetadata(metadata: readonly ServerMetadata[]): MetadataIndex {
   return index;
 }
 
-function bindIssuer(flow: Flow, metadata: MetadataIndex): void {
+function bindIssuer(flow: CorrelatedFlow, metadata: MetadataIndex): void {
   const endpoint = flow.authorization?.endpoint;
   const tokenEndpoint = firstTokenRequestOf(flow)?.endpoint;
   const found =
@@ -301,7 +298,7 @@ function bindIssuer(flow: Flow, metadata: MetadataIndex): void {
   }
 }
 
-function stepsOf(flow: Flow, signIn: SignInCandidates, pairedBy: Map<object, Step['pairedBy']>): Step[] {
+function stepsOf(flow: CorrelatedFlow, signIn: SignInCandidates, pairedBy: Map<object, Step['pairedBy']>): Step[] {
   const steps: Step[] = [];
   const add = (kind: Step['kind'], exchange: Exchange, by?: Step['pairedBy']) =>
     steps.push({
@@ -394,8 +391,8 @@ function firstIndexAtOrAfter(ordered: readonly Exchange[], time: number): number
  * Userinfo and revocation calls join the flow whose access or refresh token they present (a bearer token,
  * RFC 6750 §2.1; the revoked `token`, RFC 7009 §2.1), and say which of the two it was.
  */
-function attachResourceCalls(flows: readonly Flow[], classified: Classified): void {
-  const byToken = new Map<string, { flow: Flow; by: PairedBy }>();
+function attachResourceCalls(flows: readonly CorrelatedFlow[], classified: Classified): void {
+  const byToken = new Map<string, { flow: CorrelatedFlow; by: PairedBy }>();
   for (const flow of flows) {
     for (const request of tokenRequestsOf(flow)) {
       const { accessToken, refreshToken } = request.response ?? {};
@@ -438,7 +435,7 @@ function formText(exchange: Exchange): string | undefined {
   return exchange.requestBody.kind === 'form' ? exchange.requestBody.raw : undefined;
 }
 
-function evidenceGaps(flow: Flow): string[] {
+function evidenceGaps(flow: CorrelatedFlow): string[] {
   const notes: string[] = [];
   if (!flow.authorization) notes.push('authorization request not observed (capture may have started mid-flow)');
   const callback = flow.callback;
