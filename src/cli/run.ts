@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { analyze } from '../core/analyze.ts';
 import { buildAuditReport, buildInputReport, reachesFailOn, type AuditReport, type FailOn, type InputReport } from '../core/report.ts';
+import { REPOSITORY_URL } from '../core/rule-docs.ts';
 import { rules } from '../core/rules/index.ts';
 import { jsonText } from '../report/json.ts';
 import { formatMarkdown } from '../report/markdown.ts';
@@ -183,7 +184,7 @@ function render(report: AuditReport, format: Format, color: boolean): string {
     case 'json':
       return jsonText(report);
     case 'sarif':
-      return jsonText(formatSarif(report, { rules: rules.map((r) => r.meta) }));
+      return jsonText(formatSarif(report, { rules: rules.map((r) => r.meta), informationUri: REPOSITORY_URL }));
     case 'markdown':
       return formatMarkdown(report);
     case 'text':

@@ -123,7 +123,7 @@ function partUrl(target: SpecTarget, part: string): string {
   return target.top;
 }
 
-/** The first link of a citation (a rule's `helpUri`), when there is one. */
+/** The first link of a citation, when there is one. */
 export function primaryCitationUrl(citation: string): string | undefined {
   return citationLinks(citation).find((l) => l.url)?.url;
 }

@@ -10,6 +10,7 @@ import { citationLinks } from './citations.ts';
 import { clientOf, firstTokenRequestOf } from './flow-facts.ts';
 import type { Analysis, Exchange, Finding, Flow, PairedBy, PkceNearMissKind, PkceResult, Severity, StepKind, Verdict } from './model.ts';
 import { collectSecrets, createRedactor, noRedaction, type Redactor } from './redact.ts';
+import { ruleDocsUrl } from './rule-docs.ts';
 import { verdictOf } from './verdict.ts';
 
 export const REPORT_FORMAT = 'oauth-lens-audit';
@@ -144,6 +145,8 @@ export interface FindingReport {
   message: string;
   citation: string;
   citationLinks: CitationLinkReport[];
+  /** The rule's page (docs/rules/<id>.md): what it detects, why, the spec text, the fix, its false-positive traps. */
+  docsUrl: string;
   fix: string;
   flowId: string | null;
   file: string;
@@ -181,6 +184,7 @@ export function buildInputReport(analysis: Analysis, options: InputReportOptions
     message: redactor.text(f.message),
     citation: f.citation,
     citationLinks: citationLinks(f.citation).map((l) => ({ spec: l.spec, text: l.text, label: l.label, url: l.url ?? null })),
+    docsUrl: ruleDocsUrl(f.ruleId),
     fix: redactor.text(f.fix),
     flowId: f.flowId ?? null,
     file,

@@ -136,7 +136,17 @@ function FindingItem({ finding }: { finding: FindingReport }) {
         </dl>
       )}
       <div class="fix">
-        Fix: {finding.fix} <span class="citation">({finding.citation})</span>
+        Fix: {finding.fix} <span class="citation">({finding.citation})</span>{' '}
+        <a
+          class="learn-more"
+          href={finding.docsUrl}
+          target="_blank"
+          rel="noreferrer"
+          data-docs={finding.ruleId}
+          aria-label={`Learn more about this rule: ${finding.ruleId}`}
+        >
+          Learn more about this rule
+        </a>
       </div>
     </li>
   );

@@ -1,6 +1,6 @@
 /**
  * `markdown`: a report to paste into a ticket (GitHub-flavoured): a summary table, then per flow its
- * facts, a steps table and the findings with citation links and fixes. Pure.
+ * facts, a steps table and the findings with citation links, fixes and a link to the rule's page. Pure.
  */
 import type { Verdict } from '../core/model.ts';
 import type { AuditReport, CitationLinkReport, FindingReport, FlowReport, InputReport } from '../core/report.ts';
@@ -121,7 +121,12 @@ function flowSection(flow: FlowReport, index: number, input: InputReport): strin
 }
 
 function findingItem(f: FindingReport): string[] {
-  const body = [mdText(f.message), `**Fix:** ${mdText(f.fix)}`, `**See:** ${mdCitation(f.citationLinks, f.citation)}`];
+  const body = [
+    mdText(f.message),
+    `**Fix:** ${mdText(f.fix)}`,
+    `**See:** ${mdCitation(f.citationLinks, f.citation)}`,
+    `**Learn more:** [${mdText(`${f.ruleId}.md`)}](${f.docsUrl})`,
+  ];
   if (f.evidence.length) body.push(`**Evidence:** ${f.evidence.map((e) => `${mdText(e.label)}: ${mdCode(e.value)}`).join('; ')}`);
   if (f.exchanges.length) {
     const refs = f.exchanges.map((x) => {

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TOOL_VERSION } from '../../src/report/version.ts';
 import type { AuditReport } from '../../src/core/report.ts';
+import { REPOSITORY_URL, ruleDocsUrl } from '../../src/core/rule-docs.ts';
 import { rules } from '../../src/core/rules/index.ts';
 import {
   cli,
@@ -93,6 +94,7 @@ describe('formats', () => {
     expect(r.stdout).toMatch(/requests\s+entry 4: GET http:\/\/127\.0\.0\.1:39945\/auth\?/);
     expect(r.stdout).toMatch(/fix\s+Store the exact verifier/);
     expect(r.stdout).toMatch(/see\s+RFC 7636 §4\.6 https:\/\/www\.rfc-editor\.org\/rfc\/rfc7636#section-4\.6/);
+    expect(r.stdout).toContain(`docs      ${ruleDocsUrl('pkce-challenge-mismatch')}`);
   });
 
   it('text: colour only on a terminal, and never with NO_COLOR or --output', async () => {
@@ -148,6 +150,7 @@ describe('formats', () => {
       expect(Object.keys(f).sort()).toEqual([
         'citation',
         'citationLinks',
+        'docsUrl',
         'evidence',
         'exchanges',
         'file',
@@ -199,6 +202,7 @@ describe('formats', () => {
       '**See:** [RFC 7636 §4.6](https://www.rfc-editor.org/rfc/rfc7636#section-4.6), [§4.2](https://www.rfc-editor.org/rfc/rfc7636#section-4.2)',
     );
     expect(md).toMatch(/\*\*Fix:\*\* Store the exact verifier/);
+    expect(md).toContain(`**Learn more:** [pkce-challenge-mismatch.md](${ruleDocsUrl('pkce-challenge-mismatch')})`);
     expect(md).toContain('code_verifier: `‹redacted code_verifier, 43 chars›`');
   });
 
@@ -210,12 +214,15 @@ describe('formats', () => {
     expect(sarif.$schema).toMatch(/sarif-2\.1\.0/);
     expect(sarif.runs).toHaveLength(1);
     const run = sarif.runs[0];
-    expect(run.tool.driver).toMatchObject({ name: 'OAuth Lens', version: TOOL_VERSION });
+    expect(run.tool.driver).toMatchObject({ name: 'OAuth Lens', version: TOOL_VERSION, informationUri: REPOSITORY_URL });
     expect(run.tool.driver.rules.map((d: { id: string }) => d.id)).toEqual(rules.map((rule) => rule.meta.id));
     for (const descriptor of run.tool.driver.rules) {
       expect(descriptor.name).toMatch(/^[A-Z][A-Za-z0-9]+$/);
       expect(descriptor.shortDescription.text.length).toBeGreaterThan(5);
-      expect(descriptor.helpUri).toMatch(/^https:\/\//);
+      expect(descriptor.helpUri).toBe(`https://github.com/oauth-lens/oauth-lens/blob/main/docs/rules/${descriptor.id}.md`);
+      // The spec sections stay in the help text and the properties.
+      expect(descriptor.help.markdown).toMatch(/\*\*See:\*\* \[(RFC|OAuth|OIDC)/);
+      expect(descriptor.properties.citationUrls.length).toBeGreaterThan(0);
       expect(['error', 'warning', 'note']).toContain(descriptor.defaultConfiguration.level);
     }
     expect(run.artifacts).toEqual([expect.objectContaining({ location: { uri: expect.stringMatching(/mismatch\.har$/) } })]);

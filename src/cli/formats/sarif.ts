@@ -1,11 +1,13 @@
 /**
  * `sarif`: SARIF 2.1.0 for code-scanning tools. One run; `tool.driver.rules` lists every rule of the
- * registry (id, name, descriptions, helpUri to the cited spec section, default level); each finding is a
- * result located in its HAR file, with the flow and the HAR entries as logical locations. Pure.
+ * registry (id, name, descriptions, help with the cited spec sections linked, helpUri to the rule's page
+ * docs/rules/<id>.md, default level); each finding is a result located in its HAR file, with the flow and the
+ * HAR entries as logical locations. Pure.
  */
-import { citationLinks, primaryCitationUrl } from '../../core/citations.ts';
+import { citationLinks } from '../../core/citations.ts';
 import type { Severity } from '../../core/model.ts';
 import { allFindings, type AuditReport, type FindingReport } from '../../core/report.ts';
+import { ruleDocsUrl } from '../../core/rule-docs.ts';
 import type { RuleMeta } from '../../core/rules/rule.ts';
 import { TOOL_DISPLAY_NAME } from '../../report/version.ts';
 
@@ -44,14 +46,14 @@ interface RuleDescriptor {
   shortDescription: { text: string };
   fullDescription: { text: string };
   help: { text: string; markdown: string };
-  helpUri?: string;
+  helpUri: string;
   defaultConfiguration: { level: SarifLevel };
   properties: Record<string, unknown>;
 }
 
 function descriptor(meta: Pick<RuleMeta, 'id' | 'severity' | 'title' | 'citation' | 'fix'> & { evidence?: string }): RuleDescriptor {
   const links = citationLinks(meta.citation);
-  const helpUri = primaryCitationUrl(meta.citation);
+  const helpUri = ruleDocsUrl(meta.id);
   const markdownLinks = links.map((l) => (l.url ? `[${l.label}](${l.url})` : l.label)).join(', ');
   return {
     id: meta.id,
@@ -60,14 +62,15 @@ function descriptor(meta: Pick<RuleMeta, 'id' | 'severity' | 'title' | 'citation
     fullDescription: { text: `${meta.title}. Fix: ${meta.fix}. See ${meta.citation}.` },
     help: {
       text: `Fix: ${meta.fix}. See ${meta.citation}.`,
-      markdown: `**Fix:** ${meta.fix}\n\n**See:** ${markdownLinks || meta.citation}`,
+      markdown: `**Fix:** ${meta.fix}\n\n**See:** ${markdownLinks || meta.citation}\n\n**Learn more:** [${meta.id}.md](${helpUri})`,
     },
-    ...(helpUri ? { helpUri } : {}),
+    helpUri,
     defaultConfiguration: { level: LEVEL[meta.severity] },
     properties: {
       tags: ['security', 'oauth'],
       'security-severity': SECURITY_SEVERITY[meta.severity],
       citation: meta.citation,
+      citationUrls: links.map((l) => l.url).filter((u): u is string => u !== undefined),
       ...(meta.evidence ? { evidence: meta.evidence } : {}),
     },
   };

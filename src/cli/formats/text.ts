@@ -1,7 +1,7 @@
 /**
  * `text`: the report for people in a terminal. One block per flow (its file, verdict, endpoints, PKCE,
- * steps, findings with fix and citation, notes), then a summary. Colour only when asked for (the CLI asks
- * when stdout is a terminal and NO_COLOR is not set). Pure.
+ * steps, findings with fix, citation and the rule's page, notes), then a summary. Colour only when asked
+ * for (the CLI asks when stdout is a terminal and NO_COLOR is not set). Pure.
  */
 import type { Verdict } from '../../core/model.ts';
 import type { AuditReport, FindingReport, FlowReport, InputReport, StepReport } from '../../core/report.ts';
@@ -150,6 +150,7 @@ function findingLines(f: FindingReport, p: Palette, indent: string): string[] {
   labelled('fix', [visible(f.fix)]);
   const links = f.citationLinks.map((l) => (l.url ? `${l.label} ${p.dim(l.url)}` : l.label));
   labelled('see', links.length ? links : [visible(f.citation)]);
+  labelled('docs', [visible(f.docsUrl)]);
   return lines;
 }
 

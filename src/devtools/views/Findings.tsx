@@ -1,9 +1,10 @@
 /**
- * Findings grouped by severity. Citation links come only from the citation table (http(s) spec URLs);
- * captured text (messages, evidence) is never a link.
+ * Findings grouped by severity. Links come only from the citation table (http(s) spec URLs) and the rule's
+ * page (docs/rules/<id>.md, "Learn more"); captured text (messages, evidence) is never a link.
  */
 import { visible } from '../../report/text.ts';
 import { citationLinks } from '../../core/citations.ts';
+import { ruleDocsUrl } from '../../core/rule-docs.ts';
 import type { Finding, Severity } from '../../core/model.ts';
 import type { Redactor } from '../../core/redact.ts';
 import type { FlowItem } from '../sources.ts';
@@ -94,6 +95,17 @@ function FindingView({ source, finding, revealKey }: { source: { redactor: Redac
             )}
           </span>
         ))}
+        {' · '}
+        <a
+          class="learn-more"
+          href={ruleDocsUrl(finding.ruleId)}
+          target="_blank"
+          rel="noreferrer noopener"
+          data-docs={finding.ruleId}
+          aria-label={`Learn more about this rule: ${finding.ruleId}`}
+        >
+          Learn more about this rule
+        </a>
       </p>
     </li>
   );
