@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseHarText } from '../../src/capture/har.ts';
 import { analyze } from '../../src/core/analyze.ts';
 import { noRedaction } from '../../src/core/redact.ts';
+import type { AuditReport } from '../../src/core/report.ts';
 import { curlCommand, shellQuote } from '../../src/devtools/curl.ts';
 import { exchangesToHar, HAR_REDACTION_COMMENT, HAR_UNREDACTED_COMMENT } from '../../src/devtools/export-har.ts';
 import { reportJson, reportMarkdown, sourceReport } from '../../src/devtools/export-report.ts';
@@ -82,6 +83,17 @@ describe('report exports', () => {
     expect(md).toMatch(/^# OAuth Lens audit/);
     expect(md).toContain('pkce-challenge-mismatch');
     expect(md).not.toContain(flow.pkce.verifier!.trim());
+  });
+
+  it('escape C1 control characters in the JSON (U+009B is a terminal CSI), which still parses to the same value', async () => {
+    const hostile = 'x\u009b31mred\u0085\u2028end';
+    const exchanges = fixtureExchanges('good').map((e) =>
+      /[?&]code_challenge=/.test(e.url) ? { ...e, url: e.url.replace(/state=[^&]*/, `state=${encodeURIComponent(hostile)}`) } : e,
+    );
+    const json = reportJson(sourceReport(await buildSource('s', 'hostile.har', 'import', exchanges)));
+    expect(json).not.toMatch(/[\u0080-\u009f\u2028\u2029]/);
+    expect(json).toContain('x\\u009b31mred\\u0085\\u2028end');
+    expect((JSON.parse(json) as AuditReport).inputs[0]!.flows.map((f) => f.state)).toContain(hostile);
   });
 });
 
