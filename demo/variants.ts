@@ -2,7 +2,10 @@
 // client app's index page, the fixture recorder and the end-to-end tests. What each variant does in the
 // browser is in demo/client/variants.js, under the same id.
 
-/** Every rule id of /work/shared/rules-catalogue.md (the contract), so that a typo here fails to compile. */
+/**
+ * Every rule id of the rule catalogue, implemented or planned (docs/rules/README.md lists both), so that a typo
+ * here fails to compile.
+ */
 export type CatalogueRuleId =
   | 'pkce-challenge-mismatch'
   | 'pkce-missing'

@@ -38,7 +38,7 @@ describe('citationLinks', () => {
     ]);
   });
 
-  it('links OAuth 2.1 sections to the draft the catalogue cites', () => {
+  it('links OAuth 2.1 sections to the draft the rules cite', () => {
     expect(urls('RFC 9700 §2.1.1; OAuth 2.1 §4.1.1')).toEqual([
       'https://www.rfc-editor.org/rfc/rfc9700#section-2.1.1',
       `${OAUTH21_DRAFT}#section-4.1.1`,

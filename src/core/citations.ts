@@ -1,7 +1,7 @@
 /**
  * Citation text → links to the spec sections, for every report format. Pure.
  *
- * A citation is written as in the rule catalogue: spec groups separated by `;`, each a spec name followed by
+ * A citation is written as in a rule's `meta.citation`: spec groups separated by `;`, each a spec name followed by
  * sections separated by `,` — `RFC 6749 §4.1.2, §10.12; RFC 9700 §4.7.1` is three links. A section is `§4.6`,
  * a range `§4.5–4.6` (linked to its first section), a numbered item `§3.1.3.7(11)` (linked to the section),
  * or an appendix `App. A`. A spec without a section links to the spec's top; a spec we do not know gets no
@@ -20,12 +20,12 @@ export interface CitationLink {
 }
 
 const RFC_EDITOR = 'https://www.rfc-editor.org/rfc/rfc';
-/** The OAuth 2.1 draft whose section numbers the rule catalogue cites. */
+/** The OAuth 2.1 draft whose section numbers the rules cite. */
 export const OAUTH21_DRAFT = 'https://datatracker.ietf.org/doc/html/draft-ietf-oauth-v2-1-16';
 const OIDC_CORE = 'https://openid.net/specs/openid-connect-core-1_0.html';
 const OIDC_DISCOVERY = 'https://openid.net/specs/openid-connect-discovery-1_0.html';
 
-/** OpenID specs use named anchors; the sections the catalogue cites (others link to the spec's top). */
+/** OpenID specs use named anchors; the sections the rules cite (others link to the spec's top). */
 const OIDC_CORE_ANCHORS: Record<string, string> = {
   '2': 'IDToken',
   '3.1.2.1': 'AuthRequest',

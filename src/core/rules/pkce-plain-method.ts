@@ -10,7 +10,7 @@ import { defineRule } from './rule.ts';
 
 /**
  * RFC 7636 §4.2: a client capable of S256 MUST use it; plain is only for clients that cannot. §7.2: plain
- * gives no protection against an attacker who can read the authorization request, and clients SHOULD NOT
+ * gives no protection against an attacker who can read the authorization request, and clients MUST NOT
  * downgrade to plain after trying S256, since an attacker can provoke that failure.
  */
 export default defineRule({

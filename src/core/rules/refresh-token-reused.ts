@@ -34,8 +34,8 @@ export default defineRule({
         const accepted = isSuccess(repeatStatus) && reuse.kind === 'after-rotation';
         report({
           flow,
-          // Without the earlier response's body, rotation is unknown: a diagnostic, not a verdict (the catalogue's
-          // ground rule: say what is not observable instead of guessing).
+          // Without the earlier response's body, rotation is unknown: a diagnostic, not a verdict (say what is
+          // not observable instead of guessing, docs/rules/README.md).
           ...(reuse.earlierOutcome === 'rotated' ? {} : { severity: 'info' as const }),
           message: `${messageOf(reuse)}${accepted ? `; the authorization server answered ${repeatStatus} to it, so it does not detect refresh token reuse` : ''}.`,
           exchanges: [earlier.exchange, request.exchange],

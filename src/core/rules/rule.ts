@@ -1,5 +1,6 @@
 /**
- * What a rule is: its metadata (the catalogue row) and a check that reports findings through the context.
+ * What a rule is: its metadata (id, severity, title, citation, fix, evidence; documented on its page,
+ * docs/rules/<id>.md) and a check that reports findings through the context.
  * A check may be async (a signature or a thumbprint computed with WebCrypto stays inside its rule): `analyze`
  * awaits it, and reports made after it settled are dropped. Rules never throw on odd input on purpose, but
  * `analyze` isolates each one anyway, a rejection as much as a throw.
@@ -10,7 +11,7 @@ import type { Evidence, Exchange, Flow, Severity } from '../model.ts';
 export interface RuleMeta<Id extends string = string> {
   /** Stable id, equal to the file name (`src/core/rules/<id>.ts`). */
   id: Id;
-  /** Default severity; a report may raise or lower it where the catalogue says so. */
+  /** Default severity; a report may raise or lower it where the rule's page says so. */
   severity: Severity;
   title: string;
   /** Spec sections, e.g. `RFC 7636 §4.6`. */
