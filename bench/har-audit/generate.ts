@@ -1,6 +1,6 @@
 /**
  * A large, deterministic HAR shaped like Chrome's export (field names and nesting of
- * /work/shared/samples/oidc-provider-code-pkce-good.har): a few hundred OAuth code + PKCE sign-ins
+ * tests/fixtures/oidc-provider-code-pkce-good.har): a few hundred OAuth code + PKCE sign-ins
  * (discovery → authorize → login and consent pages → 303 Location callback → callback navigation → token POST
  * with a JSON token response → userinfo, some refreshes later) interleaved with a browsing session's
  * unrelated traffic: documents, scripts, stylesheets, images and fonts (base64), JSON APIs whose query strings

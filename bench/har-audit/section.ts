@@ -15,6 +15,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runCommand, runNode, type ChildRun } from '../lib/child.ts';
 import { summarizeProfile } from '../lib/cpuprofile.ts';
 import { mb, median, mib, minMax, ms, pct, ratio, table } from '../lib/stats.ts';
@@ -22,7 +23,8 @@ import type { BenchContext, BenchSection, SectionResult, SummaryRow } from '../l
 import { ensureHar, type HarInfo } from './generate.ts';
 
 const GOAL_RATIO = 1.5;
-const SAMPLE_HAR = '/work/shared/samples/oidc-provider-code-pkce-good.har';
+/** A recorded sign-in (tests/fixtures/README.md), found from this module so no absolute path is read. */
+const SAMPLE_HAR = fileURLToPath(new URL('../../tests/fixtures/oidc-provider-code-pkce-good.har', import.meta.url));
 
 interface Auditor {
   kind: 'cli' | 'tsx-fallback';
