@@ -4,7 +4,7 @@
  * report model with redaction, JSON.stringify. A small untimed warm-up run first, so both sizes are measured
  * with the same code compiled. Prints one JSON line on stdout.
  *
- *   node --import tsx bench/children/redirect-loop.ts REPEATS same|fresh|none [--mangled] [--warmup N]
+ *   node --expose-gc --import tsx bench/children/redirect-loop.ts REPEATS same|fresh|none [--mangled] [--warmup N]
  */
 import { harToExchanges } from '../../src/capture/har.ts';
 import { analyze } from '../../src/core/analyze.ts';
@@ -15,7 +15,7 @@ import { type LoopState, redirectLoopHar } from '../redirect-loop/generate.ts';
 
 const [repeatsArg, stateArg] = process.argv.slice(2);
 const warmupAt = process.argv.indexOf('--warmup');
-const warmup = warmupAt === -1 ? 200 : Number(process.argv[warmupAt + 1]);
+const warmup = warmupAt === -1 ? 1000 : Number(process.argv[warmupAt + 1]);
 const repeats = Number(repeatsArg);
 const state = stateArg as LoopState;
 const mangled = process.argv.includes('--mangled');
@@ -40,6 +40,9 @@ const timedRules: Rule[] = rules.map((rule) => ({
 async function audit(n: number) {
   // Parsed from text, as the CLI does, so the exchanges hold no structure shared with the generator.
   const har = JSON.parse(JSON.stringify(redirectLoopHar({ repeats: n, state, mangled }))) as unknown;
+  // The generator's garbage is not the audit's: collect it before the clock starts (with --expose-gc).
+  (globalThis as { gc?: () => void }).gc?.();
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const conversion = harToExchanges(har);
   const t1 = performance.now();
@@ -53,11 +56,15 @@ async function audit(n: number) {
   });
   const text = JSON.stringify(buildAuditReport([input], { toolVersion: 'bench', redacted: true }), null, 2);
   const t3 = performance.now();
+  const cpu = process.cpuUsage(cpu0);
   return {
     convertMs: t1 - t0,
     analyzeMs: t2 - t1,
     reportMs: t3 - t2,
     totalMs: t3 - t0,
+    // User + system time of the whole process (GC threads included) over the same span: neighbours on a
+    // shared machine stretch wall time, much less this.
+    cpuMs: (cpu.user + cpu.system) / 1000,
     exchanges: conversion.exchanges.length,
     flows: analysis.flows.length,
     findings: analysis.findings.length,
