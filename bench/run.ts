@@ -9,8 +9,9 @@
  *   npm run bench -- --rebuild             rebuild bundles (the CLI, the extension) before measuring
  *
  * Sections: har-audit, redirect-loop (one request repeated 10,000 times audits in ≤ ~10× the time of 1,000),
- * page-load (the extension's page-load overhead against no extension and against the permission floor), worker (heap and storage.session after many flows), badge-latency (token response → badge),
- * panel (the DevTools panel with 10,000 flows: first render and opening a flow).
+ * page-load (the extension's page-load overhead against no extension and against the permission floor), worker
+ * (heap and storage.session after many flows), badge-latency (token response → badge), panel (the DevTools panel
+ * with 10,000 flows: first render and opening a flow).
  * Generated inputs and profiles live in `.bench/` (gitignored).
  */
 import { fileURLToPath } from 'node:url';
