@@ -1,10 +1,12 @@
 /**
- * analyze(exchanges) → flows and findings. The one entry point the worker, the panel and the CLI call.
+ * analyze(exchanges) → flows, findings and stuck-flow diagnoses. The one entry point the worker, the panel and the CLI call.
  * It never throws: a failing rule becomes a `problems` entry and the other rules still run.
  */
 import { buildFlows } from './build-flows.ts';
 import { classify, inTimeOrder } from './classify.ts';
-import type { Analysis, Exchange, Finding } from './model.ts';
+import { diagnose } from './diagnose/index.ts';
+import type { Diagnosis } from './diagnose/types.ts';
+import type { Analysis, Exchange, Finding, Flow } from './model.ts';
 import { rules } from './rules/index.ts';
 import type { Report, Rule, RuleContext } from './rules/rule.ts';
 
@@ -18,15 +20,34 @@ export async function analyze(exchanges: readonly Exchange[], activeRules: reado
     const outcomes = await Promise.all(activeRules.map((rule) => runRule(rule, { flows, exchanges: ordered, classified })));
     const findings = outcomes.flatMap((o) => o.findings);
     const problems = outcomes.flatMap((o) => (o.problem !== undefined ? [o.problem] : []));
-    return { flows, findings: findings.sort(bySeverity), exchangeCount: exchanges.length, metadata: classified.metadata, problems };
+    const diagnosed = diagnosesOf(flows, ordered);
+    if (diagnosed.problem !== undefined) problems.push(diagnosed.problem);
+    return {
+      flows,
+      findings: findings.sort(bySeverity),
+      diagnoses: diagnosed.diagnoses,
+      exchangeCount: exchanges.length,
+      metadata: classified.metadata,
+      problems,
+    };
   } catch (error) {
     return {
       flows: [],
       findings: [],
+      diagnoses: [],
       exchangeCount: exchanges.length,
       metadata: [],
       problems: [`analysis failed: ${error instanceof Error ? error.message : String(error)}`],
     };
+  }
+}
+
+/** The stuck-flow diagnoses; one that fails is a problem, as a failing rule is, and the findings stand. */
+function diagnosesOf(flows: readonly Flow[], exchanges: readonly Exchange[]): { diagnoses: Diagnosis[]; problem?: string } {
+  try {
+    return { diagnoses: diagnose(flows, exchanges) };
+  } catch (error) {
+    return { diagnoses: [], problem: `diagnoses failed: ${error instanceof Error ? error.message : String(error)}` };
   }
 }
 

@@ -3,6 +3,7 @@
  * `Exchange`s; capture adapters (webRequest details, HAR entries) map into this shape and nothing in
  * `src/core` knows where an exchange came from.
  */
+import type { Diagnosis } from './diagnose/types.ts';
 
 export interface Header {
   /** Lower-cased header name. */
@@ -322,6 +323,8 @@ export interface Analysis {
   flows: Flow[];
   /** Every finding; `flowId` ties one to its flow. */
   findings: Finding[];
+  /** Every flow's stuck-flow diagnoses (src/core/diagnose/): where to look when it did not finish. Never findings. */
+  diagnoses: Diagnosis[];
   exchangeCount: number;
   metadata: ServerMetadata[];
   /** Internal problems (a rule that threw) — reported, never thrown. */

@@ -15,6 +15,7 @@
  * `‹redacted code_verifier, 43 chars›`.
  */
 import { callbacksOf, tokenRequestsOf } from './flow-facts.ts';
+import type { Diagnosis } from './diagnose/types.ts';
 import type { Evidence, Exchange, Flow, Finding, Header, Param, TokenRequest } from './model.ts';
 import { jsonStringEnd } from './json-string-end.ts';
 import { parseForm } from './params.ts';
@@ -193,12 +194,13 @@ function pairKey(value: string, at: number): number {
  * Every secret value the analysed flows carry: codes, verifiers, tokens, client secrets and assertions,
  * passwords and Basic credentials from the flows' own requests, cookies and Authorization headers of the
  * flows' exchanges (`exchangeById` resolves the sign-in pages, which a flow only references by id), and
- * evidence marked secret. Values the flows show publicly (state, nonce, client_id, redirect_uri, challenge,
- * a cookie value that is also a URL path segment) are left out, so the safety net does not hide them.
+ * evidence marked secret (of findings and diagnoses). Values the flows show publicly (state, nonce,
+ * client_id, redirect_uri, challenge, a cookie value that is also a URL path segment) are left out, so the
+ * safety net does not hide them.
  */
 export function collectSecrets(
   flows: readonly Flow[],
-  findings: readonly Finding[] = [],
+  findings: readonly (Finding | Diagnosis)[] = [],
   exchangeById?: (id: string) => Exchange | undefined,
 ): SecretValue[] {
   const found = new Map<string, string>();

@@ -14,8 +14,8 @@ import { clientOf, serverOf } from '../core/flow-facts.ts';
 import type { Analysis, Exchange, Finding, Flow } from '../core/model.ts';
 import { buildInputReport, type InputReport } from '../core/report.ts';
 import { collectSecrets, createRedactor, type Redactor, type SecretValue } from '../core/redact.ts';
+import type { Diagnosis } from '../core/diagnose/types.ts';
 import { flowStart, flowVerdict, tabsOfFlow, type FlowVerdict } from '../core/summary.ts';
-import { diagnose, type Diagnosis } from './diagnostics.ts';
 
 /** Exchanges with their analysis: a whole source where it was analysed, or the slice of one opened flow. */
 export interface Source {
@@ -89,7 +89,7 @@ export interface FlowItem extends FlowRowData {
   flow: Flow;
   /** The flow's own findings. */
   findings: Finding[];
-  /** The stuck-flow checklists, computed against the whole source (the last redirect_uri that worked…). */
+  /** The flow's stuck-flow diagnoses, computed by analyze() against the whole source (the last redirect_uri that worked…). */
   diagnoses: Diagnosis[];
 }
 
@@ -145,11 +145,18 @@ export interface SourceIndex {
   flowById: Map<string, Flow>;
   byFlow: Map<string, Finding[]>;
   unbound: Finding[];
+  diagnosesByFlow: Map<string, Diagnosis[]>;
 }
 
-/** Flows by id, and findings grouped by flow once (linear), not filtered per flow. */
+/** Flows by id, and findings and diagnoses grouped by flow once (linear), not filtered per flow. */
 export function indexSource(analysis: Analysis): SourceIndex {
   const flowById = new Map(analysis.flows.map((f) => [f.id, f]));
+  const diagnosesByFlow = new Map<string, Diagnosis[]>();
+  for (const diagnosis of analysis.diagnoses) {
+    const list = diagnosesByFlow.get(diagnosis.flowId);
+    if (list) list.push(diagnosis);
+    else diagnosesByFlow.set(diagnosis.flowId, [diagnosis]);
+  }
   const byFlow = new Map<string, Finding[]>();
   const unbound: Finding[] = [];
   for (const finding of analysis.findings) {
@@ -161,7 +168,7 @@ export function indexSource(analysis: Analysis): SourceIndex {
     if (list) list.push(finding);
     else byFlow.set(finding.flowId, [finding]);
   }
-  return { flowById, byFlow, unbound };
+  return { flowById, byFlow, unbound, diagnosesByFlow };
 }
 
 export function rowsOf(source: Source, index: SourceIndex = indexSource(source.analysis)): FlowRowData[] {
@@ -216,13 +223,15 @@ export interface FlowSlice {
 export function sliceOf(source: Source, flowId: string, index: SourceIndex): FlowSlice | undefined {
   const flow = index.flowById.get(flowId);
   if (!flow) return undefined;
-  const ids = new Set(flow.steps.map((s) => s.exchangeId));
+  const diagnoses = index.diagnosesByFlow.get(flow.id) ?? [];
+  // A diagnosis may point at exchanges of no flow (a CORS preflight): the slice carries them too.
+  const ids = new Set([...flow.steps.map((s) => s.exchangeId), ...diagnoses.flatMap((d) => d.exchangeIds)]);
   return {
     row: rowOf(source, flow, index),
     flow,
     findings: index.byFlow.get(flow.id) ?? [],
     exchanges: [...ids].flatMap((id) => source.exchangeById.get(id) ?? []),
-    diagnoses: diagnose(flow, source.analysis.flows, source.exchangeById),
+    diagnoses,
     exchangeCount: source.exchanges.length,
     problems: source.analysis.problems,
   };
@@ -240,6 +249,7 @@ export function itemOfSlice(panelSource: PanelSource, slice: FlowSlice): FlowIte
     analysis: {
       flows: [slice.flow],
       findings: slice.findings,
+      diagnoses: slice.diagnoses,
       exchangeCount: slice.exchangeCount,
       metadata: slice.flow.metadata ? [slice.flow.metadata] : [],
       problems: slice.problems,

@@ -1,3 +1,4 @@
+import { CODE_AGE_SUSPECT_MS, CODE_LIFETIME_MAX_MS } from '../authorization-code.ts';
 import { codeGrants } from '../code-flow.ts';
 import { callbacksOf } from '../flow-facts.ts';
 import type { TokenRequest } from '../model.ts';
@@ -6,7 +7,8 @@ import { defineRule } from './rule.ts';
 /**
  * RFC 6749 §4.1.2: the authorization code MUST expire shortly after it is issued; a maximum lifetime of
  * 10 minutes is RECOMMENDED. A client should exchange it at once: after a minute the delay is suspicious,
- * after ten the code is likely expired (invalid_grant).
+ * after ten the code is likely expired (invalid_grant). The thresholds are src/core/authorization-code.ts's,
+ * shared with the invalid_grant diagnosis.
  */
 export default defineRule({
   meta: {
@@ -28,9 +30,9 @@ export default defineRule({
         if (!callback) continue;
         done.add(code);
         const delay = request.exchange.time - callback.exchange.time;
-        if (delay <= WARN_AFTER_MS) continue;
+        if (delay <= CODE_AGE_SUSPECT_MS) continue;
         const seconds = Number((delay / 1000).toFixed(1));
-        const expired = delay > ERROR_AFTER_MS;
+        const expired = delay > CODE_LIFETIME_MAX_MS;
         report({
           flow,
           severity: expired ? 'error' : 'warning',
@@ -49,9 +51,6 @@ export default defineRule({
     }
   },
 });
-
-const WARN_AFTER_MS = 60_000;
-const ERROR_AFTER_MS = 600_000;
 
 function iso(time: number): string {
   // Date throws beyond ±8.64e15 ms.

@@ -1,5 +1,5 @@
-import { codeGrants, isSuccess } from '../code-flow.ts';
-import type { TokenRequest } from '../model.ts';
+import { codeUses } from '../authorization-code.ts';
+import { isSuccess } from '../code-flow.ts';
 import { defineRule } from './rule.ts';
 
 /**
@@ -18,59 +18,43 @@ export default defineRule({
   },
   check({ flows, report }) {
     for (const flow of flows) {
-      const byCode = new Map<string, TokenRequest[]>();
-      for (const request of codeGrants(flow)) {
-        if (request.code === undefined) continue;
-        const list = byCode.get(request.code);
-        if (list) list.push(request);
-        else byCode.set(request.code, [request]);
-      }
-      for (const [code, requests] of byCode) {
-        const ordered = [...requests].sort((a, b) => a.exchange.time - b.exchange.time);
-        for (let i = 1; i < ordered.length; i++) {
-          const repeat = ordered[i]!;
-          const earlier = ordered.slice(0, i);
-          const answered = earlier.find((r) => r.exchange.status !== undefined);
-          const first = answered ?? earlier[0]!;
-          const repeatStatus = repeat.exchange.status;
-          const evidence = [
-            { label: 'code', value: code, secret: true },
-            { label: 'earlier exchange', value: first.exchange.id },
-            {
-              label: 'earlier status',
-              value:
-                first.exchange.status === undefined
-                  ? `no response${first.exchange.error ? ` (${first.exchange.error})` : ''}`
-                  : String(first.exchange.status),
-            },
-            { label: 'repeat status', value: repeatStatus === undefined ? 'not observed' : String(repeatStatus) },
-            { label: 'attempt', value: String(i + 1) },
-          ];
-          if (!answered) {
-            report({
-              flow,
-              severity: 'info',
-              message: `The code was POSTed again (attempt ${i + 1}) after the first attempt got no response; the authorization server may have redeemed it already, so expect invalid_grant.`,
-              exchanges: [first.exchange, repeat.exchange],
-              evidence,
-            });
-            continue;
-          }
-          const inFlight = repeat.exchange.time < (answered.exchange.endTime ?? answered.exchange.time);
-          const when = inFlight
-            ? 'while the earlier exchange was still in flight (a double submit)'
-            : `after an earlier exchange got a ${answered.exchange.status} response`;
+      // The earlier exchange that used each repeated code up: the one answer src/core/authorization-code.ts gives.
+      for (const [repeat, use] of codeUses(flow)) {
+        const first = use.by.exchange;
+        const repeatStatus = repeat.exchange.status;
+        const attempt = use.earlier + 1;
+        const evidence = [
+          { label: 'code', value: repeat.code!, secret: true },
+          { label: 'earlier exchange', value: first.id },
+          {
+            label: 'earlier status',
+            value: first.status === undefined ? `no response${first.error ? ` (${first.error})` : ''}` : String(first.status),
+          },
+          { label: 'repeat status', value: repeatStatus === undefined ? 'not observed' : String(repeatStatus) },
+          { label: 'attempt', value: String(attempt) },
+        ];
+        if (use.outcome === 'unanswered') {
           report({
             flow,
-            message: isSuccess(repeatStatus)
-              ? `The same code was POSTed again ${when}, and the authorization server answered ${repeatStatus} to the repeat: it must deny a reused code and should revoke the tokens issued with it.`
-              : `The same code was POSTed again ${when}; a code may be exchanged only once.`,
-            exchanges: [answered.exchange, repeat.exchange],
-            evidence: isSuccess(repeatStatus)
-              ? [...evidence, { label: 'authorization server', value: 'accepted a reused code' }]
-              : evidence,
+            severity: 'info',
+            message: `The code was POSTed again (attempt ${attempt}) after the first attempt got no response; the authorization server may have redeemed it already, so expect invalid_grant.`,
+            exchanges: [first, repeat.exchange],
+            evidence,
           });
+          continue;
         }
+        const inFlight = repeat.exchange.time < (first.endTime ?? first.time);
+        const when = inFlight
+          ? 'while the earlier exchange was still in flight (a double submit)'
+          : `after an earlier exchange got a ${first.status} response`;
+        report({
+          flow,
+          message: isSuccess(repeatStatus)
+            ? `The same code was POSTed again ${when}, and the authorization server answered ${repeatStatus} to the repeat: it must deny a reused code and should revoke the tokens issued with it.`
+            : `The same code was POSTed again ${when}; a code may be exchanged only once.`,
+          exchanges: [first, repeat.exchange],
+          evidence: isSuccess(repeatStatus) ? [...evidence, { label: 'authorization server', value: 'accepted a reused code' }] : evidence,
+        });
       }
     }
   },

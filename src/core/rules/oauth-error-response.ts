@@ -1,8 +1,7 @@
 import { stringMember } from '../body.ts';
-import { diagnoseInvalidGrant, type InvalidGrantCause } from '../diagnose-invalid-grant.ts';
 import { capped, quotable } from '../evidence.ts';
 import type { Callback, Evidence, Flow, TokenRequest } from '../model.ts';
-import { firstParam } from '../params.ts';
+import { authorizationContextOf, authorizationErrorMeaning, tokenErrorMeaning } from '../oauth-errors.ts';
 import { defineRule, type RuleContext } from './rule.ts';
 
 /**
@@ -12,55 +11,14 @@ import { defineRule, type RuleContext } from './rule.ts';
  *
  * Reports every error response a flow received, with the decoded error, error_description and error_uri as
  * evidence (network strings: capped and never interpreted; the code is quoted in the message only when it is a
- * plain token), and the usual cause of the code. At the token endpoint the code lives only in the body: a 4xx
- * or 5xx answer whose body was not observed says the code is not observable. Info, or warning for server_error
- * and invalid_request. Other rules should not also report a missing code for an error callback.
+ * plain token), and the usual cause of the code from the one table of OAuth error codes (src/core/oauth-errors.ts).
+ * At the token endpoint the code lives only in the body: a 4xx or 5xx answer whose body was not observed says
+ * the code is not observable. Info, or warning for server_error and invalid_request. Other rules should not also
+ * report a missing code for an error callback.
  *
- * An invalid_grant is explained by the invalid_grant decoder (src/core/diagnose-invalid-grant.ts, catalogue
- * diagnostics §5): the likeliest cause the traffic shows goes in the message, every cause in the evidence. When
- * the traffic shows none, the usual causes are listed.
+ * Which cause the traffic shows (a code used twice, a redirect_uri difference…) is the stuck-flow diagnoses'
+ * answer (src/core/diagnose/), not this finding's: one screen shows one answer.
  */
-
-/** Authorization error decoder (rules catalogue, stuck-redirect diagnostics §9). Exact codes only. */
-const AUTHORIZATION_CAUSES: ReadonlyMap<string, string> = new Map([
-  ['access_denied', 'the user refused (or the authorization server denied the request by policy)'],
-  ['invalid_request', 'an unsupported or missing PKCE method, a missing required parameter, or a duplicated parameter'],
-  ['unauthorized_client', 'this client is not allowed this grant or response type'],
-  ['unsupported_response_type', 'this client is not allowed this grant or response type'],
-  ['invalid_scope', 'a requested scope is unknown, malformed or not allowed for this client'],
-  ['server_error', 'a failure at the authorization server: retry'],
-  ['temporarily_unavailable', 'the authorization server is overloaded or in maintenance: retry'],
-]);
-
-const SILENT_FAILURES: ReadonlySet<string> = new Set([
-  'login_required',
-  'interaction_required',
-  'consent_required',
-  'account_selection_required',
-]);
-
-/** Token endpoint errors (RFC 6749 §5.2; catalogue §5, §7, §8), when the invalid_grant decoder finds nothing. */
-const TOKEN_CAUSES: ReadonlyMap<string, string> = new Map([
-  [
-    'invalid_grant',
-    "the code was already used or has expired, the redirect_uri differs from the authorization request, the PKCE verifier does not match the challenge, the client_id differs, or the code went to another issuer's token endpoint",
-  ],
-  [
-    'invalid_client',
-    'client authentication failed: a secret sent by a public client or missing for a confidential one, Basic credentials not form-urlencoded before base64, or two authentication methods at once',
-  ],
-  [
-    'invalid_request',
-    'a missing parameter (often redirect_uri, left out for an OAuth 2.0 server), a JSON body instead of a form, or a duplicated parameter',
-  ],
-  ['unauthorized_client', 'this client is not allowed this grant type'],
-  ['unsupported_grant_type', 'the authorization server does not support this grant_type'],
-  ['invalid_scope', 'a requested scope is unknown or exceeds what was granted'],
-  ['use_dpop_nonce', 'the server requires a DPoP nonce: retry with a proof carrying the DPoP-Nonce header it returned'],
-  ['invalid_dpop_proof', 'the DPoP proof was rejected (htm/htu, iat, jti, nonce or signature)'],
-  ['server_error', 'a failure at the authorization server: retry'],
-  ['temporarily_unavailable', 'the authorization server is overloaded or in maintenance: retry'],
-]);
 
 const RAISED: ReadonlySet<string> = new Set(['server_error', 'invalid_request']);
 
@@ -104,20 +62,7 @@ function errorEvidence(error: string | undefined, description: string | undefine
 
 function reportCallback(flow: Flow, callback: Callback, report: ReportFn): void {
   const error = callback.error!;
-  let cause = AUTHORIZATION_CAUSES.get(error);
-  if (SILENT_FAILURES.has(error)) {
-    const auth = flow.authorization;
-    const silent = auth ? firstParam(auth.params, 'prompt')?.split(' ').includes('none') : false;
-    const framed = auth?.exchange.initiator === 'subframe';
-    cause =
-      silent && framed
-        ? 'this prompt=none request ran in an iframe, where blocked third-party cookies hide the session, or the user must sign in or consent interactively'
-        : silent
-          ? 'this prompt=none request found no usable session, so the user must sign in or consent interactively'
-          : framed
-            ? 'the request ran in an iframe, where blocked third-party cookies hide the session from the authorization server'
-            : 'a prompt=none request, or an iframe whose third-party cookies are blocked, found no usable session: the user must sign in or consent interactively';
-  }
+  const cause = authorizationErrorMeaning(error, authorizationContextOf(flow))?.cause;
   report({
     flow,
     severity: severityOf(error),
@@ -134,23 +79,16 @@ function reportToken(flow: Flow, request: TokenRequest, report: ReportFn): void 
   const grant = request.grantType !== undefined ? [{ label: 'grant_type', value: capped(request.grantType) }] : [];
   const error = response?.error;
   if (error !== undefined) {
-    const diagnosed = error === 'invalid_grant' ? diagnoseInvalidGrant(flow, request) : [];
-    let cause = TOKEN_CAUSES.get(error);
-    if (error === 'invalid_grant' && request.grantType === 'refresh_token') {
-      cause = 'the refresh token was revoked, expired, or already used once and rotated (another tab may have refreshed first)';
-    }
-    if (diagnosed.length)
-      cause = `${diagnosed[0]!.explanation}${diagnosed.length > 1 ? ` (${diagnosed.length - 1} more in the evidence)` : ''}`;
+    const cause = tokenErrorMeaning(error, request.grantType)?.cause;
     report({
       flow,
       severity: severityOf(error),
       message: `The token endpoint answered${status !== undefined ? ` HTTP ${status}` : ''} with ${named(error)}${cause ? `; likely cause: ${cause}` : ''}.`,
-      exchanges: [request.exchange, ...diagnosed.flatMap((c) => c.exchanges)],
+      exchanges: [request.exchange],
       evidence: [
         ...errorEvidence(error, response?.errorDescription, stringMember(response?.json, 'error_uri')),
         ...statusEvidence,
         ...grant,
-        ...diagnosed.flatMap(causeEvidence),
       ],
     });
     return;
@@ -168,9 +106,4 @@ function reportToken(flow: Flow, request: TokenRequest, report: ReportFn): void 
     exchanges: [request.exchange],
     evidence: [...statusEvidence, ...grant, { label: 'response body', value: why }],
   });
-}
-
-/** One invalid_grant cause as evidence: a numbered headline, then what shows it. */
-function causeEvidence(cause: InvalidGrantCause, index: number): Evidence[] {
-  return [{ label: `cause ${index + 1}`, value: `${cause.kind} (${cause.likelihood}): ${cause.explanation}` }, ...cause.evidence];
 }

@@ -1,23 +1,47 @@
-/** The stuck-flow checklists (src/devtools/diagnostics.ts, computed against the flow's whole source) for the flow on screen. */
+/**
+ * "Why it may be stuck": the flow's stuck-flow diagnoses (computed by the core against the flow's whole
+ * source), worded by src/report/diagnoses.ts. Captured text is masked as everywhere in the panel; secret
+ * evidence goes through the Secret component.
+ */
+import { diagnosisLines, LIKELIHOOD_LABEL } from '../../report/diagnoses.ts';
+import { visible } from '../../report/text.ts';
 import type { FlowItem } from '../sources.ts';
-import { Masked } from './Secret.tsx';
+import { Masked, Secret } from './Secret.tsx';
 
 export function Diagnostics({ item }: { item: FlowItem }) {
-  const { diagnoses } = item;
+  const { diagnoses, source } = item;
   if (!diagnoses.length) return null;
   return (
     <section class="diagnostics" data-section="diagnostics">
       <h3>Why it may be stuck</h3>
       {diagnoses.map((d) => (
-        <div key={d.id} class="card diagnosis" data-diagnosis={d.id}>
-          <h4>{d.title}</h4>
+        <div key={d.id} class="card diagnosis" data-diagnosis={d.kind} data-likelihood={d.likelihood}>
+          <h4>
+            {d.title} <span class={`likelihood ${d.likelihood}`}>{LIKELIHOOD_LABEL[d.likelihood]}</span>
+          </h4>
           <ul>
-            {d.lines.map((line, i) => (
-              <li key={i}>
-                <Masked source={item.source} text={line} />
+            {diagnosisLines(d).map((line, i) => (
+              <li key={i} data-hint={d.hints[i]!.kind}>
+                <Masked source={source} text={line} />
               </li>
             ))}
           </ul>
+          {d.evidence.length > 0 && (
+            <dl class="evidence">
+              {d.evidence.map((e, i) => [
+                <dt key={`l${i}`}>{visible(e.label)}</dt>,
+                <dd key={`v${i}`}>
+                  {e.secret || source.redactor.evidence(e).redacted ? (
+                    <Secret id={`${item.key}/diagnosis/${d.id}/${i}`} label={e.label} value={e.value} />
+                  ) : (
+                    <code>
+                      <Masked source={source} text={e.value} />
+                    </code>
+                  )}
+                </dd>,
+              ])}
+            </dl>
+          )}
         </div>
       ))}
     </section>
