@@ -441,12 +441,7 @@ function evidenceGaps(flow: CorrelatedFlow): string[] {
   const callback = flow.callback;
   if (flow.authorization && !callback)
     notes.push('callback not observed: the sign-in is still pending, was abandoned, or never returned to the redirect_uri');
-  const expectsCode = flow.authorization?.responseType?.split(' ').includes('code') ?? !!callback?.code;
-  if (callback && !callback.error && expectsCode && !flow.codeExchanges.length) {
-    notes.push(
-      'no token request followed the callback: the exchange may happen on a server (invisible to the browser), or the app stopped',
-    );
-  }
+  // A callback no token request followed is the no-token-request diagnosis's (src/core/diagnose/), not a note.
   for (const request of tokenRequestsOf(flow)) {
     if (request.exchange.status === undefined)
       notes.push(`token response not observed for ${request.exchange.id}${request.exchange.error ? ` (${request.exchange.error})` : ''}`);

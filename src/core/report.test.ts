@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { APP, AS, CHALLENGE, exchange, goodFlow, resetBuilders, VERIFIER } from '../../tests/support/build.ts';
+import { APP, AS, CHALLENGE, exchange, goodFlow, resetBuilders, token, VERIFIER } from '../../tests/support/build.ts';
 import { analyze } from './analyze.ts';
 import type { Exchange } from './model.ts';
 import {
@@ -179,6 +179,55 @@ describe('buildInputReport', () => {
     });
     expect(input.flows[0]!.steps[0]!.harEntry).toBeNull();
     expect(input.flows[0]!.notes.join(' ')).toMatch(/authorization request not observed/);
+  });
+});
+
+describe('the diagnostics of a flow', () => {
+  it('are data beside the findings, redacted like them, and leave the verdict alone', async () => {
+    // A code redeemed twice: the second exchange is refused, and the invalid-grant diagnosis names the first.
+    const exchanges = [...goodFlow(), token({}, { status: 400 })];
+    const input = buildInputReport(await analyze(exchanges, []), { file: 'x.har', exchanges, harEntryOf: (id) => Number(id.slice(1)) });
+    const [flow] = input.flows;
+    expect(flow!.verdict).toBe('pass');
+    expect(flow!.findings).toEqual([]);
+    expect(flow!.diagnostics).toHaveLength(1);
+    const [diagnosis] = flow!.diagnostics;
+    expect(diagnosis).toMatchObject({
+      kind: 'invalid-grant',
+      title: expect.any(String),
+      likelihood: 'certain',
+      flowId: flow!.id,
+      file: 'x.har',
+    });
+    expect(diagnosis!.evidence).toContainEqual({
+      label: 'code',
+      value: `‹redacted code, ${CODE.length} chars›`,
+      secret: true,
+      redacted: true,
+    });
+    expect(diagnosis!.exchanges.map((x) => [x.id, x.harEntry, x.method, x.status])).toEqual([
+      [exchanges[4]!.id, 5, 'POST', 400],
+      [exchanges[3]!.id, 4, 'POST', 200],
+    ]);
+    expect(JSON.stringify(input)).not.toContain(CODE);
+  });
+
+  it('redact the strings inside the hints, never their kinds', async () => {
+    // The client's server rewrites the callback to https: the rewritten URLs carry the code.
+    const [auth, redirect, arrival] = goodFlow({ authorize: { redirect_uri: `${APP.replace('https:', 'http:')}/cb` } });
+    const http = redirect!.location!.replace('https:', 'http:');
+    const rewritten = [
+      auth!,
+      { ...redirect!, location: http },
+      { ...arrival!, url: http, status: 301, location: http.replace('http:', 'https:') },
+    ];
+    const input = buildInputReport(await analyze(rewritten, []), { file: 'r.har', exchanges: rewritten });
+    const diagnosis = input.flows[0]!.diagnostics.find((d) => d.kind === 'callback-redirected')!;
+    expect(diagnosis.hints[0]).toMatchObject({ kind: 'callback-rewritten', status: 301, difference: { kind: 'scheme' } });
+    expect(JSON.stringify(diagnosis.hints)).not.toContain(CODE);
+    expect(JSON.stringify(diagnosis.hints)).toContain('code=‹redacted code');
+    const shown = buildInputReport(await analyze(rewritten, []), { file: 'r.har', exchanges: rewritten, redact: false });
+    expect(JSON.stringify(shown.flows[0]!.diagnostics)).toContain(CODE);
   });
 });
 

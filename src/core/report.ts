@@ -7,14 +7,27 @@
  * changes bump the minor version of `schemaVersion`, anything else its major.
  */
 import { citationLinks } from './citations.ts';
+import type { Diagnosis, DiagnosisHint, DiagnosisKind, Likelihood } from './diagnose/types.ts';
 import { clientOf, firstTokenRequestOf } from './flow-facts.ts';
-import type { Analysis, Exchange, Finding, Flow, PairedBy, PkceNearMissKind, PkceResult, Severity, StepKind, Verdict } from './model.ts';
+import type {
+  Analysis,
+  Evidence,
+  Exchange,
+  Finding,
+  Flow,
+  PairedBy,
+  PkceNearMissKind,
+  PkceResult,
+  Severity,
+  StepKind,
+  Verdict,
+} from './model.ts';
 import { collectSecrets, createRedactor, noRedaction, type Redactor } from './redact.ts';
 import { ruleDocsUrl } from './rule-docs.ts';
 import { verdictOf } from './verdict.ts';
 
 export const REPORT_FORMAT = 'oauth-lens-audit';
-export const REPORT_SCHEMA_VERSION = '1.0';
+export const REPORT_SCHEMA_VERSION = '1.1';
 
 export interface AuditReport {
   format: typeof REPORT_FORMAT;
@@ -84,6 +97,8 @@ export interface FlowReport {
   /** Evidence gaps, in words. */
   notes: string[];
   findings: FindingReport[];
+  /** Why the flow may be stuck (schema 1.1): where to look, never findings, no effect on the verdict. */
+  diagnostics: DiagnosisReport[];
 }
 
 export interface PkceReport {
@@ -154,6 +169,23 @@ export interface FindingReport {
   evidence: EvidenceReport[];
 }
 
+/**
+ * A stuck-flow diagnosis (src/core/diagnose/) as data: its hints are facts every view phrases the same way
+ * (src/report/diagnoses.ts), redacted like the rest of the report.
+ */
+export interface DiagnosisReport {
+  /** Stable within the report's input. */
+  id: string;
+  kind: DiagnosisKind;
+  title: string;
+  likelihood: Likelihood;
+  flowId: string;
+  file: string;
+  evidence: EvidenceReport[];
+  exchanges: ExchangeRef[];
+  hints: DiagnosisHint[];
+}
+
 export interface InputReportOptions {
   /** The input's name as shown in every format. */
   file: string;
@@ -174,8 +206,17 @@ export function buildInputReport(analysis: Analysis, options: InputReportOptions
   const redactor =
     options.redact === false
       ? noRedaction
-      : createRedactor(collectSecrets(analysis.flows, analysis.findings, (id) => exchangeById.get(id)));
+      : createRedactor(collectSecrets(analysis.flows, [...analysis.findings, ...analysis.diagnoses], (id) => exchangeById.get(id)));
   const harEntryOf = (id: string) => options.harEntryOf?.(id) ?? null;
+
+  const exchangeRef = (id: string): ExchangeRef => {
+    const ex = exchangeById.get(id);
+    return { id, harEntry: harEntryOf(id), method: ex?.method ?? null, url: ex ? redactor.text(ex.url) : null, status: ex?.status ?? null };
+  };
+  const evidenceReport = (e: Evidence): EvidenceReport => {
+    const r = redactor.evidence(e);
+    return { label: r.label, value: r.value, secret: e.secret === true, redacted: r.redacted === true };
+  };
 
   const findingReport = (f: Finding): FindingReport => ({
     ruleId: f.ruleId,
@@ -188,21 +229,27 @@ export function buildInputReport(analysis: Analysis, options: InputReportOptions
     fix: redactor.text(f.fix),
     flowId: f.flowId ?? null,
     file,
-    exchanges: f.exchangeIds.map((id) => {
-      const ex = exchangeById.get(id);
-      return {
-        id,
-        harEntry: harEntryOf(id),
-        method: ex?.method ?? null,
-        url: ex ? redactor.text(ex.url) : null,
-        status: ex?.status ?? null,
-      };
-    }),
-    evidence: f.evidence.map((e) => {
-      const r = redactor.evidence(e);
-      return { label: r.label, value: r.value, secret: e.secret === true, redacted: r.redacted === true };
-    }),
+    exchanges: f.exchangeIds.map(exchangeRef),
+    evidence: f.evidence.map(evidenceReport),
   });
+
+  const diagnosisReport = (d: Diagnosis): DiagnosisReport => ({
+    id: d.id,
+    kind: d.kind,
+    title: d.title,
+    likelihood: d.likelihood,
+    flowId: d.flowId,
+    file,
+    evidence: d.evidence.map(evidenceReport),
+    exchanges: d.exchangeIds.map(exchangeRef),
+    hints: d.hints.map((h) => redactedHint(h, redactor)),
+  });
+  const diagnosesByFlow = new Map<string, DiagnosisReport[]>();
+  for (const diagnosis of analysis.diagnoses) {
+    const list = diagnosesByFlow.get(diagnosis.flowId);
+    if (list) list.push(diagnosisReport(diagnosis));
+    else diagnosesByFlow.set(diagnosis.flowId, [diagnosisReport(diagnosis)]);
+  }
 
   const flowIds = new Set(analysis.flows.map((f) => f.id));
   const byFlow = new Map<string, Finding[]>();
@@ -217,7 +264,10 @@ export function buildInputReport(analysis: Analysis, options: InputReportOptions
     }
   }
 
-  const flows = analysis.flows.map((flow) => flowReport(flow, byFlow.get(flow.id) ?? [], file, redactor, harEntryOf, findingReport));
+  const flows = analysis.flows.map((flow) => ({
+    ...flowReport(flow, byFlow.get(flow.id) ?? [], file, redactor, harEntryOf, findingReport),
+    diagnostics: diagnosesByFlow.get(flow.id) ?? [],
+  }));
   const skippedEntries = (options.skippedEntries ?? []).map((w) => redactor.text(w));
   return {
     file,
@@ -242,7 +292,7 @@ function flowReport(
   r: Redactor,
   harEntryOf: (id: string) => number | null,
   findingReport: (f: Finding) => FindingReport,
-): FlowReport {
+): Omit<FlowReport, 'diagnostics'> {
   const auth = flow.authorization;
   const token = firstTokenRequestOf(flow);
   const text = (value: string | undefined) => (value === undefined ? null : r.text(value));
@@ -291,13 +341,14 @@ function flowReport(
   };
 }
 
-/** Only the exchanges a report refers to (steps, finding references), found in one pass. */
+/** Only the exchanges a report refers to (steps, finding and diagnosis references), found in one pass. */
 function indexNeeded(analysis: Analysis, exchanges: readonly Exchange[] | undefined): Map<string, Exchange> {
   const index = new Map<string, Exchange>();
   if (!exchanges) return index;
   const needed = new Set<string>();
   for (const flow of analysis.flows) for (const step of flow.steps) needed.add(step.exchangeId);
   for (const finding of analysis.findings) for (const id of finding.exchangeIds) needed.add(id);
+  for (const diagnosis of analysis.diagnoses) for (const id of diagnosis.exchangeIds) needed.add(id);
   if (!needed.size) return index;
   for (const ex of exchanges) {
     if (needed.has(ex.id)) {
@@ -306,6 +357,23 @@ function indexNeeded(analysis: Analysis, exchanges: readonly Exchange[] | undefi
     }
   }
   return index;
+}
+
+/**
+ * A hint with every string redacted (URLs, origins, error texts), but not its discriminants (`kind`, at any
+ * depth). Hints hold no secret by construction; the safety net still runs over them, as over everything else.
+ */
+function redactedHint(hint: DiagnosisHint, r: Redactor): DiagnosisHint {
+  return redactStrings(hint, r, undefined) as DiagnosisHint;
+}
+
+function redactStrings(value: unknown, r: Redactor, key: string | undefined): unknown {
+  if (typeof value === 'string') return key === 'kind' ? value : r.text(value);
+  if (Array.isArray(value)) return value.map((v) => redactStrings(v, r, undefined));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactStrings(v, r, k)]));
+  }
+  return value;
 }
 
 function isoTime(ms: number): string | null {

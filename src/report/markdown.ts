@@ -1,9 +1,19 @@
 /**
  * `markdown`: a report to paste into a ticket (GitHub-flavoured): a summary table, then per flow its
- * facts, a steps table and the findings with citation links, fixes and a link to the rule's page. Pure.
+ * facts, a steps table, the findings with citation links, fixes and a link to the rule's page, and why it may
+ * be stuck. Pure.
  */
 import type { Verdict } from '../core/model.ts';
-import type { AuditReport, CitationLinkReport, FindingReport, FlowReport, InputReport } from '../core/report.ts';
+import type {
+  AuditReport,
+  CitationLinkReport,
+  DiagnosisReport,
+  ExchangeRef,
+  FindingReport,
+  FlowReport,
+  InputReport,
+} from '../core/report.ts';
+import { diagnosisLines, LIKELIHOOD_LABEL } from './diagnoses.ts';
 import { issuerSummary, responseSummary } from './flow-facts.ts';
 import { pkceSummary } from './pkce.ts';
 import { visible } from './text.ts';
@@ -112,6 +122,10 @@ function flowSection(flow: FlowReport, index: number, input: InputReport): strin
   out.push('', '**Findings**', '');
   if (!flow.findings.length) out.push('No findings.');
   for (const finding of flow.findings) out.push(...findingItem(finding));
+  if (flow.diagnostics.length) {
+    out.push('', '**Why it may be stuck**', '');
+    for (const diagnosis of flow.diagnostics) out.push(...diagnosisItem(diagnosis));
+  }
   if (flow.notes.length) {
     out.push('', '**Notes**', '');
     for (const note of flow.notes) out.push(`- ${mdText(note)}`);
@@ -128,17 +142,25 @@ function findingItem(f: FindingReport): string[] {
     `**Learn more:** [${mdText(`${f.ruleId}.md`)}](${f.docsUrl})`,
   ];
   if (f.evidence.length) body.push(`**Evidence:** ${f.evidence.map((e) => `${mdText(e.label)}: ${mdCode(e.value)}`).join('; ')}`);
-  if (f.exchanges.length) {
-    const refs = f.exchanges.map((x) => {
-      const where = x.harEntry !== null ? `entry ${x.harEntry}` : mdCode(x.id);
-      const request = x.method ? ` ${mdCode(`${x.method} ${x.url ?? ''}`)}` : '';
-      return `${where}${request}${x.status !== null ? ` → ${x.status}` : ''}`;
-    });
-    body.push(`**Requests:** ${refs.join(', ')}`);
-  }
-  // Two trailing spaces: a hard line break inside the list item.
-  return [
-    `- ${SEVERITY[f.severity]} ${mdCode(f.ruleId)} — ${mdText(f.title)}  `,
-    ...body.map((line, i) => `  ${line}${i < body.length - 1 ? '  ' : ''}`),
-  ];
+  if (f.exchanges.length) body.push(`**Requests:** ${f.exchanges.map(exchangeRef).join(', ')}`);
+  return listItem(`${SEVERITY[f.severity]} ${mdCode(f.ruleId)} — ${mdText(f.title)}`, body);
+}
+
+/** A diagnosis: not a finding (no severity); its title, how sure it is, its hints worded, evidence and requests. */
+function diagnosisItem(d: DiagnosisReport): string[] {
+  const body = diagnosisLines(d).map((line) => `• ${mdText(line)}`);
+  if (d.evidence.length) body.push(`**Evidence:** ${d.evidence.map((e) => `${mdText(e.label)}: ${mdCode(e.value)}`).join('; ')}`);
+  if (d.exchanges.length) body.push(`**Requests:** ${d.exchanges.map(exchangeRef).join(', ')}`);
+  return listItem(`**${mdText(d.title)}** ${mdCode(d.kind)} · ${LIKELIHOOD_LABEL[d.likelihood]}`, body);
+}
+
+function exchangeRef(x: ExchangeRef): string {
+  const where = x.harEntry !== null ? `entry ${x.harEntry}` : mdCode(x.id);
+  const request = x.method ? ` ${mdCode(`${x.method} ${x.url ?? ''}`)}` : '';
+  return `${where}${request}${x.status !== null ? ` → ${x.status}` : ''}`;
+}
+
+/** A list item of lines: two trailing spaces are a hard line break inside it. */
+function listItem(head: string, body: readonly string[]): string[] {
+  return [`- ${head}  `, ...body.map((line, i) => `  ${line}${i < body.length - 1 ? '  ' : ''}`)];
 }

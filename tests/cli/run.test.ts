@@ -112,7 +112,7 @@ describe('formats', () => {
     expect(stderr).toBe('');
     expect(report).toMatchObject({
       format: 'oauth-lens-audit',
-      schemaVersion: '1.0',
+      schemaVersion: '1.1',
       tool: { name: 'oauth-lens', version: TOOL_VERSION },
       redacted: true,
     });
@@ -133,6 +133,7 @@ describe('formats', () => {
       responseMode: null,
       callbackMode: 'query',
       pkce: { method: 'S256', status: 'match', verifier: '‹redacted code_verifier, 43 chars›', nearMiss: null },
+      diagnostics: [],
     });
     expect(input.flows[0]!.steps.map((s) => [s.kind, s.harEntry])).toEqual([
       ['authorize', 4],

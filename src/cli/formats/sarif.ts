@@ -2,13 +2,15 @@
  * `sarif`: SARIF 2.1.0 for code-scanning tools. One run; `tool.driver.rules` lists every rule of the
  * registry (id, name, descriptions, help with the cited spec sections linked, helpUri to the rule's page
  * docs/rules/<id>.md, default level); each finding is a result located in its HAR file, with the flow and the
- * HAR entries as logical locations. Pure.
+ * HAR entries as logical locations. The flows are the run's logical locations, each with its stuck-flow
+ * diagnostics in its properties (never results). Pure.
  */
 import { citationLinks } from '../../core/citations.ts';
 import type { Severity } from '../../core/model.ts';
 import { allFindings, type AuditReport, type FindingReport } from '../../core/report.ts';
 import { ruleDocsUrl } from '../../core/rule-docs.ts';
 import type { RuleMeta } from '../../core/rules/rule.ts';
+import { diagnosisLines } from '../../report/diagnoses.ts';
 import { TOOL_DISPLAY_NAME } from '../../report/version.ts';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -76,6 +78,10 @@ function descriptor(meta: Pick<RuleMeta, 'id' | 'severity' | 'title' | 'citation
   };
 }
 
+function indexOf(index: number | undefined): { index: number } | Record<string, never> {
+  return index !== undefined ? { index } : {};
+}
+
 export interface SarifOptions {
   /** The rule registry's metadata, in registry order. */
   rules: readonly RuleMeta[];
@@ -96,13 +102,37 @@ export function formatSarif(report: AuditReport, options: SarifOptions): object 
     return index;
   };
 
+  // Every flow is a logical location of the run (SARIF 2.1.0 §3.14.17), and its stuck-flow diagnoses live in
+  // its property bag (§3.8): they are not results, so no code-scanning alert is ever raised for one, yet every
+  // SARIF reader keeps them. Results point at their flow's entry by index (§3.33.3).
+  const flowLocations = report.inputs.flatMap((input) =>
+    input.flows.map((flow) => ({
+      name: flow.id,
+      fullyQualifiedName: `${input.file}#${flow.id}`,
+      kind: 'module',
+      properties: {
+        file: input.file,
+        verdict: flow.verdict,
+        diagnostics: flow.diagnostics.map((d) => ({
+          ...d,
+          harEntries: d.exchanges.map((x) => x.harEntry).filter((e): e is number => e !== null),
+          text: diagnosisLines(d),
+        })),
+      },
+    })),
+  );
+  const flowIndex = new Map(flowLocations.map((l, i) => [l.fullyQualifiedName, i]));
+
   const results: object[] = [];
   const notifications: object[] = [];
   report.inputs.forEach((input, artifactIndex) => {
     const uri = artifactUri(input.file);
     for (const f of allFindings(input)) {
+      const flowName = `${input.file}#${f.flowId}`;
       const logicalLocations = [
-        ...(f.flowId !== null ? [{ name: f.flowId, fullyQualifiedName: `${input.file}#${f.flowId}`, kind: 'module' }] : []),
+        ...(f.flowId !== null
+          ? [{ name: f.flowId, fullyQualifiedName: flowName, kind: 'module', ...indexOf(flowIndex.get(flowName)) }]
+          : []),
         ...f.exchanges.map((x) => ({
           name: x.harEntry !== null ? `log.entries[${x.harEntry}]` : x.id,
           fullyQualifiedName: `${input.file}#${x.harEntry !== null ? `log.entries[${x.harEntry}]` : x.id}`,
@@ -166,6 +196,7 @@ export function formatSarif(report: AuditReport, options: SarifOptions): object 
           },
         },
         invocations: [{ executionSuccessful: true, ...(notifications.length ? { toolExecutionNotifications: notifications } : {}) }],
+        ...(flowLocations.length ? { logicalLocations: flowLocations } : {}),
         artifacts: report.inputs.map((input) => ({
           location: { uri: artifactUri(input.file) },
           mimeType: 'application/json',

@@ -1,10 +1,11 @@
 /**
  * `text`: the report for people in a terminal. One block per flow (its file, verdict, endpoints, PKCE,
- * steps, findings with fix, citation and the rule's page, notes), then a summary. Colour only when asked
- * for (the CLI asks when stdout is a terminal and NO_COLOR is not set). Pure.
+ * steps, findings with fix, citation and the rule's page, why it may be stuck, notes), then a summary.
+ * Colour only when asked for (the CLI asks when stdout is a terminal and NO_COLOR is not set). Pure.
  */
 import type { Verdict } from '../../core/model.ts';
-import type { AuditReport, FindingReport, FlowReport, InputReport, StepReport } from '../../core/report.ts';
+import type { AuditReport, DiagnosisReport, ExchangeRef, FindingReport, FlowReport, InputReport, StepReport } from '../../core/report.ts';
+import { diagnosisLines, LIKELIHOOD_LABEL } from '../../report/diagnoses.ts';
 import { issuerSummary, responseSummary } from '../../report/flow-facts.ts';
 import { pkceSummary } from '../../report/pkce.ts';
 import { plural, visible } from '../../report/text.ts';
@@ -116,6 +117,10 @@ function flowBlock(flow: FlowReport, index: number, input: InputReport, p: Palet
     lines.push(`  ${p.dim('findings')}`);
     for (const finding of flow.findings) lines.push(...findingLines(finding, p, '    '));
   }
+  if (flow.diagnostics.length) {
+    lines.push(`  ${p.dim('why it may be stuck')}`);
+    for (const diagnosis of flow.diagnostics) lines.push(...diagnosisBlock(diagnosis, p, '    '));
+  }
   if (flow.notes.length) {
     lines.push(`  ${p.dim('notes')}`);
     for (const note of flow.notes) lines.push(`    - ${visible(note)}`);
@@ -138,20 +143,34 @@ function findingLines(f: FindingReport, p: Palette, indent: string): string[] {
       'evidence',
       f.evidence.map((e) => `${visible(e.label)} = ${visible(e.value)}`),
     );
-  if (f.exchanges.length) {
-    labelled(
-      'requests',
-      f.exchanges.map(
-        (x) =>
-          `${x.harEntry !== null ? `entry ${x.harEntry}` : x.id}${x.method ? `: ${x.method} ${visible(x.url ?? '')}${x.status !== null ? ` → ${x.status}` : ''}` : ''}`,
-      ),
-    );
-  }
+  if (f.exchanges.length) labelled('requests', f.exchanges.map(exchangeLine));
   labelled('fix', [visible(f.fix)]);
   const links = f.citationLinks.map((l) => (l.url ? `${l.label} ${p.dim(l.url)}` : l.label));
   labelled('see', links.length ? links : [visible(f.citation)]);
   labelled('docs', [visible(f.docsUrl)]);
   return lines;
+}
+
+/** A diagnosis: not a finding, so no severity; its title, how sure it is, then its hints worded, evidence and requests. */
+function diagnosisBlock(d: DiagnosisReport, p: Palette, indent: string): string[] {
+  const more = `${indent}    `;
+  const lines = [`${indent}${p.cyan('?')} ${p.bold(d.kind)} — ${visible(d.title)} ${p.dim(`(${LIKELIHOOD_LABEL[d.likelihood]})`)}`];
+  for (const line of diagnosisLines(d)) lines.push(`${more}- ${visible(line)}`);
+  const labelled = (label: string, values: string[]) =>
+    values.forEach((value, i) => {
+      lines.push(`${more}${p.dim((i === 0 ? label : '').padEnd(10))}${value}`);
+    });
+  if (d.evidence.length)
+    labelled(
+      'evidence',
+      d.evidence.map((e) => `${visible(e.label)} = ${visible(e.value)}`),
+    );
+  if (d.exchanges.length) labelled('requests', d.exchanges.map(exchangeLine));
+  return lines;
+}
+
+function exchangeLine(x: ExchangeRef): string {
+  return `${x.harEntry !== null ? `entry ${x.harEntry}` : x.id}${x.method ? `: ${x.method} ${visible(x.url ?? '')}${x.status !== null ? ` → ${x.status}` : ''}` : ''}`;
 }
 
 function stepReference(step: Pick<StepReport, 'exchangeId' | 'harEntry'>): string {
