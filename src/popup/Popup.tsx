@@ -2,7 +2,8 @@
  * The popup: the last flow of this tab, recent flows across tabs, a clear action. Everything captured is
  * hostile text: it is only ever rendered as text nodes (never as HTML, never as a link target).
  */
-import type { FindingReport, FlowReport } from '../core/report.ts';
+import type { DiagnosisReport, FindingReport, FlowReport } from '../core/report.ts';
+import { diagnosisLines, LIKELIHOOD_LABEL } from '../report/diagnoses.ts';
 import { issuerSummary, responseSummary } from '../report/flow-facts.ts';
 import { pkceSummary } from '../report/pkce.ts';
 import { plural } from '../report/text.ts';
@@ -101,6 +102,7 @@ function FlowCard({ flow }: { flow: FlowReport }) {
       ) : (
         <p class="pass">Every check passed.</p>
       )}
+      {flow.diagnostics.length > 0 && <WhyStuck diagnostics={flow.diagnostics} />}
       {flow.notes.length > 0 && (
         <ul class="notes">
           {flow.notes.map((note, i) => (
@@ -149,6 +151,31 @@ function FindingItem({ finding }: { finding: FindingReport }) {
         </a>
       </div>
     </li>
+  );
+}
+
+/** The flow's stuck-flow diagnoses, worded as in every view; not findings, so no severity. */
+function WhyStuck({ diagnostics }: { diagnostics: DiagnosisReport[] }) {
+  return (
+    <section class="why-stuck" id="why-stuck">
+      <h3>Why it may be stuck</h3>
+      <ul>
+        {diagnostics.map((d) => (
+          <li key={d.id} class="diagnosis" data-diagnosis={d.kind} data-likelihood={d.likelihood}>
+            <div class="diagnosis-head">
+              {d.title} <span class="likelihood">({LIKELIHOOD_LABEL[d.likelihood]})</span>
+            </div>
+            <ul class="hints">
+              {diagnosisLines(d).map((line, i) => (
+                <li key={i} data-hint={d.hints[i]!.kind}>
+                  {line}
+                </li>
+              ))}
+            </ul>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 

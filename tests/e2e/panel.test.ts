@@ -52,7 +52,7 @@ describe('the DevTools panel (inline shell)', () => {
         added: [...redirect.querySelectorAll('td[data-column="token"] ins[data-diff="add"]')].map((e) => e.textContent),
         difference: (redirect.querySelector('[data-difference]') as HTMLElement | null)?.dataset.difference,
         ruleIds: [...detail.querySelectorAll<HTMLElement>('[data-section="findings"] [data-rule-id]')].map((e) => e.dataset.ruleId),
-        diagnosis: detail.querySelector('[data-diagnosis="invalid-grant"]')?.textContent ?? '',
+        hints: [...detail.querySelectorAll<HTMLElement>('[data-diagnosis="invalid-grant"] [data-hint]')].map((e) => e.dataset.hint),
         citationLinks: [...detail.querySelectorAll<HTMLAnchorElement>('[data-section="findings"] a')].map((a) => ({
           href: a.href,
           rel: a.rel,
@@ -71,8 +71,8 @@ describe('the DevTools panel (inline shell)', () => {
     expect(view.difference).toBe('trailing-slash');
     expect(view.ruleIds).toContain('redirect-uri-token-mismatch');
     expect(view.citationLinks.length).toBeGreaterThan(0);
-    // The worker never sees the 400's body: the checklist still points at the redirect_uri.
-    expect(view.diagnosis).toContain('redirect_uri differs from the authorization request: a trailing slash was added.');
+    // The worker never sees the 400's body: the invalid_grant checklist still points at the redirect_uri.
+    expect(view.hints.slice(0, 2)).toEqual(['error-code-not-observed', 'redirect-uri-differs']);
     for (const link of view.citationLinks) {
       expect(link.href).toMatch(/^https:\/\//);
       expect(link.rel).toBe('noreferrer noopener');

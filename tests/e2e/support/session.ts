@@ -49,7 +49,16 @@ export async function badgeText(session: Session, tabId: number): Promise<string
 export interface PopupView {
   /** Rule ids shown anywhere in the popup (last flow, recent flows, findings tied to no flow). */
   ruleIds: string[];
-  current?: { verdict: string; errors: number; warnings: number; ruleIds: string[]; fields: Record<string, string> };
+  current?: {
+    verdict: string;
+    errors: number;
+    warnings: number;
+    ruleIds: string[];
+    fields: Record<string, string>;
+    /** The kinds of its "Why it may be stuck" diagnoses, and of their hints. */
+    diagnoses: string[];
+    hints: string[];
+  };
   empty: boolean;
 }
 
@@ -94,6 +103,8 @@ function readView(): PopupView | null {
             warnings: current.querySelectorAll('.findings > [data-severity="warning"]').length,
             ruleIds: [...current.querySelectorAll<HTMLElement>('[data-rule-id]')].map((e) => e.dataset.ruleId!).sort(),
             fields,
+            diagnoses: [...current.querySelectorAll<HTMLElement>('[data-diagnosis]')].map((e) => e.dataset.diagnosis!),
+            hints: [...current.querySelectorAll<HTMLElement>('[data-hint]')].map((e) => e.dataset.hint!),
           },
         }
       : {}),
