@@ -99,6 +99,20 @@ export function consistencyViolations(exchanges: readonly Exchange[], analysis: 
     if (previous && SEVERITIES.has(f.severity) && SEVERITY_RANK[previous.severity] > SEVERITY_RANK[f.severity])
       out.push(`${where}: findings not sorted by severity`);
   });
+  const diagnosisIds = new Set<string>();
+  analysis.diagnoses.forEach((d, i) => {
+    const where = `diagnosis #${i} (${d.kind})`;
+    if (diagnosisIds.has(d.id)) out.push(`${where}: id ${d.id} is returned twice`);
+    diagnosisIds.add(d.id);
+    if (!flowIds.has(d.flowId)) out.push(`${where}: flowId ${d.flowId} names no returned flow`);
+    for (const id of d.exchangeIds) if (!inputIds.has(id)) out.push(`${where}: exchangeId ${JSON.stringify(id)} names no input exchange`);
+    // src/core/diagnose/types.ts: secret values appear only in evidence, flagged; hints never carry them.
+    const hints = JSON.stringify(d.hints);
+    for (const e of d.evidence) {
+      if (e.secret && e.value.length >= 8 && hints.includes(JSON.stringify(e.value).slice(1, -1)))
+        out.push(`${where}: a hint repeats the secret evidence "${e.label}"`);
+    }
+  });
   try {
     JSON.stringify(analysis);
   } catch (error) {

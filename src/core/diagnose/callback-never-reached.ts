@@ -6,8 +6,7 @@
  * worked for the same client. A sign-in still in progress looks the same, so this is possible unless the
  * chain ended on an error status or looped.
  */
-import type { Flow } from '../model.ts';
-import { splitUrl } from '../params.ts';
+import type { Flow, Step } from '../model.ts';
 import { compareRedirectUris } from '../redirect-uri.ts';
 import type { DiagnosisContext } from './context.ts';
 import { DIAGNOSIS_TITLES, type Diagnosis, type DiagnosisHint } from './types.ts';
@@ -18,10 +17,14 @@ export const SIGN_IN_LOOP_LOADS = 3;
 export function callbackNeverReached(flow: Flow, context: DiagnosisContext): Diagnosis | undefined {
   const auth = flow.authorization;
   if (!auth || flow.callback) return undefined;
+  // The flow's own steps: without a callback it is given every later page of its server, which from the next
+  // authorization request on are that request's.
+  const until = context.nextAuthorizationAfter(flow) ?? Number.POSITIVE_INFINITY;
+  const steps = flow.steps.filter((s) => s.time < until || s.exchangeId === auth.exchange.id);
   const hints: DiagnosisHint[] = [];
-  const last = flow.steps.at(-1);
+  const last = steps.at(-1);
   if (last) hints.push({ kind: 'authorization-chain-ended', method: last.method, status: last.status ?? null, url: last.url });
-  const loops = signInLoops(flow);
+  const loops = signInLoops(steps);
   hints.push(...loops, { kind: 'error-page-instead-of-redirect' });
 
   const worked = auth.clientId !== undefined ? context.lastWorking(auth.clientId) : undefined;
@@ -58,11 +61,13 @@ export function callbackNeverReached(flow: Flow, context: DiagnosisContext): Dia
  * One page of the authorization server loaded again and again (GET) among the flow's sign-in steps, whatever
  * its query (a login page that says "try again" is still the login page); most loads first.
  */
-function signInLoops(flow: Flow): DiagnosisHint[] {
+function signInLoops(steps: readonly Step[]): DiagnosisHint[] {
   const loads = new Map<string, number>();
-  for (const step of flow.steps) {
+  for (const step of steps) {
     if (step.kind !== 'sign-in' || step.method !== 'GET') continue;
-    const page = splitUrl(step.url)?.target ?? step.url;
+    // The URL without its query (a URL captured from the network has no fragment).
+    const query = step.url.indexOf('?');
+    const page = query === -1 ? step.url : step.url.slice(0, query);
     loads.set(page, (loads.get(page) ?? 0) + 1);
   }
   return [...loads]

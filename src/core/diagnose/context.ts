@@ -9,6 +9,11 @@ import { header, splitUrl } from '../params.ts';
 export interface DiagnosisContext {
   /** When the next flow of the same app started after `time` (never `flow` itself). */
   nextStartAfter(flow: Flow, callback: Callback, time: number): number | undefined;
+  /**
+   * When the next authorization request to the same authorization server was sent after this flow's: where
+   * its sign-in pages end (a flow without a callback is given every page of its server after it).
+   */
+  nextAuthorizationAfter(flow: Flow): number | undefined;
   /** The most recently started flow of the client that reached its callback, with a redirect_uri. */
   lastWorking(clientId: string): Flow | undefined;
   /** The states of authorization requests to `target` sent by `time` and not answered before it, latest first. */
@@ -34,6 +39,7 @@ interface Timed<T> {
 
 export function diagnosisContext(flows: readonly Flow[], exchanges: readonly Exchange[]): DiagnosisContext {
   const startsByClient = new Map<string, Timed<Flow>[]>();
+  const requestsByServer = new Map<string, Timed<Flow>[]>();
   const startsByRedirect = new Map<string, Timed<Flow>[]>();
   const requestsByRedirect = new Map<string, Timed<Flow>[]>();
   const lastWorkingByClient = new Map<string, Flow>();
@@ -42,6 +48,8 @@ export function diagnosisContext(flows: readonly Flow[], exchanges: readonly Exc
     if (!auth) continue;
     const start = flow.steps[0]?.time ?? auth.exchange.time;
     if (auth.clientId !== undefined) push(startsByClient, auth.clientId, { time: start, item: flow });
+    const server = splitUrl(auth.endpoint)?.origin;
+    if (server !== undefined) push(requestsByServer, server, { time: auth.exchange.time, item: flow });
     const redirectTarget = auth.redirectUri !== undefined ? splitUrl(auth.redirectUri)?.target : undefined;
     if (redirectTarget !== undefined) {
       push(startsByRedirect, redirectTarget, { time: start, item: flow });
@@ -52,7 +60,8 @@ export function diagnosisContext(flows: readonly Flow[], exchanges: readonly Exc
       if (!known || (known.steps[0]?.time ?? 0) <= start) lastWorkingByClient.set(auth.clientId, flow);
     }
   }
-  for (const index of [startsByClient, startsByRedirect, requestsByRedirect]) for (const list of index.values()) list.sort(byTime);
+  for (const index of [startsByClient, startsByRedirect, requestsByRedirect, requestsByServer])
+    for (const list of index.values()) list.sort(byTime);
 
   const preflightsByEndpoint = new Map<string, Timed<Exchange>[]>();
   for (const exchange of exchanges) {
@@ -70,6 +79,15 @@ export function diagnosisContext(flows: readonly Flow[], exchanges: readonly Exc
       const starts = clientId !== undefined ? startsByClient.get(clientId) : startsByRedirect.get(callback.target);
       if (!starts) return undefined;
       for (let i = firstAfter(starts, time); i < starts.length; i++) if (starts[i]!.item !== flow) return starts[i]!.time;
+      return undefined;
+    },
+    nextAuthorizationAfter(flow) {
+      const auth = flow.authorization;
+      const server = auth ? splitUrl(auth.endpoint)?.origin : undefined;
+      const requests = server !== undefined ? requestsByServer.get(server) : undefined;
+      if (!auth || !requests) return undefined;
+      for (let i = firstAfter(requests, auth.exchange.time); i < requests.length; i++)
+        if (requests[i]!.item !== flow) return requests[i]!.time;
       return undefined;
     },
     lastWorking: (clientId) => lastWorkingByClient.get(clientId),

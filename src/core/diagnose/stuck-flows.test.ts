@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
+  AS,
   authorize,
   callback,
   defaultAuthorizeParams,
@@ -87,6 +88,27 @@ describe('a callback that never came', () => {
     const diagnosis = ofKind(stuck!.diagnoses, 'callback-never-reached')!;
     expect(diagnosis.likelihood).toBe('likely');
     expect(diagnosis.hints[1]).toEqual({ kind: 'sign-in-loop', page: splitUrl(login.url)!.target, loads: 3 });
+  });
+});
+
+describe('an abandoned sign-in followed by others through the same login page', () => {
+  beforeEach(resetBuilders);
+
+  it("reads only its own pages: no loop from the later sign-ins, and its own last step", async () => {
+    const login = () => exchange({ url: `${AS}/login?attempt=1`, status: 200 });
+    const abandoned = [authorize({ state: 'abandoned-state-0000' }), login()];
+    const later = [1, 2, 3].flatMap((n) => {
+      const state = `later-state-000${n}`;
+      const code = `later-code-000${n}`;
+      return [authorize({ state }), login(), ...callback({ code, state }), token({ code })];
+    });
+    const [first, ...others] = await diagnosed([...abandoned, ...later]);
+    expect(first!.flow.callback).toBeUndefined();
+    const diagnosis = ofKind(first!.diagnoses, 'callback-never-reached')!;
+    expect(diagnosis.likelihood).toBe('possible');
+    expect(diagnosis.hints.map((h) => h.kind)).not.toContain('sign-in-loop');
+    expect(diagnosis.hints[0]).toMatchObject({ kind: 'authorization-chain-ended', url: abandoned[1]!.url, status: 200 });
+    expect(others.flatMap((f) => f.diagnoses)).toEqual([]);
   });
 });
 
