@@ -12,7 +12,7 @@ import type { DiagnosisContext } from './context.ts';
 import { DIAGNOSIS_TITLES, type Diagnosis, type DiagnosisHint } from './types.ts';
 
 /** A sign-in page loaded this often in one flow is a loop, not a login form sent again after a typo. */
-export const SIGN_IN_LOOP_LOADS = 3;
+const SIGN_IN_LOOP_LOADS = 3;
 
 export function callbackNeverReached(flow: Flow, context: DiagnosisContext): Diagnosis | undefined {
   const auth = flow.authorization;

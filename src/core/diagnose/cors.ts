@@ -9,7 +9,7 @@ import { header, splitUrl } from '../params.ts';
 import type { CorsRefusal, PreflightFailure } from './types.ts';
 
 /** The origin a script sent the request from (its Origin header, else a fetch's initiator); none for a navigation, which CORS does not apply to. */
-export function scriptOrigin(exchange: Exchange): string | undefined {
+function scriptOrigin(exchange: Exchange): string | undefined {
   if (exchange.initiator === 'navigation' || exchange.initiator === 'subframe' || exchange.initiator === 'form') return undefined;
   return header(exchange.requestHeaders, 'origin') ?? (exchange.initiator === 'fetch' ? exchange.initiatorOrigin : undefined);
 }

@@ -74,7 +74,7 @@ export interface GrantHistory {
 }
 
 /** Whether the token endpoint answered this request with invalid_grant, or with a 400 whose body was not observed. */
-export function refusedGrant(request: TokenRequest): 'invalid_grant' | 'not-observed' | undefined {
+function refusedGrant(request: TokenRequest): 'invalid_grant' | 'not-observed' | undefined {
   const response = request.response;
   if (response?.error === 'invalid_grant') return 'invalid_grant';
   if (response?.error === undefined && request.exchange.status === 400 && response?.json === undefined) return 'not-observed';

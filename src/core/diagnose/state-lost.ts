@@ -14,7 +14,7 @@ import { DIAGNOSIS_TITLES, strongest, type Diagnosis, type DiagnosisHint, type L
  * A new authorization request of the same app this soon after a callback whose code was never redeemed: the
  * app started over, the usual sign of a lost state.
  */
-export const RESTART_WINDOW_MS = 30_000;
+const RESTART_WINDOW_MS = 30_000;
 
 export function stateLost(flow: Flow, context: DiagnosisContext): Diagnosis | undefined {
   const callback = flow.callback;

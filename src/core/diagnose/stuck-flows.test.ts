@@ -94,7 +94,7 @@ describe('a callback that never came', () => {
 describe('an abandoned sign-in followed by others through the same login page', () => {
   beforeEach(resetBuilders);
 
-  it("reads only its own pages: no loop from the later sign-ins, and its own last step", async () => {
+  it('reads only its own pages: no loop from the later sign-ins, and its own last step', async () => {
     const login = () => exchange({ url: `${AS}/login?attempt=1`, status: 200 });
     const abandoned = [authorize({ state: 'abandoned-state-0000' }), login()];
     const later = [1, 2, 3].flatMap((n) => {
