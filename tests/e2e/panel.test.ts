@@ -143,8 +143,10 @@ describe('the DevTools panel (inline shell)', () => {
     expect(rendered.injected).toBe(0);
     expect(rendered.text).toContain('<img src=x onerror="document.title=\'pwned\'">');
     expect(rendered.text).toContain("javascript:document.title='pwned'");
-    // Only the citation table's spec links are links.
-    for (const href of rendered.links) expect(href).toMatch(/^https:\/\/(www\.rfc-editor\.org|datatracker\.ietf\.org|openid\.net)\//);
+    // Only the spec links and the rules' own pages are links: nothing captured becomes one.
+    for (const href of rendered.links) {
+      expect(href).toMatch(/^https:\/\/(www\.rfc-editor\.org\/|datatracker\.ietf\.org\/|openid\.net\/|github\.com\/oauth-lens\/oauth-lens\/blob\/main\/docs\/rules\/[a-z0-9-]+\.md$)/);
+    }
     await Promise.all([panel.close(), page.close()]);
   });
 
