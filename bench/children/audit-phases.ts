@@ -14,8 +14,7 @@ import { analyze } from '../../src/core/analyze.ts';
 import { classify, inTimeOrder } from '../../src/core/classify.ts';
 import { correlate } from '../../src/core/correlate.ts';
 import type { Analysis, Exchange } from '../../src/core/model.ts';
-import { rules } from '../../src/core/rules/index.ts';
-import type { Rule } from '../../src/core/rules/rule.ts';
+import { timedRules } from '../lib/timed-rules.ts';
 
 const args = process.argv.slice(2);
 const file = args.find((a) => !a.startsWith('--'));
@@ -35,23 +34,12 @@ async function phase<T>(name: string, run: () => T | Promise<T>): Promise<T> {
   return result;
 }
 
-const ruleMs = new Map<string, number>();
-const timedRules: Rule[] = rules.map((rule) => ({
-  meta: rule.meta,
-  check(context) {
-    const started = performance.now();
-    try {
-      rule.check(context);
-    } finally {
-      ruleMs.set(rule.meta.id, (ruleMs.get(rule.meta.id) ?? 0) + performance.now() - started);
-    }
-  },
-}));
+const { rules: timedRuleList, ms: ruleMs } = timedRules();
 
 const text = await phase('read file', () => readFileSync(file, 'utf8'));
 const json = await phase('JSON.parse', () => JSON.parse(text) as unknown);
 const conversion = await phase('harToExchanges', () => harToExchanges(json));
-const analysis: Analysis = await phase('analyze', () => analyze(conversion.exchanges, timedRules));
+const analysis: Analysis = await phase('analyze', () => analyze(conversion.exchanges, timedRuleList));
 
 // The report model, when the core has one (it is being written alongside this bench).
 let report: unknown = analysis;

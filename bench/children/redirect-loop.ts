@@ -9,8 +9,7 @@
 import { harToExchanges } from '../../src/capture/har.ts';
 import { analyze } from '../../src/core/analyze.ts';
 import { buildAuditReport, buildInputReport } from '../../src/core/report.ts';
-import { rules } from '../../src/core/rules/index.ts';
-import type { Rule } from '../../src/core/rules/rule.ts';
+import { timedRules } from '../lib/timed-rules.ts';
 import { type LoopState, redirectLoopHar } from '../redirect-loop/generate.ts';
 
 const [repeatsArg, stateArg] = process.argv.slice(2);
@@ -24,18 +23,7 @@ if (!Number.isInteger(repeats) || repeats < 1 || !['same', 'fresh', 'none'].incl
   process.exit(2);
 }
 
-const ruleMs = new Map<string, number>();
-const timedRules: Rule[] = rules.map((rule) => ({
-  meta: rule.meta,
-  check(context) {
-    const started = performance.now();
-    try {
-      rule.check(context);
-    } finally {
-      ruleMs.set(rule.meta.id, (ruleMs.get(rule.meta.id) ?? 0) + performance.now() - started);
-    }
-  },
-}));
+const { rules: timedRuleList, ms: ruleMs } = timedRules();
 
 async function audit(n: number) {
   // Parsed from text, as the CLI does, so the exchanges hold no structure shared with the generator.
@@ -46,7 +34,7 @@ async function audit(n: number) {
   const t0 = performance.now();
   const conversion = harToExchanges(har);
   const t1 = performance.now();
-  const analysis = await analyze(conversion.exchanges, timedRules);
+  const analysis = await analyze(conversion.exchanges, timedRuleList);
   const t2 = performance.now();
   const input = buildInputReport(analysis, {
     file: 'loop.har',
