@@ -145,7 +145,9 @@ describe('the DevTools panel (inline shell)', () => {
     expect(rendered.text).toContain("javascript:document.title='pwned'");
     // Only the spec links and the rules' own pages are links: nothing captured becomes one.
     for (const href of rendered.links) {
-      expect(href).toMatch(/^https:\/\/(www\.rfc-editor\.org\/|datatracker\.ietf\.org\/|openid\.net\/|github\.com\/oauth-lens\/oauth-lens\/blob\/main\/docs\/rules\/[a-z0-9-]+\.md$)/);
+      expect(href).toMatch(
+        /^https:\/\/(www\.rfc-editor\.org\/|datatracker\.ietf\.org\/|openid\.net\/|github\.com\/oauth-lens\/oauth-lens\/blob\/main\/docs\/rules\/[a-z0-9-]+\.md$)/,
+      );
     }
     await Promise.all([panel.close(), page.close()]);
   });
