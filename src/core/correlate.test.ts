@@ -135,6 +135,44 @@ describe('correlation', () => {
     expect(flow!.steps.filter((s) => s.kind === 'refresh').map((s) => s.pairedBy)).toEqual(['refresh_token', 'refresh_token', 'client']);
   });
 
+  it('pairs a refresh whose token is unknown with the latest earlier flow of its client at that endpoint', async () => {
+    let refreshCount = 0;
+    // Each refresh presents a token no observed response issued (bodies unseen), so only the client can pair it.
+    const refresh = (clientId: string) =>
+      token({
+        grant_type: 'refresh_token',
+        refresh_token: `rt-${clientId}-${++refreshCount}`,
+        client_id: clientId,
+        code: undefined,
+        code_verifier: undefined,
+        redirect_uri: undefined,
+      });
+    const signIn = (clientId: string, state: string, code: string) => [
+      authorize({ client_id: clientId, state }),
+      ...callback({ code, state }),
+      token({ code, client_id: clientId }),
+    ];
+    const exchanges = [
+      ...signIn('app-a', 'state-a1-0123456789abcdef0123', 'code-a1'),
+      ...signIn('app-b', 'state-b1-0123456789abcdef0123', 'code-b1'),
+      refresh('app-a'),
+      ...signIn('app-a', 'state-a2-0123456789abcdef0123', 'code-a2'),
+      refresh('app-a'),
+      refresh('app-b'),
+      refresh('app-c'),
+    ];
+    const flows = await flowsOf(exchanges);
+    const refreshesOf = (state: string) => flows.find((f) => f.authorization?.state === state)?.refreshes.map((r) => r.exchange.id);
+    const ids = exchanges
+      .filter((e) => e.url.endsWith('/token') && e.requestBody.kind === 'form' && e.requestBody.raw.includes('refresh_token'))
+      .map((e) => e.id);
+    expect(refreshesOf('state-a1-0123456789abcdef0123')).toEqual([ids[0]]);
+    expect(refreshesOf('state-a2-0123456789abcdef0123')).toEqual([ids[1]]);
+    expect(refreshesOf('state-b1-0123456789abcdef0123')).toEqual([ids[2]]);
+    // A client with no earlier flow starts a flow of its own.
+    expect(flows.filter((f) => !f.authorization).map((f) => f.refreshes.map((r) => r.exchange.id))).toEqual([[ids[3]]]);
+  });
+
   it('takes PAR parameters for an authorization request that only carries request_uri (RFC 9126 §4)', async () => {
     const par = exchange({
       method: 'POST',

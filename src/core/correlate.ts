@@ -13,6 +13,8 @@ import { hasBrokenPercentEncoding, splitUrl } from './params.ts';
 export function correlate(classified: Classified, ordered: readonly Exchange[]): CorrelatedFlow[] {
   const flows: CorrelatedFlow[] = [];
   const usedIds = new Set<string>();
+  /** Each flow's position in `flows`: the tie-break between flows that started at the same millisecond. */
+  const creationOrder = new Map<CorrelatedFlow, number>();
   const newFlow = (first: Exchange, authorization?: AuthorizationRequest): CorrelatedFlow => {
     // Ids derive from the first exchange, so they stay stable as more traffic arrives; one exchange can
     // start two flows (an authorization request whose redirect is an unpaired callback).
@@ -28,6 +30,7 @@ export function correlate(classified: Classified, ordered: readonly Exchange[]):
       steps: [],
       notes: [],
     };
+    creationOrder.set(flow, flows.length);
     flows.push(flow);
     return flow;
   };
@@ -54,6 +57,7 @@ export function correlate(classified: Classified, ordered: readonly Exchange[]):
     for (const cb of callbacksOf(flow)) if (cb.code !== undefined && !byCode.has(cb.code)) byCode.set(cb.code, flow);
   }
   const byRefreshToken = new Map<string, CorrelatedFlow>();
+  const flowsByClient = new FlowsByClient(creationOrder);
   const rememberRefreshTokens = (flow: CorrelatedFlow, request: TokenRequest) => {
     for (const token of [request.refreshToken, request.response?.refreshToken]) if (token) byRefreshToken.set(token, flow);
   };
@@ -63,11 +67,12 @@ export function correlate(classified: Classified, ordered: readonly Exchange[]):
       const byToken = request.refreshToken !== undefined ? byRefreshToken.get(request.refreshToken) : undefined;
       // Without the token response body the refresh token is unknown: fall back to the same client at the
       // same token endpoint, and say so through `pairedBy`.
-      const byClient = byToken ? undefined : latestFlowOfClient(flows, request);
+      const byClient = byToken ? undefined : flowsByClient.latest(request);
       const flow = byToken ?? byClient ?? newFlow(request.exchange);
       if (byToken) pairedBy.set(request, 'refresh_token');
       else if (byClient) pairedBy.set(request, 'client');
       flow.refreshes.push(request);
+      flowsByClient.update(flow);
       rememberRefreshTokens(flow, request);
       continue;
     }
@@ -79,6 +84,7 @@ export function correlate(classified: Classified, ordered: readonly Exchange[]):
       pairedBy.set(request, 'code');
     }
     flow.codeExchanges.push(request);
+    flowsByClient.update(flow);
     rememberRefreshTokens(flow, request);
   }
 
@@ -250,16 +256,57 @@ function targetOf(uri: string | undefined): string | undefined {
   return uri ? splitUrl(uri)?.target : undefined;
 }
 
-function latestFlowOfClient(flows: readonly CorrelatedFlow[], request: TokenRequest): CorrelatedFlow | undefined {
-  const client = clientOfTokenRequest(request);
-  let best: CorrelatedFlow | undefined;
-  for (const flow of flows) {
-    const exchange = firstTokenRequestOf(flow);
-    if (!exchange || exchange.exchange.time > request.exchange.time) continue;
-    if (clientOf(flow) !== client || exchange.endpoint !== request.endpoint) continue;
-    if (!best || exchange.exchange.time >= firstTokenRequestOf(best)!.exchange.time) best = flow;
+/**
+ * The flows that have a token request, by client and token endpoint, for the refreshes whose refresh token is
+ * unknown (no response body observed, the extension's usual case): the latest such flow started before the
+ * refresh is its flow. Indexed so that many flows and many refreshes stay O(n log n).
+ */
+class FlowsByClient {
+  /** Per client and endpoint: flows ordered by their first token request's time, then by creation. */
+  readonly #lists = new Map<string, { flow: CorrelatedFlow; time: number; order: number }[]>();
+  readonly #registered = new Map<CorrelatedFlow, { key: string; request: TokenRequest }>();
+  readonly #order: ReadonlyMap<CorrelatedFlow, number>;
+
+  constructor(order: ReadonlyMap<CorrelatedFlow, number>) {
+    this.#order = order;
   }
-  return best;
+
+  /** Call after a token request joined `flow`: files the flow under its first token request. */
+  update(flow: CorrelatedFlow): void {
+    const first = firstTokenRequestOf(flow);
+    if (!first || this.#registered.get(flow)?.request === first) return;
+    const previous = this.#registered.get(flow);
+    if (previous) {
+      const list = this.#lists.get(previous.key)!;
+      list.splice(
+        list.findIndex((e) => e.flow === flow),
+        1,
+      );
+    }
+    const key = JSON.stringify([clientOf(flow) ?? null, first.endpoint]);
+    const entry = { flow, time: first.exchange.time, order: this.#order.get(flow)! };
+    let list = this.#lists.get(key);
+    if (!list) this.#lists.set(key, (list = []));
+    // Token requests arrive in time order, so this is an append but for ties and odd inputs.
+    let at = list.length;
+    while (at > 0 && (list[at - 1]!.time > entry.time || (list[at - 1]!.time === entry.time && list[at - 1]!.order > entry.order))) at--;
+    list.splice(at, 0, entry);
+    this.#registered.set(flow, { key, request: first });
+  }
+
+  /** The flow of the same client at the same endpoint whose first token request is the latest not after `request`. */
+  latest(request: TokenRequest): CorrelatedFlow | undefined {
+    const list = this.#lists.get(JSON.stringify([clientOfTokenRequest(request) ?? null, request.endpoint]));
+    if (!list) return undefined;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid]!.time <= request.exchange.time) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 ? list[lo - 1]!.flow : undefined;
+  }
 }
 
 /** Discovery documents by the endpoints they name (the first document naming an endpoint wins). */
