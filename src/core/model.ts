@@ -112,7 +112,7 @@ export interface ParRequest {
 export interface Callback {
   /** Where the parameters were read: the AS response whose Location carries them, or the request to redirect_uri. */
   exchange: Exchange;
-  /** The browser's request to the redirect_uri, when observed (never for fragment mode). */
+  /** The browser's request to the redirect_uri, when observed (in fragment mode it carries no parameters: they stay in the fragment). */
   arrival?: Exchange;
   mode: 'query' | 'fragment' | 'form_post';
   /** The full callback URL (fragment included for fragment mode). */
