@@ -310,7 +310,7 @@ export const variants: readonly Variant[] = [
       'The sign-in opens in a new tab whose sessionStorage has no record of it (as a target=_blank link opens one); the app signs in again in its own tab.',
     expectedRuleIds: [],
     absentRuleIds: CLEAN,
-    note: "Every request is correct on its own, so no rule applies: the lost state shows in the stuck-flow diagnoses (Why it may be stuck) (a callback, no token request, and a new authorization request of the same client right after).",
+    note: 'Every request is correct on its own, so no rule applies: the lost state shows in the stuck-flow diagnoses (Why it may be stuck) (a callback, no token request, and a new authorization request of the same client right after).',
   },
   {
     id: 'hostile-error-response',
@@ -405,7 +405,7 @@ export const variants: readonly Variant[] = [
     description: 'Rogue server: the token endpoint answers without Access-Control-Allow-Origin; the app retries the used-up code.',
     expectedRuleIds: ['code-replayed'],
     rogue: true,
-    note: "Both token requests got a response (a 200, then a 400) that the browser withheld from the app; the recording keeps them as DevTools exports them (status, headers, _error), and the stuck-flow diagnoses (Why it may be stuck) explain the CORS failure (token-cors-blocked).",
+    note: 'Both token requests got a response (a 200, then a 400) that the browser withheld from the app; the recording keeps them as DevTools exports them (status, headers, _error), and the stuck-flow diagnoses (Why it may be stuck) explain the CORS failure (token-cors-blocked).',
   },
   {
     id: 'token-preflight-blocked',
@@ -413,6 +413,6 @@ export const variants: readonly Variant[] = [
       "The token request carries X-Requested-With, which the token endpoint's CORS preflight does not allow: the POST is never sent.",
     expectedRuleIds: [],
     rogue: true,
-    note: "No request breaks a rule: the failed preflight shows in the stuck-flow diagnoses (Why it may be stuck) (token-cors-blocked). The rogue server allows only the request headers it reads; oidc-provider allows any, so against it the POST would go through.",
+    note: 'No request breaks a rule: the failed preflight shows in the stuck-flow diagnoses (Why it may be stuck) (token-cors-blocked). The rogue server allows only the request headers it reads; oidc-provider allows any, so against it the POST would go through.',
   },
 ];
