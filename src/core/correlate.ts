@@ -9,6 +9,7 @@ import { callbacksOf, clientOf, clientOfTokenRequest, firstTokenRequestOf, token
 import type { AuthorizationRequest, Callback, CorrelatedFlow, Exchange, PairedBy, ServerMetadata, Step, TokenRequest } from './model.ts';
 import { decodeJwtParts } from './jwt.ts';
 import { hasBrokenPercentEncoding, splitUrl } from './params.ts';
+import { partitionPoint } from './sorted.ts';
 
 export function correlate(classified: Classified, ordered: readonly Exchange[]): CorrelatedFlow[] {
   const flows: CorrelatedFlow[] = [];
@@ -154,14 +155,7 @@ class FlowChain {
 
   /** How many flows started at or before `time`. */
   private startedBy(time: number): number {
-    let lo = 0;
-    let hi = this.times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.times[mid]! <= time) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return partitionPoint(this.times.length, (i) => this.times[i]! <= time);
   }
 }
 
@@ -298,14 +292,8 @@ class FlowsByClient {
   latest(request: TokenRequest): CorrelatedFlow | undefined {
     const list = this.#lists.get(JSON.stringify([clientOfTokenRequest(request) ?? null, request.endpoint]));
     if (!list) return undefined;
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (list[mid]!.time <= request.exchange.time) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo > 0 ? list[lo - 1]!.flow : undefined;
+    const after = partitionPoint(list.length, (i) => list[i]!.time <= request.exchange.time);
+    return after > 0 ? list[after - 1]!.flow : undefined;
   }
 }
 
@@ -424,14 +412,7 @@ function signInPages(auth: AuthorizationRequest, end: number, signIn: SignInCand
 }
 
 function firstIndexAtOrAfter(ordered: readonly Exchange[], time: number): number {
-  let lo = 0;
-  let hi = ordered.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ordered[mid]!.time < time) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return partitionPoint(ordered.length, (i) => ordered[i]!.time < time);
 }
 
 /**

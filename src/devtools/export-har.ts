@@ -5,6 +5,7 @@
  */
 import type { Body, Exchange, Header } from '../core/model.ts';
 import { noRedaction, type Redactor } from '../core/redact.ts';
+import { TOOL_NAME } from '../report/version.ts';
 
 export interface HarExportOptions {
   /** The source's redactor (the default in the panel), or `noRedaction` once the user revealed secrets. */
@@ -22,7 +23,7 @@ export function exchangesToHar(exchanges: readonly Exchange[], { redactor, toolV
   return {
     log: {
       version: '1.2',
-      creator: { name: 'oauth-lens', version: toolVersion },
+      creator: { name: TOOL_NAME, version: toolVersion },
       comment: redactor.active ? HAR_REDACTION_COMMENT : HAR_UNREDACTED_COMMENT,
       pages: [],
       entries: exchanges.map((e) => exchangeToHarEntry(e, redactor)),

@@ -5,6 +5,7 @@
  */
 import type { Callback, Exchange, Flow } from '../model.ts';
 import { header, splitUrl } from '../params.ts';
+import { partitionPoint } from '../sorted.ts';
 
 export interface DiagnosisContext {
   /** When the next flow of the same app started after `time` (never `flow` itself). */
@@ -125,13 +126,5 @@ function byTime<T>(a: Timed<T>, b: Timed<T>): number {
 
 /** The index of the first entry later than `time`, or at `time` too when `inclusive` (binary search over a time-sorted list). */
 function firstAfter<T>(list: readonly Timed<T>[], time: number, inclusive = false): number {
-  let low = 0;
-  let high = list.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    const before = inclusive ? list[mid]!.time < time : list[mid]!.time <= time;
-    if (before) low = mid + 1;
-    else high = mid;
-  }
-  return low;
+  return partitionPoint(list.length, (i) => (inclusive ? list[i]!.time < time : list[i]!.time <= time));
 }

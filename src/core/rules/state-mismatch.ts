@@ -2,6 +2,7 @@ import { readable } from '../authorization-parameters.ts';
 import type { AuthorizationRequest, Callback, Evidence, Flow } from '../model.ts';
 import { splitUrl } from '../params.ts';
 import { percentDecodeOnce } from '../redirect-uri.ts';
+import { partitionPoint } from '../sorted.ts';
 import { defineRule, type RuleContext } from './rule.ts';
 
 /**
@@ -188,15 +189,8 @@ class TargetStates {
   /** The first state sent that starts with `prefix`: such states are contiguous once sorted. */
   private firstWithPrefix(prefix: string): number | undefined {
     const states = this.sortedStates;
-    const firstAtLeast = (lo: number, below: (state: string) => boolean) => {
-      let hi = states.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (below(states[mid]!.state)) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo;
-    };
+    const firstAtLeast = (from: number, below: (state: string) => boolean) =>
+      partitionPoint(states.length, (i) => below(states[i]!.state), from);
     const from = firstAtLeast(0, (state) => state < prefix);
     const to = firstAtLeast(from, (state) => state.startsWith(prefix));
     if (from === to) return undefined;
@@ -208,14 +202,7 @@ class TargetStates {
 
 /** How many of the ascending `values` are below `limit` (or equal to it, when `inclusive`). */
 function countBelow(values: readonly number[], limit: number, inclusive = false): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid]! < limit || (inclusive && values[mid] === limit)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return partitionPoint(values.length, (i) => values[i]! < limit || (inclusive && values[i] === limit));
 }
 
 function targetOf(uri: string | undefined): string | undefined {
