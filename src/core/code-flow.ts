@@ -6,8 +6,9 @@
 import { effectiveParameters, parametersOf, readable, type AuthorizationParameters } from './authorization-parameters.ts';
 import type { Classified } from './classify.ts';
 import { clientOfTokenRequest } from './flow-facts.ts';
-import type { AuthorizationRequest, Exchange, Flow, Header, Param, ParRequest, TokenRequest } from './model.ts';
+import type { AuthorizationRequest, Exchange, Flow, Param, ParRequest, TokenRequest } from './model.ts';
 import { firstParam, hasParam, header, splitUrl } from './params.ts';
+import { headerRemoved } from './removed-headers.ts';
 
 /** RFC 6749 §3.1.1: response_type is a space-separated list; any list containing `code` issues a code. */
 export function isCodeResponseType(responseType: string | undefined): boolean {
@@ -28,16 +29,26 @@ export function paramsObserved(request: TokenRequest): boolean {
   return request.encoding === 'form' || request.encoding === 'json' || request.encoding === 'query';
 }
 
-/** Any client authentication on a request: HTTP Basic (even undecodable), client_secret or client_assertion. */
-function authenticates(headers: readonly Header[], params: readonly Param[]): boolean {
+/**
+ * Any client authentication on a request: HTTP Basic (even undecodable), client_secret or client_assertion.
+ * True also when the capture removed the Authorization header (a sanitized HAR): HTTP Basic may have been
+ * there, so the request is never taken for a public client's.
+ */
+function authenticates(exchange: Exchange, params: readonly Param[]): boolean {
   return (
-    /^\s*basic\s/i.test(header(headers, 'authorization') ?? '') || hasParam(params, 'client_secret') || hasParam(params, 'client_assertion')
+    /^\s*basic\s/i.test(header(exchange.requestHeaders, 'authorization') ?? '') ||
+    headerRemoved(exchange, 'authorization') ||
+    hasParam(params, 'client_secret') ||
+    hasParam(params, 'client_assertion')
   );
 }
 
-/** True when a token request carries client authentication (HTTP Basic, even undecodable; client_secret; client_assertion). */
+/**
+ * True when a token request carries client authentication (HTTP Basic, even undecodable; client_secret;
+ * client_assertion), or may have carried it in an Authorization header the capture removed.
+ */
 export function authenticatesClient(request: TokenRequest): boolean {
-  return authenticates(request.exchange.requestHeaders, request.params);
+  return authenticates(request.exchange, request.params);
 }
 
 /**
@@ -48,11 +59,11 @@ export function publicClientIds(classified: Classified): Set<string> {
   const ids = new Set<string>();
   for (const request of classified.tokenRequests) {
     const id = clientOfTokenRequest(request);
-    if (id !== undefined && paramsObserved(request) && !authenticates(request.exchange.requestHeaders, request.params)) ids.add(id);
+    if (id !== undefined && paramsObserved(request) && !authenticates(request.exchange, request.params)) ids.add(id);
   }
   for (const par of classified.pars) {
     const id = firstParam(par.params, 'client_id');
-    if (id !== undefined && !authenticates(par.exchange.requestHeaders, par.params)) ids.add(id);
+    if (id !== undefined && !authenticates(par.exchange, par.params)) ids.add(id);
   }
   return ids;
 }

@@ -9,6 +9,7 @@ import { callbacksOf, clientOf, clientOfTokenRequest, firstTokenRequestOf, token
 import type { AuthorizationRequest, Callback, CorrelatedFlow, Exchange, PairedBy, ServerMetadata, Step, TokenRequest } from './model.ts';
 import { decodeJwtParts } from './jwt.ts';
 import { hasBrokenPercentEncoding, splitUrl } from './params.ts';
+import { headerRemoved } from './removed-headers.ts';
 import { partitionPoint } from './sorted.ts';
 
 export function correlate(classified: Classified, ordered: readonly Exchange[]): CorrelatedFlow[] {
@@ -475,6 +476,11 @@ function evidenceGaps(flow: CorrelatedFlow): string[] {
       notes.push(`token response not observed for ${request.exchange.id}${request.exchange.error ? ` (${request.exchange.error})` : ''}`);
     else if (request.response?.bodyProblem) notes.push(`token response body: ${request.response.bodyProblem}`);
   }
+  // A sanitized HAR removed every Authorization header: whether the client authenticated with HTTP Basic (RFC 6749
+  // §2.3.1), and with which client_id and secret, cannot be told, so the checks that need it say nothing.
+  const backChannel = [flow.authorization?.par?.exchange, ...tokenRequestsOf(flow).map((r) => r.exchange)];
+  if (backChannel.some((exchange) => exchange !== undefined && headerRemoved(exchange, 'authorization')))
+    notes.push('HTTP Basic client authentication not observable: the HAR was exported without its Authorization headers (sanitized)');
   // RFC 3986 §2.1: a '%' starts a two-hex-digit escape. A broken one is kept literally, so say so.
   const raw = [
     ['authorization request', flow.authorization ? splitUrl(flow.authorization.exchange.url)?.query : undefined],

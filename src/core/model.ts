@@ -59,7 +59,15 @@ export interface Exchange {
   location?: string;
   /** Response body; undefined when not observed (webRequest alone never sees bodies). */
   responseBody?: Body;
+  /**
+   * Lower-cased names of headers the capture removed before we saw this exchange (Chrome's sanitized HAR
+   * export drops `authorization`, `cookie` and `set-cookie`): their absence here is not evidence of anything.
+   */
+  headersRemoved?: readonly RemovableHeader[];
 }
+
+/** The headers an exporter is known to remove (Chrome DevTools' "Export HAR (sanitized)"). */
+export type RemovableHeader = 'authorization' | 'cookie' | 'set-cookie';
 
 export type Severity = 'error' | 'warning' | 'info';
 

@@ -18,16 +18,18 @@ import type {
   PairedBy,
   PkceNearMissKind,
   PkceResult,
+  RemovableHeader,
   Severity,
   StepKind,
   Verdict,
 } from './model.ts';
 import { collectSecrets, createRedactor, noRedaction, type Redactor } from './redact.ts';
+import { headersRemovedFrom } from './removed-headers.ts';
 import { ruleDocsUrl } from './rule-docs.ts';
 import { verdictOf } from './verdict.ts';
 
 export const REPORT_FORMAT = 'oauth-lens-audit';
-export const REPORT_SCHEMA_VERSION = '1.1';
+export const REPORT_SCHEMA_VERSION = '1.2';
 
 export interface AuditReport {
   format: typeof REPORT_FORMAT;
@@ -48,6 +50,11 @@ export interface InputReport {
   findings: FindingReport[];
   /** HAR entries that could not be used, and why (`entry 12: request has no URL`). */
   skippedEntries: string[];
+  /**
+   * Headers the HAR's exporter removed (schema 1.2): Chrome's sanitized export drops `authorization`, `cookie`
+   * and `set-cookie`. Nothing is concluded from their absence; empty when nothing was removed.
+   */
+  headersRemoved: RemovableHeader[];
   /** Internal problems (a rule that failed); the rest of the analysis still ran. */
   problems: string[];
   summary: Summary;
@@ -274,6 +281,7 @@ export function buildInputReport(analysis: Analysis, options: InputReportOptions
     flows,
     findings: unattached.map(findingReport),
     skippedEntries,
+    headersRemoved: headersRemovedFrom(options.exchanges ?? []),
     problems: analysis.problems.map((p) => redactor.text(p)),
     summary: {
       verdict: verdictOf(analysis.findings),

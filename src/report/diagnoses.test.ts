@@ -128,6 +128,7 @@ const SAMPLES: { [K in DiagnosisHintKind]: Extract<DiagnosisHint, { kind: K }> }
   'client-authentication-sent': { kind: 'client-authentication-sent', methods: ['basic', 'client_secret'] },
   'several-authentication-methods': { kind: 'several-authentication-methods' },
   'basic-credentials-encoding': { kind: 'basic-credentials-encoding' },
+  'authorization-header-removed': { kind: 'authorization-header-removed' },
   'pkce-near-miss': { kind: 'pkce-near-miss', nearMiss: 'verifier-whitespace', otherFlowId: null },
   'not-form-encoded': { kind: 'not-form-encoded', encoding: 'json' },
   'redirect-uri-missing': { kind: 'redirect-uri-missing' },

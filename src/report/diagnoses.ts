@@ -112,6 +112,8 @@ export function hintText(hint: DiagnosisHint): string {
       return 'More than one authentication method at once is an error (RFC 6749 §2.3).';
     case 'basic-credentials-encoding':
       return 'Basic credentials must be form-urlencoded before base64 (RFC 6749 §2.3.1).';
+    case 'authorization-header-removed':
+      return 'HTTP Basic authentication is not observable: the HAR was exported without its Authorization headers (sanitized).';
     case 'pkce-near-miss':
       return `PKCE near miss: ${nearMiss(hint.nearMiss, hint.otherFlowId)}; a server may refuse a malformed verifier before it compares it with the challenge (RFC 7636 §4.1).`;
     case 'not-form-encoded':

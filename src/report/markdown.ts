@@ -16,6 +16,7 @@ import type {
 import { diagnosisLines, LIKELIHOOD_LABEL } from './diagnoses.ts';
 import { issuerSummary, responseSummary } from './flow-facts.ts';
 import { pkceSummary } from './pkce.ts';
+import { removedHeadersNotice } from './removed-headers.ts';
 import { visible } from './text.ts';
 
 const VERDICT: Record<Verdict, string> = { error: '🔴 error', warning: '🟠 warning', info: '🔵 info', pass: '✅ pass' };
@@ -80,6 +81,8 @@ export function formatMarkdown(report: AuditReport): string {
         `> ${mdCode(input.file)}: ${input.skippedEntries.length} HAR entries skipped (first: ${mdText(input.skippedEntries[0]!)}).`,
         '',
       );
+    const sanitized = removedHeadersNotice(input.headersRemoved);
+    if (sanitized) out.push(`> ${mdCode(input.file)}: ${mdText(sanitized)}`, '');
     for (const problem of input.problems) out.push(`> ${mdCode(input.file)}: analysis problem: ${mdText(problem)}`, '');
     if (!input.flows.length) out.push(`${mdCode(input.file)}: no OAuth authorization flow found.`, '');
     input.flows.forEach((flow, index) => {

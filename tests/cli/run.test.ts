@@ -112,13 +112,13 @@ describe('formats', () => {
     expect(stderr).toBe('');
     expect(report).toMatchObject({
       format: 'oauth-lens-audit',
-      schemaVersion: '1.1',
+      schemaVersion: '1.2',
       tool: { name: 'oauth-lens', version: TOOL_VERSION },
       redacted: true,
     });
     expect(report.inputs).toHaveLength(1);
     const input = report.inputs[0]!;
-    expect(input).toMatchObject({ file: FIXTURE, skippedEntries: [], problems: [] });
+    expect(input).toMatchObject({ file: FIXTURE, skippedEntries: [], headersRemoved: [], problems: [] });
     expect(input.flows).toHaveLength(1);
     expect(input.flows[0]).toMatchObject({
       id: 'flow-har-4',

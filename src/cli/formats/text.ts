@@ -8,6 +8,7 @@ import type { AuditReport, DiagnosisReport, ExchangeRef, FindingReport, FlowRepo
 import { diagnosisLines, LIKELIHOOD_LABEL } from '../../report/diagnoses.ts';
 import { issuerSummary, responseSummary } from '../../report/flow-facts.ts';
 import { pkceSummary } from '../../report/pkce.ts';
+import { removedHeadersNotice } from '../../report/removed-headers.ts';
 import { plural, visible } from '../../report/text.ts';
 import { findingCounts } from '../../report/verdict.ts';
 
@@ -61,6 +62,8 @@ export function formatText(report: AuditReport, options: TextOptions = {}): stri
           `  ${plural(input.skippedEntries.length, 'HAR entry', 'HAR entries')} skipped (${visible(input.skippedEntries[0]!)}${input.skippedEntries.length > 1 ? ', …' : ''})`,
         ),
       );
+    const sanitized = removedHeadersNotice(input.headersRemoved);
+    if (sanitized) out.push(p.yellow(`  ${sanitized}`));
     for (const problem of input.problems) out.push(p.red(`  analysis problem: ${visible(problem)}`));
     if (!input.flows.length) out.push(p.dim('  No OAuth authorization flow found in this input.'));
     out.push('');

@@ -4,6 +4,7 @@
  * forbids it), or HTTP Basic credentials, which must be form-urlencoded before base64 (RFC 6749 §2.3.1).
  */
 import type { TokenRequest } from '../model.ts';
+import { headerRemoved } from '../removed-headers.ts';
 import { DIAGNOSIS_TITLES, type Diagnosis, type DiagnosisHint } from './types.ts';
 
 export function invalidClient(flowId: string, request: TokenRequest): Diagnosis | undefined {
@@ -14,7 +15,11 @@ export function invalidClient(flowId: string, request: TokenRequest): Diagnosis 
     ...(auth.secretInBody ? ['client_secret' as const] : []),
     ...(auth.assertion ? ['client_assertion' as const] : []),
   ];
-  const hints: DiagnosisHint[] = [{ kind: 'client-authentication-sent', methods }];
+  // A sanitized HAR removed the Authorization header: HTTP Basic may have been sent, so "none" is not known.
+  const basicUnobservable = !auth.basic && headerRemoved(request.exchange, 'authorization');
+  const hints: DiagnosisHint[] =
+    basicUnobservable && !methods.length ? [] : [{ kind: 'client-authentication-sent', methods }];
+  if (basicUnobservable) hints.push({ kind: 'authorization-header-removed' });
   if (methods.length > 1) hints.push({ kind: 'several-authentication-methods' });
   if (auth.basic) hints.push({ kind: 'basic-credentials-encoding' });
   return {
@@ -23,7 +28,12 @@ export function invalidClient(flowId: string, request: TokenRequest): Diagnosis 
     flowId,
     title: DIAGNOSIS_TITLES['invalid-client'],
     likelihood: methods.length > 1 ? 'certain' : 'possible',
-    evidence: [{ label: 'client authentication', value: methods.length ? methods.join(', ') : '(none)' }],
+    evidence: [
+      {
+        label: 'client authentication',
+        value: methods.length ? methods.join(', ') : basicUnobservable ? '(not observable: Authorization header removed)' : '(none)',
+      },
+    ],
     exchangeIds: [request.exchange.id],
     hints,
   };

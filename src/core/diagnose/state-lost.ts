@@ -7,6 +7,7 @@
  */
 import { header, splitUrl } from '../params.ts';
 import type { Evidence, Flow } from '../model.ts';
+import { headerRemoved } from '../removed-headers.ts';
 import { arrivalTime, type DiagnosisContext } from './context.ts';
 import { DIAGNOSIS_TITLES, strongest, type Diagnosis, type DiagnosisHint, type Likelihood } from './types.ts';
 
@@ -62,10 +63,12 @@ export function stateLost(flow: Flow, context: DiagnosisContext): Diagnosis | un
   }
 
   // A cookie marked SameSite=Lax or Strict is not sent with a cross-site POST (RFC 6265bis, the SameSite
-  // attribute), which is how a form_post response arrives. Only judged when the request headers were captured.
+  // attribute), which is how a form_post response arrives. Only judged when the request headers were captured
+  // and the capture did not remove the Cookie header (a sanitized HAR).
   if (
     callback.mode === 'form_post' &&
     arrival.requestHeaders.length &&
+    !headerRemoved(arrival, 'cookie') &&
     header(arrival.requestHeaders, 'sec-fetch-site') === 'cross-site' &&
     header(arrival.requestHeaders, 'cookie') === undefined
   ) {

@@ -203,6 +203,8 @@ export type DiagnosisHint =
   | { kind: 'client-authentication-sent'; methods: ('basic' | 'client_secret' | 'client_assertion')[] }
   | { kind: 'several-authentication-methods' }
   | { kind: 'basic-credentials-encoding' }
+  /** The capture removed the Authorization header (a sanitized HAR): HTTP Basic authentication is not observable. */
+  | { kind: 'authorization-header-removed' }
   // invalid-request
   | { kind: 'pkce-near-miss'; nearMiss: PkceNearMissKind; otherFlowId: string | null }
   | { kind: 'not-form-encoded'; encoding: string }
