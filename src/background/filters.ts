@@ -8,11 +8,25 @@
  *   parameters are observed. Match-pattern paths include the query string.
  */
 import type { WebRequest } from 'webextension-polyfill';
+import { KNOWN_TOKEN_ENDPOINTS } from '../core/known-token-endpoints.ts';
 
 export const NAVIGATIONS: WebRequest.RequestFilter = {
   urls: ['<all_urls>'],
   types: ['main_frame', 'sub_frame'],
 };
+
+/**
+ * The token endpoints of providers whose path does not end in /token (src/core/known-token-endpoints.ts), each
+ * as its exact path, with or without a query: `*access_token*` would catch every API that lists or refreshes
+ * its own tokens. Where the provider serves the endpoint from one host (slack.com, graph.facebook.com…), the
+ * host is part of the pattern; self-hosted products (PingFederate, GitHub Enterprise) match on any host.
+ */
+function knownTokenEndpointPatterns(): string[] {
+  return KNOWN_TOKEN_ENDPOINTS.flatMap(({ host, path }) => {
+    const base = host === undefined ? `*://*${path}` : `https://${host}${path}`;
+    return [base, `${base}?*`];
+  });
+}
 
 export const SCRIPT_URL_PATTERNS = [
   // Token endpoints end their path in /token (oidc-provider, Okta, Auth0, Keycloak, Entra ID, Google), with no
@@ -20,6 +34,7 @@ export const SCRIPT_URL_PATTERNS = [
   '*://*/token',
   '*://*/*/token',
   '*://*/*/token?*',
+  ...knownTokenEndpointPatterns(),
   // Tokens in a query string (credential-in-url).
   '*://*/*access_token=*',
   '*://*/*id_token=*',
