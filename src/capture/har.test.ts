@@ -152,3 +152,142 @@ describe('truncation', () => {
     expect(() => parseHarText(cut)).toThrow(/^truncated/);
   });
 });
+
+describe("Chrome's sanitized export", () => {
+  const header = (name: string, value: string) => ({ name, value });
+  const chromeHar = (entries: object[]) => ({ log: { version: '1.2', creator: { name: 'WebInspector', version: '537.36' }, entries } });
+
+  it('marks every exchange of a DevTools export without Authorization, Cookie or Set-Cookie', () => {
+    const { exchanges } = harToExchanges(chromeHar([entry({ url: 'https://as.example/token', headers: [header('Accept', '*/*')] })]));
+    expect(exchanges[0]!.headersRemoved).toEqual(['authorization', 'cookie', 'set-cookie']);
+  });
+
+  it.each([
+    ['a Cookie request header', { headers: [header('Cookie', 'sid=1')] }, {}],
+    ['an Authorization request header', { headers: [header('authorization', 'Bearer x')] }, {}],
+    ['a Set-Cookie response header', {}, { headers: [header('set-cookie', 'sid=1')] }],
+    ['a request cookie', { cookies: [{ name: 'sid', value: '1' }] }, {}],
+    ['a response cookie', {}, { cookies: [{ name: 'sid', value: '1' }] }],
+  ])('does not when any entry has %s', (_what, request, response) => {
+    const har = chromeHar([entry({ url: 'https://a.example/' }), entry({ url: 'https://a.example/x', ...request }, response)]);
+    expect(harToExchanges(har).exchanges.every((e) => e.headersRemoved === undefined)).toBe(true);
+  });
+
+  it('does not for other writers, whose files carry what they saw', () => {
+    const har = { log: { creator: { name: 'Firefox', version: '153.0' }, entries: [entry({ url: 'https://a.example/' })] } };
+    expect(harToExchanges(har).exchanges[0]!.headersRemoved).toBeUndefined();
+  });
+});
+
+describe('formats of other writers', () => {
+  const header = (name: string, value: string) => ({ name, value });
+
+  it('puts back a query kept only in queryString, encoding decoded pairs once', () => {
+    const ex = one(
+      entry({
+        url: 'https://as.example/authorize',
+        queryString: [
+          { name: 'redirect_uri', value: 'https://app.example/cb' },
+          { name: 'scope', value: 'openid profile' },
+        ],
+      }),
+    );
+    expect(ex.url).toBe('https://as.example/authorize?redirect_uri=https%3A%2F%2Fapp.example%2Fcb&scope=openid+profile');
+  });
+
+  it('keeps the URL as it is when it has its query', () => {
+    const ex = one(entry({ url: 'https://as.example/authorize?a=%2F', queryString: [{ name: 'a', value: '/' }] }));
+    expect(ex.url).toBe('https://as.example/authorize?a=%2F');
+  });
+
+  it('encodes decoded postData.params again (Firefox, Charles, Fiddler), so a + in a value survives', () => {
+    const ex = one(
+      entry({
+        url: 'https://as.example/token',
+        method: 'POST',
+        postData: {
+          mimeType: 'application/x-www-form-urlencoded',
+          params: [
+            { name: 'redirect_uri', value: 'https://app.example/cb' },
+            { name: 'code_verifier', value: 'a+b/c' },
+          ],
+        },
+      }),
+    );
+    expect(ex.requestBody).toMatchObject({
+      kind: 'form',
+      params: [
+        { name: 'redirect_uri', value: 'https://app.example/cb' },
+        { name: 'code_verifier', value: 'a+b/c' },
+      ],
+    });
+  });
+
+  it('decodes a base64 request body', () => {
+    const ex = one(
+      entry({
+        url: 'https://as.example/token',
+        method: 'POST',
+        postData: {
+          mimeType: 'application/x-www-form-urlencoded',
+          encoding: 'base64',
+          text: btoa('grant_type=authorization_code&code=abc'),
+        },
+      }),
+    );
+    expect(ex.requestBody).toMatchObject({ kind: 'form', params: [{ name: 'grant_type' }, { name: 'code', value: 'abc' }] });
+  });
+
+  it('reads the redirect from the Location header when redirectURL is absent or empty, whatever its case', () => {
+    for (const response of [
+      { headers: [header('LOCATION', '/cb?code=1')] },
+      { redirectURL: '', headers: [header('location', '/cb?code=1')] },
+    ]) {
+      expect(one(entry({ url: 'https://as.example/authorize' }, { status: 302, ...response })).location).toBe(
+        'https://as.example/cb?code=1',
+      );
+    }
+  });
+
+  it('drops HTTP/2 pseudo-headers and lower-cases the rest', () => {
+    const ex = one(
+      entry({ url: 'https://a.example/', headers: [header(':authority', 'a.example'), header('Sec-Fetch-Mode', 'navigate')] }),
+    );
+    expect(ex.requestHeaders).toEqual([{ name: 'sec-fetch-mode', value: 'navigate' }]);
+  });
+
+  it('takes a request with neither _resourceType nor Fetch Metadata for a navigation when it asks for HTML first', () => {
+    expect(one(entry({ url: 'https://a.example/', headers: [header('Accept', 'text/html,application/xhtml+xml')] })).initiator).toBe(
+      'navigation',
+    );
+    expect(one(entry({ url: 'https://a.example/', headers: [header('Upgrade-Insecure-Requests', '1')] })).initiator).toBe('navigation');
+    expect(one(entry({ url: 'https://a.example/t', headers: [header('Accept', 'application/json')] })).initiator).toBe('other');
+  });
+
+  it('ignores a negative or missing time, and keeps the previous start when startedDateTime is missing', () => {
+    expect(one(entry({ url: 'https://a.example/' }, {}, { time: -1 })).endTime).toBeUndefined();
+    const { exchanges } = harToExchanges({
+      log: {
+        entries: [
+          entry({ url: 'https://a.example/1' }),
+          entry({ url: 'https://a.example/2' }, {}, { startedDateTime: undefined, time: undefined }),
+        ],
+      },
+    });
+    expect(exchanges[1]!.time).toBe(exchanges[0]!.time);
+    expect(exchanges[1]!.endTime).toBeUndefined();
+  });
+
+  it.each([
+    ['2026-11-22T03:23:52.951Z', 'Chrome, Playwright'],
+    ['2026-11-22T04:23:52.951+01:00', 'Firefox, Charles'],
+    ['2026-11-22T03:23:52.951000+00:00', 'mitmproxy (Python isoformat)'],
+    ['2026-11-22T04:23:52.9510000+01:00', 'Fiddler (seven fraction digits)'],
+  ])('reads startedDateTime %s (%s)', (startedDateTime) => {
+    expect(one(entry({ url: 'https://a.example/' }, {}, { startedDateTime })).time).toBe(Date.UTC(2026, 10, 22, 3, 23, 52, 951));
+  });
+
+  it('needs no pages, creator or browser', () => {
+    expect(harToExchanges({ log: { entries: [entry({ url: 'https://a.example/' })] } }).warnings).toEqual([]);
+  });
+});

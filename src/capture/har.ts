@@ -1,13 +1,18 @@
 /**
- * HAR 1.2 → exchanges, for HAR files as Chrome and Firefox export them (and as the DevTools network API
- * hands entries to the panel). Pure: no I/O. Lenient: a malformed entry is skipped with a warning, never
- * a crash.
+ * HAR 1.2 → exchanges, for HAR files as Chrome, Firefox, Playwright, mitmproxy, Charles and Fiddler write them
+ * (and as the DevTools network API hands entries to the panel). Pure: no I/O. Lenient: a malformed entry is
+ * skipped with a warning, never a crash.
  *
  * Chrome specifics handled: one entry per redirect hop with `response.redirectURL`, `_resourceType`,
  * `_initiator`, `_error`, status 0 for failed requests, base64 response content, `postData.params` kept
- * percent-encoded (so `postData.text` is preferred and decoded exactly once).
+ * percent-encoded (so `postData.text` is preferred and decoded exactly once), and the sanitized export, which
+ * removes Authorization, Cookie and Set-Cookie (see `sanitizedHeaders`).
+ * Other writers: no `_resourceType`/`_initiator` (Fetch Metadata headers, else `Accept`), no or empty
+ * `redirectURL` (the Location header), `queryString` and `postData.params` decoded, a URL whose query is only in
+ * `queryString`, base64 request and response bodies, any header-name case, HTTP/2 pseudo-headers, negative or
+ * missing timings, `startedDateTime` with any number of fraction digits or a UTC offset, no `pages`.
  */
-import type { Body, Exchange, Header, InitiatorType } from '../core/model.ts';
+import type { Body, Exchange, Header, InitiatorType, RemovableHeader } from '../core/model.ts';
 import { parseForm, resolveLocation } from '../core/params.ts';
 
 export interface HarConversion {
@@ -52,8 +57,42 @@ export function harToExchanges(har: unknown): HarConversion {
   if (!isObject(log)) throw new HarFormatError('not a HAR file: JSON without a "log" object');
   const entries = log.entries;
   if (!Array.isArray(entries)) throw new HarFormatError('not a HAR file: "log.entries" is not an array');
-  return entriesToExchanges(entries);
+  const conversion = entriesToExchanges(entries);
+  const headersRemoved = sanitizedHeaders(log, entries);
+  if (!headersRemoved.length) return conversion;
+  return { ...conversion, exchanges: conversion.exchanges.map((exchange) => ({ ...exchange, headersRemoved })) };
 }
+
+/** What Chrome DevTools' sanitized export removes: from requests, then from responses. */
+const SANITIZED_REQUEST_HEADERS: readonly RemovableHeader[] = ['authorization', 'cookie'];
+const SANITIZED_RESPONSE_HEADERS: readonly RemovableHeader[] = ['set-cookie'];
+
+/**
+ * Chrome DevTools' "Export HAR (sanitized)", the default since Chrome 130 (devtools-frontend
+ * front_end/models/har/Log.ts, `BuildOptions.sanitize`), drops the Authorization and Cookie request headers,
+ * the Set-Cookie response header and both `cookies` arrays of every entry. The file carries no mark of it, so
+ * it is recognised by what it lacks: a DevTools export (creator `WebInspector`) in which no entry has any of
+ * them. An export "with sensitive data" of traffic that never carried them looks the same; taking it for
+ * sanitized costs nothing but the conclusions drawn from their absence, which is the point.
+ */
+function sanitizedHeaders(log: Json, entries: readonly unknown[]): readonly RemovableHeader[] {
+  const creator = isObject(log.creator) ? str(log.creator.name) : undefined;
+  if (creator !== 'WebInspector' || !entries.length) return [];
+  for (const entry of entries) {
+    if (!isObject(entry)) continue;
+    const request = isObject(entry.request) ? entry.request : {};
+    const response = isObject(entry.response) ? entry.response : {};
+    if (hasAny(request.headers, SANITIZED_REQUEST_HEADERS) || hasAny(response.headers, SANITIZED_RESPONSE_HEADERS)) return [];
+    if (nonEmptyArray(request.cookies) || nonEmptyArray(response.cookies)) return [];
+  }
+  return [...SANITIZED_REQUEST_HEADERS, ...SANITIZED_RESPONSE_HEADERS];
+}
+
+function hasAny(headers: unknown, names: readonly string[]): boolean {
+  return Array.isArray(headers) && headers.some((h) => isObject(h) && names.includes(str(h.name)?.toLowerCase() ?? ''));
+}
+
+const nonEmptyArray = (value: unknown): boolean => Array.isArray(value) && value.length > 0;
 
 /**
  * HAR entries → exchanges. Exchange ids are `har-<entry index>`, so the first entries of a file (a streamed
@@ -86,7 +125,7 @@ function entryToExchange(entry: unknown, index: number, previousTime: number): E
   const request = entry.request;
   const response = isObject(entry.response) ? entry.response : {};
   if (!isObject(request)) return 'no request';
-  const url = str(request.url);
+  const url = withQueryString(str(request.url), request.queryString);
   if (!url) return 'request has no URL';
   if (!URL.canParse(url)) return `request URL does not parse: ${url.slice(0, 80)}`;
   const method = (str(request.method) ?? 'GET').toUpperCase();
@@ -124,6 +163,27 @@ function entryToExchange(entry: unknown, index: number, previousTime: number): E
   };
 }
 
+/** Some writers leave the query out of `url` and keep it in `queryString` alone: put it back. */
+function withQueryString(url: string | undefined, queryString: unknown): string | undefined {
+  if (url === undefined || url.includes('?') || !Array.isArray(queryString)) return url;
+  const query = joinParams(queryString.filter(isObject));
+  if (!query) return url;
+  const hashAt = url.indexOf('#');
+  return hashAt === -1 ? `${url}?${query}` : `${url.slice(0, hashAt)}?${query}${url.slice(hashAt)}`;
+}
+
+/**
+ * `queryString` or `postData.params` → the `a=b&c=d` text they came from. Chrome keeps the pairs as sent
+ * (percent-encoded); Firefox, mitmproxy, Charles and Fiddler decode them. A pair holding a character the form
+ * serializer always escapes (a space, `/`, `:`, `&`, `=`…) was decoded, so the pairs are encoded again
+ * (application/x-www-form-urlencoded serializing, as URLSearchParams does) to be decoded exactly once later.
+ */
+function joinParams(params: readonly Json[]): string {
+  const pairs = params.map((p): [string, string] => [str(p.name) ?? '', str(p.value) ?? '']);
+  const decoded = pairs.some(([name, value]) => /[^\w.~*%+-]/.test(name + value));
+  return decoded ? new URLSearchParams(pairs).toString() : pairs.map(([name, value]) => `${name}=${value}`).join('&');
+}
+
 function headersOf(value: unknown): Header[] {
   if (!Array.isArray(value)) return [];
   const headers: Header[] = [];
@@ -150,7 +210,12 @@ function initiatorOf(entry: Json, method: string, headers: readonly Header[]): I
   const mode = headerValue(headers, 'sec-fetch-mode');
   const resourceType = str(entry._resourceType)?.toLowerCase();
   const isFrame = dest === 'iframe' || dest === 'frame';
-  if (resourceType === 'document' || mode === 'navigate' || dest === 'document' || isFrame) {
+  // Neither: a proxy's capture of a browser without Fetch Metadata. Only a navigation asks for HTML first and
+  // sends Upgrade-Insecure-Requests (Fetch Standard, "navigate" requests).
+  const unknown = resourceType === undefined && mode === undefined && dest === undefined;
+  const looksNavigated =
+    unknown && (/^\s*text\/html/i.test(headerValue(headers, 'accept') ?? '') || headerValue(headers, 'upgrade-insecure-requests') === '1');
+  if (resourceType === 'document' || mode === 'navigate' || dest === 'document' || isFrame || looksNavigated) {
     if (method === 'POST') return 'form';
     return isFrame ? 'subframe' : 'navigation';
   }
@@ -173,17 +238,21 @@ function requestBodyOf(postData: unknown, method: string): Body {
   if (!isObject(postData)) return { kind: 'none' };
   const mimeType = str(postData.mimeType) ?? '';
   let text = str(postData.text);
-  const params = Array.isArray(postData.params) ? postData.params.filter(isObject) : [];
-  if (text === undefined && params.length) {
-    // Without `text`, rebuild the body from `params` (Chrome keeps them percent-encoded, as sent).
-    text = params.map((p) => `${str(p.name) ?? ''}=${str(p.value) ?? ''}`).join('&');
+  if (text !== undefined && str(postData.encoding) === 'base64') {
+    // Not in HAR 1.2 for postData, but some writers (Fiddler) base64 request bodies as they do responses.
+    const decoded = decodeBase64Text(text);
+    if (decoded === undefined) return { kind: 'binary', size: Math.floor((text.length * 3) / 4), mimeType };
+    text = decoded;
   }
+  const params = Array.isArray(postData.params) ? postData.params.filter(isObject) : [];
+  // Without `text`, rebuild the body from `params`.
+  if (text === undefined && params.length) text = joinParams(params);
   if (text === undefined || (text === '' && method === 'GET')) return { kind: 'none' };
   if (FORM.test(mimeType) || (!mimeType && /^[\w.~%+-]+=/.test(text))) {
     const { params: decoded, malformedEncoding } = parseForm(text);
     return { kind: 'form', params: decoded, raw: text, ...(malformedEncoding ? { malformedEncoding } : {}) };
   }
-  if (str(postData.encoding) === 'base64' || looksBinary(text)) return { kind: 'binary', size: text.length, mimeType };
+  if (looksBinary(text)) return { kind: 'binary', size: text.length, mimeType };
   return { kind: 'text', text, mimeType, size: text.length };
 }
 

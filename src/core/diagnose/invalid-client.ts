@@ -17,8 +17,7 @@ export function invalidClient(flowId: string, request: TokenRequest): Diagnosis 
   ];
   // A sanitized HAR removed the Authorization header: HTTP Basic may have been sent, so "none" is not known.
   const basicUnobservable = !auth.basic && headerRemoved(request.exchange, 'authorization');
-  const hints: DiagnosisHint[] =
-    basicUnobservable && !methods.length ? [] : [{ kind: 'client-authentication-sent', methods }];
+  const hints: DiagnosisHint[] = basicUnobservable && !methods.length ? [] : [{ kind: 'client-authentication-sent', methods }];
   if (basicUnobservable) hints.push({ kind: 'authorization-header-removed' });
   if (methods.length > 1) hints.push({ kind: 'several-authentication-methods' });
   if (auth.basic) hints.push({ kind: 'basic-credentials-encoding' });
