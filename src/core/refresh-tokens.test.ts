@@ -100,6 +100,27 @@ describe('refreshReuses', () => {
     expect(refreshReuses(afterNoResponse)).toEqual([]);
   });
 
+  it('without bodies, reads a refusal right after a success as rotation, unless a revocation came between', async () => {
+    const refused = await flowOf(withRefreshes(() => [refresh('rt1', undefined), refresh('rt1', undefined, { status: 400 })], false));
+    expect(refreshReuses(refused)).toMatchObject([{ kind: 'after-rotation', earlierOutcome: 'body-not-observed', repeatRefused: true }]);
+    const [earlier, repeat] = refused.refreshes;
+    // A logout's revocation (RFC 7009) between the two presentations explains the refusal on its own.
+    const revoked: Flow = {
+      ...refused,
+      steps: [
+        ...refused.steps,
+        {
+          kind: 'revocation',
+          exchangeId: 'revoke',
+          time: earlier!.exchange.endTime! + 1,
+          method: 'POST',
+          url: 'https://as.example/revoke',
+        },
+      ],
+    };
+    expect(refreshReuseOf(revoked, repeat!)).toMatchObject({ kind: 'rotation-unknown', repeatRefused: false });
+  });
+
   it('does not count a token the server did not rotate', async () => {
     const flow = await flowOf(withRefreshes(() => [refresh('rt1', tokens()), refresh('rt1', tokens('rt1')), refresh('rt1', tokens())]));
     expect(refreshReuses(flow)).toEqual([]);

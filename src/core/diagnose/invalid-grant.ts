@@ -407,7 +407,7 @@ function refreshReuse(request: TokenRequest, reuse: RefreshReuse | undefined): F
     {
       cause: {
         kind: 'refresh-token-reused',
-        likelihood: reuse.earlierOutcome === 'rotated' ? 'certain' : 'possible',
+        likelihood: reuse.earlierOutcome === 'rotated' || reuse.repeatRefused ? 'certain' : 'possible',
         reuse: reuse.kind,
         earlierExchangeId: earlier.id,
         earlierTime: earlier.time,
@@ -423,7 +423,9 @@ function refreshReuse(request: TokenRequest, reuse: RefreshReuse | undefined): F
           value:
             reuse.earlierOutcome === 'rotated'
               ? 'the earlier response carried a new refresh_token'
-              : 'not observable (response body not observed)',
+              : reuse.repeatRefused
+                ? 'shown by this refusal right after the earlier refresh succeeded'
+                : 'not observable (response body not observed)',
         },
       ],
       exchanges: [earlier],

@@ -82,11 +82,69 @@ describe('refresh-token-reused', () => {
   });
 
   it('without bodies, reports a repeat after a 2xx and says rotation is unknown', async () => {
-    const { exchanges } = session(() => [refresh('rt1', undefined), refresh('rt1', undefined, { status: 400 })], false);
+    const { exchanges } = session(() => [refresh('rt1', undefined), refresh('rt1', undefined)], false);
     const [finding] = await findingsOf(exchanges);
     expect(finding).toMatchObject({ ruleId: 'refresh-token-reused', severity: 'info' });
     expect(finding!.message).toContain('whether the authorization server rotated it is not observable');
     expect(finding!.evidence).toContainEqual({ label: 'rotation', value: 'not observable (response body not observed)' });
+  });
+
+  // What the extension sees through webRequest: statuses and request bodies, no response body.
+  describe('from metadata alone, rotation shown by the refusal of the repeat', () => {
+    it('is an error for the same token sent twice at once, the second refused', async () => {
+      let first!: Exchange;
+      const { exchanges } = session(() => {
+        first = refresh('rt1', undefined, { tabId: 1 });
+        return [first, refresh('rt1', undefined, { status: 400, tabId: 2, time: first.time + 10 })];
+      }, false);
+      const [finding] = await findingsOf(exchanges);
+      expect(finding).toMatchObject({ severity: 'error' });
+      expect(finding!.message).toContain('refused it while accepting the other');
+      expect(finding!.evidence).toContainEqual({
+        label: 'rotation',
+        value: 'shown by the refusal of this presentation (400) right after the earlier one succeeded',
+      });
+    });
+
+    it('is an error for a token refused right after it worked', async () => {
+      const { exchanges } = session(() => [refresh('rt1', undefined), refresh('rt1', undefined, { status: 400 })], false);
+      const [finding] = await findingsOf(exchanges);
+      expect(finding).toMatchObject({ severity: 'error' });
+      expect(finding!.message).toContain('and the authorization server refused it');
+    });
+
+    it('reads the repeat body when it is seen: only invalid_grant speaks of the token', async () => {
+      const { exchanges } = session(() => [refresh('rt1', undefined), refresh('rt1', refused, { status: 400 })], false);
+      expect(await findingsOf(exchanges)).toMatchObject([{ severity: 'error' }]);
+      resetBuilders();
+      const other = session(() => [refresh('rt1', undefined), refresh('rt1', { error: 'invalid_client' }, { status: 400 })], false);
+      expect(await findingsOf(other.exchanges)).toMatchObject([{ severity: 'info' }]);
+    });
+
+    it('stays info when the refusal has another explanation', async () => {
+      // Long after: the token may have expired. A DPoP nonce challenge (RFC 9449 §8) or rate limiting: not the token.
+      const late = session(() => {
+        const first = refresh('rt1', undefined);
+        return [first, refresh('rt1', undefined, { status: 400, time: first.endTime! + 60_001 })];
+      }, false);
+      const nonce = session(
+        () => [
+          refresh('rt1', undefined),
+          refresh('rt1', undefined, { status: 400, responseHeaders: { 'dpop-nonce': 'eyJ7S_zG.eyJH0-Z.HX4w-7v' } }),
+        ],
+        false,
+      );
+      const limited = session(() => [refresh('rt1', undefined), refresh('rt1', undefined, { status: 429 })], false);
+      for (const { exchanges } of [late, nonce, limited]) expect(await findingsOf(exchanges)).toMatchObject([{ severity: 'info' }]);
+    });
+
+    it('gives the recorded reuse the verdict it gets with bodies', async () => {
+      const withoutBodies = demoFixture('refresh-token-reused').map(({ responseBody: _, ...exchange }) => exchange);
+      const [finding, ...rest] = await findingsOf(withoutBodies);
+      expect(rest).toEqual([]);
+      expect(finding).toMatchObject({ severity: 'error' });
+      expect(await findingsOf(demoFixture('refresh').map(({ responseBody: _, ...exchange }) => exchange))).toEqual([]);
+    });
   });
 
   it('without bodies, stays silent when the first presentation failed or got no response', async () => {

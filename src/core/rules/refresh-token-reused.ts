@@ -13,6 +13,9 @@ import { defineRule } from './rule.ts';
  * Reported (src/core/refresh-tokens.ts): a refresh token presented again after an earlier refresh response
  * carried a new refresh_token (W+B); presented while an earlier presentation that got a 2xx was in flight;
  * and, when the earlier 2xx response's body was not observed, presented again at all (rotation then unknown).
+ * Error when rotation is shown: by the new refresh_token in the earlier response (bodies), or, from metadata
+ * alone as the extension sees it, by the server refusing the repeat (4xx) right after accepting the same token
+ * (`repeatRefused`): the same evidence gets the same verdict live and on a HAR. Info when neither is seen.
  * Not reported: a token presented again after a response that did not rotate it, after a failed refresh, or
  * after a refresh that got no response.
  */
@@ -32,11 +35,12 @@ export default defineRule({
         const repeatStatus = request.exchange.status;
         // A race may fall inside a server's reuse grace period; only a reuse after rotation must be refused.
         const accepted = isSuccess(repeatStatus) && reuse.kind === 'after-rotation';
+        const rotationShown = reuse.earlierOutcome === 'rotated' || reuse.repeatRefused;
         report({
           flow,
-          // Without the earlier response's body, rotation is unknown: a diagnostic, not a verdict (say what is
-          // not observable instead of guessing, docs/rules/README.md).
-          ...(reuse.earlierOutcome === 'rotated' ? {} : { severity: 'info' as const }),
+          // Without rotation shown, a diagnostic, not a verdict (say what is not observable instead of guessing,
+          // docs/rules/README.md).
+          ...(rotationShown ? {} : { severity: 'info' as const }),
           message: `${messageOf(reuse)}${accepted ? `; the authorization server answered ${repeatStatus} to it, so it does not detect refresh token reuse` : ''}.`,
           exchanges: [earlier.exchange, request.exchange],
           evidence: [
@@ -48,7 +52,9 @@ export default defineRule({
               value:
                 reuse.earlierOutcome === 'rotated'
                   ? 'the earlier refresh response carried a new refresh_token'
-                  : `not observable (${earlier.response?.bodyProblem ?? 'response body not observed'})`,
+                  : reuse.repeatRefused
+                    ? `shown by the refusal of this presentation (${statusOf(request.exchange)}) right after the earlier one succeeded`
+                    : `not observable (${earlier.response?.bodyProblem ?? 'response body not observed'})`,
             },
             ...(reuse.earlierOutcome === 'rotated'
               ? [{ label: 'new refresh_token', value: earlier.response?.refreshToken ?? '', secret: true }]
@@ -67,10 +73,14 @@ function messageOf(reuse: RefreshReuse): string {
   const id = reuse.earlier.exchange.id;
   switch (reuse.kind) {
     case 'after-rotation':
-      return `A refresh token was presented again after an earlier refresh (${id}) rotated it`;
-    case 'concurrent':
       return reuse.earlierOutcome === 'rotated'
-        ? `The same refresh token was presented twice at once (a race between tabs): this request started before the response to ${id}, which rotated the token, arrived`
+        ? `A refresh token was presented again after an earlier refresh (${id}) rotated it`
+        : `A refresh token was presented again right after an earlier refresh (${id}) succeeded with it, and the authorization server refused it: the server allows each refresh token once (rotation)`;
+    case 'concurrent':
+      if (reuse.earlierOutcome === 'rotated')
+        return `The same refresh token was presented twice at once (a race between tabs): this request started before the response to ${id}, which rotated the token, arrived`;
+      return reuse.repeatRefused
+        ? `The same refresh token was presented twice at once (a race between tabs): this request started before the response to ${id} arrived, and the authorization server refused it while accepting the other, so it allows each refresh token once (rotation)`
         : `The same refresh token was presented twice at once (a race between tabs): this request started before the response to ${id} arrived; whether the authorization server rotates refresh tokens is not observable (response body not seen)`;
     case 'rotation-unknown':
       return `A refresh token was presented again after an earlier refresh (${id}) succeeded; whether the authorization server rotated it is not observable (response body not seen), and if it did, this reuse revokes the token family`;
