@@ -5,9 +5,11 @@
  * `/v1/authorize`…).
  */
 import { effectiveParameters } from './authorization-parameters.ts';
-import { jsonObjectOf, stringMember } from './body.ts';
+import { jsonObjectOf, MAX_PARSED_BODY, stringMember } from './body.ts';
+import { knownTokenEndpointOf } from './known-token-endpoints.ts';
 import type {
   AuthorizationRequest,
+  Body,
   Callback,
   ClientAuthentication,
   Exchange,
@@ -35,6 +37,7 @@ export interface Classified {
 const AUTHORIZATION_HINT = /(?:^|[?&])(?:response_type|request_uri)=/;
 const CALLBACK_HINT = /(?:^|[?&#])(?:code|error|access_token|id_token)=/;
 const GRANT_HINT = /(?:^|[?&"])grant_type["=]/;
+const FORM_TYPE = /^\s*application\/x-www-form-urlencoded\s*(?:;|$)/i;
 const WELL_KNOWN = /\/\.well-known\/(?:openid-configuration|oauth-authorization-server)(?:\/|$)/;
 
 const isFrontChannel = (ex: Exchange) => ex.initiator === 'navigation' || ex.initiator === 'subframe' || ex.initiator === 'form';
@@ -162,9 +165,14 @@ function pushedRequestOf(request: FrontChannelRequest, pars: readonly ParRequest
 
 function tokenRequestFrom(ex: Exchange, target: string, query: string, tokenEndpoints: Set<string>): TokenRequest | undefined {
   const body = ex.requestBody;
+  const known = ex.method === 'OPTIONS' ? undefined : knownTokenEndpointOf(ex.url);
   let encoding: TokenRequest['encoding'];
   let params: Param[];
-  if (body.kind === 'form' && GRANT_HINT.test(body.raw)) {
+  if (known) {
+    // A provider's documented token endpoint (known-token-endpoints.ts): a token request whatever carries its
+    // parameters. Slack takes JSON bodies, Facebook documents a GET with a query; each is read as sent.
+    ({ encoding, params } = parametersAtKnownEndpoint(body, query));
+  } else if (body.kind === 'form' && GRANT_HINT.test(body.raw)) {
     encoding = 'form';
     params = body.params;
   } else if (body.kind === 'text' && GRANT_HINT.test(body.text) && body.text.length < 100_000) {
@@ -172,9 +180,7 @@ function tokenRequestFrom(ex: Exchange, target: string, query: string, tokenEndp
     const json = jsonObjectOf(body);
     if (!json.ok || typeof json.json.grant_type !== 'string') return undefined;
     encoding = 'json';
-    params = Object.entries(json.json)
-      .filter(([, v]) => typeof v === 'string')
-      .map(([name, value]) => ({ name, value: value as string }));
+    params = stringMembersOf(json.json);
   } else if (query && GRANT_HINT.test(query) && !isFrontChannel(ex) && ex.method !== 'OPTIONS') {
     encoding = 'query';
     params = parseForm(query).params;
@@ -184,12 +190,14 @@ function tokenRequestFrom(ex: Exchange, target: string, query: string, tokenEndp
   } else {
     return undefined;
   }
+  const grantType = firstParam(params, 'grant_type');
   return {
     exchange: ex,
     endpoint: target,
     encoding,
     params,
-    grantType: firstParam(params, 'grant_type'),
+    // The provider's documented code exchange has no grant_type: its meaning is the code grant's.
+    grantType: grantType === undefined && known?.codeGrantWithoutGrantType && hasParam(params, 'code') ? 'authorization_code' : grantType,
     code: firstParam(params, 'code'),
     codeVerifier: firstParam(params, 'code_verifier'),
     redirectUri: firstParam(params, 'redirect_uri'),
@@ -198,6 +206,22 @@ function tokenRequestFrom(ex: Exchange, target: string, query: string, tokenEndp
     clientAuth: clientAuthenticationOf(ex, params),
     response: tokenResponseOf(ex),
   };
+}
+
+function parametersAtKnownEndpoint(body: Body, query: string): Pick<TokenRequest, 'encoding' | 'params'> {
+  if (body.kind === 'form') return { encoding: 'form', params: body.params };
+  if (body.kind === 'text' && body.text.length < 100_000) {
+    const json = jsonObjectOf(body);
+    if (json.ok) return { encoding: 'json', params: stringMembersOf(json.json) };
+  }
+  if (body.kind === 'none' && query) return { encoding: 'query', params: parseForm(query).params };
+  return { encoding: body.kind === 'none' ? 'none' : 'other', params: [] };
+}
+
+function stringMembersOf(json: Record<string, unknown>): Param[] {
+  return Object.entries(json)
+    .filter(([, v]) => typeof v === 'string')
+    .map(([name, value]) => ({ name, value: value as string }));
 }
 
 function clientAuthenticationOf(ex: Exchange, params: readonly Param[]): ClientAuthentication {
@@ -227,7 +251,7 @@ function decodeBasic(encoded: string): { clientId: string; secret: string } | un
 
 function tokenResponseOf(ex: Exchange): TokenResponse | undefined {
   if (ex.status === undefined && ex.responseBody === undefined) return undefined;
-  const body = jsonObjectOf(ex.responseBody);
+  const body = formEncodedResponseOf(ex) ?? jsonObjectOf(ex.responseBody);
   if (!body.ok) return { status: ex.status, bodyProblem: body.problem };
   const json = body.json;
   return {
@@ -240,6 +264,18 @@ function tokenResponseOf(ex: Exchange): TokenResponse | undefined {
     refreshToken: stringMember(json, 'refresh_token'),
     tokenType: stringMember(json, 'token_type'),
   };
+}
+
+/**
+ * GitHub answers its token requests form-encoded unless asked for JSON (RFC 6749 §5.1 says JSON): read such an
+ * answer by its declared Content-Type, so its tokens are known to the analysis and to the redaction.
+ */
+function formEncodedResponseOf(ex: Exchange): { ok: true; json: Record<string, unknown> } | undefined {
+  const body = ex.responseBody;
+  const text = body?.kind === 'text' ? body.text : body?.kind === 'form' ? body.raw : undefined;
+  if (text === undefined || text.length > MAX_PARSED_BODY || (body?.kind === 'text' && body.truncated)) return undefined;
+  if (!FORM_TYPE.test(header(ex.responseHeaders, 'content-type') ?? '')) return undefined;
+  return { ok: true, json: Object.fromEntries(parseForm(text).params.map(({ name, value }) => [name, value])) };
 }
 
 function parseMetadata(ex: Exchange): ServerMetadata | undefined {

@@ -97,9 +97,17 @@ export const KNOWN_TOKEN_ENDPOINTS: readonly KnownTokenEndpoint[] = [
   },
 ];
 
+/**
+ * A cheap test on a raw URL: does its path end like one of the known token endpoints? Classification and the
+ * capture's relevance filter read every exchange, so the URL is parsed only when this says it may be one.
+ */
+export const KNOWN_TOKEN_PATH_HINT = new RegExp(
+  `(?:${KNOWN_TOKEN_ENDPOINTS.map(({ path }) => path.split('*').map(escapeRegExp).join('[^/?#]+')).join('|')})(?:[?#]|$)`,
+);
+
 /** The known token endpoint a URL addresses (its query and fragment aside), if any. */
 export function knownTokenEndpointOf(url: string): KnownTokenEndpoint | undefined {
-  if (!URL.canParse(url)) return undefined;
+  if (!KNOWN_TOKEN_PATH_HINT.test(url) || !URL.canParse(url)) return undefined;
   const { hostname, pathname, protocol } = new URL(url);
   if (protocol !== 'https:' && protocol !== 'http:') return undefined;
   return KNOWN_TOKEN_ENDPOINTS.find((entry) => hostMatches(entry.host, hostname) && pathMatches(entry.path, pathname));
@@ -118,4 +126,8 @@ function pathMatches(pattern: string, pathname: string): boolean {
   return (
     expected.length === actual.length && expected.every((segment, i) => segment === actual[i] || (segment === '*' && actual[i] !== ''))
   );
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
