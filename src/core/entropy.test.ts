@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { alphabetSize, estimateEntropy, expectedShannonPerChar, sequentialRuns, shannonPerChar } from './entropy.ts';
+import { alphabetSize, estimateEntropy, expectedShannonPerChar, sequentialRuns, shannonPerChar, uuidVersion } from './entropy.ts';
 
 describe('shannonPerChar', () => {
   it('is 0 for one repeated character and log2(n) for n distinct ones', () => {
@@ -49,7 +49,9 @@ describe('estimateEntropy', () => {
     // Deterministic pseudo-random bytes, so the test cannot flake.
     const bytes = (i: number) => createHash('sha256').update(`draw ${i}`).digest().subarray(0, 16);
     for (let i = 0; i < 2000; i++) {
-      expect(estimateEntropy(bytes(i).toString('hex')).bits).toBeGreaterThanOrEqual(128);
+      // One in 64 has the layout of a version-4 UUID, whose 122 bits weak-random accepts as well.
+      const asHex = estimateEntropy(bytes(i).toString('hex'));
+      if (asHex.uuidVersion !== 4) expect(asHex.bits).toBeGreaterThanOrEqual(128);
       expect(estimateEntropy(bytes(i).toString('base64url')).bits).toBeGreaterThanOrEqual(128);
     }
   });
@@ -63,6 +65,22 @@ describe('estimateEntropy', () => {
     expect(estimateEntropy(randomUUID())).toMatchObject({ bits: 122, method: 'uuid', uuidVersion: 4 });
     expect(estimateEntropy('019A4F3E-8B7D-7C2A-9E6F-1A2B3C4D5E6F')).toMatchObject({ bits: 74, uuidVersion: 7 });
     expect(estimateEntropy('c232ab00-9414-11ec-b3c8-9f6bdeced846')).toMatchObject({ bits: 62, uuidVersion: 1 });
+  });
+
+  it('reads a UUID without dashes as the same UUID (oidc-client-ts writes them so)', () => {
+    const uuid = randomUUID();
+    expect(estimateEntropy(uuid.replaceAll('-', ''))).toMatchObject({ bits: 122, method: 'uuid', uuidVersion: 4 });
+    // Name-based and custom versions need their dashes: as plain hex they are random-looking hex.
+    expect(uuidVersion('2ed6657de927568b95e12665a8aea6a2')).toBeUndefined();
+    // A time-based version only when the time it holds is the request's (RFC 9562 App. A examples: 2022-02-22T19:22:22Z).
+    const sent = Date.parse('2022-02-22T19:22:22Z');
+    expect(uuidVersion('c232ab00941411ecb3c89f6bdeced846', sent)).toBe(1);
+    expect(uuidVersion('1ec9414c232a6b00b3c89f6bdeced846', sent)).toBe(6);
+    expect(uuidVersion('017f22e279b07cc398c4dc0c0c07398f', sent)).toBe(7);
+    expect(uuidVersion('017f22e279b07cc398c4dc0c0c07398f', sent + 2 * 86_400_000)).toBeUndefined();
+    expect(uuidVersion('017f22e279b07cc398c4dc0c0c07398f')).toBeUndefined();
+    // The version nibble alone, or the variant bits wrong: not a UUID.
+    expect(uuidVersion('017f22e279b07cc378c4dc0c0c07398f', sent)).toBeUndefined();
   });
 
   it('falls back to Shannon entropy × length for skewed values', () => {

@@ -9,8 +9,12 @@
  * the value's character distribution is as spread out as a uniformly random string of that length over its
  * alphabet would be (at least `UNIFORM_RATIO` of the expected empirical entropy), the estimate is
  * length × log2(alphabet); otherwise it is the plain Shannon estimate, which is what catches repetitive or
- * structured values. A UUID written with dashes carries the random bits of its version (RFC 9562): 122 for
- * version 4 (§5.4), 74 for version 7 (§5.7), at most 62 (clock sequence and node) for the time-based 1 and 6.
+ * structured values. A UUID carries the random bits of its version (RFC 9562): 122 for version 4 (§5.4), 74 for
+ * version 7 (§5.7), at most 62 (clock sequence and node) for the time-based 1 and 6 (§5.1, §5.6). It is a UUID
+ * with or without its dashes (oidc-client-ts sends a version-4 UUID as 32 hex digits), so that one value gets one
+ * score whichever way an SDK wrote it. Without dashes, 32 hex digits are read as a time-based UUID only when the
+ * time they hold is within a day of the request: one random hex string in 64 carries a version nibble and variant
+ * bits by chance, but not the time of day as well.
  *
  * Also: runs of values that count up by a constant step across flows (1, 2, 3; `s-0007`, `s-0008`, `s-0009`).
  * Pure functions; nothing throws.
@@ -34,10 +38,52 @@ export interface EntropyEstimate {
 /** A random string scoring at least this share of the expected empirical entropy counts as uniform. */
 export const UNIFORM_RATIO = 0.7;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-([1-8])[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+const DASHED_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-([1-8])[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+const UNDASHED_UUID = /^[0-9a-f]{12}([1-8])[0-9a-f]{3}[89ab][0-9a-f]{15}$/i;
 
 /** Random bits by UUID version (RFC 9562 §5); name-based and custom versions are credited like version 4. */
 const UUID_RANDOM_BITS: Record<number, number> = { 1: 62, 6: 62, 7: 74 };
+
+/** The time-based versions (RFC 9562 §5.1, §5.6, §5.7). */
+export const TIME_BASED_UUID_VERSIONS: ReadonlySet<number> = new Set([1, 6, 7]);
+
+const DAY_MS = 86_400_000;
+/** 100-ns intervals between the Gregorian epoch of version 1 and 6 (1582-10-15) and the Unix epoch. */
+const GREGORIAN_TO_UNIX_100NS = 0x01b21dd213814000;
+
+/** The creation time a time-based UUID's 32 hex digits hold, in ms since the Unix epoch (RFC 9562 §5.1, §5.6, §5.7). */
+function uuidTime(hex: string, version: number): number | undefined {
+  const field = (from: number, to: number) => Number.parseInt(hex.slice(from, to), 16);
+  if (version === 7) return field(0, 12);
+  // 60-bit count of 100 ns; a double keeps it to within a microsecond, plenty for a day's window.
+  const ticks =
+    version === 1
+      ? field(13, 16) * 2 ** 48 + field(8, 12) * 2 ** 32 + field(0, 8)
+      : version === 6
+        ? field(0, 8) * 2 ** 28 + field(8, 12) * 2 ** 12 + field(13, 16)
+        : undefined;
+  return ticks === undefined ? undefined : (ticks - GREGORIAN_TO_UNIX_100NS) / 10_000;
+}
+
+/**
+ * The UUID version of a value written as a UUID (RFC 9562 §4): dashed, or 32 hex digits whose version nibble and
+ * variant bits (10xx) fit. Undashed time-based versions must also hold a time within a day of `near` (the
+ * request's time), and are not read as UUIDs when `near` is unknown.
+ */
+export function uuidVersion(value: string, near?: number): number | undefined {
+  const dashed = DASHED_UUID.exec(value);
+  if (dashed) return Number(dashed[1]);
+  const undashed = UNDASHED_UUID.exec(value);
+  if (!undashed) return undefined;
+  const version = Number(undashed[1]);
+  // Without dashes, the layout is the only sign: version 4 changes no verdict (its 122 bits pass, and so would the
+  // 128 of plain hex), so it is read as such; a time-based version needs its time to fit too, and the others
+  // (name-based, custom) are left as plain hex, as one random hex string in 16 looks like one of them.
+  if (version === 4) return version;
+  if (!TIME_BASED_UUID_VERSIONS.has(version)) return undefined;
+  const time = uuidTime(value, version);
+  return near !== undefined && time !== undefined && Math.abs(time - near) <= DAY_MS ? version : undefined;
+}
 
 /** Empirical Shannon entropy per character (bits) of the value's code points. */
 export function shannonPerChar(value: string): number {
@@ -99,13 +145,13 @@ export function expectedShannonPerChar(length: number, alphabet: number): number
   return Math.log2(length) - (alphabet / length) * sum;
 }
 
-export function estimateEntropy(value: string): EntropyEstimate {
+/** `near`: when the value was sent (ms since the epoch), which tells a time-based UUID without dashes. */
+export function estimateEntropy(value: string, near?: number): EntropyEstimate {
   const length = [...value].length;
   const shannon = shannonPerChar(value);
   const alphabet = alphabetSize(value);
-  const uuid = UUID.exec(value);
-  if (uuid) {
-    const version = Number(uuid[1]);
+  const version = uuidVersion(value, near);
+  if (version !== undefined) {
     return { bits: UUID_RANDOM_BITS[version] ?? 122, length, shannonPerChar: shannon, alphabet, method: 'uuid', uuidVersion: version };
   }
   const period = smallestPeriod(value);

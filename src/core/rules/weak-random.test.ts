@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { SDKS, seededBytes, uuidV4 } from '../../../tests/support/sdk-random.ts';
 import { authorize, callback, goodFlow, resetBuilders, token } from '../../../tests/support/build.ts';
 import rule from './weak-random.ts';
 import { findingsOfRule } from '../../../tests/support/rule.ts';
@@ -40,12 +42,48 @@ describe('weak-random', () => {
     expect(findings[0]!.evidence).toContainEqual({ label: 'code_verifier', value: verifier, secret: true });
   });
 
-  it('counts a dashed UUID by its version', async () => {
-    const [v4] = await findingsOf([authorize({ state: '3f0c9a1e-8b7d-4c2a-9e6f-1a2b3c4d5e6f' })]);
-    expect(v4!.message).toBe('The state is estimated at 122 bits of entropy (36 characters, a version-4 UUID), below 128.');
+  it('judges a UUID by its version (RFC 9562 §5)', async () => {
+    // Version 4: 122 random bits from a CSPRNG, no evidence of predictability.
+    expect(await findingsOf([authorize({ state: '3f0c9a1e-8b7d-4c2a-9e6f-1a2b3c4d5e6f' })])).toEqual([]);
     resetBuilders();
+    // Version 7 (MSAL's nonce): the time, then at most 74 random bits.
     const [v7] = await findingsOf([authorize({ state: '019a4f3e-8b7d-7c2a-9e6f-1a2b3c4d5e6f' })]);
-    expect(v7!.message).toContain('74 bits');
+    expect(v7).toMatchObject({ severity: 'info' });
+    expect(v7!.evidence).toContainEqual({ label: 'estimated bits', value: '74' });
+    resetBuilders();
+    // Version 1 (RFC 9562 App. A.1): a timestamp, a clock sequence and a network address.
+    const [v1] = await findingsOf([authorize({ state: 'C232AB00-9414-11EC-B3C8-9F6BDECED846' })]);
+    expect(v1).toMatchObject({ severity: 'warning' });
+    expect(v1!.message).toContain('time-based version-1 UUID');
+  });
+
+  it('gives a UUID the same verdict with or without dashes, in either case', async () => {
+    // RFC 9562 App. A.1, A.5, A.6 examples, all made at 2022-02-22T19:22:22Z.
+    const sent = Date.parse('2022-02-22T19:22:22Z');
+    const verdicts = async (uuid: string) => {
+      const forms = [uuid, uuid.toUpperCase(), uuid.replaceAll('-', ''), uuid.replaceAll('-', '').toUpperCase()];
+      const found = [];
+      for (const state of forms) {
+        resetBuilders();
+        found.push((await findingsOf([authorize({ state }, { time: sent + 5_000 })])).map((f) => f.severity));
+      }
+      return found;
+    };
+    expect(await verdicts('c232ab00-9414-11ec-b3c8-9f6bdeced846')).toEqual(Array(4).fill(['warning']));
+    expect(await verdicts('1ec9414c-232a-6b00-b3c8-9f6bdeced846')).toEqual(Array(4).fill(['warning']));
+    expect(await verdicts('017f22e2-79b0-7cc3-98c4-dc0c0c07398f')).toEqual(Array(4).fill(['info']));
+    await fc.assert(
+      fc.asyncProperty(fc.integer(), async (seed) => {
+        const uuid = uuidV4(seededBytes(seed));
+        expect(await verdicts(uuid)).toEqual(Array(4).fill([]));
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('does not read 32 random hex digits as a time-based UUID unless they hold the time of the request', async () => {
+    // Version nibble 7 and variant bits 10, but the first 48 bits are no time near 2026.
+    expect(await findingsOf([authorize({ state: 'f3c09a1e8b7d7c2a9e6f1a2b3c4d5e6f' })])).toEqual([]);
   });
 
   it('warns about values counting up across flows, each of them', async () => {
@@ -70,21 +108,51 @@ describe('weak-random', () => {
     expect(await findingsOf([authorize({ state: `${RANDOM}1` }), authorize({ state: `${RANDOM}2` })])).toEqual([]);
   });
 
-  it('notes a state over 128 characters or outside the URL-safe set (info)', async () => {
+  it('notes a state over 128 characters or outside VSCHAR (info)', async () => {
     const long = `${RANDOM}${RANDOM}${RANDOM}${RANDOM}${RANDOM}`;
     const [tooLong] = await findingsOf([authorize({ state: long })]);
     expect(tooLong).toMatchObject({ severity: 'info' });
     expect(tooLong!.message).toContain('160 characters long');
 
     resetBuilders();
-    const [unsafe] = await findingsOf([authorize({ state: 'q83vEjRWeJq8PxAy/xO+Aw8Kj2Lm9Nq1Rs3Tu5Vw7Xy==' })]);
-    expect(unsafe).toMatchObject({ severity: 'info' });
-    expect(unsafe!.message).toContain('outside [A-Za-z0-9-._~]');
-    expect(unsafe!.evidence).toContainEqual({ label: 'characters outside the URL-safe set', value: "U+002F '/', U+002B '+', U+003D '='" });
+    const [outside] = await findingsOf([authorize({ state: `${RANDOM}é\n` })]);
+    expect(outside).toMatchObject({ severity: 'info' });
+    expect(outside!.evidence).toContainEqual({ label: 'characters outside VSCHAR', value: 'U+00E9, U+000A' });
   });
 
-  it('gives a weak, unsafe state both findings', async () => {
-    const findings = await findingsOf([authorize({ state: 'a b' })]);
+  // RFC 6749 Appendix A.5: state = 1*VSCHAR (%x20-7E). Base64 (Auth0, MSAL), MSAL's `|` user state: legal.
+  it('says nothing of VSCHAR characters outside the unreserved set', async () => {
+    for (const state of ['q83vEjRWeJq8PxAy/xO+Aw8Kj2Lm9Nq1Rs3Tu5Vw7Xy==', `${RANDOM}|/profile?tab=1 &x`]) {
+      resetBuilders();
+      expect(await findingsOf([authorize({ state })])).toEqual([]);
+    }
+  });
+
+  it('gives a weak state outside VSCHAR both findings', async () => {
+    const findings = await findingsOf([authorize({ state: 'a\tb' })]);
     expect(findings.map((f) => f.severity).sort()).toEqual(['info', 'warning']);
+  });
+
+  // What the five vendor SDKs send (tests/support/sdk-random.ts, after their code in node_modules).
+  it.each(Object.keys(SDKS))('reports nothing above info for the values %s generates', async (sdk) => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer(), async (seed) => {
+        resetBuilders();
+        const sent = Date.parse('2026-11-22T10:00:00Z');
+        const { state, nonce, verifier } = SDKS[sdk]!(seededBytes(seed), sent);
+        const auth = authorize({ state, nonce, code_challenge: undefined, code_challenge_method: undefined });
+        const findings = await findingsOf([
+          auth,
+          ...callback({ code: 'SplxlOBeZQQYbYS6WxSbIA', state }),
+          token({ code_verifier: verifier }),
+        ]);
+        expect(findings.filter((f) => f.severity !== 'info')).toEqual([]);
+        // MSAL's nonce is a version-7 UUID: the only note.
+        expect(findings.map((f) => f.evidence.find((e) => e.label === 'nonce')?.value)).toEqual(
+          sdk === '@azure/msal-browser' ? [nonce] : [],
+        );
+      }),
+      { numRuns: 40 },
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { estimateEntropy, sequentialRuns, type EntropyEstimate } from '../entropy.ts';
 import { capped } from '../evidence.ts';
-import type { Evidence, Exchange, Flow } from '../model.ts';
+import type { Evidence, Exchange, Flow, Severity } from '../model.ts';
 import { defineRule, type RuleContext } from './rule.ts';
 
 /**
@@ -8,15 +8,22 @@ import { defineRule, type RuleContext } from './rule.ts';
  * state must be a non-guessable value bound to the user agent; RFC 7636 §7.1: the code verifier needs enough
  * entropy to be impractical to guess (32 random octets recommended).
  *
- * Trigger (warning): a flow's state, nonce or code_verifier is estimated below 128 bits (see `entropy.ts`:
- * Shannon entropy per character × length, with the alphabet of a uniformly random-looking value), or the
- * values count up by a constant step across three or more flows. Info: a state over 128 characters, or with
- * characters outside [A-Za-z0-9-._~] (it must then survive percent-encoding at every hop). The verifier is
- * a secret: its value only appears as secret evidence.
+ * Warning on evidence of predictability: a flow's state, nonce or code_verifier estimated below 128 bits (see
+ * `entropy.ts`: Shannon entropy per character × length, with the alphabet of a uniformly random-looking value; a
+ * repeated unit counts once), a time-based UUID of version 1 or 6 (a timestamp, a clock sequence and usually the
+ * machine's address), or values counting up by a constant step across three or more flows.
+ * Not reported: a version-4 UUID, dashed or not (122 bits from the platform's CSPRNG, RFC 9562 §5.4, §6.9: what
+ * crypto.randomUUID() gives Keycloak and oidc-client-ts; 6 bits short of the letter of §10.10, no evidence of
+ * predictability). Info: a version-7 UUID (the time, then at most 74 random bits: MSAL's nonce), below the 128
+ * bits yet out of reach of online guessing; and a state over 128 characters, or with characters outside VSCHAR,
+ * the set RFC 6749 Appendix A.5 defines it over. Characters of VSCHAR outside the unreserved set (`+/=|`…) are
+ * legal and only need percent-encoding: not reported. The verifier is a secret: its value only appears as
+ * secret evidence.
  */
 const MIN_BITS = 128;
 const MAX_STATE_LENGTH = 128;
-const URL_SAFE = /^[A-Za-z0-9\-._~]*$/;
+/** RFC 6749 Appendix A.5: state = 1*VSCHAR, VSCHAR = %x20-7E. */
+const VSCHAR = /^[\x20-\x7e]*$/;
 
 type Kind = 'state' | 'nonce' | 'code_verifier';
 
@@ -32,7 +39,7 @@ export default defineRule({
     id: 'weak-random',
     severity: 'warning',
     title: 'Weak or predictable state, nonce or code_verifier',
-    citation: 'RFC 6749 §10.10, §10.12; RFC 7636 §7.1',
+    citation: 'RFC 6749 §10.10, §10.12, App. A.5; RFC 7636 §7.1; RFC 9562 §5',
     fix: 'Generate each value from a CSPRNG: base64url of 32 random bytes (crypto.getRandomValues)',
     evidence: 'W',
   },
@@ -56,27 +63,42 @@ export default defineRule({
         for (const member of members) if (!inRun.has(member)) inRun.set(member, { members, step: run.step });
       }
       for (const v of values) {
-        const estimate = estimateEntropy(v.value);
+        // The request's time tells a time-based UUID written without dashes.
+        const estimate = estimateEntropy(v.value, v.exchanges[0]?.time);
         const run = inRun.get(v);
-        if (estimate.bits < MIN_BITS || run) reportWeak(v, estimate, run, report);
+        const low = lowEntropy(estimate);
+        if (low || run) reportWeak(v, estimate, low, run, report);
         if (v.kind === 'state') reportStateShape(v, report);
       }
     }
   },
 });
 
+/**
+ * How the value's estimated entropy weighs: a warning below 128 bits, except for UUIDs, whose version says what
+ * their bits are (RFC 9562 §5): version 4 is random (nothing), version 7 is random after its timestamp (info),
+ * the others are a time, a clock and a network address (1, 6, 2), a hash of a name (3, 5) or a custom layout (8).
+ */
+function lowEntropy(estimate: EntropyEstimate): Severity | undefined {
+  if (estimate.uuidVersion === 4) return undefined;
+  if (estimate.uuidVersion === 7) return 'info';
+  return estimate.method === 'uuid' || estimate.bits < MIN_BITS ? 'warning' : undefined;
+}
+
 type ReportFn = RuleContext['report'];
 
 const NAMES: Record<Kind, string> = { state: 'state', nonce: 'nonce', code_verifier: 'PKCE code_verifier' };
 
-function reportWeak(v: Value, estimate: EntropyEstimate, run: { members: Value[]; step: bigint } | undefined, report: ReportFn): void {
+function reportWeak(
+  v: Value,
+  estimate: EntropyEstimate,
+  low: Severity | undefined,
+  run: { members: Value[]; step: bigint } | undefined,
+  report: ReportFn,
+): void {
   const secret = v.kind === 'code_verifier';
   const reasons: string[] = [];
-  if (estimate.bits < MIN_BITS) {
-    reasons.push(
-      `is estimated at ${Math.floor(estimate.bits)} bits of entropy (${estimate.length} characters${estimate.uuidVersion !== undefined ? `, a version-${estimate.uuidVersion} UUID` : ''}), below ${MIN_BITS}`,
-    );
-  }
+  if (low) reasons.push(entropyReason(estimate));
   if (run)
     reasons.push(
       `${run.step > 0n ? `counts up by ${run.step}` : `counts down by ${-run.step}`} across ${run.members.length} flows, so the next one can be predicted`,
@@ -106,20 +128,35 @@ function reportWeak(v: Value, estimate: EntropyEstimate, run: { members: Value[]
   }
   report({
     flow: v.flow,
+    // A counter is predictable whatever each value looks like.
+    ...(run ? {} : { severity: low }),
     message: `The ${NAMES[v.kind]} ${reasons.join(', and ')}.`,
     exchanges: [...v.exchanges, ...neighbours.flatMap((m) => m.exchanges)],
     evidence,
   });
 }
 
+function entropyReason(estimate: EntropyEstimate): string {
+  const version = estimate.uuidVersion;
+  if (version === 7)
+    return `is a version-7 UUID: 48 of its bits are the time and at most ${estimate.bits} are random (RFC 9562 §5.7), fewer than the ${MIN_BITS} RFC 6749 §10.10 asks for, though out of reach of online guessing when they come from a CSPRNG`;
+  if (version === 1 || version === 6 || version === 2)
+    return `is a time-based version-${version} UUID: a timestamp, a clock sequence and usually the machine's network address, at most ${estimate.bits} bits that are not the time (RFC 9562 §5), far below ${MIN_BITS}`;
+  if (version === 3 || version === 5)
+    return `is a name-based version-${version} UUID: a hash of a name (RFC 9562 §5), as guessable as that name`;
+  const uuid = version !== undefined ? `, a version-${version} UUID` : '';
+  return `is estimated at ${Math.floor(estimate.bits)} bits of entropy (${estimate.length} characters${uuid}), below ${MIN_BITS}`;
+}
+
 function reportStateShape(v: Value, report: ReportFn): void {
   const length = [...v.value].length;
   const tooLong = length > MAX_STATE_LENGTH;
-  const unsafe = !URL_SAFE.test(v.value);
-  if (!tooLong && !unsafe) return;
+  const outsideGrammar = !VSCHAR.test(v.value);
+  if (!tooLong && !outsideGrammar) return;
   const reasons: string[] = [];
   if (tooLong) reasons.push(`is ${length} characters long (over ${MAX_STATE_LENGTH}, which some servers and proxies cut or reject)`);
-  if (unsafe) reasons.push('contains characters outside [A-Za-z0-9-._~], which must survive percent-encoding at every hop unchanged');
+  if (outsideGrammar)
+    reasons.push('contains characters outside VSCHAR (printable ASCII, RFC 6749 Appendix A.5), which servers may alter or reject');
   report({
     flow: v.flow,
     severity: 'info',
@@ -128,17 +165,17 @@ function reportStateShape(v: Value, report: ReportFn): void {
     evidence: [
       { label: 'state', value: capped(v.value) },
       { label: 'length', value: String(length) },
-      ...(unsafe ? [{ label: 'characters outside the URL-safe set', value: capped(unsafeCharacters(v.value)) }] : []),
+      ...(outsideGrammar ? [{ label: 'characters outside VSCHAR', value: capped(charactersOutsideVschar(v.value)) }] : []),
     ],
   });
 }
 
-/** The distinct characters outside the unreserved set, each with its code point (a newline stays readable). */
-function unsafeCharacters(value: string): string {
+/** The distinct characters outside VSCHAR, each with its code point (a newline stays readable). */
+function charactersOutsideVschar(value: string): string {
   const seen = new Set<string>();
-  for (const ch of value) if (!URL_SAFE.test(ch)) seen.add(ch);
+  for (const ch of value) if (!VSCHAR.test(ch)) seen.add(ch);
   return [...seen]
     .slice(0, 20)
-    .map((ch) => `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}${/[\x21-\x7e]/.test(ch) ? ` '${ch}'` : ''}`)
+    .map((ch) => `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`)
     .join(', ');
 }
