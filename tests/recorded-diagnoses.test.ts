@@ -37,7 +37,8 @@ describe('the recorded demo captures', () => {
       'pkce-downgrade': [['invalid-grant/certain']],
       'pkce-verifier-missing': [['invalid-grant/certain']],
       plain: [['authorization-error/likely']],
-      'redirect-uri-fragment': [['callback-never-reached/likely']],
+      // The authorization server refuses the redirect_uri with a 400 page that names the cause.
+      'redirect-uri-fragment': [['authorization-refused/certain']],
       'redirect-uri-trailing-slash': [['invalid-grant/certain']],
       'refresh-token-reused': [['invalid-grant/certain']],
       'state-lost-new-tab': [['state-lost/likely', 'no-token-request/possible'], []],

@@ -135,6 +135,28 @@ const SAMPLES: { [K in DiagnosisHintKind]: Extract<DiagnosisHint, { kind: K }> }
   'duplicated-parameters': { kind: 'duplicated-parameters', names: ['code'] },
   'read-error-description': { kind: 'read-error-description' },
   'authorization-error': { kind: 'authorization-error', error: 'access_denied', promptNone: false, framed: false },
+  'authorization-refused': {
+    kind: 'authorization-refused',
+    method: 'GET',
+    status: 400,
+    url: 'https://as.example/authorize?client_id=spa',
+    at: 'authorization-request',
+    errorPage: false,
+  },
+  'refusal-reason': { kind: 'refusal-reason', term: 'AADSTS50011', provider: 'entra', cause: 'redirect-uri', source: 'page' },
+  'usual-refusal-causes': { kind: 'usual-refusal-causes', status: 400, bodyObserved: false },
+  'redirect-uri-has-fragment': { kind: 'redirect-uri-has-fragment', redirectUri: 'https://app.example/cb#done' },
+  'provider-setting': {
+    kind: 'provider-setting',
+    provider: 'auth0',
+    recognizedBy: 'host',
+    cause: 'redirect-uri',
+    confirmed: true,
+    setting: 'Allowed Callback URLs',
+    location: 'Auth0 Dashboard → Applications → Applications → your application → Settings',
+    redirectUri: 'https://app.example/cb',
+    clientId: 'spa',
+  },
 };
 
 /** The variants inside hints: every CORS refusal, preflight failure, reuse pattern and error case. */
@@ -164,6 +186,22 @@ const VARIANTS: DiagnosisHint[] = [
   { ...SAMPLES['client-authentication-sent'], methods: [] },
   { ...SAMPLES['redirect-uri-against-last-working'], difference: null },
   { ...SAMPLES['code-expired'], beyondMaximum: true },
+  {
+    ...SAMPLES['authorization-refused'],
+    at: 'server-page',
+    errorPage: true,
+    url: 'https://x.auth.eu-west-1.amazoncognito.com/error?error=redirect_mismatch',
+  },
+  { ...SAMPLES['authorization-refused'], at: 'server-page', status: 500 },
+  { ...SAMPLES['authorization-refused'], status: null },
+  { ...SAMPLES['refusal-reason'], term: 'invalid_scope', provider: null, cause: 'scope', source: 'error-parameters' },
+  { ...SAMPLES['refusal-reason'], term: 'AADSTS99999999', cause: 'unknown', source: 'error-description' },
+  { ...SAMPLES['usual-refusal-causes'], bodyObserved: true },
+  { ...SAMPLES['usual-refusal-causes'], status: 503 },
+  { ...SAMPLES['provider-setting'], recognizedBy: 'layout', confirmed: false },
+  { ...SAMPLES['provider-setting'], recognizedBy: 'vocabulary', cause: 'client-id', setting: 'Client ID' },
+  { ...SAMPLES['provider-setting'], confirmed: false, redirectUri: null },
+  { ...SAMPLES['provider-setting'], provider: 'entra', cause: 'spa-cross-origin', setting: 'Single-page application redirect URIs' },
 ];
 
 /** A phrase was written: one sentence or more, no value left unformatted. */
@@ -185,6 +223,7 @@ describe('the wording of the diagnoses', () => {
       'invalid-client',
       'invalid-request',
       'authorization-error',
+      'authorization-refused',
     ];
     expect(Object.keys(DIAGNOSIS_TITLES).sort()).toEqual([...kinds].sort());
     for (const kind of kinds) expect(DIAGNOSIS_TITLES[kind].length).toBeGreaterThan(5);
@@ -215,5 +254,17 @@ describe('the wording of the diagnoses', () => {
   it('quotes a client id from the network only when it is a plain token', () => {
     const hostile = hintText({ ...SAMPLES['client-id-differs'], atToken: 'evil\u001b[31m' });
     expect(hostile).not.toContain('\u001b');
+  });
+
+  it('names the provider, how it was recognised, and the value to register', () => {
+    expect(hintText(SAMPLES['provider-setting'])).toBe(
+      'In Auth0, add https://app.example/cb exactly as sent to Allowed Callback URLs (Auth0 Dashboard → Applications → Applications → your application → Settings).',
+    );
+    expect(hintText({ ...SAMPLES['provider-setting'], provider: 'okta', recognizedBy: 'layout', confirmed: false })).toMatch(
+      /^This looks like Okta \(by its endpoint layout\); if that is the cause, add https:\/\/app\.example\/cb exactly as sent to Allowed Callback URLs/,
+    );
+    expect(hintText(SAMPLES['refusal-reason'])).toBe(
+      `Its page says Microsoft Entra ID's "AADSTS50011": InvalidReplyTo: the redirect_uri does not match the app registration's redirect URIs.`,
+    );
   });
 });

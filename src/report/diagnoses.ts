@@ -5,10 +5,11 @@
  * report's (the same shape, redacted). Pure.
  */
 import { CODE_AGE_SUSPECT_MS, CODE_LIFETIME_MAX_MS } from '../core/authorization-code.ts';
-import type { CorsRefusal, DiagnosisHint, InvalidGrantCause, Likelihood, PreflightFailure } from '../core/diagnose/types.ts';
+import type { CorsRefusal, DiagnosisHint, InvalidGrantCause, Likelihood, PreflightFailure, RefusalHint } from '../core/diagnose/types.ts';
 import { quotable } from '../core/evidence.ts';
 import type { PkceNearMissKind, PkceResult } from '../core/model.ts';
 import { authorizationErrorMeaning } from '../core/oauth-errors.ts';
+import { PROVIDER_NAMES, providerTerm, type RefusalCause } from '../core/providers.ts';
 import { formatDuration } from './text.ts';
 
 /** How sure the traffic makes a diagnosis, as a label. */
@@ -131,6 +132,12 @@ export function hintText(hint: DiagnosisHint): string {
         ? `${hint.error}: ${meaning.cause} (${meaning.citation}).`
         : `${hint.error}: an error code outside RFC 6749 §4.1.2.1 and OIDC Core §3.1.2.6: see the server's documentation.`;
     }
+    case 'authorization-refused':
+    case 'refusal-reason':
+    case 'usual-refusal-causes':
+    case 'redirect-uri-has-fragment':
+    case 'provider-setting':
+      return refusedText(hint);
     default:
       return causeText(hint);
   }
@@ -188,6 +195,81 @@ function causeText(cause: InvalidGrantCause): string {
     }
   }
 }
+
+/** The refusal hints (src/core/diagnose/authorization-refused.ts and the provider hints of the error diagnoses). */
+function refusedText(hint: RefusalHint): string {
+  switch (hint.kind) {
+    case 'authorization-refused': {
+      const why =
+        'a server shows a refusal to the user, not to the app, when the redirect_uri or the client_id is wrong (RFC 6749 §4.1.2.1)';
+      if (hint.at === 'authorization-request')
+        return `The authorization server answered ${hint.status ?? 'with an error'} to the authorization request (${hint.method} ${hint.url}) and did not redirect back to the redirect_uri: it refused the request before sign-in; ${why}.`;
+      const page = hint.errorPage
+        ? `its error page (${hint.url}${hint.status !== null ? `, HTTP ${hint.status}` : ''})`
+        : `${hint.method} ${hint.url}, answered ${hint.status ?? 'with an error'},`;
+      return `The authorization server's redirects ended at ${page} instead of the redirect_uri: it refused the request; ${why}.`;
+    }
+    case 'refusal-reason': {
+      const known = providerTerm(hint.term);
+      const whose = hint.provider !== null ? `${PROVIDER_NAMES[hint.provider]}'s ` : '';
+      const where =
+        hint.source === 'page'
+          ? 'Its page says'
+          : hint.source === 'error-parameters'
+            ? 'Its error page names'
+            : 'Its error_description says';
+      return `${where} ${whose}"${hint.term}": ${known?.meaning ?? CAUSE_PHRASES[hint.cause]}.`;
+    }
+    case 'usual-refusal-causes': {
+      const seen = hint.bodyObserved
+        ? 'its page names no cause this tool recognises'
+        : 'its page was not captured (a live capture has no bodies: open the page, or record a HAR)';
+      return hint.status !== null && hint.status >= 500
+        ? `A server error (${hint.status}), and ${seen}: retry; if it persists, the server's logs say why (some servers answer 500 to an unknown client).`
+        : `${seen[0]!.toUpperCase()}${seen.slice(1)}: usually the redirect_uri is not registered for the client (compared exactly, character for character), or the client_id is unknown; also check the scope and response_type.`;
+    }
+    case 'redirect-uri-has-fragment':
+      return `The redirect_uri ${hint.redirectUri} has a fragment (#…): a redirection endpoint must not include one (RFC 6749 §3.1.2), so it matches no registered redirect URI. Drop the fragment.`;
+    case 'provider-setting': {
+      const provider = PROVIDER_NAMES[hint.provider];
+      const action = `${settingAction(hint)} (${hint.location})`;
+      if (hint.recognizedBy === 'host') return `${hint.confirmed ? '' : 'If that is the cause: '}In ${provider}, ${action}.`;
+      const looks = `This looks like ${provider} (by its ${hint.recognizedBy === 'layout' ? 'endpoint layout' : 'error vocabulary'})`;
+      return `${looks}${hint.confirmed ? ':' : '; if that is the cause,'} ${action}.`;
+    }
+  }
+}
+
+/** What to do with the provider's setting for the cause. */
+function settingAction(hint: Extract<RefusalHint, { kind: 'provider-setting' }>): string {
+  switch (hint.cause) {
+    case 'redirect-uri':
+      return hint.redirectUri !== null ? `add ${hint.redirectUri} exactly as sent to ${hint.setting}` : `check ${hint.setting}`;
+    case 'client-id':
+      return hint.clientId !== null ? `check that ${client(hint.clientId)} matches ${hint.setting}` : `check ${hint.setting}`;
+    default:
+      return `check ${hint.setting}`;
+  }
+}
+
+const CAUSE_PHRASES: Readonly<Record<RefusalCause, string>> = {
+  'redirect-uri': 'the redirect_uri is not registered for the client',
+  'client-id': 'the client_id is unknown',
+  'client-not-allowed': 'this client is not allowed this grant or response type',
+  scope: 'a requested scope is unknown or not allowed',
+  'response-type': 'this response_type is not allowed for the client',
+  request: 'a parameter is missing, invalid or sent twice',
+  'consent-required': 'consent is required',
+  'login-required': 'there is no session to sign in silently',
+  'missing-parameter': 'a required parameter is missing',
+  'spa-cross-origin': 'the client is not registered as a single-page application',
+  'client-authentication': 'client authentication is required',
+  pkce: 'the PKCE verifier does not match',
+  'code-redeemed': 'the code was already redeemed',
+  'grant-expired': 'the grant expired or was revoked',
+  'server-error': 'a failure at the authorization server',
+  unknown: "a code this tool does not decode: see the provider's documentation",
+};
 
 /** Why the browser withheld a token response, and what fixes it. */
 function tokenResponseBlocked(hint: Extract<DiagnosisHint, { kind: 'token-response-blocked' }>): string {

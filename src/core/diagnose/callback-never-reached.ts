@@ -17,28 +17,15 @@ const SIGN_IN_LOOP_LOADS = 3;
 export function callbackNeverReached(flow: Flow, context: DiagnosisContext): Diagnosis | undefined {
   const auth = flow.authorization;
   if (!auth || flow.callback) return undefined;
-  // The flow's own steps: without a callback it is given every later page of its server, which from the next
-  // authorization request on are that request's.
-  const until = context.nextAuthorizationAfter(flow) ?? Number.POSITIVE_INFINITY;
-  const steps = flow.steps.filter((s) => s.time < until || s.exchangeId === auth.exchange.id);
+  const steps = ownSteps(flow, context);
   const hints: DiagnosisHint[] = [];
   const last = steps.at(-1);
   if (last) hints.push({ kind: 'authorization-chain-ended', method: last.method, status: last.status ?? null, url: last.url });
   const loops = signInLoops(steps);
   hints.push(...loops, { kind: 'error-page-instead-of-redirect' });
 
-  const worked = auth.clientId !== undefined ? context.lastWorking(auth.clientId) : undefined;
-  const workedUri = worked?.authorization?.redirectUri;
-  if (worked && workedUri !== undefined && auth.redirectUri !== undefined) {
-    const difference = compareRedirectUris(workedUri, auth.redirectUri, { expected: 'the last one that worked', actual: 'this one' });
-    hints.push({
-      kind: 'redirect-uri-against-last-working',
-      lastWorking: workedUri,
-      current: auth.redirectUri,
-      workedFlowId: worked.id,
-      difference: difference ? { kind: difference.kind, explanation: difference.explanation } : null,
-    });
-  }
+  const worked = lastWorking(flow, context);
+  if (worked) hints.push(worked.hint);
   const endedOnError = last?.status !== undefined && last.status >= 400;
   return {
     id: `${flow.id}:callback-never-reached`,
@@ -50,10 +37,40 @@ export function callbackNeverReached(flow: Flow, context: DiagnosisContext): Dia
       ...(auth.redirectUri !== undefined ? [{ label: 'redirect_uri', value: auth.redirectUri }] : []),
       ...(last ? [{ label: 'last step', value: `${last.method} ${last.status ?? 'no response'}` }] : []),
     ],
-    exchangeIds: [
-      ...new Set([auth.exchange.id, ...(last ? [last.exchangeId] : []), ...(worked ? [worked.authorization!.exchange.id] : [])]),
-    ],
+    exchangeIds: [...new Set([auth.exchange.id, ...(last ? [last.exchangeId] : []), ...(worked ? [worked.exchangeId] : [])])],
     hints,
+  };
+}
+
+/**
+ * The flow's own steps: without a callback it is given every later page of its server, which from the next
+ * authorization request on are that request's.
+ */
+export function ownSteps(flow: Flow, context: DiagnosisContext): Step[] {
+  const auth = flow.authorization;
+  const until = context.nextAuthorizationAfter(flow) ?? Number.POSITIVE_INFINITY;
+  return flow.steps.filter((s) => s.time < until || s.exchangeId === auth?.exchange.id);
+}
+
+/**
+ * The flow's redirect_uri against the last one that worked for the same client, with the authorization request
+ * of that flow; undefined when no earlier flow of the client reached its callback.
+ */
+export function lastWorking(flow: Flow, context: DiagnosisContext): { hint: DiagnosisHint; exchangeId: string } | undefined {
+  const auth = flow.authorization;
+  const worked = auth?.clientId !== undefined ? context.lastWorking(auth.clientId) : undefined;
+  const workedUri = worked?.authorization?.redirectUri;
+  if (!auth || !worked || workedUri === undefined || auth.redirectUri === undefined) return undefined;
+  const difference = compareRedirectUris(workedUri, auth.redirectUri, { expected: 'the last one that worked', actual: 'this one' });
+  return {
+    hint: {
+      kind: 'redirect-uri-against-last-working',
+      lastWorking: workedUri,
+      current: auth.redirectUri,
+      workedFlowId: worked.id,
+      difference: difference ? { kind: difference.kind, explanation: difference.explanation } : null,
+    },
+    exchangeId: worked.authorization!.exchange.id,
   };
 }
 

@@ -21,6 +21,8 @@ export interface DiagnosisContext {
   pendingStates(target: string, time: number): string[];
   /** CORS preflights (OPTIONS with Access-Control-Request-Method and Origin) to `endpoint`, within [from, until]. */
   preflightsTo(endpoint: string, from: number, until: number): Exchange[];
+  /** An exchange by its id (a flow's steps name their exchanges by id). */
+  exchange(id: string): Exchange | undefined;
 }
 
 /** When the callback arrived: the browser's request to the redirect_uri, else the response that carried it. */
@@ -73,6 +75,7 @@ export function diagnosisContext(flows: readonly Flow[], exchanges: readonly Exc
     if (endpoint !== undefined) push(preflightsByEndpoint, endpoint, { time: exchange.time, item: exchange });
   }
   for (const list of preflightsByEndpoint.values()) list.sort(byTime);
+  const exchangeById = new Map(exchanges.map((e) => [e.id, e]));
 
   return {
     nextStartAfter(flow, callback, time) {
@@ -111,6 +114,7 @@ export function diagnosisContext(flows: readonly Flow[], exchanges: readonly Exc
       }
       return found;
     },
+    exchange: (id) => exchangeById.get(id),
   };
 }
 

@@ -10,6 +10,7 @@ import { tokenRequestsOf } from '../flow-facts.ts';
 import type { Exchange, Flow } from '../model.ts';
 import { refreshReuses } from '../refresh-tokens.ts';
 import { authorizationError } from './authorization-error.ts';
+import { authorizationRefused } from './authorization-refused.ts';
 import { callbackNeverReached } from './callback-never-reached.ts';
 import { callbackRedirected } from './callback-redirected.ts';
 import { diagnosisContext, type DiagnosisContext } from './context.ts';
@@ -40,7 +41,8 @@ function diagnoseFlow(flow: Flow, context: DiagnosisContext): Diagnosis[] {
     invalidRequest(flow, request),
   ]);
   return [
-    callbackNeverReached(flow, context),
+    // A refusal is the reason the callback never came: it takes that diagnosis's place.
+    authorizationRefused(flow, context) ?? callbackNeverReached(flow, context),
     callbackRedirected(flow),
     authorizationError(flow),
     lost,

@@ -68,11 +68,15 @@ describe('a callback that never came', () => {
     });
   });
 
-  it('is likely when the chain ended on an error status', async () => {
-    const [stuck] = await diagnosed(demoFixture('redirect-uri-fragment'));
+  it('is likely when the chain ended on an error status (a sign-in form refused: the refusal of the request is another diagnosis)', async () => {
+    const request = authorize({}, { status: 303, location: `${AS}/interaction/uid-1` });
+    const login = exchange({ url: `${AS}/interaction/uid-1`, status: 200 });
+    const refused = exchange({ method: 'POST', url: `${AS}/interaction/uid-1/login`, initiator: 'form', status: 401 });
+    const [stuck] = await diagnosed([request, login, refused]);
+    expect(stuck!.diagnoses.map((d) => d.kind)).toEqual(['callback-never-reached']);
     const diagnosis = ofKind(stuck!.diagnoses, 'callback-never-reached')!;
     expect(diagnosis.likelihood).toBe('likely');
-    expect(diagnosis.hints[0]).toMatchObject({ kind: 'authorization-chain-ended', method: 'GET', status: 400 });
+    expect(diagnosis.hints[0]).toMatchObject({ kind: 'authorization-chain-ended', method: 'POST', status: 401 });
     // Each sign-in page was loaded once: no loop.
     expect(diagnosis.hints.some((h) => h.kind === 'sign-in-loop')).toBe(false);
   });

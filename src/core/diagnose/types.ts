@@ -9,6 +9,7 @@
  * (URLs, origins, state values, header names, error codes) that the report model still redacts.
  */
 import type { Evidence, PkceNearMissKind, PkceResult } from '../model.ts';
+import type { ProviderId, RecognizedBy, RefusalCause } from '../providers.ts';
 import type { RedirectUriDifferenceKind } from '../redirect-uri.ts';
 
 export type DiagnosisKind =
@@ -20,7 +21,8 @@ export type DiagnosisKind =
   | 'invalid-grant'
   | 'invalid-client'
   | 'invalid-request'
-  | 'authorization-error';
+  | 'authorization-error'
+  | 'authorization-refused';
 
 /**
  * How well the traffic supports the explanation. `certain`: the request breaks a check the server or the
@@ -213,7 +215,57 @@ export type DiagnosisHint =
   | { kind: 'read-error-description' }
   // authorization-error
   /** `error`: the code when a plain token, else null (the evidence holds it, capped). */
-  | { kind: 'authorization-error'; error: string | null; promptNone: boolean; framed: boolean };
+  | { kind: 'authorization-error'; error: string | null; promptNone: boolean; framed: boolean }
+  // authorization-refused (and the provider hints of authorization-error and the token errors)
+  | RefusalHint;
+
+/**
+ * The authorization server refused the authorization request (RFC 6749 §4.1.2.1: a missing, invalid or
+ * mismatching redirect_uri or client_id is shown to the user, never redirected), and how the provider says it.
+ */
+export type RefusalHint =
+  /**
+   * Where the chain stopped: `at` the authorization request itself or a later page of the server (reached by a
+   * redirect); `errorPage`: an error page's URL (an `error` parameter) rather than an error status.
+   */
+  | {
+      kind: 'authorization-refused';
+      method: string;
+      status: number | null;
+      url: string;
+      at: 'authorization-request' | 'server-page';
+      errorPage: boolean;
+    }
+  /**
+   * What the server's own words say: `term` is a term of src/core/providers.ts (never the page's text), read
+   * from the page, the error page's URL parameters, or an error_description.
+   */
+  | {
+      kind: 'refusal-reason';
+      term: string;
+      provider: ProviderId | null;
+      cause: RefusalCause;
+      source: 'page' | 'error-parameters' | 'error-description';
+    }
+  /** No words to read (no body captured, or none recognised): the usual causes for this status. */
+  | { kind: 'usual-refusal-causes'; status: number | null; bodyObserved: boolean }
+  /** RFC 6749 §3.1.2: a redirection endpoint URI must not include a fragment, so no server can register it. */
+  | { kind: 'redirect-uri-has-fragment'; redirectUri: string }
+  /**
+   * Where the provider keeps the setting to fix, recognised by its host, its endpoint layout or its vocabulary;
+   * `confirmed`: the cause was read from the server's words (else it is the usual one for the status).
+   */
+  | {
+      kind: 'provider-setting';
+      provider: ProviderId;
+      recognizedBy: RecognizedBy;
+      cause: RefusalCause;
+      confirmed: boolean;
+      setting: string;
+      location: string;
+      redirectUri: string | null;
+      clientId: string | null;
+    };
 
 export type DiagnosisHintKind = DiagnosisHint['kind'];
 
@@ -228,6 +280,7 @@ export const DIAGNOSIS_TITLES: Readonly<Record<DiagnosisKind, string>> = {
   'invalid-client': 'invalid_client: what to check',
   'invalid-request': 'invalid_request at the token endpoint: what to check',
   'authorization-error': 'The authorization server returned an error',
+  'authorization-refused': 'The authorization server refused the authorization request',
 };
 
 const RANK: Readonly<Record<Likelihood, number>> = { certain: 0, likely: 1, possible: 2 };

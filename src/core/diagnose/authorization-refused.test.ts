@@ -1,0 +1,174 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { authorize, encode, exchange, resetBuilders } from '../../../tests/support/build.ts';
+import { demoFixture } from '../../../tests/support/token-responses.ts';
+import { analyze } from '../analyze.ts';
+import type { Body, Exchange } from '../model.ts';
+import { BODY_SCAN_CHARS } from '../providers.ts';
+import type { Diagnosis } from './types.ts';
+
+beforeEach(resetBuilders);
+
+async function diagnosesOf(exchanges: readonly Exchange[]): Promise<Diagnosis[]> {
+  return (await analyze(exchanges, [])).diagnoses;
+}
+
+function html(text: string): Body {
+  return { kind: 'text', text, mimeType: 'text/html', size: text.length };
+}
+
+/** An authorization request to `endpoint`, answered `status` with `body` and no redirect. */
+function refused(endpoint: string, status: number, body?: string, params: Record<string, string> = {}): Exchange {
+  const query = encode({ response_type: 'code', client_id: 'spa', redirect_uri: 'https://app.example/cb', state: 's-1', ...params });
+  return exchange({ url: `${endpoint}?${query}`, status, ...(body !== undefined ? { responseBody: html(body) } : {}) });
+}
+
+const kinds = (diagnoses: readonly Diagnosis[]) => diagnoses.map((d) => `${d.kind}/${d.likelihood}`);
+
+describe('the authorization server refusing the request (recorded)', () => {
+  it("names the refusal, the server's words and where the setting lives, instead of 'callback not reached'", async () => {
+    const diagnoses = await diagnosesOf(demoFixture('redirect-uri-fragment'));
+    expect(kinds(diagnoses)).toEqual(['authorization-refused/certain']);
+    const [diagnosis] = diagnoses;
+    expect(diagnosis!.hints.map((h) => h.kind)).toEqual([
+      'authorization-refused',
+      'refusal-reason',
+      'provider-setting',
+      'redirect-uri-has-fragment',
+    ]);
+    expect(diagnosis!.hints[0]).toMatchObject({ status: 400, at: 'authorization-request', errorPage: false });
+    expect(diagnosis!.hints[1]).toMatchObject({
+      term: "redirect_uri did not match any of the client's registered redirect_uris",
+      provider: 'oidc-provider',
+      cause: 'redirect-uri',
+      source: 'page',
+    });
+    // The demo server is oidc-provider with its default layout (/auth, /token from its discovery document).
+    expect(diagnosis!.hints[2]).toMatchObject({
+      provider: 'oidc-provider',
+      recognizedBy: 'layout',
+      setting: 'redirect_uris',
+      confirmed: true,
+    });
+  });
+
+  it('is likely from the status alone when the capture has no bodies (the live Chrome capture)', async () => {
+    const live = demoFixture('redirect-uri-fragment').map(({ responseBody: _, ...rest }) => rest);
+    const [diagnosis] = await diagnosesOf(live);
+    expect(diagnosis).toMatchObject({ kind: 'authorization-refused', likelihood: 'likely' });
+    // Without the discovery document's body, /auth alone does not tell oidc-provider from any other server.
+    expect(diagnosis!.hints.map((h) => h.kind)).toEqual(['authorization-refused', 'usual-refusal-causes', 'redirect-uri-has-fragment']);
+    expect(diagnosis!.hints[1]).toEqual({ kind: 'usual-refusal-causes', status: 400, bodyObserved: false });
+  });
+});
+
+describe('the providers, in their own words', () => {
+  it('Entra ID, by its host and an AADSTS code', async () => {
+    const page = '<div id="debugging">AADSTS50011: The redirect URI specified in the request does not match.</div>';
+    const [diagnosis] = await diagnosesOf([
+      refused('https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize', 400, page),
+    ]);
+    expect(diagnosis).toMatchObject({ kind: 'authorization-refused', likelihood: 'certain' });
+    expect(diagnosis!.hints).toContainEqual(expect.objectContaining({ kind: 'refusal-reason', term: 'AADSTS50011', provider: 'entra' }));
+    expect(diagnosis!.hints).toContainEqual(
+      expect.objectContaining({ kind: 'provider-setting', provider: 'entra', recognizedBy: 'host', setting: 'Redirect URIs' }),
+    );
+  });
+
+  it("Cognito's error page, reached by a redirect, by its URL", async () => {
+    const errorPage = `https://shop.auth.eu-west-1.amazoncognito.com/error?${encode({ error: 'redirect_mismatch', client_id: 'spa' })}`;
+    const request = refused('https://shop.auth.eu-west-1.amazoncognito.com/oauth2/authorize', 302);
+    const withRedirect = { ...request, location: errorPage };
+    const page = exchange({ url: errorPage, status: 200, responseBody: html('<p>An error was encountered with the requested page.</p>') });
+    const [diagnosis] = await diagnosesOf([withRedirect, page]);
+    expect(diagnosis).toMatchObject({ kind: 'authorization-refused', likelihood: 'certain' });
+    expect(diagnosis!.hints[0]).toMatchObject({ at: 'server-page', errorPage: true, status: 200 });
+    expect(diagnosis!.hints[1]).toMatchObject({ term: 'redirect_mismatch', provider: 'cognito', source: 'error-parameters' });
+    expect(diagnosis!.hints[2]).toMatchObject({ provider: 'cognito', recognizedBy: 'host', setting: 'Allowed callback URLs' });
+  });
+
+  it("Keycloak's unknown client, by its layout on any host", async () => {
+    const page = '<h1 id="kc-page-title">We are sorry...</h1><p>Client not found.</p>';
+    const [diagnosis] = await diagnosesOf([refused('http://127.0.0.1:8080/realms/demo/protocol/openid-connect/auth', 400, page)]);
+    expect(diagnosis!.hints).toContainEqual(
+      expect.objectContaining({
+        kind: 'provider-setting',
+        provider: 'keycloak',
+        recognizedBy: 'layout',
+        cause: 'client-id',
+        clientId: 'spa',
+      }),
+    );
+    // Not a redirect_uri problem: no redirect_uri hints.
+    expect(diagnosis!.hints.some((h) => h.kind === 'redirect-uri-has-fragment' || h.kind === 'redirect-uri-against-last-working')).toBe(
+      false,
+    );
+  });
+
+  it("a vendor-shaped oidc-provider: the vendor's setting, oidc-provider's words", async () => {
+    const page = '<pre>invalid_redirect_uri</pre><pre>redirect_uri did not match any of the client&#39;s registered redirect_uris</pre>';
+    const [diagnosis] = await diagnosesOf([refused('http://127.0.0.1:4001/oauth2/default/v1/authorize', 400, page)]);
+    expect(diagnosis!.hints).toContainEqual(expect.objectContaining({ kind: 'refusal-reason', provider: 'oidc-provider' }));
+    expect(diagnosis!.hints).toContainEqual(
+      expect.objectContaining({ kind: 'provider-setting', provider: 'okta', recognizedBy: 'layout', setting: 'Sign-in redirect URIs' }),
+    );
+  });
+
+  it('an unknown server: the refusal without a provider', async () => {
+    const [diagnosis] = await diagnosesOf([refused('https://as.example/authorize', 400, '<h1>Bad request</h1>')]);
+    expect(diagnosis).toMatchObject({ kind: 'authorization-refused', likelihood: 'likely' });
+    expect(diagnosis!.hints.map((h) => h.kind)).toEqual(['authorization-refused', 'usual-refusal-causes']);
+    expect(diagnosis!.hints[1]).toMatchObject({ bodyObserved: true });
+  });
+
+  it("names the provider's setting as the usual cause when there is no body to read", async () => {
+    const [diagnosis] = await diagnosesOf([refused('https://dev-1.okta.com/oauth2/default/v1/authorize', 400)]);
+    expect(diagnosis!.hints).toContainEqual(
+      expect.objectContaining({
+        kind: 'provider-setting',
+        provider: 'okta',
+        recognizedBy: 'host',
+        cause: 'redirect-uri',
+        confirmed: false,
+      }),
+    );
+  });
+
+  it('a server error is only possible: it may pass', async () => {
+    const [diagnosis] = await diagnosesOf([refused('https://as.example/authorize', 500)]);
+    expect(diagnosis).toMatchObject({ kind: 'authorization-refused', likelihood: 'possible' });
+  });
+});
+
+describe('what is not a refusal', () => {
+  it('a sign-in page the user is still on, or an unanswered request', async () => {
+    expect(kinds(await diagnosesOf([authorize()]))).toEqual(['callback-never-reached/possible']);
+    const { status: _, ...pending } = authorize();
+    expect(kinds(await diagnosesOf([pending]))).toEqual(['callback-never-reached/possible']);
+  });
+
+  it('a page the user navigated to by hand after signing in', async () => {
+    const request = authorize({}, { status: 303, location: 'https://as.example/login' });
+    const login = exchange({ url: 'https://as.example/login', status: 200 });
+    const lost = exchange({ url: 'https://as.example/help/missing', status: 404 });
+    expect(kinds(await diagnosesOf([request, login, lost]))).toEqual(['callback-never-reached/likely']);
+  });
+});
+
+describe('hostile pages and parameters', () => {
+  it('quotes only its own terms; the page and the URL stay in capped evidence', async () => {
+    const page = `<script>alert(1)</script>\u001b[31m${'x'.repeat(BODY_SCAN_CHARS)}Callback URL mismatch`;
+    const description = `<img src=x onerror=alert(1)>${'y'.repeat(5000)}`;
+    const errorPage = `https://as.example/error?${encode({ error: '<b>redirect_mismatch</b>', error_description: description })}`;
+    const request = { ...refused('https://as.example/authorize', 302), location: errorPage };
+    const diagnoses = await diagnosesOf([request, exchange({ url: errorPage, status: 400, responseBody: html(page) })]);
+    const [diagnosis] = diagnoses;
+    expect(diagnosis!.kind).toBe('authorization-refused');
+    const reason = diagnosis!.hints.find((h) => h.kind === 'refusal-reason');
+    expect(reason).toMatchObject({ term: 'redirect_mismatch', source: 'error-parameters' });
+    for (const hint of diagnosis!.hints) {
+      if (hint.kind === 'authorization-refused') continue; // its URL, redacted and escaped like every URL
+      expect(JSON.stringify(hint)).not.toMatch(/<|\u001b/);
+    }
+    for (const evidence of diagnosis!.evidence) expect(evidence.value.length).toBeLessThanOrEqual(500);
+  });
+});
