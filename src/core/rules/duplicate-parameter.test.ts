@@ -113,6 +113,31 @@ describe('duplicate-parameter', () => {
     expect(finding!.evidence.map((e) => e.value)).toEqual([REDIRECT_URI, `${REDIRECT_URI}/`]);
   });
 
+  // RFC 8707 §2: "Multiple resource parameters MAY be used"; RFC 8693 §2.1 likewise for audience in a token exchange.
+  it('lets resource repeat in requests, and audience in a token exchange', async () => {
+    const resources: [string, string][] = [
+      ['resource', 'https://api.example/'],
+      ['resource', 'https://files.example/'],
+    ];
+    const auth = exchange({ url: `${AS}/authorize?${encode([...authorizeEntries, ...resources])}`, status: 200 });
+    const request = formToken([...(Object.entries(defaultTokenParams) as [string, string][]), ...resources]);
+    const exchangeRequest = formToken([
+      ['grant_type', 'urn:ietf:params:oauth:grant-type:token-exchange'],
+      ['subject_token', 'accVkjcJyb4BWCxGsndESCJQbdFMogUC5PbRDqceLTC'],
+      ['subject_token_type', 'urn:ietf:params:oauth:token-type:access_token'],
+      ['audience', 'api'],
+      ['audience', 'files'],
+    ]);
+    expect(await findingsOf([auth, request, exchangeRequest])).toEqual([]);
+    // Not in responses, and audience only in a token exchange.
+    resetBuilders();
+    const authWithAudience = exchange({
+      url: `${AS}/authorize?${encode([...authorizeEntries, ['audience', 'a'], ['audience', 'b']])}`,
+      status: 200,
+    });
+    expect(await findingsOf([authWithAudience])).toMatchObject([{ severity: 'error' }]);
+  });
+
   it('does not check a JSON token body', async () => {
     expect(await findingsOf([tokenWithBody(jsonBody(defaultTokenParams))])).toEqual([]);
   });

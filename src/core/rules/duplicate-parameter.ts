@@ -11,19 +11,33 @@ import { defineRule } from './rule.ts';
  * response (query, fragment or form_post body) and the token request (form body, or query when sent that way).
  * One finding per request, naming every repeated parameter. A JSON token body cannot carry a repeat once
  * parsed and is not checked (token-request-malformed reports the JSON).
+ * Later specs let some request parameters repeat, and those repeats are not reported: `resource` in authorization,
+ * pushed and token requests (RFC 8707 §2: "Multiple resource parameters MAY be used"), and `audience` in a token
+ * exchange request (RFC 8693 §2.1).
  */
+const REPEATABLE_IN_REQUESTS: ReadonlySet<string> = new Set(['resource']);
+const REPEATABLE_IN_TOKEN_EXCHANGE: ReadonlySet<string> = new Set(['resource', 'audience']);
+const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const NONE: ReadonlySet<string> = new Set();
+
 export default defineRule({
   meta: {
     id: 'duplicate-parameter',
     severity: 'error',
     title: 'Parameter sent more than once',
-    citation: 'RFC 6749 §3.1, §3.2',
+    citation: 'RFC 6749 §3.1, §3.2; RFC 8707 §2; RFC 8693 §2.1',
     fix: 'Serialise each parameter exactly once (check URL builders that append to an existing query)',
     evidence: 'W',
   },
   check({ flows, classified, report }) {
-    const check = (what: string, params: readonly Param[], exchanges: readonly (Exchange | undefined)[], flow?: Flow) => {
-      const names = duplicatedNames(params);
+    const check = (
+      what: string,
+      params: readonly Param[],
+      exchanges: readonly (Exchange | undefined)[],
+      flow: Flow | undefined,
+      repeatable: ReadonlySet<string>,
+    ) => {
+      const names = duplicatedNames(params).filter((name) => !repeatable.has(name));
       if (!names.length) return;
       const shown = names.map((n) => quotable(n) ?? 'a parameter with an unusual name (see evidence)');
       const evidence: Evidence[] = [];
@@ -46,15 +60,18 @@ export default defineRule({
       const auth = flow.authorization;
       if (auth?.par) {
         linkedPars.add(auth.par);
-        check('pushed authorization request', auth.par.params, [auth.par.exchange], flow);
+        check('pushed authorization request', auth.par.params, [auth.par.exchange], flow, REPEATABLE_IN_REQUESTS);
       }
-      if (auth) check('authorization request', auth.params, [auth.exchange], flow);
+      if (auth) check('authorization request', auth.params, [auth.exchange], flow, REPEATABLE_IN_REQUESTS);
       for (const callback of callbacksOf(flow))
-        check(`authorization response (${callback.mode})`, callback.params, [callback.exchange, callback.arrival], flow);
+        check(`authorization response (${callback.mode})`, callback.params, [callback.exchange, callback.arrival], flow, NONE);
       for (const request of tokenRequestsOf(flow)) {
-        if (request.encoding === 'form' || request.encoding === 'query') check('token request', request.params, [request.exchange], flow);
+        if (request.encoding !== 'form' && request.encoding !== 'query') continue;
+        const repeatable = request.grantType === TOKEN_EXCHANGE ? REPEATABLE_IN_TOKEN_EXCHANGE : REPEATABLE_IN_REQUESTS;
+        check('token request', request.params, [request.exchange], flow, repeatable);
       }
     }
-    for (const par of classified.pars) if (!linkedPars.has(par)) check('pushed authorization request', par.params, [par.exchange]);
+    for (const par of classified.pars)
+      if (!linkedPars.has(par)) check('pushed authorization request', par.params, [par.exchange], undefined, REPEATABLE_IN_REQUESTS);
   },
 });
