@@ -10,7 +10,8 @@ import browser, { type Runtime, type WebRequest } from 'webextension-polyfill';
 import { analyze } from '../core/analyze.ts';
 import type { Exchange } from '../core/model.ts';
 import { flowVerdict, lastFlowByTab } from '../core/summary.ts';
-import { isRelevant, learn } from '../capture/relevance.ts';
+import { patternsForLearnedEndpoints, seenByPatterns } from '../capture/learned-endpoints.ts';
+import { isRelevant, learn, learnEndpoints } from '../capture/relevance.ts';
 import { WebRequestRecorder } from '../capture/webrequest.ts';
 import {
   asViewMessage,
@@ -23,7 +24,7 @@ import {
 import { badgeOf } from './badge.ts';
 import { DEFAULT_LIMITS, planEviction, SHRUNK_LIMITS, type RetentionLimits } from './retention.ts';
 import { SessionStore } from './session-store.ts';
-import { NAVIGATIONS, SCRIPT_REQUESTS } from './filters.ts';
+import { NAVIGATIONS, SCRIPT_REQUESTS, SCRIPT_URL_PATTERNS } from './filters.ts';
 
 // Ids must not collide with those a previous instance of this worker stored.
 const recorder = new WebRequestRecorder(`w${Date.now().toString(36)}`);
@@ -47,6 +48,7 @@ function keep(exchange: Exchange): void {
       await evict(SHRUNK_LIMITS);
       await store.append(exchange, watch);
     }
+    followLearnedEndpoints();
     scheduleAnalysis();
   });
 }
@@ -58,25 +60,76 @@ async function evict(limits: RetentionLimits): Promise<void> {
 }
 
 // --- webRequest listeners (top level, synchronous) ---------------------------------------------------
-for (const filter of [NAVIGATIONS, SCRIPT_REQUESTS]) {
-  browser.webRequest.onBeforeRequest.addListener((d) => void recorder.beforeRequest(d), filter, ['requestBody']);
-  browser.webRequest.onBeforeSendHeaders.addListener((d) => void recorder.sendHeaders(d), filter, [
-    'requestHeaders',
-    'extraHeaders' as WebRequest.OnBeforeSendHeadersOptions,
-  ]);
-  browser.webRequest.onHeadersReceived.addListener((d) => void recorder.headersReceived(d), filter, ['responseHeaders']);
-  browser.webRequest.onBeforeRedirect.addListener((d) => keep(recorder.redirected(d)), filter, ['responseHeaders']);
-  browser.webRequest.onCompleted.addListener(
-    (d) => {
-      keep(recorder.completed(d));
-      // Chrome resets a tab's badge when it navigates: set it again once the page has loaded.
-      if (d.type === 'main_frame' && d.tabId >= 0) enqueue(async () => refreshBadge(d.tabId));
-    },
-    filter,
-    ['responseHeaders'],
-  );
-  browser.webRequest.onErrorOccurred.addListener((d) => keep(recorder.failed(d)), filter);
+/**
+ * Feeds the recorder every event of the requests the filter matches (and `accepts`, when given); returns what
+ * removes these listeners again.
+ */
+function addCaptureListeners(filter: WebRequest.RequestFilter, accepts: (url: string) => boolean = () => true): () => void {
+  const events = browser.webRequest;
+  const beforeRequest = (d: WebRequest.OnBeforeRequestDetailsType) => {
+    if (accepts(d.url)) recorder.beforeRequest(d);
+  };
+  const sendHeaders = (d: WebRequest.OnBeforeSendHeadersDetailsType) => {
+    if (accepts(d.url)) recorder.sendHeaders(d);
+  };
+  const headersReceived = (d: WebRequest.OnHeadersReceivedDetailsType) => {
+    if (accepts(d.url)) recorder.headersReceived(d);
+  };
+  const redirected = (d: WebRequest.OnBeforeRedirectDetailsType) => {
+    if (accepts(d.url)) keep(recorder.redirected(d));
+  };
+  const completed = (d: WebRequest.OnCompletedDetailsType) => {
+    if (!accepts(d.url)) return;
+    keep(recorder.completed(d));
+    // Chrome resets a tab's badge when it navigates: set it again once the page has loaded.
+    if (d.type === 'main_frame' && d.tabId >= 0) enqueue(async () => refreshBadge(d.tabId));
+  };
+  const failed = (d: WebRequest.OnErrorOccurredDetailsType) => {
+    if (accepts(d.url)) keep(recorder.failed(d));
+  };
+  events.onBeforeRequest.addListener(beforeRequest, filter, ['requestBody']);
+  events.onBeforeSendHeaders.addListener(sendHeaders, filter, ['requestHeaders', 'extraHeaders' as WebRequest.OnBeforeSendHeadersOptions]);
+  events.onHeadersReceived.addListener(headersReceived, filter, ['responseHeaders']);
+  events.onBeforeRedirect.addListener(redirected, filter, ['responseHeaders']);
+  events.onCompleted.addListener(completed, filter, ['responseHeaders']);
+  events.onErrorOccurred.addListener(failed, filter);
+  return () => {
+    events.onBeforeRequest.removeListener(beforeRequest);
+    events.onBeforeSendHeaders.removeListener(sendHeaders);
+    events.onHeadersReceived.removeListener(headersReceived);
+    events.onBeforeRedirect.removeListener(redirected);
+    events.onCompleted.removeListener(completed);
+    events.onErrorOccurred.removeListener(failed);
+  };
 }
+
+for (const filter of [NAVIGATIONS, SCRIPT_REQUESTS]) addCaptureListeners(filter);
+
+/**
+ * Learned endpoints (learned-endpoints.ts) get listeners of their own, added once the stored list is read and
+ * replaced whenever it changes: a webRequest filter is fixed when its listener is added. Chrome only promises to
+ * dispatch to listeners added in the worker's first turn, so while the worker sleeps a request to a learned
+ * endpoint alone may not wake it; a sign-in's navigations match the fixed filter and wake it, and the stored list
+ * is read within milliseconds, before the page's script gets to its token request. Requests the fixed filter
+ * also matches (a learned endpoint called with `?grant_type=…`) are left to the fixed listeners, so none is
+ * recorded twice.
+ */
+let removeLearnedListeners: (() => void) | undefined;
+let learnedPatterns: readonly string[] = [];
+/** The list the listeners follow; learning returns the same array when nothing changed. */
+let learnedFrom: readonly string[] | undefined;
+function followLearnedEndpoints(): void {
+  if (store.watch.endpoints === learnedFrom) return;
+  learnedFrom = store.watch.endpoints;
+  const patterns = patternsForLearnedEndpoints(store.watch.endpoints, SCRIPT_URL_PATTERNS);
+  if (patterns.length === learnedPatterns.length && patterns.every((p, i) => p === learnedPatterns[i])) return;
+  removeLearnedListeners?.();
+  removeLearnedListeners = patterns.length
+    ? addCaptureListeners({ urls: patterns, types: SCRIPT_REQUESTS.types }, (url) => !seenByPatterns(url, SCRIPT_URL_PATTERNS))
+    : undefined;
+  learnedPatterns = patterns;
+}
+void ready.then(followLearnedEndpoints);
 
 // --- analysis, badge, views ------------------------------------------------------------------------
 const ANALYSIS_DELAY_MS = 30;
@@ -178,6 +231,13 @@ async function carryOut(command: Command): Promise<void> {
       await store.clear();
       await runAnalysis();
       return;
+    case 'learn-endpoints': {
+      const watch = learnEndpoints(store.watch, command.urls);
+      if (watch === store.watch) return;
+      await store.setWatch(watch);
+      followLearnedEndpoints();
+      return;
+    }
     case 'set-paused':
       await store.setPaused(command.paused);
       broadcast();

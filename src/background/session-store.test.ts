@@ -45,11 +45,13 @@ describe('SessionStore', () => {
     const { area } = fakeArea(1_000_000);
     const first = new SessionStore(area);
     await first.append(exchange('x1'), emptyWatchlist());
-    await first.append(exchange('x2'), { serverOrigins: ['https://as.example'], redirectTargets: [] });
+    await first.append(exchange('x2'), { serverOrigins: ['https://as.example'], redirectTargets: [], endpoints: [] });
+    await first.setWatch({ ...first.watch, endpoints: ['https://as.example/api/exchange'] });
     const restarted = new SessionStore(area);
     await restarted.load();
     expect(restarted.exchanges.map((e) => e.id)).toEqual(['x1', 'x2']);
     expect(restarted.watch.serverOrigins).toEqual(['https://as.example']);
+    expect(restarted.watch.endpoints).toEqual(['https://as.example/api/exchange']);
   });
 
   it('keeps nothing of an exchange the quota refused, so index and data stay consistent', async () => {

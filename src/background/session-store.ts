@@ -103,6 +103,12 @@ export class SessionStore {
     await this.area.set({ [INDEX_KEY]: this.index });
   }
 
+  /** Keeps what a view taught (learned endpoints) without an exchange to append. */
+  async setWatch(watch: Watchlist): Promise<void> {
+    this.index.watch = watch;
+    await this.area.set({ [INDEX_KEY]: this.index });
+  }
+
   async setPaused(paused: boolean): Promise<void> {
     this.index.paused = paused;
     await this.area.set({ [INDEX_KEY]: this.index });

@@ -44,8 +44,16 @@ function hostMatches(pattern: string, hostname: string, port: string): boolean {
   return hostname === name;
 }
 
+const compiledGlobs = new Map<string, RegExp>();
+
+/** Compiled once per pattern: the worker tests each learned endpoint's events against every fixed pattern. */
 function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.split('*').map(escapeRegExp).join('.*')}$`, 's');
+  let compiled = compiledGlobs.get(glob);
+  if (!compiled) {
+    compiled = new RegExp(`^${glob.split('*').map(escapeRegExp).join('.*')}$`, 's');
+    compiledGlobs.set(glob, compiled);
+  }
+  return compiled;
 }
 
 function escapeRegExp(text: string): string {

@@ -3,7 +3,9 @@
  * and every pattern-matched script request passes through it, so it tests raw strings with a few regular
  * expressions and set look-ups, and never parses a body.
  */
+import { KNOWN_TOKEN_PATH_HINT } from '../core/known-token-endpoints.ts';
 import type { Exchange } from '../core/model.ts';
+import { endpointOf, endpointsNamedBy, rememberEndpoints } from './learned-endpoints.ts';
 
 /** What earlier traffic taught us: authorization servers and the redirect targets of pending flows. */
 export interface Watchlist {
@@ -11,9 +13,14 @@ export interface Watchlist {
   serverOrigins: string[];
   /** Origin + path of every redirect_uri seen in an authorization request. */
   redirectTargets: string[];
+  /**
+   * Origin + path of token and other OAuth endpoints learned from discovery documents and token requests
+   * (learned-endpoints.ts), least recently seen first: the worker's script filter widens to them.
+   */
+  endpoints: readonly string[];
 }
 
-export const emptyWatchlist = (): Watchlist => ({ serverOrigins: [], redirectTargets: [] });
+export const emptyWatchlist = (): Watchlist => ({ serverOrigins: [], redirectTargets: [], endpoints: [] });
 
 // Parameters that only OAuth traffic carries in a URL (query or fragment).
 const URL_HINT =
@@ -29,7 +36,7 @@ const JSON_GRANT_HINT = /"grant_type"\s*:/;
 
 export function isRelevant(exchange: Exchange, watch: Watchlist): boolean {
   const url = exchange.url;
-  if (URL_HINT.test(url) || METADATA_PATH.test(url)) return true;
+  if (URL_HINT.test(url) || METADATA_PATH.test(url) || KNOWN_TOKEN_PATH_HINT.test(url)) return true;
   if (exchange.location && URL_HINT.test(exchange.location)) return true;
   const body = exchange.requestBody;
   if (body.kind === 'form' && (FORM_HINT.test(body.raw) || (FORM_CALLBACK_HINT.test(body.raw) && FORM_STATE_HINT.test(body.raw))))
@@ -39,12 +46,27 @@ export function isRelevant(exchange: Exchange, watch: Watchlist): boolean {
   // redirect_uri without parameters in the query (fragment responses).
   return (
     watch.serverOrigins.some((origin) => url.startsWith(`${origin}/`)) ||
-    watch.redirectTargets.some((target) => url === target || url.startsWith(`${target}?`))
+    watch.redirectTargets.some((target) => url === target || url.startsWith(`${target}?`)) ||
+    watch.endpoints.some((endpoint) => url === endpoint || url.startsWith(`${endpoint}?`))
   );
 }
 
-/** Learn from a kept exchange: an authorization request names its server and its redirect_uri. */
-export function learn(watch: Watchlist, exchange: Exchange): Watchlist {
+/** Learn endpoints a view saw named (the DevTools panel reads discovery documents and every token request). */
+export function learnEndpoints(watch: Watchlist, urls: readonly string[]): Watchlist {
+  const endpoints = rememberEndpoints(
+    watch.endpoints,
+    urls.flatMap((url) => endpointOf(url) ?? []),
+  );
+  return endpoints === watch.endpoints ? watch : { ...watch, endpoints };
+}
+
+/**
+ * Learn from a kept exchange: an authorization request names its server and its redirect_uri; a token request
+ * names its endpoint.
+ */
+export function learn(previous: Watchlist, exchange: Exchange): Watchlist {
+  const endpoints = rememberEndpoints(previous.endpoints, endpointsNamedBy(exchange));
+  const watch = endpoints === previous.endpoints ? previous : { ...previous, endpoints };
   const query = exchange.url.includes('?') ? exchange.url.slice(exchange.url.indexOf('?') + 1) : '';
   const params = exchange.requestBody.kind === 'form' ? new URLSearchParams(exchange.requestBody.raw) : new URLSearchParams(query);
   if (!params.has('response_type') && !params.has('request_uri') && !params.has('grant_type')) return watch;
@@ -54,5 +76,7 @@ export function learn(watch: Watchlist, exchange: Exchange): Watchlist {
   const serverOrigins = origin && !watch.serverOrigins.includes(origin) ? [...watch.serverOrigins, origin].slice(-32) : watch.serverOrigins;
   const redirectTargets =
     target && !watch.redirectTargets.includes(target) ? [...watch.redirectTargets, target].slice(-32) : watch.redirectTargets;
-  return serverOrigins === watch.serverOrigins && redirectTargets === watch.redirectTargets ? watch : { serverOrigins, redirectTargets };
+  return serverOrigins === watch.serverOrigins && redirectTargets === watch.redirectTargets
+    ? watch
+    : { serverOrigins, redirectTargets, endpoints: watch.endpoints };
 }

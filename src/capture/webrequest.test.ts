@@ -212,7 +212,7 @@ describe('relevance filter', () => {
       emptyWatchlist(),
       navigation('https://as.example/authorize?response_type=code&redirect_uri=https%3A%2F%2Fapp.example%2Fcb%3Fx%3D1'),
     );
-    expect(watch).toEqual({ serverOrigins: ['https://as.example'], redirectTargets: ['https://app.example/cb'] });
+    expect(watch).toEqual({ serverOrigins: ['https://as.example'], redirectTargets: ['https://app.example/cb'], endpoints: [] });
     expect(isRelevant(navigation('https://as.example/login'), watch)).toBe(true);
     expect(isRelevant(navigation('https://app.example/cb'), watch)).toBe(true);
   });

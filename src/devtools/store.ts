@@ -4,7 +4,8 @@
  * The same store runs in DevTools, in the inline shell (a tab with `?tab=ID`) and in Node tests.
  */
 import { batch, computed, effect, signal } from '@preact/signals';
-import type { CaptureSnapshot, Command } from '../messaging/protocol.ts';
+import { endpointsNamedBy } from '../capture/learned-endpoints.ts';
+import { MAX_LEARNED_URLS, type CaptureSnapshot, type Command } from '../messaging/protocol.ts';
 import type { Exchange } from '../core/model.ts';
 import { buildAuditReport, type AuditReport } from '../core/report.ts';
 import { TOOL_VERSION } from '../report/version.ts';
@@ -111,6 +112,26 @@ export function createStore(options: StoreOptions) {
     }
   });
 
+  /** Endpoints already taught to the worker, each sent once (again only if sending failed). */
+  const taught = new Set<string>();
+  /**
+   * The DevTools network sees what the worker cannot: discovery documents' bodies and token requests at any
+   * path (learned-endpoints.ts). Teaching the worker those endpoints lets it capture their later calls with
+   * DevTools closed. Best effort: a worker that is restarting is taught by the next exchanges.
+   */
+  const teachEndpoints = (exchanges: readonly Exchange[]) => {
+    const request = options.request;
+    if (!request) return;
+    const urls = [...new Set(exchanges.flatMap(endpointsNamedBy))].filter((url) => !taught.has(url));
+    for (let start = 0; start < urls.length; start += MAX_LEARNED_URLS) {
+      const batchOfUrls = urls.slice(start, start + MAX_LEARNED_URLS);
+      for (const url of batchOfUrls) taught.add(url);
+      request({ type: 'learn-endpoints', urls: batchOfUrls }).catch(() => {
+        for (const url of batchOfUrls) taught.delete(url);
+      });
+    }
+  };
+
   let liveRun: Promise<void> | undefined;
   let liveStale = false;
   let importCount = 0;
@@ -151,6 +172,7 @@ export function createStore(options: StoreOptions) {
     /** Exchanges (with response bodies) from the DevTools network API; re-analyses the live capture. */
     async addNetworkExchanges(exchanges: readonly Exchange[]): Promise<void> {
       if (!exchanges.length) return;
+      teachEndpoints(exchanges);
       network = appendBounded(network, exchanges);
       if (lastSnapshot) await applySnapshot(lastSnapshot);
     },

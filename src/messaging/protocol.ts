@@ -22,8 +22,15 @@ export interface CaptureSnapshot {
   since: number;
 }
 
-/** What a view can ask of the worker. */
-export type Command = { type: 'clear' } | { type: 'set-paused'; paused: boolean };
+/**
+ * What a view can ask of the worker. `learn-endpoints`: OAuth endpoints the view saw named (the DevTools panel
+ * reads discovery documents and token requests the worker cannot see), for the worker's script filter.
+ */
+export type Command = { type: 'clear' } | { type: 'set-paused'; paused: boolean } | { type: 'learn-endpoints'; urls: string[] };
+
+/** At most this many URLs per `learn-endpoints`, each at most this long: a view sends a handful at a time. */
+export const MAX_LEARNED_URLS = 16;
+const MAX_LEARNED_URL_LENGTH = 2048;
 
 /** View → worker. */
 export type ViewMessage = { type: 'hello'; version: number } | { type: 'request'; id: number; command: Command };
@@ -41,6 +48,13 @@ function asCommand(value: unknown): Command | undefined {
   if (!isObject(value)) return undefined;
   if (value.type === 'clear') return { type: 'clear' };
   if (value.type === 'set-paused' && typeof value.paused === 'boolean') return { type: 'set-paused', paused: value.paused };
+  if (
+    value.type === 'learn-endpoints' &&
+    Array.isArray(value.urls) &&
+    value.urls.length <= MAX_LEARNED_URLS &&
+    value.urls.every((url) => typeof url === 'string' && url.length <= MAX_LEARNED_URL_LENGTH)
+  )
+    return { type: 'learn-endpoints', urls: value.urls as string[] };
   return undefined;
 }
 
