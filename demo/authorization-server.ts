@@ -39,6 +39,13 @@ function clients(clientOrigin: string): ClientMetadata[] {
     },
     // PKCE is optional for this one (see pkce.required), so a flow without it can complete.
     { ...publicClient, client_id: 'legacy', redirect_uris: [callback], grant_types: ['authorization_code'] },
+    // oidc-client-ts's demo client (demo/client/sdk/oidc-client-ts.js), with its own callback page.
+    {
+      ...publicClient,
+      client_id: 'oidc-client-ts-spa',
+      redirect_uris: [`${clientOrigin}/cb/oidc-client-ts`],
+      grant_types: ['authorization_code', 'refresh_token'],
+    },
     { ...publicClient, client_id: 'localhost-spa', redirect_uris: [`${localhostOrigin}/cb`], grant_types: ['authorization_code'] },
     {
       client_id: 'implicit-spa',
@@ -67,7 +74,7 @@ function clients(clientOrigin: string): ClientMetadata[] {
   ];
 }
 
-async function signingKeys(): Promise<Configuration['jwks']> {
+export async function signingKeys(): Promise<Configuration['jwks']> {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   return { keys: [{ ...(await exportJWK(privateKey)), kid: 'demo-rs256', alg: 'RS256', use: 'sig' }] };
 }
@@ -99,17 +106,19 @@ function configuration(clientOrigin: string, jwks: Configuration['jwks']): Confi
     async findAccount(_ctx, sub) {
       return { accountId: sub, claims: () => ({ sub }) };
     },
-    // A page that the recorder can recognise, for variants whose request the server refuses to redirect.
-    renderError(ctx, out) {
-      ctx.type = 'html';
-      ctx.body = page(
-        'Authorization server error',
-        `<main id="as-error" data-error="${escapeHtml(out.error)}"><h1>The authorization server refused the request</h1>
-<p><code>${escapeHtml(out.error)}</code>: ${escapeHtml(out.error_description ?? '')}</p></main>`,
-      );
-    },
+    renderError: renderErrorPage,
   };
 }
+
+/** A page that the recorder can recognise, for variants whose request the server refuses to redirect. */
+export const renderErrorPage: NonNullable<Configuration['renderError']> = (ctx, out) => {
+  ctx.type = 'html';
+  ctx.body = page(
+    'Authorization server error',
+    `<main id="as-error" data-error="${escapeHtml(out.error)}"><h1>The authorization server refused the request</h1>
+<p><code>${escapeHtml(out.error)}</code>: ${escapeHtml(out.error_description ?? '')}</p></main>`,
+  );
+};
 
 /**
  * oidc-provider refuses http redirect URIs for web clients that use the implicit grant. The demo runs on
@@ -189,7 +198,7 @@ async function grantConsent(provider: Provider, interaction: Interaction): Promi
 }
 
 /** GET shows the page for the current prompt; POST finishes it (or cancels the whole request). */
-async function interactionRoute(provider: Provider, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function interactionRoute(provider: Provider, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const interaction = await provider.interactionDetails(req, res);
   const prompt = interaction.prompt.name;
   if (req.method === 'GET') {

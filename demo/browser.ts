@@ -34,6 +34,8 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Launc
   const browser = await puppeteer.launch({
     executablePath: CHROME_PATH,
     headless: true,
+    // The demo's Entra-like server is on https with a throwaway self-signed certificate (MSAL refuses http).
+    acceptInsecureCerts: true,
     ...options,
     args: [...QUIET_ARGS, `--user-data-dir=${profile}`, ...(options.args ?? [])],
   });

@@ -7,7 +7,9 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { handleBrowse } from './browse.ts';
 import { close, escapeHtml, HOST, listen, page, readBody, sendHtml } from './http.ts';
+import { SDK_BUNDLE_DIR, SDK_CLIENTS, type SdkClient } from './sdk-bundles.ts';
 import { variants, type Variant } from './variants.ts';
+import type { Vendor } from './vendor-authorization-servers.ts';
 
 export interface ClientAppOptions {
   /** 0 picks a free port. */
@@ -26,7 +28,14 @@ export interface RunningClientApp {
 
 /** A client app listening before it knows its servers: they need its origin for their redirect URIs. */
 export interface ListeningClientApp extends RunningClientApp {
-  configure(issuers: { issuer: string; rogueIssuer?: string }): void;
+  configure(issuers: Issuers): void;
+}
+
+interface Issuers {
+  issuer: string;
+  rogueIssuer?: string;
+  /** The servers laid out like the vendors', for the SDK clients (demo/vendor-authorization-servers.ts). */
+  vendorIssuers?: Record<Vendor, string>;
 }
 
 const clientDir = fileURLToPath(new URL('./client/', import.meta.url));
@@ -65,8 +74,11 @@ number) whose requests say code, state, token and error in their everyday senses
   );
 }
 
-/** The app shell: the browser module reads its configuration (and a form_post callback) from the page. */
-function appPage(config: object): string {
+/**
+ * The app shell: the browser module reads its configuration (and a form_post callback) from the page. The SDK
+ * clients' pages load their bundle (demo/sdk-bundles.ts) instead of the hand-written client.
+ */
+function appPage(config: object, script = '/client/app.js'): string {
   // JSON inside <script> must not be able to close the element.
   const json = JSON.stringify(config).replace(/</g, '\\u003c');
   return page(
@@ -79,8 +91,12 @@ function appPage(config: object): string {
 <div id="frames"></div>
 <script type="application/json" id="demo-config">${json}</script>
 <script type="importmap">{"imports":{"oauth4webapi":"/vendor/oauth4webapi.js"}}</script>
-<script type="module" src="/client/app.js"></script>`,
+<script type="module" src="${escapeHtml(script)}"></script>`,
   );
+}
+
+function sdkScript(sdk: SdkClient): string {
+  return `/sdk/${sdk}.js`;
 }
 
 async function sendScript(res: ServerResponse, path: string): Promise<void> {
@@ -90,7 +106,7 @@ async function sendScript(res: ServerResponse, path: string): Promise<void> {
 }
 
 export async function listenClientApp(port: number): Promise<ListeningClientApp> {
-  let issuers: { issuer: string; rogueIssuer?: string } | undefined;
+  let issuers: Issuers | undefined;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', origin);
@@ -102,7 +118,13 @@ export async function listenClientApp(port: number): Promise<ListeningClientApp>
     // wrong-path client lands) continue the run that the page keeps in sessionStorage.
     if (route === 'GET /') {
       const variant = variants.find((v) => v.id === requested);
-      return sendHtml(res, 200, appPage({ ...issuers, variant }), PAGE_HEADERS);
+      return sendHtml(res, 200, appPage({ ...issuers, variant }, variant?.sdk && sdkScript(variant.sdk)), PAGE_HEADERS);
+    }
+    // An SDK client's callback (/cb/<sdk>): the SDK reads the response, its stored state and the variant itself.
+    const sdk = SDK_CLIENTS.find((name) => url.pathname === `/cb/${name}`);
+    if (req.method === 'GET' && sdk) return sendHtml(res, 200, appPage({ ...issuers, sdk }, sdkScript(sdk)), PAGE_HEADERS);
+    if (req.method === 'GET' && /^\/sdk\/(chunks\/)?[\w.-]+\.js$/.test(url.pathname)) {
+      return sendScript(res, SDK_BUNDLE_DIR + url.pathname.slice('/sdk/'.length));
     }
     if (route === 'GET /cb' || route === 'GET /callback') return sendHtml(res, 200, appPage({ ...issuers }), PAGE_HEADERS);
     // The first page of a sign-in popup window (popup-window) or new tab (state-lost-new-tab): it tells its

@@ -81,7 +81,7 @@ export async function driveVariant(
 async function ended(page: Page, demo: RunningDemo, variant: Variant): Promise<VariantOutcome | undefined> {
   const frame = page.mainFrame();
   if (variant.endsAt === 'authorization-server-error') {
-    if (!frame.url().startsWith(`${demo.issuer}/`)) return undefined;
+    if (!isServerPage(demo, frame.url())) return undefined;
     const error = await frame.$eval('#as-error', (el) => (el as HTMLElement).dataset.error ?? '').catch(() => undefined);
     return error === undefined ? undefined : { status: 'as-error', detail: error };
   }
@@ -117,7 +117,7 @@ async function answerPrompt(
   onPrompt: DriveOptions['onPrompt'],
 ): Promise<void> {
   const url = frame.url();
-  if (!url.startsWith(`${demo.issuer}/interaction/`) || handled.has(url)) return;
+  if (!isServerPage(demo, url) || !new URL(url).pathname.startsWith('/interaction/') || handled.has(url)) return;
   const prompt = await frame.$eval('form[data-prompt]', (form) => (form as HTMLElement).dataset.prompt).catch(() => undefined);
   if (prompt !== 'login' && prompt !== 'consent') return; // not loaded yet
   handled.add(url);
@@ -128,6 +128,12 @@ async function answerPrompt(
     await fill(frame, 'input[name="password"]', 'wonderland');
   }
   await frame.click('#submit');
+}
+
+/** A page of one of the demo's authorization servers (the oidc-provider one, the rogue one, the vendor-shaped ones). */
+function isServerPage(demo: RunningDemo, url: string): boolean {
+  const origin = URL.parse(url)?.origin;
+  return origin !== undefined && demo.serverOrigins.includes(origin);
 }
 
 async function fill(frame: Frame, selector: string, value: string): Promise<void> {

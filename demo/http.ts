@@ -1,12 +1,13 @@
 // Small node:http helpers shared by the demo servers (no framework: the demo should be easy to read).
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /** Every demo server listens on loopback only; port 0 asks the OS for a free one. */
 export const HOST = '127.0.0.1';
 
 /** Starts listening and resolves with the port actually bound. */
-export function listen(server: Server, port: number): Promise<number> {
+export function listen(server: Server | HttpsServer, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, HOST, () => {
@@ -17,7 +18,7 @@ export function listen(server: Server, port: number): Promise<number> {
 }
 
 /** Closes the server, dropping idle keep-alive connections (a browser holds some open). */
-export function close(server: Server): Promise<void> {
+export function close(server: Server | HttpsServer): Promise<void> {
   return new Promise((resolve, reject) => {
     server.close((error) => (error ? reject(error) : resolve()));
     server.closeAllConnections();

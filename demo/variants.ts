@@ -1,6 +1,8 @@
 // The demo's variants: one correct client flow and many deliberately broken ones. This is data, used by the
 // client app's index page, the fixture recorder and the end-to-end tests. What each variant does in the
-// browser is in demo/client/variants.js, under the same id.
+// browser is in demo/client/variants.js, under the same id, or for the clients built from a vendor's SDK (`sdk`)
+// in demo/client/sdk/<sdk>.js.
+import type { SdkClient } from './sdk-bundles.ts';
 
 /**
  * Every rule id of the rule catalogue, implemented or planned (docs/rules/README.md lists both), so that a typo
@@ -84,6 +86,13 @@ export interface Variant {
   rogue?: boolean;
   /** Why the expectations are what they are, where it is not obvious. */
   note?: string;
+  /** A client built from this vendor SDK (demo/client/sdk/<sdk>.js), unmodified, against its vendor's layout. */
+  sdk?: SdkClient;
+  /**
+   * The most severe finding a correct auditor may report for a recording of this variant. 'info': a correct flow
+   * that may still earn advice (a loopback redirect URI is fine on a development machine, not in production).
+   */
+  maxSeverity?: 'info';
 }
 
 /** Rules that a clean code + S256 flow must not trigger. */
@@ -104,6 +113,12 @@ const CLEAN: readonly CatalogueRuleId[] = [
   'metadata-inconsistent',
   'redirect-uri-insecure',
 ];
+
+/**
+ * A correct SDK sign-in on loopback: nothing above info. The loopback redirect URI (redirect-uri-insecure) and an
+ * SDK's UUID-shaped random values (weak-random) may earn advice at info, so they are judged by maxSeverity instead.
+ */
+const SDK_CLEAN: readonly CatalogueRuleId[] = CLEAN.filter((id) => id !== 'redirect-uri-insecure' && id !== 'weak-random');
 
 export const variants: readonly Variant[] = [
   {
@@ -414,5 +429,107 @@ export const variants: readonly Variant[] = [
     expectedRuleIds: [],
     rogue: true,
     note: 'No request breaks a rule: the failed preflight shows in the stuck-flow diagnoses (Why it may be stuck) (token-cors-blocked). The rogue server allows only the request headers it reads; oidc-provider allows any, so against it the POST would go through.',
+  },
+  {
+    id: 'sdk-auth0',
+    description: "Correct: Auth0's SPA SDK (@auth0/auth0-spa-js) with loginWithRedirect, against a server laid out like Auth0.",
+    expectedRuleIds: [],
+    absentRuleIds: SDK_CLEAN,
+    maxSeverity: 'info',
+    sdk: 'auth0',
+  },
+  {
+    id: 'sdk-auth0-state-lost-new-tab',
+    description:
+      "Auth0's SPA SDK opens the sign-in in a new tab (openUrl), whose sessionStorage lacks the SDK's transaction: the callback there fails with Invalid state; the app signs in again in its own tab.",
+    expectedRuleIds: [],
+    absentRuleIds: SDK_CLEAN,
+    maxSeverity: 'info',
+    sdk: 'auth0',
+    note: 'Every request is correct on its own: the lost state shows in the stuck-flow diagnoses (state-lost, no-token-request).',
+  },
+  {
+    id: 'sdk-okta',
+    description:
+      "Correct: Okta's auth SDK (@okta/okta-auth-js) with signInWithRedirect and PKCE, against a server laid out like Okta (/oauth2/default).",
+    expectedRuleIds: [],
+    absentRuleIds: SDK_CLEAN,
+    maxSeverity: 'info',
+    sdk: 'okta',
+  },
+  {
+    id: 'sdk-okta-callback-twice',
+    description:
+      "Okta's auth SDK is asked to handle the callback twice (a React effect run twice under StrictMode, each parsing the callback URL): the SDK redeems the code once and refuses the second run itself.",
+    expectedRuleIds: [],
+    absentRuleIds: [...SDK_CLEAN, 'code-replayed'],
+    maxSeverity: 'info',
+    sdk: 'okta',
+    note: 'okta-auth-js queues its token calls and drops the PKCE transaction once the first exchange is answered, so the second run fails in the app ("Could not load PKCE codeVerifier from storage") without a second token request: on the wire this is one correct sign-in, and an auditor must not call it a replay. The other four SDKs guard the same way (auth0-spa-js, oidc-client-ts and keycloak-js remove the stored state before redeeming; MSAL answers a second handleRedirectPromise with the first one\'s promise).',
+  },
+  {
+    id: 'sdk-okta-redirect-uri-unregistered',
+    description:
+      "Okta's auth SDK with a redirect URI that was never registered (…/cb/okta/, a trailing slash): the server refuses it on its error page.",
+    expectedRuleIds: [],
+    absentRuleIds: ['state-mismatch', 'pkce-missing'],
+    endsAt: 'authorization-server-error',
+    interaction: 'none',
+    sdk: 'okta',
+    note: 'No request breaks a rule: the refusal shows in the stuck-flow diagnoses.',
+  },
+  {
+    id: 'sdk-oidc-client-ts',
+    description: 'Correct: oidc-client-ts (UserManager) with signinRedirect, against the demo oidc-provider server.',
+    expectedRuleIds: [],
+    absentRuleIds: SDK_CLEAN.filter((id) => id !== 'oidc-nonce-missing'),
+    maxSeverity: 'info',
+    sdk: 'oidc-client-ts',
+    note: 'oidc-client-ts sends no nonce in a code flow with PKCE, which OpenID Connect allows (Core §3.1.2.1: nonce is optional there): advice at most.',
+  },
+  {
+    id: 'sdk-oidc-client-ts-refresh-twice',
+    description:
+      'oidc-client-ts renews twice at once (two signinSilent calls): one refresh token is sent twice, and the server rotates it.',
+    expectedRuleIds: ['refresh-token-reused', 'oauth-error-response'],
+    absentRuleIds: ['refresh-token-not-rotated'],
+    sdk: 'oidc-client-ts',
+    note: 'The first refresh rotates the token, so the second, sent with the same one, is refused (invalid_grant).',
+  },
+  {
+    id: 'sdk-keycloak',
+    description:
+      "Correct: Keycloak's adapter (keycloak-js) with onLoad login-required and pkceMethod S256, against a server laid out like a Keycloak realm.",
+    expectedRuleIds: [],
+    absentRuleIds: SDK_CLEAN,
+    maxSeverity: 'info',
+    sdk: 'keycloak',
+  },
+  {
+    id: 'sdk-keycloak-no-pkce',
+    description: "Keycloak's adapter with PKCE switched off (pkceMethod: false), against a client that does not require it.",
+    expectedRuleIds: ['pkce-missing'],
+    absentRuleIds: ['pkce-downgrade', 'state-missing'],
+    sdk: 'keycloak',
+  },
+  {
+    id: 'sdk-msal',
+    description:
+      "Correct: Microsoft's MSAL (@azure/msal-browser) with loginRedirect, against a server laid out like an Entra ID tenant, on https.",
+    expectedRuleIds: [],
+    absentRuleIds: SDK_CLEAN,
+    maxSeverity: 'info',
+    sdk: 'msal',
+  },
+  {
+    id: 'sdk-msal-redirect-uri-unregistered',
+    description:
+      "MSAL without a redirectUri, so it sends the page's own URL, which was never registered: the server refuses it on its error page.",
+    expectedRuleIds: [],
+    absentRuleIds: ['state-mismatch', 'pkce-missing'],
+    endsAt: 'authorization-server-error',
+    interaction: 'none',
+    sdk: 'msal',
+    note: 'Entra ID answers this with AADSTS50011 on its own page; no request breaks a rule, the refusal shows in the stuck-flow diagnoses.',
   },
 ];

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { variants } from '../demo/variants.ts';
 import { parseHarText } from '../src/capture/har.ts';
 import { analyze } from '../src/core/analyze.ts';
+import type { Finding, Severity } from '../src/core/model.ts';
 import { rules } from '../src/core/rules/index.ts';
 
 const fixture = (id: string) => new URL(`./fixtures/demo/${id}.har`, import.meta.url);
@@ -15,17 +16,25 @@ const recorded = variants.filter((v) => existsSync(fixture(v.id)));
 // Variants name rules from the whole catalogue; the auditor answers for the rules it implements.
 const implemented = new Set<string>(rules.map((r) => r.meta.id));
 
-async function ruleIdsOf(id: string): Promise<Set<string>> {
+async function findingsOf(id: string): Promise<Finding[]> {
   const { exchanges, warnings } = parseHarText(readFileSync(fixture(id), 'utf8'));
   expect(warnings).toEqual([]);
   const analysis = await analyze(exchanges);
   expect(analysis.problems).toEqual([]);
-  return new Set(analysis.findings.map((f) => f.ruleId));
+  return analysis.findings;
+}
+
+/** Findings more severe than `max`, as `ruleId/severity`. */
+function above(findings: readonly Finding[], max: Severity): string[] {
+  const rank: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+  return findings.filter((f) => rank[f.severity] > rank[max]).map((f) => `${f.ruleId}/${f.severity}`);
 }
 
 describe('recorded demo variants', () => {
   it.each(recorded.map((v) => [v.id, v] as const))('%s', async (id, variant) => {
-    const found = await ruleIdsOf(id);
+    const findings = await findingsOf(id);
+    const found = new Set(findings.map((f) => f.ruleId));
+    if (variant.maxSeverity) expect(above(findings, variant.maxSeverity), `nothing above ${variant.maxSeverity}`).toEqual([]);
     for (const ruleId of variant.expectedRuleIds.filter((r) => implemented.has(r))) expect(found, `expected ${ruleId}`).toContain(ruleId);
     for (const ruleId of variant.absentRuleIds ?? []) expect(found, `did not expect ${ruleId}`).not.toContain(ruleId);
   });

@@ -153,7 +153,17 @@ describe('demo', () => {
   it('has a browser script for every variant, and lists every variant on its index page', async () => {
     const scriptsUrl = new URL('../../demo/client/variants.js', import.meta.url);
     const { scripts } = (await import(scriptsUrl.href)) as { scripts: Record<string, unknown> };
-    expect(Object.keys(scripts).sort()).toEqual(variants.map((v) => v.id).sort());
+    expect(Object.keys(scripts).sort()).toEqual(
+      variants
+        .filter((v) => !v.sdk)
+        .map((v) => v.id)
+        .sort(),
+    );
+    // An SDK client's variants are handled by its page module (demo/client/sdk/<sdk>.js), keyed by variant id.
+    for (const variant of variants.filter((v) => v.sdk)) {
+      const source = await readFile(new URL(`../../demo/client/sdk/${variant.sdk}.js`, import.meta.url), 'utf8');
+      expect(source, variant.id).toContain(`'${variant.id}'`);
+    }
 
     const index = await (await fetch(`${demo.clientOrigin}/`)).text();
     for (const variant of variants) expect(index).toContain(`?variant=${variant.id}"`);

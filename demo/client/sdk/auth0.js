@@ -1,0 +1,62 @@
+// The demo client built from Auth0's SPA SDK (@auth0/auth0-spa-js), against the server laid out like Auth0's
+// (demo/vendor-authorization-servers.ts). Its default configuration: loginWithRedirect, the code flow with S256 PKCE
+// that the SDK makes, handleRedirectCallback on the callback page, tokens cached in memory.
+import { createAuth0Client } from '@auth0/auth0-spa-js';
+import { config, leaving, log, onCallback, openInNewTab, runVariant, summary } from './page.js';
+
+/** Auth0's `domain` is its tenant's origin; the SDK keeps an http:// scheme it is given (https:// otherwise). */
+const domain = config.vendorIssuers.auth0.replace(/\/$/, '');
+
+function client(options = {}) {
+  return createAuth0Client({
+    domain,
+    clientId: 'auth0-spa',
+    authorizationParams: { redirect_uri: `${location.origin}/cb/auth0` },
+    ...options,
+  });
+}
+
+/** The callback page: the SDK checks state, redeems the code and validates the ID token. */
+async function completeSignIn(auth0) {
+  log('handleRedirectCallback()');
+  await auth0.handleRedirectCallback();
+  const claims = await auth0.getIdTokenClaims();
+  const accessToken = await auth0.getTokenSilently();
+  log(`signed in as ${claims.sub}`);
+  return summary(claims, { accessToken });
+}
+
+async function signIn() {
+  const auth0 = await client();
+  if (onCallback) return completeSignIn(auth0);
+  log('loginWithRedirect()');
+  await auth0.loginWithRedirect();
+  return leaving();
+}
+
+runVariant(
+  {
+    'sdk-auth0': signIn,
+
+    // The mistake: the sign-in page opens in a new tab (a target=_blank link, or `openUrl` opening one). The SDK
+    // keeps its transaction (state, nonce, code_verifier) in this tab's sessionStorage, so the callback that lands
+    // in the new tab finds none: "Invalid state". The app then signs in again in its own tab.
+    async 'sdk-auth0-state-lost-new-tab'() {
+      const auth0 = await client();
+      if (onCallback) return completeSignIn(auth0);
+      log('loginWithRedirect({ openUrl: a new tab })');
+      let opened;
+      await auth0.loginWithRedirect({
+        openUrl: (url) => {
+          opened = openInNewTab(url);
+        },
+      });
+      await opened;
+      log('loginWithRedirect() again, in this tab');
+      await auth0.loginWithRedirect();
+      return leaving();
+    },
+  },
+  // A callback in a tab without a run: what the SDK says about it.
+  async () => (await client()).handleRedirectCallback(),
+);
