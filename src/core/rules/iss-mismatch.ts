@@ -8,11 +8,12 @@ import { defineRule, type RuleContext } from './rule.ts';
  * identifier of the AS it sent the request to (from its metadata, RFC 8414 §2) by simple string comparison
  * (RFC 3986 §6.2.1) and reject the response on a mismatch; RFC 9700 §4.4.2.1 makes this the mix-up defence.
  * - With discovery metadata bound to the flow (issuerSource `metadata`): exact string comparison → error.
- * - Without it, a heuristic against the authorization endpoint: an issuer may carry a path, so an `iss` on
- *   the endpoint's origin whose path is a prefix of the endpoint's path (e.g. https://as/realms/x for
- *   https://as/realms/x/protocol/openid-connect/auth) matches. Another origin → error; the same origin with
- *   an unrelated path (or a query or fragment, which an issuer never has) → warning, as some servers'
- *   issuer paths are unrelated to their endpoint paths.
+ * - Without it, the issuer the client expects is unknown (RFC 9207 §2.4 compares with the issuer of the server's
+ *   metadata), so there is no evidence of a mix-up and nothing above info is reported. An issuer's path need not
+ *   lead to the endpoints (Entra ID: issuer https://login.microsoftonline.com/{tenant}/v2.0, authorization
+ *   endpoint …/{tenant}/oauth2/v2.0/authorize), so an `iss` on the authorization endpoint's origin says nothing.
+ *   An `iss` on another origin is noted (info): it may be a mix-up, or a server whose issuer and endpoints
+ *   live on different hosts; the metadata (a HAR, the DevTools panel) settles it.
  * No `iss` in the response → nothing here (iss-missing speaks). No authorization request and no metadata →
  * nothing to compare with.
  */
@@ -58,30 +59,16 @@ function checkCallback(flow: Flow, callback: Callback, iss: string, report: Rule
   }
   if (!auth) return;
   const endpoint = splitUrl(auth.endpoint);
-  if (!endpoint) return;
-  const split = splitUrl(iss);
-  const issPath = split ? split.target.slice(split.origin.length) : undefined;
-  const endpointPath = endpoint.target.slice(endpoint.origin.length);
-  const sameOrigin = split?.origin === endpoint.origin;
-  const pathCompatible =
-    issPath !== undefined &&
-    (issPath === '/' ||
-      issPath === '' ||
-      endpointPath === issPath ||
-      endpointPath.startsWith(issPath.endsWith('/') ? issPath : `${issPath}/`));
-  const clean = split !== undefined && split.query === '' && split.fragment === '' && !iss.includes('?') && !iss.includes('#');
-  if (sameOrigin && pathCompatible && clean) return;
+  if (!endpoint || splitUrl(iss)?.origin === endpoint.origin) return;
   report({
     flow,
-    severity: sameOrigin ? 'warning' : 'error',
-    message: sameOrigin
-      ? `The authorization response's iss ${JSON.stringify(iss)} is on the authorization endpoint's origin but its path does not lead to ${endpoint.target} (heuristic: discovery metadata not observed).`
-      : `The authorization response's iss ${JSON.stringify(iss)} is not on the origin of the authorization endpoint the request went to, ${endpoint.origin} (heuristic: discovery metadata not observed).`,
+    severity: 'info',
+    message: `The authorization response's iss ${JSON.stringify(iss)} is not on the origin of the authorization endpoint the request went to, ${endpoint.origin}: a mix-up if this is not the server's issuer, which its discovery metadata (not observed) would tell.`,
     exchanges,
     evidence: [
       { label: 'iss', value: iss },
       { label: 'authorization endpoint', value: auth.endpoint },
-      { label: 'compared with', value: 'authorization endpoint origin (heuristic)' },
+      { label: 'compared with', value: 'authorization endpoint origin (metadata not observed)' },
     ],
   });
 }
