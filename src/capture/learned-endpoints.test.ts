@@ -112,12 +112,8 @@ describe('the learned list', () => {
   });
 
   it('is learned by the worker from a token request it keeps, and from what a view sends', () => {
-    const tokenRequest = ex(`${AS}/api/auth/exchange?grant_type=authorization_code&code=c`, { method: 'POST' });
     // grant_type in the query: the worker saw it through the fixed `*grant_type=*` pattern.
-    const learned = learn(emptyWatchlist(), {
-      ...tokenRequest,
-      requestBody: { kind: 'form', raw: 'grant_type=authorization_code', params: [] },
-    });
+    const learned = learn(emptyWatchlist(), ex(`${AS}/api/auth/exchange?grant_type=authorization_code&code=c`, { method: 'POST' }));
     expect(learned.endpoints).toEqual([`${AS}/api/auth/exchange`]);
     const refresh = ex(`${AS}/api/auth/exchange`, { method: 'POST', requestBody: { kind: 'text', text: '{"rt":"x"}', size: 10 } });
     expect(isRelevant(refresh, emptyWatchlist())).toBe(false);

@@ -26,6 +26,7 @@ const DISCOVERED_MEMBERS = [
 ];
 const DISCOVERY_URL = /\/\.well-known\/(?:openid-configuration|oauth-authorization-server)(?:[/?#]|$)/;
 const FORM_GRANT = /(?:^|&)grant_type=/;
+const QUERY_GRANT = /[?&]grant_type=/;
 const JSON_GRANT = /"grant_type"\s*:/;
 
 /** An endpoint as learned: the http(s) URL's origin and path, without query or fragment. */
@@ -37,7 +38,8 @@ export function endpointOf(url: string): string | undefined {
 
 /**
  * The endpoints an exchange names: the ones a discovery document it answered lists, or its own URL when it
- * is a token request (RFC 6749 §4.1.3: grant_type in its body). Reads a body only after a cheap test.
+ * is a token request (RFC 6749 §4.1.3: grant_type in its body, or in a script request's query, where the fixed
+ * filter sees it and a later request with a proper body would not be). Reads a body only after a cheap test.
  */
 export function endpointsNamedBy(exchange: Exchange): string[] {
   if (DISCOVERY_URL.test(exchange.url) && exchange.responseBody) {
@@ -47,7 +49,9 @@ export function endpointsNamedBy(exchange: Exchange): string[] {
   }
   const body = exchange.requestBody;
   const isTokenRequest =
-    (body.kind === 'form' && FORM_GRANT.test(body.raw)) || (body.kind === 'text' && JSON_GRANT.test(body.text.slice(0, 4096)));
+    (body.kind === 'form' && FORM_GRANT.test(body.raw)) ||
+    (body.kind === 'text' && JSON_GRANT.test(body.text.slice(0, 4096))) ||
+    (exchange.initiator === 'fetch' && QUERY_GRANT.test(exchange.url));
   const own = isTokenRequest ? endpointOf(exchange.url) : undefined;
   return own ? [own] : [];
 }
