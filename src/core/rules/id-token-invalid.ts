@@ -13,9 +13,11 @@ export const IAT_SKEW_SECONDS = 300;
  * OIDC Core §2 (the ID token's REQUIRED claims iss, sub, aud, exp, iat; alg none only for a response type that
  * returns no ID token from the authorization endpoint, and only when the client registered it) and §3.1.3.7
  * (the client's validation: step 2 iss equals the issuer identifier exactly, step 3 aud contains client_id,
- * step 4 several audiences SHOULD come with azp, step 5 an azp SHOULD be the client_id, step 9 the current time
- * is before exp, step 10 iat not too far from the current time); RFC 8725 §3.1 (never accept alg none unless
- * the token is otherwise secured), §3.8 (validate iss), §3.9 (validate aud).
+ * steps 4–5 azp, step 9 the current time is before exp, step 10 iat not too far from the current time); RFC 8725
+ * §3.1 (the alg header names the algorithm used to verify), §3.2 (none only when the JWT is otherwise
+ * protected), §3.8 (validate iss), §3.9 (validate aud). OIDC Core errata set 2 (2023) rewrote the azp steps:
+ * azp is validated only by clients using the extensions that produce it, and a client SHOULD check it is its
+ * client_id only within such a validation (a MAY), so the azp notes are info.
  *
  * Trigger: one finding per readable ID token (authorization response, token response, refresh response)
  * listing every failed check in evidence:
@@ -23,10 +25,11 @@ export const IAT_SKEW_SECONDS = 300;
  * - iss ≠ the issuer: the discovery metadata's issuer (exact string), else the authorization response's iss
  *   (exact; RFC 9207 §2.4 makes it the issuer identifier). With neither, a heuristic: the iss claim's origin
  *   against the authorization endpoint's origin (origins only, as an issuer may carry any path), reported as
- *   a warning that says "heuristic". A metadata issuer with Microsoft's `{tenantid}` placeholder (the
+ *   info that says "heuristic" (without metadata the expected issuer is not known). A metadata issuer with Microsoft's `{tenantid}` placeholder (the
  *   multi-tenant `common` endpoints) matches any single path segment there;
  * - aud does not contain the client_id (the authorization request's, else the token request's);
- * - several aud values and no azp, or an azp other than the client_id: warnings (SHOULD-level checks);
+ * - several aud values and no azp, or an azp other than the client_id: info (errata set 2; some libraries,
+ *   oauth4webapi for one, still reject several audiences without azp = client_id, so the note explains a failure);
  * - exp at or before the `Date` of the response that delivered the token, or iat more than 5 minutes
  *   (IAT_SKEW_SECONDS) after it. Only that Date is used, never the wall clock (a HAR is audited long after it
  *   was recorded): without a Date header, nothing is said about exp and iat. Date has a one-second
@@ -40,7 +43,7 @@ export const IAT_SKEW_SECONDS = 300;
  *   (RFC 7519 §7.2: a JWT failing any of these steps MUST be rejected; OIDC Core §2: an ID token MUST be a
  *   JWS, or a JWE around one), or a signature part that no key can verify (empty while alg asks for a
  *   signature, or not base64url): an error, and the claims, unreadable, are not checked;
- * The finding is an error when any check is an error, otherwise a warning.
+ * The finding takes the level of its worst check.
  *
  * Silent: a JWE (its claims are not readable without the client's key); a check whose reference is unknown
  * (no issuer, no client_id, no Date) is skipped.
@@ -50,7 +53,7 @@ export default defineRule({
     id: 'id-token-invalid',
     severity: 'error',
     title: 'The ID token fails validation',
-    citation: 'OIDC Core §2, §3.1.3.7; RFC 8725 §3.1, §3.8–3.9',
+    citation: 'OIDC Core §2, §3.1.3.7; RFC 8725 §3.1–3.2, §3.8–3.9',
     fix: 'Validate the ID token fully (signature and alg, iss, aud and azp, exp, iat) and reject it on any failure',
     evidence: 'W+B',
   },
@@ -59,7 +62,7 @@ export default defineRule({
       for (const observed of idTokensOf(flow)) {
         const failures = checksOf(flow, observed);
         if (!failures.length) continue;
-        const severity: Severity = failures.some((f) => f.severity === 'error') ? 'error' : 'warning';
+        const severity: Severity = (['error', 'warning', 'info'] as const).find((level) => failures.some((f) => f.severity === level))!;
         const heuristic = failures.some((f) => f.heuristic);
         const names = [...new Set(failures.map((f) => f.check))].join(', ');
         report({
@@ -96,7 +99,7 @@ function checksOf(flow: Flow, observed: ObservedIdToken): Failure[] {
 
   if (decoded.signatureProblem !== undefined) fail('signature', decoded.signatureProblem);
 
-  // alg (OIDC Core §2; RFC 8725 §3.1).
+  // alg (OIDC Core §2; RFC 8725 §3.1, §3.2).
   if (typeof header.alg !== 'string') {
     fail('alg', 'absent from the JOSE header (REQUIRED, RFC 7515 §4.1.1): the signature cannot be checked');
   } else if (/^none$/i.test(header.alg)) {
@@ -126,13 +129,13 @@ function checksOf(flow: Flow, observed: ObservedIdToken): Failure[] {
   else if (typeof iss !== 'string') fail('iss', `not a string: ${JSON.stringify(iss)}`);
   else {
     const problem = issuerProblem(flow, iss);
-    if (problem) fail('iss', problem.detail, problem.heuristic ? 'warning' : 'error', problem.heuristic);
+    if (problem) fail('iss', problem.detail, problem.heuristic ? 'info' : 'error', problem.heuristic);
   }
 
   if (claims.sub === undefined) fail('sub', 'absent (REQUIRED, OIDC Core §2)');
   else if (typeof claims.sub !== 'string') fail('sub', `not a string: ${JSON.stringify(claims.sub)}`);
 
-  // aud and azp (OIDC Core §3.1.3.7 steps 3–5; RFC 8725 §3.9).
+  // aud (OIDC Core §3.1.3.7 step 3; RFC 8725 §3.9) and azp (steps 4–5 as errata set 2 has them: info).
   const clientId = clientIdFor(flow, observed);
   const aud = claims.aud;
   const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) && aud.every((a) => typeof a === 'string') ? aud : undefined;
@@ -145,16 +148,16 @@ function checksOf(flow: Flow, observed: ObservedIdToken): Failure[] {
     if (audiences.length > 1 && claims.azp === undefined) {
       fail(
         'azp',
-        `${audiences.length} audiences and no azp: the client SHOULD require azp (OIDC Core §3.1.3.7 step 4) and reject audiences it does not trust`,
-        'warning',
+        `${audiences.length} audiences and no azp: no longer a requirement since OIDC Core errata set 2, but some libraries (oauth4webapi) reject such a token; the client should reject audiences it does not trust`,
+        'info',
       );
     }
   }
   if (claims.azp !== undefined && clientId !== undefined && claims.azp !== clientId) {
     fail(
       'azp',
-      `azp ${JSON.stringify(claims.azp)} is not the client_id ${JSON.stringify(clientId)} (OIDC Core §3.1.3.7 step 5)`,
-      'warning',
+      `azp ${JSON.stringify(claims.azp)} is not the client_id ${JSON.stringify(clientId)}: the token names another authorized party (OIDC Core §2); clients that validate azp (§3.1.3.7 step 5, a MAY since errata set 2) reject it`,
+      'info',
     );
   }
 
