@@ -1,0 +1,112 @@
+/**
+ * The vendors' own SPA SDKs (Auth0, Okta, oidc-client-ts, Keycloak, MSAL), bundled unmodified into the demo client
+ * and signing in against servers laid out like their vendors' (demo/vendor-authorization-servers.ts), in real
+ * Chromium with the built extension: a correct sign-in passes (✓, nothing above info) in the popup and the panel,
+ * and the SDKs' typical mistakes are named.
+ */
+import type { Page } from 'puppeteer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { driveVariant } from '../../demo/drive.ts';
+import { variants } from '../../demo/variants.ts';
+import { badgeText, expectedBadge, freshStart, readPopup, startSession, tabIdOf, type Session } from './support/session.ts';
+
+const variant = (id: string) => variants.find((v) => v.id === id)!;
+
+interface PanelView {
+  verdict: string;
+  severities: string[];
+  diagnoses: string[];
+}
+
+describe('vendor SDK sign-ins in the browser', () => {
+  let session: Session;
+  beforeAll(async () => {
+    session = await startSession();
+  });
+  afterAll(async () => session?.close());
+
+  /** Runs a variant afresh in a new tab and returns that tab's page and id. */
+  async function run(id: string): Promise<{ page: Page; tabId: number }> {
+    await freshStart(session);
+    const page = await session.chromium.browser.newPage();
+    await driveVariant(page, session.demo, variant(id), { timeoutMs: 60_000 });
+    return { page, tabId: await tabIdOf(session, page) };
+  }
+
+  /** The panel for a tab, once its selected flow has its token step: the flow's verdict, findings and diagnoses. */
+  async function readPanel(tabId: number): Promise<PanelView> {
+    const panel = await session.chromium.browser.newPage();
+    try {
+      await panel.goto(`chrome-extension://${session.chromium.extensionId}/src/devtools/panel.html?tab=${tabId}`);
+      await panel.waitForSelector('#flow-detail [data-step-kind="token"]');
+      return await panel.evaluate(() => {
+        const detail = document.querySelector<HTMLElement>('#flow-detail')!;
+        return {
+          verdict: detail.dataset.verdict!,
+          severities: [...detail.querySelectorAll<HTMLElement>('[data-section="findings"] [data-severity]')].map(
+            (e) => e.dataset.severity!,
+          ),
+          diagnoses: [...detail.querySelectorAll<HTMLElement>('[data-section="diagnostics"] [data-diagnosis]')].map(
+            (e) => e.dataset.diagnosis!,
+          ),
+        };
+      });
+    } finally {
+      await panel.close();
+    }
+  }
+
+  /** Each SDK's correct sign-in, in its default configuration. */
+  const correct = ['sdk-auth0', 'sdk-okta', 'sdk-oidc-client-ts', 'sdk-keycloak', 'sdk-msal'];
+
+  it.each(correct)('%s: ✓ and nothing above info, in the popup and the panel', async (id) => {
+    const { page, tabId } = await run(id);
+    try {
+      const popup = await readPopup(session, tabId);
+      expect(popup.current, 'the tab has a flow').toBeDefined();
+      // Advice may remain (the flow's verdict is then info, shown as i beside it); the badge is the check mark.
+      expect(popup.current).toMatchObject({ errors: 0, warnings: 0, diagnoses: [] });
+      expect(['pass', 'info']).toContain(popup.current?.verdict);
+      expect(await badgeText(session, tabId)).toBe('✓');
+      expect(expectedBadge(popup)).toBe('✓');
+
+      const panel = await readPanel(tabId);
+      expect(['pass', 'info']).toContain(panel.verdict);
+      expect(panel.severities.filter((severity) => severity !== 'info')).toEqual([]);
+      expect(panel.diagnoses).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('sdk-keycloak-no-pkce: PKCE switched off is named', async () => {
+    const { page, tabId } = await run('sdk-keycloak-no-pkce');
+    try {
+      const popup = await readPopup(session, tabId);
+      expect(popup.current?.verdict).toBe('error');
+      expect(popup.current?.ruleIds).toContain('pkce-missing');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('sdk-oidc-client-ts-refresh-twice: one refresh token sent twice at once is named', async () => {
+    const { page, tabId } = await run('sdk-oidc-client-ts-refresh-twice');
+    try {
+      const popup = await readPopup(session, tabId);
+      expect(popup.ruleIds).toContain('refresh-token-reused');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('sdk-msal-redirect-uri-unregistered: the server refusing the redirect URI is diagnosed', async () => {
+    const { page, tabId } = await run('sdk-msal-redirect-uri-unregistered');
+    try {
+      const popup = await readPopup(session, tabId);
+      expect(popup.current?.diagnoses).toContain('authorization-refused');
+    } finally {
+      await page.close();
+    }
+  });
+});
