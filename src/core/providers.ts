@@ -506,7 +506,7 @@ const REDIRECT_URIS: Readonly<Record<ProviderId, ProviderSetting>> = {
   },
   'oidc-provider': {
     setting: 'redirect_uris',
-    location: "the client's metadata in the provider's `clients` configuration (or its dynamic registration)",
+    location: "the client's metadata: the provider's `clients` configuration, or its dynamic registration",
   },
 };
 

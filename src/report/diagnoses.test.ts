@@ -258,10 +258,10 @@ describe('the wording of the diagnoses', () => {
 
   it('names the provider, how it was recognised, and the value to register', () => {
     expect(hintText(SAMPLES['provider-setting'])).toBe(
-      'In Auth0, add https://app.example/cb exactly as sent to Allowed Callback URLs (Auth0 Dashboard → Applications → Applications → your application → Settings).',
+      'In Auth0, list https://app.example/cb in Allowed Callback URLs, character for character (Auth0 Dashboard → Applications → Applications → your application → Settings).',
     );
     expect(hintText({ ...SAMPLES['provider-setting'], provider: 'okta', recognizedBy: 'layout', confirmed: false })).toMatch(
-      /^This looks like Okta \(by its endpoint layout\); if that is the cause, add https:\/\/app\.example\/cb exactly as sent to Allowed Callback URLs/,
+      /^This looks like Okta \(by its endpoint layout\); if that is the cause, list https:\/\/app\.example\/cb in Allowed Callback URLs/,
     );
     expect(hintText(SAMPLES['refusal-reason'])).toBe(
       `Its page says Microsoft Entra ID's "AADSTS50011": InvalidReplyTo: the redirect_uri does not match the app registration's redirect URIs.`,

@@ -203,10 +203,10 @@ function refusedText(hint: RefusalHint): string {
       const why =
         'a server shows a refusal to the user, not to the app, when the redirect_uri or the client_id is wrong (RFC 6749 §4.1.2.1)';
       if (hint.at === 'authorization-request')
-        return `The authorization server answered ${hint.status ?? 'with an error'} to the authorization request (${hint.method} ${hint.url}) and did not redirect back to the redirect_uri: it refused the request before sign-in; ${why}.`;
+        return `The authorization server answered ${hint.status ?? 'with an error'} to the authorization request (${hint.method} ${withoutQuery(hint.url)}) and did not redirect back to the redirect_uri: it refused the request before sign-in; ${why}.`;
       const page = hint.errorPage
         ? `its error page (${hint.url}${hint.status !== null ? `, HTTP ${hint.status}` : ''})`
-        : `${hint.method} ${hint.url}, answered ${hint.status ?? 'with an error'},`;
+        : `${hint.method} ${withoutQuery(hint.url)}, answered ${hint.status ?? 'with an error'},`;
       return `The authorization server's redirects ended at ${page} instead of the redirect_uri: it refused the request; ${why}.`;
     }
     case 'refusal-reason': {
@@ -240,11 +240,17 @@ function refusedText(hint: RefusalHint): string {
   }
 }
 
+/** A URL without its query: enough to name an endpoint (its parameters are in the evidence and the steps). */
+function withoutQuery(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
 /** What to do with the provider's setting for the cause. */
 function settingAction(hint: Extract<RefusalHint, { kind: 'provider-setting' }>): string {
   switch (hint.cause) {
     case 'redirect-uri':
-      return hint.redirectUri !== null ? `add ${hint.redirectUri} exactly as sent to ${hint.setting}` : `check ${hint.setting}`;
+      return hint.redirectUri !== null ? `list ${hint.redirectUri} in ${hint.setting}, character for character` : `check ${hint.setting}`;
     case 'client-id':
       return hint.clientId !== null ? `check that ${client(hint.clientId)} matches ${hint.setting}` : `check ${hint.setting}`;
     default:

@@ -1,5 +1,14 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { authorize, encode, exchange, resetBuilders } from '../../../tests/support/build.ts';
+import {
+  authorize,
+  callback,
+  defaultAuthorizeParams,
+  encode,
+  exchange,
+  jsonBody,
+  resetBuilders,
+  token,
+} from '../../../tests/support/build.ts';
 import { demoFixture } from '../../../tests/support/token-responses.ts';
 import { analyze } from '../analyze.ts';
 import type { Body, Exchange } from '../model.ts';
@@ -32,8 +41,8 @@ describe('the authorization server refusing the request (recorded)', () => {
     expect(diagnosis!.hints.map((h) => h.kind)).toEqual([
       'authorization-refused',
       'refusal-reason',
-      'provider-setting',
       'redirect-uri-has-fragment',
+      'provider-setting',
     ]);
     expect(diagnosis!.hints[0]).toMatchObject({ status: 400, at: 'authorization-request', errorPage: false });
     expect(diagnosis!.hints[1]).toMatchObject({
@@ -42,12 +51,14 @@ describe('the authorization server refusing the request (recorded)', () => {
       cause: 'redirect-uri',
       source: 'page',
     });
-    // The demo server is oidc-provider with its default layout (/auth, /token from its discovery document).
-    expect(diagnosis!.hints[2]).toMatchObject({
+    // The demo server is oidc-provider with its default layout (/auth, /token from its discovery document); what
+    // to register is the redirect_uri without the fragment the app must drop.
+    expect(diagnosis!.hints[3]).toMatchObject({
       provider: 'oidc-provider',
       recognizedBy: 'layout',
       setting: 'redirect_uris',
       confirmed: true,
+      redirectUri: 'http://127.0.0.1:45969/cb',
     });
   });
 
@@ -58,6 +69,19 @@ describe('the authorization server refusing the request (recorded)', () => {
     // Without the discovery document's body, /auth alone does not tell oidc-provider from any other server.
     expect(diagnosis!.hints.map((h) => h.kind)).toEqual(['authorization-refused', 'usual-refusal-causes', 'redirect-uri-has-fragment']);
     expect(diagnosis!.hints[1]).toEqual({ kind: 'usual-refusal-causes', status: 400, bodyObserved: false });
+  });
+});
+
+describe('the vendor SDKs against vendor-shaped servers (recorded)', () => {
+  it.each([
+    ['sdk-okta-redirect-uri-unregistered', 'okta', 'Sign-in redirect URIs'],
+    ['sdk-msal-redirect-uri-unregistered', 'entra', 'Redirect URIs'],
+  ])("%s names the vendor's setting", async (fixture, provider, setting) => {
+    const [diagnosis] = await diagnosesOf(demoFixture(fixture));
+    expect(diagnosis).toMatchObject({ kind: 'authorization-refused', likelihood: 'certain' });
+    expect(diagnosis!.hints).toContainEqual(
+      expect.objectContaining({ kind: 'provider-setting', provider, recognizedBy: 'layout', setting, cause: 'redirect-uri' }),
+    );
   });
 });
 
@@ -170,5 +194,59 @@ describe('hostile pages and parameters', () => {
       expect(JSON.stringify(hint)).not.toMatch(/<|\u001b/);
     }
     for (const evidence of diagnosis!.evidence) expect(evidence.value.length).toBeLessThanOrEqual(500);
+  });
+});
+
+describe("a provider's words in an error response", () => {
+  const ENTRA = 'https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0';
+  const state = defaultAuthorizeParams.state;
+
+  it("GitHub's redirect_uri_mismatch, sent as an error redirect: decoded, with GitHub's setting", async () => {
+    const request = exchange({
+      url: `https://github.com/login/oauth/authorize?${encode({ response_type: 'code', client_id: 'Iv1.abc', redirect_uri: 'https://app.example/cb', state })}`,
+    });
+    const error = {
+      error: 'redirect_uri_mismatch',
+      error_description: 'The redirect_uri MUST match the registered callback URL for this application.',
+      state,
+    };
+    const [diagnosis] = await diagnosesOf([{ ...request, status: 302 }, ...callback(error)]);
+    expect(diagnosis).toMatchObject({ kind: 'authorization-error', likelihood: 'likely' });
+    expect(diagnosis!.hints.map((h) => h.kind)).toEqual(['authorization-error', 'refusal-reason', 'provider-setting']);
+    expect(diagnosis!.hints[2]).toMatchObject({ provider: 'github', recognizedBy: 'host', setting: 'Authorization callback URL' });
+  });
+
+  it("Entra's AADSTS65001 in an error_description", async () => {
+    const request = exchange({ url: `${ENTRA}/authorize?${encode({ ...defaultAuthorizeParams, prompt: 'none' })}`, status: 302 });
+    const error = {
+      error: 'interaction_required',
+      error_description: 'AADSTS65001: The user or administrator has not consented to use the application.',
+      state,
+    };
+    const [diagnosis] = await diagnosesOf([request, ...callback(error)]);
+    expect(diagnosis!.hints).toContainEqual(
+      expect.objectContaining({ kind: 'refusal-reason', term: 'AADSTS65001', cause: 'consent-required', source: 'error-description' }),
+    );
+  });
+
+  it("an OAuth code alone adds nothing to the authorization error's own decoding", async () => {
+    const [diagnosis] = await diagnosesOf([authorize({}, { status: 302 }), ...callback({ error: 'invalid_scope', state })]);
+    expect(diagnosis!.hints.map((h) => h.kind)).toEqual(['authorization-error']);
+  });
+
+  it("Entra's AADSTS9002326 at the token endpoint: the redirect URI belongs under the single-page application platform", async () => {
+    const request = exchange({ url: `${ENTRA}/authorize?${encode(defaultAuthorizeParams)}`, status: 302 });
+    const description = "AADSTS9002326: Cross-origin token redemption is permitted only for the 'Single-Page Application' client-type.";
+    const refusedToken = token(
+      {},
+      { url: `${ENTRA}/token`, status: 400, responseBody: jsonBody({ error: 'invalid_request', error_description: description }) },
+    );
+    const diagnoses = await diagnosesOf([request, ...callback({ code: 'SplxlOBeZQQYbYS6WxSbIA', state }), refusedToken]);
+    const diagnosis = diagnoses.find((d) => d.kind === 'invalid-request')!;
+    expect(diagnosis.likelihood).toBe('likely');
+    expect(diagnosis.hints.slice(0, 2)).toEqual([
+      { kind: 'refusal-reason', term: 'AADSTS9002326', provider: 'entra', cause: 'spa-cross-origin', source: 'error-description' },
+      expect.objectContaining({ kind: 'provider-setting', provider: 'entra', setting: 'Single-page application redirect URIs' }),
+    ]);
   });
 });

@@ -13,7 +13,6 @@ import { capped } from '../evidence.ts';
 import type { Evidence, Exchange, Flow, Step } from '../model.ts';
 import { firstParam, parseForm, splitUrl } from '../params.ts';
 import { type ProviderTerm, readRefusal } from '../providers.ts';
-import { uriParts } from '../redirect-uri.ts';
 import { lastWorking, ownSteps } from './callback-never-reached.ts';
 import type { DiagnosisContext } from './context.ts';
 import { flowProvider, providerSettingHint, termOfError } from './provider-hints.ts';
@@ -42,11 +41,14 @@ export function authorizationRefused(flow: Flow, context: DiagnosisContext): Dia
   ];
   if (term) hints.push({ kind: 'refusal-reason', term: term.term, provider: term.provider, cause: term.cause, source: reason.source });
   if (!cause) hints.push({ kind: 'usual-refusal-causes', status: exchange.status ?? null, bodyObserved: body !== undefined });
-  const setting = providerSettingHint(flow, recognition, cause ?? 'redirect-uri', cause !== undefined);
-  if (setting) hints.push(setting);
   const aboutRedirectUri = cause === undefined || cause === 'redirect-uri';
-  if (aboutRedirectUri && auth.redirectUri !== undefined && uriParts(auth.redirectUri).fragment !== undefined)
-    hints.push({ kind: 'redirect-uri-has-fragment', redirectUri: auth.redirectUri });
+  const fragmentAt = auth.redirectUri?.indexOf('#') ?? -1;
+  if (aboutRedirectUri && fragmentAt !== -1) hints.push({ kind: 'redirect-uri-has-fragment', redirectUri: auth.redirectUri! });
+  const setting = providerSettingHint(flow, recognition, cause ?? 'redirect-uri', cause !== undefined);
+  // The value to register is the redirect_uri without its fragment, which the app must drop.
+  if (setting?.kind === 'provider-setting' && fragmentAt !== -1 && aboutRedirectUri)
+    setting.redirectUri = auth.redirectUri!.slice(0, fragmentAt);
+  if (setting) hints.push(setting);
   const worked = aboutRedirectUri ? lastWorking(flow, context) : undefined;
   if (worked) hints.push(worked.hint);
 

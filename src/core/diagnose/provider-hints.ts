@@ -69,3 +69,26 @@ export function termOfError(error: string | undefined, description: string | und
     .join('\n');
   return text ? readRefusal(text) : undefined;
 }
+
+/**
+ * What a provider's own words add to an error response (a callback's error, a token response's): its term
+ * decoded, and where its setting lives. Only a provider's term, or a code OAuth does not define
+ * (`redirect_uri_mismatch`), adds anything: the OAuth codes are decoded by the diagnoses themselves.
+ */
+export function providerWords(
+  flow: Flow,
+  error: string | undefined,
+  description: string | undefined,
+  isOAuthCode: (error: string) => boolean,
+): { hints: RefusalHint[]; decoded: boolean } | undefined {
+  const fromDescription = termOfError(undefined, description);
+  const fromError = termOfError(error, undefined);
+  const term = fromDescription?.provider ? fromDescription : (fromError ?? fromDescription);
+  if (!term || (term.provider === null && isOAuthCode(term.term))) return undefined;
+  const source = term === fromDescription ? 'error-description' : 'error-parameters';
+  const decoded = term.cause !== 'unknown';
+  const hints: RefusalHint[] = [{ kind: 'refusal-reason', term: term.term, provider: term.provider, cause: term.cause, source }];
+  const setting = decoded ? providerSettingHint(flow, flowProvider(flow, term), term.cause, true) : undefined;
+  if (setting) hints.push(setting);
+  return { hints, decoded };
+}
