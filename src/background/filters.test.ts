@@ -17,6 +17,8 @@ const PROVIDER_TOKEN_ENDPOINTS = [
   'https://graph.facebook.com/v19.0/oauth/access_token',
   'https://graph.facebook.com/oauth/access_token?client_id=1&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&code=c',
   'https://api.login.yahoo.com/oauth2/get_token',
+  'https://bitbucket.org/site/oauth2/access_token',
+  'https://open.tiktokapis.com/v2/oauth/token/',
   // Seen by the generic /token patterns.
   'https://api.twitter.com/2/oauth2/token',
   'https://api.dropboxapi.com/oauth2/token',
@@ -50,6 +52,7 @@ const ORDINARY_URLS = [
   'https://www.linkedin.com/feed/',
   'https://sso.example.com/as/token.oauth2.bak',
   'https://api.login.yahoo.com/oauth2/request_auth_fe',
+  'https://open.tiktokapis.com/v2/user/info/',
 ];
 
 describe('script filter', () => {
@@ -71,7 +74,7 @@ describe('script filter', () => {
 
 describe('known token endpoints', () => {
   it('recognises each provider endpoint, and only at its host and exact path', () => {
-    for (const url of PROVIDER_TOKEN_ENDPOINTS.slice(0, 10)) expect(knownTokenEndpointOf(url), url).toBeDefined();
+    for (const url of PROVIDER_TOKEN_ENDPOINTS.slice(0, 12)) expect(knownTokenEndpointOf(url), url).toBeDefined();
     expect(knownTokenEndpointOf('https://graph.facebook.com/v19.0/oauth/access_token')?.provider).toBe('Facebook');
     expect(knownTokenEndpointOf('https://github.com/login/oauth/access_token?x=1')?.codeGrantWithoutGrantType).toBe(true);
     for (const url of ORDINARY_URLS) expect(knownTokenEndpointOf(url), url).toBeUndefined();

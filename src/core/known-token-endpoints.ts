@@ -1,6 +1,6 @@
 /**
- * Token endpoints of providers whose path does not end in `/token`, so neither the capture's generic script
- * filter (src/background/filters.ts) nor a reader of paths would take them for one. Each entry is taken from the
+ * Token endpoints of providers whose path does not end in `/token`, so neither the capture's generic script filter
+ * (src/background/filters.ts) nor a reader of paths would take them for one. Each entry is taken from the
  * provider's own documentation (linked). Providers whose token endpoint does end in `/token` (Google, Okta,
  * Auth0, Keycloak, Entra ID, Twitter/X `/2/oauth2/token`, Dropbox and Cognito `/oauth2/token`, Salesforce
  * `/services/oauth2/token`, Spotify `/api/token`, Discord `/api/oauth2/token`, Atlassian and Zoom
@@ -88,6 +88,19 @@ export const KNOWN_TOKEN_ENDPOINTS: readonly KnownTokenEndpoint[] = [
     path: '/*/oauth/access_token',
     source: 'https://developers.facebook.com/documentation/facebook-login/guides/advanced/manual-flow',
     codeGrantWithoutGrantType: true,
+  },
+  {
+    provider: 'Bitbucket Cloud',
+    host: 'bitbucket.org',
+    path: '/site/oauth2/access_token',
+    source: 'https://developer.atlassian.com/cloud/bitbucket/oauth-2',
+  },
+  {
+    // The trailing slash is part of it: `/v2/oauth/token` (what the generic pattern sees) is another path.
+    provider: 'TikTok',
+    host: 'open.tiktokapis.com',
+    path: '/v2/oauth/token/',
+    source: 'https://developers.tiktok.com/doc/oauth-user-access-token-management',
   },
   {
     provider: 'Yahoo',
