@@ -19,7 +19,9 @@ export const NAVIGATIONS: WebRequest.RequestFilter = {
  * The token endpoints of providers whose path does not end in /token (src/core/known-token-endpoints.ts), each
  * as its exact path, with or without a query: `*access_token*` would catch every API that lists or refreshes
  * its own tokens. Where the provider serves the endpoint from one host (slack.com, graph.facebook.com…), the
- * host is part of the pattern; self-hosted products (PingFederate, GitHub Enterprise) match on any host.
+ * host is part of the pattern; self-hosted products (PingFederate, GitHub Enterprise) match on any host. What
+ * match patterns cannot say: a `*` in a path spans slashes (Facebook's one version segment becomes any run of
+ * characters, harmless on graph.facebook.com alone), and a path is matched case-sensitively (as documented).
  */
 function knownTokenEndpointPatterns(): string[] {
   return KNOWN_TOKEN_ENDPOINTS.flatMap(({ host, path }) => {
