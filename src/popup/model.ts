@@ -46,16 +46,22 @@ export async function popupModel(snapshot: CaptureSnapshot, tabId: number | unde
   };
 }
 
+/** The authorization server refused the request: no callback is coming (src/core/diagnose/authorization-refused.ts). */
+function refused(flow: FlowReport): boolean {
+  return flow.diagnostics.some((d) => d.kind === 'authorization-refused');
+}
+
 /** The state in words: sent and echoed, dropped, or missing. */
 export function describeState(flow: FlowReport): string {
   if (flow.state === null) return 'missing';
   if (flow.findings.some((f) => f.ruleId === 'state-mismatch')) return 'sent, but the callback did not echo it';
-  return flow.callbackMode ? 'sent and echoed' : 'sent (callback not seen yet)';
+  if (flow.callbackMode) return 'sent and echoed';
+  return refused(flow) ? 'sent; no callback: the authorization server refused the request' : 'sent (callback not seen yet)';
 }
 
 /** The code exchange(s) in words: statuses, or why nothing is known. */
 export function describeCodeExchange(flow: FlowReport): string {
   const tokens = flow.steps.filter((s) => s.kind === 'token');
-  if (!tokens.length) return flow.callbackMode ? 'no token request seen' : 'not yet';
+  if (!tokens.length) return flow.callbackMode ? 'no token request seen' : refused(flow) ? 'none (no code was issued)' : 'not yet';
   return tokens.map((s) => (s.status === null ? 'no response' : `HTTP ${s.status}`)).join(', then ');
 }
