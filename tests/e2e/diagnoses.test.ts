@@ -81,6 +81,26 @@ describe('why a sign-in may be stuck, in the popup and the panel', () => {
     }
   });
 
+  it('redirect-uri-fragment: the server refusing the redirect_uri is named, not "callback not seen yet"', async () => {
+    await freshStart(session);
+    const page = await session.chromium.browser.newPage();
+    try {
+      await driveVariant(page, session.demo, variant('redirect-uri-fragment'));
+      const tabId = await tabIdOf(session, page);
+      const popup = await readPopup(session, tabId);
+      expect(popup.current?.diagnoses).toEqual(['authorization-refused']);
+      // The live capture has no bodies: the status alone, with the fragment RFC 6749 §3.1.2 forbids.
+      expect(popup.current?.hints).toEqual(['authorization-refused', 'usual-refusal-causes', 'redirect-uri-has-fragment']);
+      expect(popup.current?.fields.State).toBe('sent; no callback: the authorization server refused the request');
+
+      const panel = await readPanel(tabId, '#flow-detail [data-section="diagnostics"] [data-diagnosis]');
+      expect(panel.diagnoses).toEqual(['authorization-refused']);
+      expect(panel.text).toContain('answered 400 to the authorization request');
+    } finally {
+      await page.close();
+    }
+  });
+
   it('good: a correct sign-in shows none', async () => {
     await freshStart(session);
     const page = await session.chromium.browser.newPage();
