@@ -41,7 +41,7 @@ describe('token-response-cacheable', () => {
     const findings = await findingsOf([response]);
     expect(findings).toHaveLength(1);
     const [finding] = findings;
-    expect(finding).toMatchObject({ ruleId: 'token-response-cacheable', severity: 'warning', exchangeIds: [response.id] });
+    expect(finding).toMatchObject({ ruleId: 'token-response-cacheable', severity: 'error', exchangeIds: [response.id] });
     expect(finding!.flowId).toBeDefined();
     expect(finding!.message).toBe(
       "The token endpoint's 200 response (grant_type authorization_code) has no Cache-Control header, so a browser or proxy cache may keep the tokens.",

@@ -19,7 +19,8 @@ import { defineRule } from './rule.ts';
 export default defineRule({
   meta: {
     id: 'token-response-cacheable',
-    severity: 'warning',
+    // A MUST, and the evidence (the response's own headers) is certain.
+    severity: 'error',
     title: 'Token response does not forbid caching (no Cache-Control: no-store)',
     citation: 'RFC 6749 §5.1',
     fix: 'Have the authorization server send Cache-Control: no-store on every token response',
