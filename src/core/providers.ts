@@ -482,7 +482,7 @@ const REDIRECT_URIS: Readonly<Record<ProviderId, ProviderSetting>> = {
   entra: {
     setting: 'Redirect URIs',
     location:
-      'Microsoft Entra admin center → App registrations → your app → Authentication → Platform configurations → Single-page application',
+      'Microsoft Entra admin center → App registrations → your app → Authentication → Platform configurations → Single-page application (Web, for an app that redeems its code on a server)',
   },
   keycloak: {
     setting: 'Valid redirect URIs',
@@ -506,7 +506,7 @@ const REDIRECT_URIS: Readonly<Record<ProviderId, ProviderSetting>> = {
   },
   'oidc-provider': {
     setting: 'redirect_uris',
-    location: "the client's metadata: the provider's `clients` configuration, or its dynamic registration",
+    location: "the client's metadata, in the provider's clients configuration or its dynamic registration",
   },
 };
 
