@@ -58,8 +58,10 @@ describe('pkce-method-omitted', () => {
     expect(finding!.message).toMatch(/answered 200 anyway/);
   });
 
-  it('does not predict invalid_grant for a plain challenge', async () => {
+  // RFC 7636 §4.2: a client capable of S256 MUST use it; the verifier shows the flow ran on plain.
+  it('is an error when the verifier is the challenge itself (plain in effect)', async () => {
     const [finding] = await findingsOf(goodFlow({ authorize: { code_challenge: VERIFIER, code_challenge_method: undefined } }));
+    expect(finding).toMatchObject({ severity: 'error' });
     expect(finding!.message).not.toMatch(/invalid_grant/);
   });
 

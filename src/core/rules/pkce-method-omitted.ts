@@ -5,6 +5,9 @@ import { defineRule } from './rule.ts';
  * RFC 7636 §4.3: code_challenge_method defaults to "plain" when not present; §4.2: clients capable of S256
  * MUST use it. A challenge sent without a method is compared with the verifier itself, so an S256 challenge
  * sent without "S256" makes the token request fail with invalid_grant.
+ * Warning: the omission itself is allowed (OPTIONAL, §4.3), and until the verifier is seen it is not known
+ * whether the client meant plain. Raised to error when the verifier equals the challenge: the flow then runs on
+ * plain, which a client able to use S256 (every browser and server has SHA-256) MUST NOT do (§4.2).
  */
 export default defineRule({
   meta: {
@@ -22,11 +25,15 @@ export default defineRule({
       const isS256 = computed !== undefined && computed === auth.codeChallenge;
       const grant = auth.flow ? codeGrants(auth.flow).find((r) => r.codeVerifier !== undefined) : undefined;
       const status = grant?.exchange.status;
+      const plainInEffect = grant?.codeVerifier === auth.codeChallenge;
       report({
         flow: auth.flow,
-        message: isS256
-          ? s256Message(status)
-          : 'The code_challenge was sent without code_challenge_method, so the authorization server applies plain (the verifier itself is the challenge).',
+        ...(plainInEffect ? { severity: 'error' as const } : {}),
+        message: plainInEffect
+          ? 'The code_challenge was sent without code_challenge_method and the verifier is the challenge itself: the flow runs on plain PKCE, which exposes the verifier in the authorization request; a client able to use S256 must (RFC 7636 §4.2).'
+          : isS256
+            ? s256Message(status)
+            : 'The code_challenge was sent without code_challenge_method, so the authorization server applies plain (the verifier itself is the challenge).',
         exchanges: [...auth.exchanges, grant?.exchange],
         evidence: [
           { label: 'code_challenge', value: auth.codeChallenge },
