@@ -194,6 +194,7 @@ const VARIANTS: DiagnosisHint[] = [
   },
   { ...SAMPLES['authorization-refused'], at: 'server-page', status: 500 },
   { ...SAMPLES['authorization-refused'], status: null },
+  { ...SAMPLES['authorization-refused'], status: 200, errorPage: true },
   { ...SAMPLES['refusal-reason'], term: 'invalid_scope', provider: null, cause: 'scope', source: 'error-parameters' },
   { ...SAMPLES['refusal-reason'], term: 'AADSTS99999999', cause: 'unknown', source: 'error-description' },
   { ...SAMPLES['usual-refusal-causes'], bodyObserved: true },

@@ -202,6 +202,8 @@ function refusedText(hint: RefusalHint): string {
     case 'authorization-refused': {
       const why =
         'a server shows a refusal to the user, not to the app, when the redirect_uri or the client_id is wrong (RFC 6749 §4.1.2.1)';
+      if (hint.at === 'authorization-request' && hint.errorPage)
+        return `The authorization server answered the authorization request (${hint.method} ${withoutQuery(hint.url)}) with its error page${hint.status !== null ? ` (HTTP ${hint.status})` : ''} and did not redirect back to the redirect_uri: it refused the request before sign-in; ${why}.`;
       if (hint.at === 'authorization-request')
         return `The authorization server answered ${hint.status ?? 'with an error'} to the authorization request (${hint.method} ${withoutQuery(hint.url)}) and did not redirect back to the redirect_uri: it refused the request before sign-in; ${why}.`;
       const page = hint.errorPage

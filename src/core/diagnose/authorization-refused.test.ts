@@ -98,6 +98,20 @@ describe('the providers, in their own words', () => {
     );
   });
 
+  it("Entra ID's error page answered 200: its AADSTS code makes it a refusal", async () => {
+    const page = '<script>$Config={"strServiceExceptionMessage":"AADSTS50011: The redirect URI does not match."}</script>';
+    const [diagnosis] = await diagnosesOf([refused('https://login.microsoftonline.com/common/oauth2/v2.0/authorize', 200, page)]);
+    expect(diagnosis).toMatchObject({ kind: 'authorization-refused', likelihood: 'certain' });
+    expect(diagnosis!.hints[0]).toMatchObject({ at: 'authorization-request', status: 200, errorPage: true });
+  });
+
+  it('a sign-in page answered 200 is not a refusal, even with an OAuth code or an unknown AADSTS code in it', async () => {
+    for (const page of ['<form>invalid_request</form>', '<p>AADSTS99999999</p>', '<h1>Sign in</h1>']) {
+      const diagnoses = await diagnosesOf([refused('https://login.microsoftonline.com/common/oauth2/v2.0/authorize', 200, page)]);
+      expect(kinds(diagnoses)).toEqual(['callback-never-reached/possible']);
+    }
+  });
+
   it("Cognito's error page, reached by a redirect, by its URL", async () => {
     const errorPage = `https://shop.auth.eu-west-1.amazoncognito.com/error?${encode({ error: 'redirect_mismatch', client_id: 'spa' })}`;
     const request = refused('https://shop.auth.eu-west-1.amazoncognito.com/oauth2/authorize', 302);

@@ -26,11 +26,10 @@ export function authorizationRefused(flow: Flow, context: DiagnosisContext): Dia
   if (!auth || flow.callback) return undefined;
   const refusal = refusingExchange(flow, ownSteps(flow, context), context);
   if (!refusal) return undefined;
-  const { exchange, at, errorParameters, errorPage } = refusal;
+  const { exchange, at, errorParameters, errorPage, fromPage } = refusal;
 
   const fromParameters = errorParameters && termOfError(errorParameters.error, errorParameters.description);
-  const body = exchange.responseBody?.kind === 'text' ? exchange.responseBody.text : undefined;
-  const fromPage = body !== undefined ? readRefusal(body) : undefined;
+  const body = bodyOf(exchange);
   const reason = moreTelling(fromParameters, fromPage);
   const term = reason?.term;
   const recognition = flowProvider(flow, term);
@@ -69,6 +68,8 @@ interface Refusal {
   at: 'authorization-request' | 'server-page';
   errorParameters: { error: string; description?: string } | undefined;
   errorPage: boolean;
+  /** What its body says, when the capture has it. */
+  fromPage: ProviderTerm | undefined;
 }
 
 /**
@@ -89,11 +90,26 @@ function refusingExchange(flow: Flow, steps: readonly Step[], context: Diagnosis
 }
 
 function refusalAt(exchange: Exchange, at: Refusal['at']): Refusal | undefined {
-  const errorParameters = errorParametersOf(exchange.url);
-  const errorPage =
-    at === 'server-page' && (errorParameters !== undefined || ERROR_PATH_SEGMENT.test(splitUrl(exchange.url)?.target ?? ''));
+  const errorParameters = at === 'server-page' ? errorParametersOf(exchange.url) : undefined;
+  const body = bodyOf(exchange);
+  const fromPage = body !== undefined ? readRefusal(body) : undefined;
   const refusedByStatus = exchange.status !== undefined && exchange.status >= 400 && exchange.location === undefined;
-  return refusedByStatus || errorPage ? { exchange, at, errorParameters: errorPage ? errorParameters : undefined, errorPage } : undefined;
+  // Some servers show their error page with a 200 (Entra ID's sign-in page carries the AADSTS code): only a
+  // provider's own words that name a cause make such a page a refusal, never a generic OAuth code.
+  const namedByProvider =
+    !refusedByStatus &&
+    exchange.location === undefined &&
+    fromPage !== undefined &&
+    fromPage.provider !== null &&
+    fromPage.cause !== 'unknown';
+  const errorPage =
+    namedByProvider ||
+    (at === 'server-page' && (errorParameters !== undefined || ERROR_PATH_SEGMENT.test(splitUrl(exchange.url)?.target ?? '')));
+  return refusedByStatus || errorPage ? { exchange, at, errorParameters, errorPage, fromPage } : undefined;
+}
+
+function bodyOf(exchange: Exchange): string | undefined {
+  return exchange.responseBody?.kind === 'text' ? exchange.responseBody.text : undefined;
 }
 
 /**

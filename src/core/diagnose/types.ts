@@ -226,7 +226,8 @@ export type DiagnosisHint =
 export type RefusalHint =
   /**
    * Where the chain stopped: `at` the authorization request itself or a later page of the server (reached by a
-   * redirect); `errorPage`: an error page's URL (an `error` parameter) rather than an error status.
+   * redirect); `errorPage`: shown as an error page (an `error` parameter or an `/error` path in its URL, or a
+   * page in the provider's own words answered 2xx) rather than with an error status.
    */
   | {
       kind: 'authorization-refused';
