@@ -51,6 +51,33 @@ const SECTIONS = [
 /** The value of a row of the page's header table: `| Severity | error; … |` → `error; …`. */
 const row = (text: string, name: string) => new RegExp(`^\\| ${name} \\| (.*) \\|$`, 'm').exec(text)?.[1];
 
+/**
+ * The level each kind of spec text calls for (docs/rules/README.md, "Severity policy"): RFC 2119 / RFC 8174
+ * keywords, a grammar (ABNF) a value must follow, or advice.
+ */
+const KEYWORD_LEVEL: Record<string, 'error' | 'warning' | 'info'> = {
+  MUST: 'error',
+  'MUST NOT': 'error',
+  REQUIRED: 'error',
+  SHALL: 'error',
+  'SHALL NOT': 'error',
+  ABNF: 'error',
+  SHOULD: 'warning',
+  'SHOULD NOT': 'warning',
+  RECOMMENDED: 'warning',
+  'NOT RECOMMENDED': 'warning',
+  MAY: 'info',
+  OPTIONAL: 'info',
+  advice: 'info',
+};
+
+/**
+ * The Severity row opens with the default level and, in parentheses, the spec text it rests on and where:
+ * `error (**MUST NOT**, RFC 9700 §2.6)`, `error (ABNF, RFC 7636 §4.1)`, `info (advice, RFC 6749 §5.2)`. A level
+ * other than the keyword's says why after ", but".
+ */
+const SEVERITY_BASIS = /^(error|warning|info) \((?:\*\*([A-Z ]+)\*\*|(ABNF|advice)), ([^()]*§[^()]*)\)/;
+
 describe('rule pages (docs/rules/<id>.md)', () => {
   it.each(rules.map((r) => [r.meta.id, r] as const))('%s has a page that follows the template', (id, rule) => {
     expect(existsSync(`${docsDir}${id}.md`), `docs/rules/${id}.md`).toBe(true);
@@ -64,6 +91,17 @@ describe('rule pages (docs/rules/<id>.md)', () => {
     for (const link of citationLinks(rule.meta.citation)) if (link.url) expect(spec, link.label).toContain(link.url);
     const headings = text.split('\n').filter((line) => line.startsWith('## '));
     expect(headings).toEqual(SECTIONS.map((s) => `## ${s}`));
+  });
+
+  it.each(rules.map((r) => [r.meta.id, r] as const))('%s states the spec keyword and section its severity rests on', (id, rule) => {
+    const severity = row(page(id), 'Severity') ?? '';
+    const basis = SEVERITY_BASIS.exec(severity);
+    expect(basis, `docs/rules/${id}.md Severity row: ${severity}`).not.toBeNull();
+    const [, level, keyword, kind, where] = basis!;
+    expect(level).toBe(rule.meta.severity);
+    const keywordLevel = KEYWORD_LEVEL[keyword ?? kind!];
+    expect(keywordLevel, `unknown keyword ${keyword ?? kind}`).toBeDefined();
+    if (keywordLevel !== level) expect(where, `${id}: ${level} for a ${keyword ?? kind} needs a reason`).toContain(', but ');
   });
 
   it('has no page for a rule that is not registered', () => {
