@@ -62,7 +62,11 @@ export async function startHarCapture(page: Page, { popups = true }: HarCaptureO
   const pending: Promise<unknown>[] = [];
   let stopped = false;
 
-  function record(session: CDPSession): void {
+  /**
+   * `frameId`, for a worker's session: its requests carry no frame, and chrome-har files a request under the page
+   * of its frame (it drops the others), so they are filed under the page's main frame, where DevTools lists them.
+   */
+  function record(session: CDPSession, frameId?: string): void {
     const source = sessions.push(session) - 1;
     const key = (requestId: string) => `${source} ${requestId}`;
 
@@ -94,6 +98,7 @@ export async function startHarCapture(page: Page, { popups = true }: HarCaptureO
 
     for (const method of EVENTS) {
       session.on(method, (params: unknown) => {
+        if (frameId && method === 'Network.requestWillBeSent') (params as Protocol.Network.RequestWillBeSentEvent).frameId ??= frameId;
         messages.push({ method, params, source });
         if (method === 'Network.requestWillBeSent') onRequest(params as Protocol.Network.RequestWillBeSentEvent);
         if (method === 'Network.responseReceived') {
@@ -118,6 +123,33 @@ export async function startHarCapture(page: Page, { popups = true }: HarCaptureO
   const main = await page.createCDPSession();
   record(main);
   await enable(main);
+  await recordWorkers(main);
+
+  /**
+   * Records the dedicated workers the page starts (an SDK may send its token requests from one: auth0-spa-js
+   * with refresh tokens); a page session's events never include a worker's requests.
+   */
+  async function recordWorkers(session: CDPSession): Promise<void> {
+    const { frameTree } = await session.send('Page.getFrameTree');
+    session.on('Target.attachedToTarget', (event: Protocol.Target.AttachedToTargetEvent) => {
+      const worker = session.connection()?.session(event.sessionId);
+      if (!worker) return;
+      const release = async () => {
+        if (!stopped && event.targetInfo.type === 'worker') {
+          record(worker, frameTree.frame.id);
+          await worker.send('Network.enable');
+        }
+        if (event.waitingForDebugger) await worker.send('Runtime.runIfWaitingForDebugger');
+      };
+      release().catch(() => undefined);
+    });
+    await session.send('Target.setAutoAttach', {
+      autoAttach: true,
+      waitForDebuggerOnStart: true,
+      flatten: true,
+      filter: [{ type: 'worker' }],
+    });
+  }
 
   let browserSession: CDPSession | undefined;
   if (popups) {

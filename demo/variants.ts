@@ -439,6 +439,16 @@ export const variants: readonly Variant[] = [
     sdk: 'auth0',
   },
   {
+    id: 'sdk-auth0-refresh-twice',
+    description:
+      "Auth0's SPA SDK with refresh tokens (useRefreshTokens, rotating, token calls from its Web Worker) asked for two fresh access tokens at once: its lock sends them one after the other, each with the latest refresh token.",
+    expectedRuleIds: [],
+    absentRuleIds: [...SDK_CLEAN, 'refresh-token-reused', 'refresh-token-not-rotated'],
+    maxSeverity: 'info',
+    sdk: 'auth0',
+    note: 'The near miss of one refresh token sent twice at once: the SDK guards it, so a correct auditor reports nothing.',
+  },
+  {
     id: 'sdk-auth0-state-lost-new-tab',
     description:
       "Auth0's SPA SDK opens the sign-in in a new tab (openUrl), whose sessionStorage lacks the SDK's transaction: the callback there fails with Invalid state; the app signs in again in its own tab.",
@@ -520,6 +530,15 @@ export const variants: readonly Variant[] = [
     absentRuleIds: SDK_CLEAN,
     maxSeverity: 'info',
     sdk: 'msal',
+  },
+  {
+    id: 'sdk-msal-popup',
+    description: 'Correct: MSAL with loginPopup: the sign-in runs in a popup window whose redirect bridge page hands the response back.',
+    expectedRuleIds: [],
+    absentRuleIds: SDK_CLEAN,
+    maxSeverity: 'info',
+    sdk: 'msal',
+    note: 'The authorization request and the callback happen in the popup (another tab), the token request in the opener.',
   },
   {
     id: 'sdk-msal-redirect-uri-unregistered',

@@ -38,6 +38,23 @@ runVariant(
   {
     'sdk-auth0': signIn,
 
+    // Two parts of the app ask for a fresh access token at the same moment, with refresh tokens on (rotating, kept
+    // in memory, sent from the SDK's Web Worker). The SDK takes a lock around getTokenSilently, so the second call
+    // waits and uses the rotated refresh token: no refresh token is sent twice.
+    async 'sdk-auth0-refresh-twice'() {
+      const auth0 = await client({ useRefreshTokens: true });
+      if (!onCallback) {
+        log('loginWithRedirect()');
+        await auth0.loginWithRedirect();
+        return leaving();
+      }
+      const signedIn = await completeSignIn(auth0);
+      log("getTokenSilently({ cacheMode: 'off' }) twice at once");
+      const renewed = await Promise.all([auth0.getTokenSilently({ cacheMode: 'off' }), auth0.getTokenSilently({ cacheMode: 'off' })]);
+      log('both renewed');
+      return { ...signedIn, renewed };
+    },
+
     // The mistake: the sign-in page opens in a new tab (a target=_blank link, or `openUrl` opening one). The SDK
     // keeps its transaction (state, nonce, code_verifier) in this tab's sessionStorage, so the callback that lands
     // in the new tab finds none: "Invalid state". The app then signs in again in its own tab.
