@@ -184,6 +184,14 @@ describe('what is not a refusal', () => {
     expect(kinds(await diagnosesOf([pending]))).toEqual(['callback-never-reached/possible']);
   });
 
+  it('an authentication challenge (401 with WWW-Authenticate), which the browser answers by sending the request again', async () => {
+    const challenged = {
+      ...refused('https://adfs.example/adfs/oauth2/authorize', 401),
+      responseHeaders: [{ name: 'www-authenticate', value: 'Negotiate' }],
+    };
+    expect(kinds(await diagnosesOf([challenged]))).toEqual(['callback-never-reached/likely']);
+  });
+
   it('a page the user navigated to by hand after signing in', async () => {
     const request = authorize({}, { status: 303, location: 'https://as.example/login' });
     const login = exchange({ url: 'https://as.example/login', status: 200 });

@@ -11,7 +11,7 @@
  */
 import { capped } from '../evidence.ts';
 import type { Evidence, Exchange, Flow, Step } from '../model.ts';
-import { firstParam, parseForm, splitUrl } from '../params.ts';
+import { firstParam, header, parseForm, splitUrl } from '../params.ts';
 import { type ProviderTerm, readRefusal } from '../providers.ts';
 import { lastWorking, ownSteps } from './callback-never-reached.ts';
 import type { DiagnosisContext } from './context.ts';
@@ -93,7 +93,10 @@ function refusalAt(exchange: Exchange, at: Refusal['at']): Refusal | undefined {
   const errorParameters = at === 'server-page' ? errorParametersOf(exchange.url) : undefined;
   const body = bodyOf(exchange);
   const fromPage = body !== undefined ? readRefusal(body) : undefined;
-  const refusedByStatus = exchange.status !== undefined && exchange.status >= 400 && exchange.location === undefined;
+  // A 401 with a challenge asks the browser to authenticate (Negotiate, Basic: RFC 9110 §11.6.1), which it
+  // may do by sending the request again: not a refusal.
+  const challenge = exchange.status === 401 && header(exchange.responseHeaders, 'www-authenticate') !== undefined;
+  const refusedByStatus = exchange.status !== undefined && exchange.status >= 400 && exchange.location === undefined && !challenge;
   // Some servers show their error page with a 200 (Entra ID's sign-in page carries the AADSTS code): only a
   // provider's own words that name a cause make such a page a refusal, never a generic OAuth code.
   const namedByProvider =
