@@ -26,6 +26,19 @@ describe('recorded webRequest details', () => {
     expect(flow!.steps.map((s) => s.kind)).toContain('sign-in');
   });
 
+  // No response body reaches webRequest: rotation shows only as the refusal of the stale token right after it
+  // worked, which must give the verdict a HAR with bodies gives (tests/fixtures/demo/refresh-token-reused.har).
+  it('refresh-token-reused: the reuse is an error live, as on the HAR', async () => {
+    const { kept } = replayRecording('refresh-token-reused');
+    expect(kept.every((e) => e.responseBody === undefined)).toBe(true);
+    const analysis = await analyze(kept);
+    const reuses = analysis.findings.filter((f) => f.ruleId === 'refresh-token-reused');
+    expect(reuses).toMatchObject([{ severity: 'error' }]);
+    expect(reuses[0]!.evidence).toContainEqual(
+      expect.objectContaining({ label: 'rotation', value: expect.stringMatching(/^shown by the refusal/) }),
+    );
+  });
+
   it('reads the form_post body Chromium parsed into formData', () => {
     const formPost = replayRecording('form-post').kept.find((e) => e.method === 'POST' && e.url.endsWith('/cb/form-post'))!;
     expect(formPost.initiator).toBe('form');
