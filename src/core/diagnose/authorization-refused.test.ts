@@ -12,6 +12,7 @@ import {
 import { demoFixture } from '../../../tests/support/token-responses.ts';
 import { analyze } from '../analyze.ts';
 import type { Body, Exchange } from '../model.ts';
+import { flowProvider } from './provider-hints.ts';
 import { BODY_SCAN_CHARS } from '../providers.ts';
 import type { Diagnosis } from './types.ts';
 
@@ -73,6 +74,17 @@ describe('the authorization server refusing the request (recorded)', () => {
 });
 
 describe('the vendor SDKs against vendor-shaped servers (recorded)', () => {
+  it.each([
+    ['sdk-auth0', 'auth0'],
+    ['sdk-okta', 'okta'],
+    ['sdk-msal', 'entra'],
+    ['sdk-keycloak', 'keycloak'],
+    ['sdk-oidc-client-ts', 'oidc-provider'],
+  ])('%s: the server looks like %s by its endpoint layout', async (fixture, provider) => {
+    const { flows } = await analyze(demoFixture(fixture), []);
+    expect(flows.map((flow) => flowProvider(flow))).toEqual(flows.map(() => ({ provider, by: 'layout' })));
+  });
+
   it.each([
     ['sdk-okta-redirect-uri-unregistered', 'okta', 'Sign-in redirect URIs'],
     ['sdk-msal-redirect-uri-unregistered', 'entra', 'Redirect URIs'],
