@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { authorize, callback, goodFlow, resetBuilders, token } from '../../../tests/support/build.ts';
-import { authorizeByReference, par, unsignedJwt } from '../../../tests/support/state-redirect-client.ts';
+import { authorizeByReference, discovery, par, unsignedJwt } from '../../../tests/support/state-redirect-client.ts';
 import rule from './state-missing.ts';
 import { findingsOfRule } from '../../../tests/support/rule.ts';
 
@@ -28,6 +28,13 @@ describe('state-missing', () => {
     const [finding] = await findingsOf([auth]);
     expect(finding).toMatchObject({ ruleId: 'state-missing', severity: 'warning', flowId: `flow-${auth.id}` });
     expect(finding!.evidence).toContainEqual({ label: 'code_challenge_method', value: 'S256' });
+  });
+
+  // RFC 9700 §2.1: a client that ensured the server supports PKCE MAY rely on it; the metadata shows that.
+  it('is info without state when S256 PKCE is used and the metadata lists S256', async () => {
+    const [finding] = await findingsOf([discovery({ code_challenge_methods_supported: ['S256'] }), authorize({ state: undefined })]);
+    expect(finding).toMatchObject({ severity: 'info' });
+    expect(finding!.evidence).toContainEqual({ label: 'S256 in the server metadata', value: 'yes' });
   });
 
   it('is an error without state when PKCE is plain or has no method', async () => {
