@@ -136,6 +136,24 @@ describe('the providers, in their own words', () => {
     expect(diagnosis!.hints[2]).toMatchObject({ provider: 'cognito', recognizedBy: 'host', setting: 'Allowed callback URLs' });
   });
 
+  it("Google's error page after a redirect: the page's words, Google's setting", async () => {
+    const errorPage = `https://accounts.google.com/signin/oauth/error/v2?${encode({ authError: 'Cg1yZWRpcmVjdF91cmk', client_id: 'x.apps.googleusercontent.com' })}`;
+    const request = { ...refused('https://accounts.google.com/o/oauth2/v2/auth', 302), location: errorPage };
+    const page = exchange({ url: errorPage, status: 400, responseBody: html('<div>Error 400: redirect_uri_mismatch</div>') });
+    const [diagnosis] = await diagnosesOf([request, page]);
+    expect(diagnosis).toMatchObject({ kind: 'authorization-refused', likelihood: 'certain' });
+    expect(diagnosis!.hints[1]).toMatchObject({ term: 'redirect_uri_mismatch', source: 'page' });
+    expect(diagnosis!.hints[2]).toMatchObject({ provider: 'google', recognizedBy: 'host', setting: 'Authorized redirect URIs' });
+  });
+
+  it("Auth0's Callback URL mismatch, by its host", async () => {
+    const page = '<h2>Callback URL mismatch.</h2><p>The provided redirect_uri is not in the list of allowed callback URLs.</p>';
+    const [diagnosis] = await diagnosesOf([refused('https://dev-abc.us.auth0.com/authorize', 400, page)]);
+    expect(diagnosis!.hints).toContainEqual(
+      expect.objectContaining({ kind: 'provider-setting', provider: 'auth0', recognizedBy: 'host', setting: 'Allowed Callback URLs' }),
+    );
+  });
+
   it("Keycloak's unknown client, by its layout on any host", async () => {
     const page = '<h1 id="kc-page-title">We are sorry...</h1><p>Client not found.</p>';
     const [diagnosis] = await diagnosesOf([refused('http://127.0.0.1:8080/realms/demo/protocol/openid-connect/auth', 400, page)]);
