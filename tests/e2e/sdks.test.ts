@@ -56,8 +56,11 @@ describe('vendor SDK sign-ins in the browser', () => {
     }
   }
 
-  /** Each SDK's correct sign-in, in its default configuration. */
-  const correct = ['sdk-auth0', 'sdk-okta', 'sdk-oidc-client-ts', 'sdk-keycloak', 'sdk-msal'];
+  /**
+   * Each SDK's correct sign-in, in its default configuration; MSAL's in a popup window too, and Auth0's refresh
+   * tokens, which the SDK sends from a Web Worker.
+   */
+  const correct = ['sdk-auth0', 'sdk-okta', 'sdk-oidc-client-ts', 'sdk-keycloak', 'sdk-msal', 'sdk-msal-popup', 'sdk-auth0-refresh-twice'];
 
   it.each(correct)('%s: ✓ and nothing above info, in the popup and the panel', async (id) => {
     const { page, tabId } = await run(id);
@@ -76,6 +79,22 @@ describe('vendor SDK sign-ins in the browser', () => {
       expect(panel.diagnoses).toEqual([]);
     } finally {
       await page.close();
+    }
+  });
+
+  it('sdk-auth0-state-lost-new-tab: the tab where the callback found no transaction shows why', async () => {
+    const { page } = await run('sdk-auth0-state-lost-new-tab');
+    const opened: Page[] = [];
+    try {
+      for (const other of await session.chromium.browser.pages()) {
+        // The tab the run opened (demo/client/sdk/page.js openInNewTab; its name starts with NEW_TAB_NAME_PREFIX).
+        if ((await other.evaluate(() => window.name).catch(() => '')).startsWith('oauth-lens-demo-new-tab:')) opened.push(other);
+      }
+      expect(opened).toHaveLength(1);
+      const popup = await readPopup(session, await tabIdOf(session, opened[0]!));
+      expect(popup.current?.diagnoses).toContain('state-lost');
+    } finally {
+      await Promise.all([page, ...opened].map((p) => p.close()));
     }
   });
 
