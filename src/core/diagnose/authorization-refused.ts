@@ -1,6 +1,6 @@
 /**
- * The authorization server refused the authorization request before any sign-in: an error page instead of a
- * redirect back. RFC 6749 §4.1.2.1: when the redirect_uri is missing, invalid or mismatching, or the client_id
+ * The authorization server refused the authorization request, usually before any sign-in: an error page instead
+ * of a redirect back. RFC 6749 §4.1.2.1: when the redirect_uri is missing, invalid or mismatching, or the client_id
  * is unknown, the server informs the user and must not redirect to the redirect_uri, so the app never hears of
  * it and the flow just stops. Other refusals (a scope, a response_type) are often shown the same way.
  *
@@ -43,10 +43,9 @@ export function authorizationRefused(flow: Flow, context: DiagnosisContext): Dia
   const aboutRedirectUri = cause === undefined || cause === 'redirect-uri';
   const fragmentAt = auth.redirectUri?.indexOf('#') ?? -1;
   if (aboutRedirectUri && fragmentAt !== -1) hints.push({ kind: 'redirect-uri-has-fragment', redirectUri: auth.redirectUri! });
-  const setting = providerSettingHint(flow, recognition, cause ?? 'redirect-uri', cause !== undefined);
   // The value to register is the redirect_uri without its fragment, which the app must drop.
-  if (setting?.kind === 'provider-setting' && fragmentAt !== -1 && aboutRedirectUri)
-    setting.redirectUri = auth.redirectUri!.slice(0, fragmentAt);
+  const toRegister = fragmentAt !== -1 ? auth.redirectUri!.slice(0, fragmentAt) : auth.redirectUri;
+  const setting = providerSettingHint(flow, recognition, cause ?? 'redirect-uri', cause !== undefined, toRegister);
   if (setting) hints.push(setting);
   const worked = aboutRedirectUri ? lastWorking(flow, context) : undefined;
   if (worked) hints.push(worked.hint);

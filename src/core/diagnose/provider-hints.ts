@@ -34,14 +34,15 @@ function tokenEndpointOf(flow: Flow): { tokenEndpoint?: string } {
 }
 
 /**
- * Where the provider keeps the setting behind `cause`, with the values to put there; undefined when the provider
- * is not recognised or has no such setting.
+ * Where the provider keeps the setting behind `cause`, with the values to put there (`redirectUri`: the one to
+ * register, the flow's by default); undefined when the provider is not recognised or has no such setting.
  */
 export function providerSettingHint(
   flow: Flow,
   recognition: ProviderRecognition | undefined,
   cause: RefusalCause,
   confirmed: boolean,
+  redirectUri = flow.authorization?.redirectUri,
 ): RefusalHint | undefined {
   if (!recognition) return undefined;
   const setting = providerSetting(recognition.provider, cause);
@@ -53,7 +54,7 @@ export function providerSettingHint(
     cause,
     confirmed,
     ...setting,
-    redirectUri: flow.authorization?.redirectUri ?? null,
+    redirectUri: redirectUri ?? null,
     clientId: flow.authorization?.clientId ?? null,
   };
 }
