@@ -197,6 +197,7 @@ const VARIANTS: DiagnosisHint[] = [
   { ...SAMPLES['authorization-refused'], status: 200, errorPage: true },
   { ...SAMPLES['refusal-reason'], term: 'invalid_scope', provider: null, cause: 'scope', source: 'error-parameters' },
   { ...SAMPLES['refusal-reason'], term: 'AADSTS99999999', cause: 'unknown', source: 'error-description' },
+  { ...SAMPLES['refusal-reason'], term: 'redirect_uri_mismatch', provider: null, source: 'error-code' },
   { ...SAMPLES['usual-refusal-causes'], bodyObserved: true },
   { ...SAMPLES['usual-refusal-causes'], status: 503 },
   { ...SAMPLES['provider-setting'], recognizedBy: 'layout', confirmed: false },

@@ -214,12 +214,7 @@ function refusedText(hint: RefusalHint): string {
     case 'refusal-reason': {
       const known = providerTerm(hint.term);
       const whose = hint.provider !== null ? `${PROVIDER_NAMES[hint.provider]}'s ` : '';
-      const where =
-        hint.source === 'page'
-          ? 'Its page says'
-          : hint.source === 'error-parameters'
-            ? 'Its error page names'
-            : 'Its error_description says';
+      const where = REFUSAL_SOURCES[hint.source];
       return `${where} ${whose}"${hint.term}": ${known?.meaning ?? CAUSE_PHRASES[hint.cause]}.`;
     }
     case 'usual-refusal-causes': {
@@ -259,6 +254,13 @@ function settingAction(hint: Extract<RefusalHint, { kind: 'provider-setting' }>)
       return `check ${hint.setting}`;
   }
 }
+
+const REFUSAL_SOURCES: Readonly<Record<Extract<RefusalHint, { kind: 'refusal-reason' }>['source'], string>> = {
+  page: 'Its page says',
+  'error-parameters': "Its error page's address names",
+  'error-code': 'The error code is',
+  'error-description': 'Its error_description says',
+};
 
 const CAUSE_PHRASES: Readonly<Record<RefusalCause, string>> = {
   'redirect-uri': 'the redirect_uri is not registered for the client',

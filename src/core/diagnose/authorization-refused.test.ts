@@ -265,6 +265,7 @@ describe("a provider's words in an error response", () => {
     const [diagnosis] = await diagnosesOf([{ ...request, status: 302 }, ...callback(error)]);
     expect(diagnosis).toMatchObject({ kind: 'authorization-error', likelihood: 'likely' });
     expect(diagnosis!.hints.map((h) => h.kind)).toEqual(['authorization-error', 'refusal-reason', 'provider-setting']);
+    expect(diagnosis!.hints[1]).toMatchObject({ term: 'redirect_uri_mismatch', source: 'error-code' });
     expect(diagnosis!.hints[2]).toMatchObject({ provider: 'github', recognizedBy: 'host', setting: 'Authorization callback URL' });
   });
 

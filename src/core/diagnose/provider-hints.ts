@@ -86,7 +86,7 @@ export function providerWords(
   const fromError = termOfError(error, undefined);
   const term = fromDescription?.provider ? fromDescription : (fromError ?? fromDescription);
   if (!term || (term.provider === null && isOAuthCode(term.term))) return undefined;
-  const source = term === fromDescription ? 'error-description' : 'error-parameters';
+  const source = term === fromDescription ? 'error-description' : 'error-code';
   const decoded = term.cause !== 'unknown';
   const hints: RefusalHint[] = [{ kind: 'refusal-reason', term: term.term, provider: term.provider, cause: term.cause, source }];
   const setting = decoded ? providerSettingHint(flow, flowProvider(flow, term), term.cause, true) : undefined;

@@ -239,14 +239,14 @@ export type RefusalHint =
     }
   /**
    * What the server's own words say: `term` is a term of src/core/providers.ts (never the page's text), read
-   * from the page, the error page's URL parameters, or an error_description.
+   * from the page, the error page's URL parameters, an error response's `error` code, or its error_description.
    */
   | {
       kind: 'refusal-reason';
       term: string;
       provider: ProviderId | null;
       cause: RefusalCause;
-      source: 'page' | 'error-parameters' | 'error-description';
+      source: 'page' | 'error-parameters' | 'error-code' | 'error-description';
     }
   /** No words to read (no body captured, or none recognised): the usual causes for this status. */
   | { kind: 'usual-refusal-causes'; status: number | null; bodyObserved: boolean }
