@@ -1,0 +1,60 @@
+/**
+ * HARs written by other tools (tests/fixtures/har-formats, see tests/fixtures/README.md): each holds the demo's
+ * clean `good` sign-in, so each must audit as the Chrome-shaped recording of it does. A finding or a missing
+ * step here is caused by the format, never by the flow.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseHarText } from '../src/capture/har.ts';
+import { analyze } from '../src/core/analyze.ts';
+import { buildInputReport, type InputReport } from '../src/core/report.ts';
+
+const DIR = new URL('./fixtures/har-formats/', import.meta.url);
+const formats = readdirSync(DIR)
+  .filter((name) => name.endsWith('.har'))
+  .sort();
+
+async function audit(url: URL, file: string): Promise<InputReport> {
+  const { exchanges, warnings } = parseHarText(readFileSync(url, 'utf8'));
+  expect(warnings).toEqual([]);
+  const analysis = await analyze(exchanges);
+  expect(analysis.problems).toEqual([]);
+  return buildInputReport(analysis, { file, exchanges });
+}
+
+const reference = () => audit(new URL('./fixtures/demo/good.har', import.meta.url), 'good.har');
+
+describe('HARs from other tools', () => {
+  it('include one per tool', () => {
+    expect(formats).toEqual(['charles.har', 'chrome-sanitized.har', 'fiddler.har', 'firefox.har', 'mitmproxy.har', 'playwright.har']);
+  });
+
+  it.each(formats)('%s: the clean sign-in, audited as the Chrome recording of it is', async (name) => {
+    const [input, clean] = await Promise.all([audit(new URL(name, DIR), name), reference()]);
+    expect(input.summary.verdict).toBe(clean.summary.verdict);
+    expect(input.summary.findings.error + input.summary.findings.warning).toBe(0);
+    expect(input.flows.map((f) => f.findings.map((finding) => finding.ruleId))).toEqual(
+      clean.flows.map((f) => f.findings.map((finding) => finding.ruleId)),
+    );
+    expect(input.flows).toHaveLength(1);
+    const [flow] = input.flows;
+    expect(flow!.pkce).toMatchObject({ method: 'S256', status: 'match' });
+    expect(flow!.callbackMode).toBe('query');
+    // The authorization request, the callback (the server's redirect carrying the code, then the browser's
+    // arrival at the redirect_uri) and the code exchange, paired as in the Chrome recording.
+    const paired = (f: typeof flow) => f!.steps.filter((s) => s.kind !== 'sign-in').map((s) => [s.kind, s.pairedBy]);
+    expect(paired(flow)).toEqual([
+      ['authorize', null],
+      ['callback', 'state'],
+      ['callback', 'state'],
+      ['token', 'code'],
+    ]);
+    expect(paired(flow)).toEqual(paired(clean.flows[0]));
+    expect(flow!.diagnostics).toEqual([]);
+  });
+
+  it.each(formats)('%s: headers removed only by the sanitized export', async (name) => {
+    const input = await audit(new URL(name, DIR), name);
+    expect(input.headersRemoved).toEqual(name === 'chrome-sanitized.har' ? ['authorization', 'cookie', 'set-cookie'] : []);
+  });
+});
