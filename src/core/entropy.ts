@@ -45,7 +45,7 @@ const UNDASHED_UUID = /^[0-9a-f]{12}([1-8])[0-9a-f]{3}[89ab][0-9a-f]{15}$/i;
 const UUID_RANDOM_BITS: Record<number, number> = { 1: 62, 6: 62, 7: 74 };
 
 /** The time-based versions (RFC 9562 §5.1, §5.6, §5.7). */
-export const TIME_BASED_UUID_VERSIONS: ReadonlySet<number> = new Set([1, 6, 7]);
+const TIME_BASED_UUID_VERSIONS: ReadonlySet<number> = new Set([1, 6, 7]);
 
 const DAY_MS = 86_400_000;
 /** 100-ns intervals between the Gregorian epoch of version 1 and 6 (1582-10-15) and the Unix epoch. */

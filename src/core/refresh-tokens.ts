@@ -62,7 +62,7 @@ export interface RefreshReuse {
  * is the server invalidating it on first use (a scheduled refresh never comes that soon: access tokens live
  * for minutes at least).
  */
-export const REFUSAL_WINDOW_MS = 60_000;
+const REFUSAL_WINDOW_MS = 60_000;
 
 /**
  * True when `repeat` was refused for its refresh token right after `earlier` presented the same token with
