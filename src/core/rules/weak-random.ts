@@ -10,8 +10,9 @@ import { defineRule, type RuleContext } from './rule.ts';
  *
  * Warning on evidence of predictability: a flow's state, nonce or code_verifier estimated below 128 bits (see
  * `entropy.ts`: Shannon entropy per character × length, with the alphabet of a uniformly random-looking value; a
- * repeated unit counts once), a time-based UUID of version 1 or 6 (a timestamp, a clock sequence and usually the
- * machine's address), or values counting up by a constant step across three or more flows.
+ * repeated unit counts once), a UUID that is not random by its version (1, 2, 6: a timestamp, a clock sequence
+ * and usually the machine's address; 3, 5: a hash of a name; 8: a custom layout), or values counting up by a
+ * constant step across three or more flows.
  * Not reported: a version-4 UUID, dashed or not (122 bits from the platform's CSPRNG, RFC 9562 §5.4, §6.9: what
  * crypto.randomUUID() gives Keycloak and oidc-client-ts; 6 bits short of the letter of §10.10, no evidence of
  * predictability). Info: a version-7 UUID (the time, then at most 74 random bits: MSAL's nonce), below the 128
