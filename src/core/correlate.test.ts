@@ -63,6 +63,11 @@ describe('correlation', () => {
     expect(flows[1]!.callback?.code).toBe('c2');
   });
 
+  it('says the authorization server answered an error status instead of redirecting back', async () => {
+    const [flow] = await flowsOf([authorize({}, { status: 400 })]);
+    expect(flow!.notes).toContain('callback not observed: the authorization server answered 400 instead of redirecting back');
+  });
+
   it('pairs a silent-renew iframe alongside a top-level flow', async () => {
     const top = authorize({ state: 'top' }, { tabId: 1 });
     const silent = authorize({ state: 'silent', prompt: 'none' }, { tabId: 1, initiator: 'subframe' });

@@ -468,8 +468,13 @@ function evidenceGaps(flow: CorrelatedFlow): string[] {
   const notes: string[] = [];
   if (!flow.authorization) notes.push('authorization request not observed (capture may have started mid-flow)');
   const callback = flow.callback;
+  const refusedWith = flow.authorization?.exchange.status;
   if (flow.authorization && !callback)
-    notes.push('callback not observed: the sign-in is still pending, was abandoned, or never returned to the redirect_uri');
+    notes.push(
+      refusedWith !== undefined && refusedWith >= 400
+        ? `callback not observed: the authorization server answered ${refusedWith} instead of redirecting back`
+        : 'callback not observed: the sign-in is still pending, was abandoned, or never returned to the redirect_uri',
+    );
   // A callback no token request followed is the no-token-request diagnosis's (src/core/diagnose/), not a note.
   for (const request of tokenRequestsOf(flow)) {
     if (request.exchange.status === undefined)
