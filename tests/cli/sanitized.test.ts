@@ -30,6 +30,13 @@ describe('a sanitized HAR, in every format', () => {
     expect(markdown.split(mdText(NOTICE))).toHaveLength(2);
   });
 
+  it('sarif: a note among the tool notifications', async () => {
+    const sarif = JSON.parse((await cli(['audit', '-f', 'sarif', SANITIZED])).stdout);
+    const notes = sarif.runs[0].invocations[0].toolExecutionNotifications.filter((n: { level: string }) => n.level === 'note');
+    expect(notes.map((n: { message: { text: string } }) => n.message.text)).toEqual([`${SANITIZED}: ${NOTICE}`]);
+    expect(sarif.runs[0].results.filter((r: { level: string }) => r.level !== 'note')).toEqual([]);
+  });
+
   it('changes neither the verdict nor the exit status of a clean sign-in', async () => {
     const { code } = await cli(['audit', '--fail-on', 'warning', SANITIZED]);
     expect(code).toBe(0);

@@ -11,6 +11,7 @@ import { allFindings, type AuditReport, type FindingReport } from '../../core/re
 import { ruleDocsUrl } from '../../core/rule-docs.ts';
 import type { RuleMeta } from '../../core/rules/rule.ts';
 import { diagnosisLines } from '../../report/diagnoses.ts';
+import { removedHeadersNotice } from '../../report/removed-headers.ts';
 import { TOOL_DISPLAY_NAME } from '../../report/version.ts';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -169,6 +170,14 @@ export function formatSarif(report: AuditReport, options: SarifOptions): object 
       notifications.push({
         level: 'warning',
         message: { text: `${input.file}: ${input.skippedEntries.length} HAR entries skipped (first: ${input.skippedEntries[0]})` },
+        locations: [{ physicalLocation: { artifactLocation: { uri, index: artifactIndex } } }],
+      });
+    }
+    const sanitized = removedHeadersNotice(input.headersRemoved);
+    if (sanitized) {
+      notifications.push({
+        level: 'note',
+        message: { text: `${input.file}: ${sanitized}` },
         locations: [{ physicalLocation: { artifactLocation: { uri, index: artifactIndex } } }],
       });
     }
