@@ -68,6 +68,14 @@ describe('headers removed by the capture', () => {
     expect(await hintKinds(sanitized(exchanges))).not.toContain('form-post-without-cookie');
   });
 
+  it('leave the credentials mode of a blocked token request unknown', async () => {
+    const blocked = (diagnoses: readonly { hints: readonly { kind: string }[] }[]) =>
+      diagnoses.flatMap((d) => d.hints).find((h) => h.kind === 'token-response-blocked');
+    const exchanges = demo('token-cors-blocked');
+    expect(blocked((await analyze(exchanges, [])).diagnoses)).toMatchObject({ withCredentials: false });
+    expect(blocked((await analyze(sanitized(exchanges), [])).diagnoses)).toMatchObject({ withCredentials: null });
+  });
+
   it('leave a clean flow clean', async () => {
     const analysis = await analyze(sanitized(demo('good')));
     expect(analysis.findings.filter((f) => f.severity !== 'info')).toEqual([]);

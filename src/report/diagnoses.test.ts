@@ -177,6 +177,7 @@ const FAILURES: PreflightFailure[] = [
 ];
 const VARIANTS: DiagnosisHint[] = [
   ...REFUSALS.map((refusal) => ({ ...SAMPLES['token-response-blocked'], refusal, withCredentials: true })),
+  { ...SAMPLES['token-response-blocked'], withCredentials: null },
   ...FAILURES.map((failure) => ({ ...SAMPLES['preflight-failed'], failure })),
   ...(['in-flight', 'other-tab', null] as const).map((pattern) => ({ ...SAMPLES['code-reused'], pattern, earlierStatus: null })),
   ...(['concurrent', 'rotation-unknown'] as const).map((reuse) => ({ ...SAMPLES['refresh-token-reused'], reuse })),

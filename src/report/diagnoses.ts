@@ -288,9 +288,12 @@ function tokenResponseBlocked(hint: Extract<DiagnosisHint, { kind: 'token-respon
   const request = `The token request (${hint.grantType ?? 'no grant_type'}) from ${hint.origin} to ${hint.endpoint} got ${got}${failed}`;
   if (hint.refusal.kind === 'no-cors-mode')
     return `${request}: it was sent with mode "no-cors", so the app gets an opaque response, status 0 and no body, whatever the server answered (Fetch Standard, "opaque filtered response"). Send it with mode "cors", fetch's default.`;
-  const fix = hint.withCredentials
-    ? `The token endpoint must answer Access-Control-Allow-Origin: ${hint.origin} and Access-Control-Allow-Credentials: true, or the app must send the request without credentials.`
-    : `The token endpoint must answer Access-Control-Allow-Origin: ${hint.origin} (or *).`;
+  const fix =
+    hint.withCredentials === true
+      ? `The token endpoint must answer Access-Control-Allow-Origin: ${hint.origin} and Access-Control-Allow-Credentials: true, or the app must send the request without credentials.`
+      : hint.withCredentials === false
+        ? `The token endpoint must answer Access-Control-Allow-Origin: ${hint.origin} (or *).`
+        : `The token endpoint must answer Access-Control-Allow-Origin: ${hint.origin}, with Access-Control-Allow-Credentials: true if the app sends credentials (the HAR was exported without its Cookie headers, so whether it did is not observable).`;
   return `${request}: ${refusalText(hint.refusal, hint.origin)}, so the browser keeps the response from the app, which sees a network error (Fetch Standard, "CORS check"). ${fix}`;
 }
 

@@ -6,6 +6,7 @@
 import { isSuccess } from '../code-flow.ts';
 import type { Exchange, Header } from '../model.ts';
 import { header, splitUrl } from '../params.ts';
+import { headerRemoved } from '../removed-headers.ts';
 import type { CorsRefusal, PreflightFailure } from './types.ts';
 
 /** The origin a script sent the request from (its Origin header, else a fetch's initiator); none for a navigation, which CORS does not apply to. */
@@ -15,12 +16,13 @@ function scriptOrigin(exchange: Exchange): string | undefined {
 }
 
 /** Why the browser withholds this response from the script that sent the request, with the script's origin. */
-export function responseRefusal(exchange: Exchange): { origin: string; refusal: CorsRefusal; withCredentials: boolean } | undefined {
+export function responseRefusal(exchange: Exchange): { origin: string; refusal: CorsRefusal; withCredentials: boolean | null } | undefined {
   const origin = scriptOrigin(exchange);
   // A response is judged only when it was observed (its headers), and only for a cross-origin request.
   if (origin === undefined || origin === splitUrl(exchange.url)?.origin || !exchange.responseHeaders.length) return undefined;
-  // Cookies on a cross-origin request mean the credentials mode was "include".
-  const withCredentials = header(exchange.requestHeaders, 'cookie') !== undefined;
+  // Cookies on a cross-origin request mean the credentials mode was "include". Without the Cookie header (a
+  // sanitized HAR removed it) the mode is unknown: only the refusals that hold in either mode are judged.
+  const withCredentials = headerRemoved(exchange, 'cookie') ? null : header(exchange.requestHeaders, 'cookie') !== undefined;
   // Mode "no-cors" gives the script an opaque response whatever the server answered ("opaque filtered response").
   if (header(exchange.requestHeaders, 'sec-fetch-mode') === 'no-cors')
     return { origin, refusal: { kind: 'no-cors-mode' }, withCredentials };
@@ -29,14 +31,14 @@ export function responseRefusal(exchange: Exchange): { origin: string; refusal: 
 }
 
 /** The "CORS check" of a response for a request from `origin`; `withCredentials`: its credentials mode was "include". */
-function corsCheckFailure(responseHeaders: readonly Header[], origin: string, withCredentials: boolean): CorsRefusal | undefined {
+function corsCheckFailure(responseHeaders: readonly Header[], origin: string, withCredentials: boolean | null): CorsRefusal | undefined {
   const allowOrigin = responseHeaders.filter((h) => h.name === 'access-control-allow-origin').map((h) => h.value.trim());
   if (!allowOrigin.length) return { kind: 'allow-origin-missing' };
   if (allowOrigin.length > 1 || allowOrigin[0]!.includes(',')) return { kind: 'allow-origin-several', values: allowOrigin };
   const allowed = allowOrigin[0]!;
-  if (allowed === '*') return withCredentials ? { kind: 'allow-origin-wildcard-with-credentials' } : undefined;
+  if (allowed === '*') return withCredentials === true ? { kind: 'allow-origin-wildcard-with-credentials' } : undefined;
   if (allowed !== origin) return { kind: 'allow-origin-other', allowed };
-  if (withCredentials && header(responseHeaders, 'access-control-allow-credentials') !== 'true')
+  if (withCredentials === true && header(responseHeaders, 'access-control-allow-credentials') !== 'true')
     return { kind: 'allow-credentials-missing' };
   return undefined;
 }

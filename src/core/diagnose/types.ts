@@ -167,8 +167,11 @@ export type DiagnosisHint =
       status: number | null;
       browserError: string | null;
       refusal: CorsRefusal;
-      /** The request carried cookies: its credentials mode was "include". */
-      withCredentials: boolean;
+      /**
+       * The request carried cookies: its credentials mode was "include". Null when the capture removed the Cookie
+       * header (a sanitized HAR): the mode cannot be told.
+       */
+      withCredentials: boolean | null;
     }
   | {
       kind: 'code-used-up-by-blocked-request';
