@@ -11,6 +11,7 @@ import {
   token,
 } from '../../../tests/support/build.ts';
 import { discovery } from '../../../tests/support/state-redirect-client.ts';
+import type { Exchange } from '../model.ts';
 import rule from './iss-mismatch.ts';
 import { findingsOfRule } from '../../../tests/support/rule.ts';
 
@@ -60,6 +61,31 @@ describe('iss-mismatch', () => {
     const [finding] = await findingsOf(flowWithIss('https://attacker.example'));
     expect(finding).toMatchObject({ severity: 'info' });
     expect(finding!.evidence).toContainEqual({ label: 'compared with', value: 'authorization endpoint origin (metadata not observed)' });
+  });
+
+  // The extension sees the discovery request but not its body: its URL still names the issuer the client expects.
+  describe('with the metadata fetched but its body unseen', () => {
+    const unseen = (e: Exchange): Exchange => {
+      const { responseBody: _, ...rest } = e;
+      return rest;
+    };
+
+    it('is an error for an iss on another origin than the metadata the client fetched', async () => {
+      const meta = unseen(discovery());
+      const [finding] = await findingsOf([meta, ...flowWithIss('https://attacker.example')]);
+      expect(finding).toMatchObject({ severity: 'error' });
+      expect(finding!.evidence).toContainEqual({ label: 'issuer (discovery URL)', value: AS });
+      expect(finding!.exchangeIds).toContain(meta.id);
+    });
+
+    it('passes the issuer it names, and stays info for metadata fetched after the request or refused', async () => {
+      expect(await findingsOf([unseen(discovery()), ...flowWithIss(AS)])).toEqual([]);
+      resetBuilders();
+      expect(await findingsOf([...flowWithIss('https://attacker.example'), unseen(discovery())])).toMatchObject([{ severity: 'info' }]);
+      resetBuilders();
+      const refused = { ...unseen(discovery()), status: 404 };
+      expect(await findingsOf([refused, ...flowWithIss('https://attacker.example')])).toMatchObject([{ severity: 'info' }]);
+    });
   });
 
   describe('issuer paths without metadata', () => {
