@@ -124,7 +124,7 @@ export const renderErrorPage: NonNullable<Configuration['renderError']> = (ctx, 
  * oidc-provider refuses http redirect URIs for web clients that use the implicit grant. The demo runs on
  * plain-http loopback, so skip exactly those two checks (oidc-provider's recipe for development setups).
  */
-function allowImplicitOnHttpLoopback(provider: Provider): void {
+export function allowImplicitOnHttpLoopback(provider: Provider): void {
   const schema = (provider.Client as unknown as { Schema: { prototype: { invalidate(message: string, code?: string): void } } }).Schema
     .prototype;
   const invalidate = schema.invalidate;

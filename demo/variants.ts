@@ -478,6 +478,15 @@ export const variants: readonly Variant[] = [
     note: 'okta-auth-js queues its token calls and drops the PKCE transaction once the first exchange is answered, so the second run fails in the app ("Could not load PKCE codeVerifier from storage") without a second token request: on the wire this is one correct sign-in, and an auditor must not call it a replay. The other four SDKs guard the same way (auth0-spa-js, oidc-client-ts and keycloak-js remove the stored state before redeeming; MSAL answers a second handleRedirectPromise with the first one\'s promise).',
   },
   {
+    id: 'sdk-okta-no-pkce',
+    description:
+      "Okta's auth SDK with PKCE switched off (pkce: false), for an app that still allows the implicit grant: the tokens come back in the fragment.",
+    expectedRuleIds: ['implicit-grant'],
+    absentRuleIds: ['tokens-in-query-response', 'pkce-downgrade'],
+    sdk: 'okta',
+    note: 'With pkce: false the SDK does not run the code flow without PKCE: it asks for response_type "token id_token" (the implicit grant).',
+  },
+  {
     id: 'sdk-okta-redirect-uri-unregistered',
     description:
       "Okta's auth SDK with a redirect URI that was never registered (…/cb/okta/, a trailing slash): the server refuses it on its error page.",

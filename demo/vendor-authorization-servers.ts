@@ -16,7 +16,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { createServer as createHttpsServer } from 'node:https';
 import Provider, { type ClientMetadata, type Configuration } from 'oidc-provider';
 import { generate as generateCertificate } from 'selfsigned';
-import { interactionRoute, renderErrorPage, signingKeys } from './authorization-server.ts';
+import { allowImplicitOnHttpLoopback, interactionRoute, renderErrorPage, signingKeys } from './authorization-server.ts';
 import { close, escapeHtml, HOST, listen, page, sendHtml } from './http.ts';
 
 export type Vendor = 'auth0' | 'okta' | 'keycloak' | 'entra';
@@ -106,6 +106,12 @@ export const VENDOR_CLIENTS = {
 /** A registration without PKCE, as older ones are (Keycloak's default): the client where switching PKCE off works. */
 export const NO_PKCE_CLIENT_ID = 'keycloak-legacy-spa';
 
+/**
+ * An Okta app with the implicit grant still allowed: where okta-auth-js with `pkce: false` ends up, since the SDK
+ * then asks for tokens in the fragment (response_type "token id_token") instead of a code.
+ */
+export const IMPLICIT_CLIENT_ID = 'okta-implicit-spa';
+
 function clients(vendor: Vendor, clientOrigin: string): ClientMetadata[] {
   const { clientId, callbackPath } = VENDOR_CLIENTS[vendor];
   // Public SPA clients: no secret, the code flow, and refresh tokens (every SDK here can use them).
@@ -116,6 +122,15 @@ function clients(vendor: Vendor, clientOrigin: string): ClientMetadata[] {
   } as const;
   const registered: ClientMetadata[] = [{ ...spa, client_id: clientId, redirect_uris: [`${clientOrigin}${callbackPath}`] }];
   if (vendor === 'keycloak') registered.push({ ...spa, client_id: NO_PKCE_CLIENT_ID, redirect_uris: [`${clientOrigin}${callbackPath}`] });
+  if (vendor === 'okta') {
+    registered.push({
+      client_id: IMPLICIT_CLIENT_ID,
+      token_endpoint_auth_method: 'none',
+      response_types: ['id_token token'],
+      grant_types: ['implicit'],
+      redirect_uris: [`${clientOrigin}${callbackPath}`],
+    });
+  }
   return registered;
 }
 
@@ -130,6 +145,8 @@ function configuration(vendor: Vendor, clientOrigin: string, jwks: Configuration
       names: { session: `_${vendor}_session`, interaction: `_${vendor}_interaction`, resume: `_${vendor}_interaction_resume` },
     },
     claims: { openid: ['sub'] },
+    // 'id_token token' only for the implicit Okta app; every other client registers response_types ['code'].
+    responseTypes: ['code', 'id_token token'],
     features: {
       devInteractions: { enabled: false }, // the login and consent pages of demo/authorization-server.ts
       revocation: { enabled: true },
@@ -184,6 +201,7 @@ async function startVendor(vendor: Vendor, port: number, clientOrigin: string): 
   const issuer = `${origin}${layout.issuerPath}`;
 
   const provider = new Provider(issuer, configuration(vendor, clientOrigin, await signingKeys()));
+  allowImplicitOnHttpLoopback(provider);
   const oidc = provider.callback();
   // Entra's metadata is under the issuer (/{tenant}/v2.0), its endpoints under the tenant (/{tenant}).
   const issuerPrefix = layout.issuerPath.replace(/\/$/, '');

@@ -53,6 +53,18 @@ runVariant(
       return { ...summary(idToken.claims, { accessToken: accessToken.accessToken }), handled: [outcome(first), outcome(second)] };
     },
 
+    // The mistake: PKCE switched off (pkce: false), for an Okta app that still allows the implicit grant. The SDK
+    // then asks for the tokens themselves in the fragment (response_type "token id_token") instead of a code.
+    async 'sdk-okta-no-pkce'() {
+      const auth = oktaAuth({ clientId: 'okta-implicit-spa', pkce: false });
+      if (!onCallback) return start(auth);
+      log('handleLoginRedirect()');
+      await auth.handleLoginRedirect();
+      const { idToken, accessToken } = await auth.tokenManager.getTokens();
+      log(`signed in as ${idToken.claims.sub}`);
+      return summary(idToken.claims, { accessToken: accessToken.accessToken });
+    },
+
     // The mistake: a redirect URI the app never registered (here with a trailing slash): the server refuses the
     // request with its error page and never redirects back.
     async 'sdk-okta-redirect-uri-unregistered'() {
