@@ -41,7 +41,8 @@ export const EXIT_USAGE = 2;
 export const USAGE = `Usage: oauth-lens audit [options] FILE.har...
 
 Audits the OAuth 2.0 / OpenID Connect authorization-code flows (and their PKCE)
-recorded in HAR files, as Chrome and Firefox export them.
+recorded in HAR files: browser DevTools exports (Chrome's sanitized one too),
+Playwright's recordHar, mitmproxy, Charles and Fiddler.
 
 Options:
   -f, --format FORMAT   text (default), json, markdown or sarif
