@@ -54,7 +54,12 @@ function indexPage(origin: string): string {
   const items = variants
     .map((v) => {
       const href = `${variantOrigin(origin, v)}/?variant=${encodeURIComponent(v.id)}`;
-      const tags = [v.rogue && 'rogue server', v.slow && 'takes a minute', v.interaction === 'cancel' && 'click Cancel']
+      const tags = [
+        v.sdk && `the ${v.sdk} SDK`,
+        v.rogue && 'rogue server',
+        v.slow && 'takes a minute',
+        v.interaction === 'cancel' && 'click Cancel',
+      ]
         .filter(Boolean)
         .join(', ');
       return `<li><a href="${escapeHtml(href)}"><code>${escapeHtml(v.id)}</code></a>${tags ? ` <small>(${tags})</small>` : ''}
@@ -65,7 +70,8 @@ function indexPage(origin: string): string {
     'OAuth Lens demo',
     `<h1>OAuth Lens demo client</h1>
 <p>Each link runs one sign-in against the demo authorization server. <code>good</code> is correct; the others are
-broken on purpose, each in one way. Sign in with any username and password (the form is pre-filled).</p>
+broken on purpose, each in one way. The <code>sdk-*</code> ones run a vendor's own SPA SDK against a server laid out
+like that vendor's. Sign in with any username and password (the form is pre-filled).</p>
 <ul>
 ${items}
 </ul>
