@@ -449,6 +449,17 @@ export const variants: readonly Variant[] = [
     note: 'The near miss of one refresh token sent twice at once: the SDK guards it, so a correct auditor reports nothing.',
   },
   {
+    id: 'sdk-auth0-redirect-uri-unregistered',
+    description:
+      "Auth0's SPA SDK with the quickstarts' redirect_uri, the app's origin, which was never registered: the server refuses it on its error page.",
+    expectedRuleIds: [],
+    absentRuleIds: ['state-mismatch', 'pkce-missing'],
+    endsAt: 'authorization-server-error',
+    interaction: 'none',
+    sdk: 'auth0',
+    note: 'Auth0 shows its "Callback URL mismatch" page here; no request breaks a rule, the refusal shows in the stuck-flow diagnoses.',
+  },
+  {
     id: 'sdk-auth0-state-lost-new-tab',
     description:
       "Auth0's SPA SDK opens the sign-in in a new tab (openUrl), whose sessionStorage lacks the SDK's transaction: the callback there fails with Invalid state; the app signs in again in its own tab.",

@@ -55,6 +55,15 @@ runVariant(
       return { ...signedIn, renewed };
     },
 
+    // The mistake: the redirect URI of Auth0's quickstarts, the app's origin, which this app never registered (its
+    // callback is /cb/auth0). Auth0 answers with its "Callback URL mismatch" page; the demo server refuses it too.
+    async 'sdk-auth0-redirect-uri-unregistered'() {
+      const auth0 = await client({ authorizationParams: { redirect_uri: location.origin } });
+      log('loginWithRedirect()');
+      await auth0.loginWithRedirect();
+      return leaving();
+    },
+
     // The mistake: the sign-in page opens in a new tab (a target=_blank link, or `openUrl` opening one). The SDK
     // keeps its transaction (state, nonce, code_verifier) in this tab's sessionStorage, so the callback that lands
     // in the new tab finds none: "Invalid state". The app then signs in again in its own tab.
