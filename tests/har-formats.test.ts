@@ -7,7 +7,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseHarText } from '../src/capture/har.ts';
 import { analyze } from '../src/core/analyze.ts';
+import type { Exchange } from '../src/core/model.ts';
 import { buildInputReport, type InputReport } from '../src/core/report.ts';
+import { exchangesToHar } from '../src/devtools/export-har.ts';
+import { buildSource } from '../src/devtools/sources.ts';
 
 const DIR = new URL('./fixtures/har-formats/', import.meta.url);
 const formats = readdirSync(DIR)
@@ -56,5 +59,20 @@ describe('HARs from other tools', () => {
   it.each(formats)('%s: headers removed only by the sanitized export', async (name) => {
     const input = await audit(new URL(name, DIR), name);
     expect(input.headersRemoved).toEqual(name === 'chrome-sanitized.har' ? ['authorization', 'cookie', 'set-cookie'] : []);
+  });
+});
+
+describe("OAuth Lens's own redacted HAR export", () => {
+  it('reads a credential header replaced by a marker as removed, not as a value', async () => {
+    const { exchanges } = parseHarText(readFileSync(new URL('./fixtures/demo/client-secret-in-browser.har', import.meta.url), 'utf8'));
+    const source = await buildSource('s', 'client-secret-in-browser.har', 'import', exchanges);
+    const exported = exchangesToHar(source.exchanges, { redactor: source.redactor, toolVersion: 't' });
+    const again = parseHarText(JSON.stringify(exported)).exchanges;
+    const withAuthorization = (list: readonly Exchange[]) =>
+      list.filter((e) => e.requestHeaders.some((h) => h.name === 'authorization')).map((e) => e.id);
+    const basic = withAuthorization(source.exchanges);
+    expect(basic.length).toBeGreaterThan(0);
+    expect(withAuthorization(again)).toEqual([]);
+    for (const id of basic) expect(again.find((e) => e.id === id)!.headersRemoved).toContain('authorization');
   });
 });

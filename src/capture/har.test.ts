@@ -291,3 +291,28 @@ describe('formats of other writers', () => {
     expect(harToExchanges({ log: { entries: [entry({ url: 'https://a.example/' })] } }).warnings).toEqual([]);
   });
 });
+
+describe('credential headers replaced by a redaction marker (OAuth Lens redacted exports)', () => {
+  const header = (name: string, value: string) => ({ name, value });
+
+  it('are dropped and counted as removed, never read as the value', () => {
+    const ex = one(
+      entry(
+        {
+          url: 'https://as.example/token',
+          headers: [header('Authorization', '‹redacted authorization, 30 chars›'), header('Accept', '*/*')],
+        },
+        { headers: [header('set-cookie', '‹redacted set-cookie, 12 chars›')] },
+      ),
+    );
+    expect(ex.requestHeaders).toEqual([{ name: 'accept', value: '*/*' }]);
+    expect(ex.responseHeaders).toEqual([]);
+    expect(ex.headersRemoved).toEqual(['authorization', 'set-cookie']);
+  });
+
+  it('leave headers with their values alone', () => {
+    const ex = one(entry({ url: 'https://as.example/token', headers: [header('Authorization', 'Basic c3BhOnNlY3JldA==')] }));
+    expect(ex.headersRemoved).toBeUndefined();
+    expect(ex.requestHeaders).toHaveLength(1);
+  });
+});

@@ -14,6 +14,7 @@
  */
 import type { Body, Exchange, Header, InitiatorType, RemovableHeader } from '../core/model.ts';
 import { parseForm, resolveLocation } from '../core/params.ts';
+import { isRedacted } from '../core/redact.ts';
 
 export interface HarConversion {
   exchanges: Exchange[];
@@ -133,8 +134,11 @@ function entryToExchange(entry: unknown, index: number, previousTime: number): E
   const started = Date.parse(str(entry.startedDateTime) ?? '');
   const time = Number.isNaN(started) ? previousTime : started;
   const duration = num(entry.time);
-  const requestHeaders = headersOf(request.headers);
-  const responseHeaders = headersOf(response.headers);
+  const sent = withoutRedactedCredentials(headersOf(request.headers));
+  const received = withoutRedactedCredentials(headersOf(response.headers));
+  const requestHeaders = sent.kept;
+  const responseHeaders = received.kept;
+  const redacted = [...sent.redacted, ...received.redacted];
   const rawStatus = num(response.status);
   // Chrome writes status 0 (and `_error`) for requests that got no response.
   const status = rawStatus !== undefined && rawStatus > 0 ? rawStatus : undefined;
@@ -160,7 +164,27 @@ function entryToExchange(entry: unknown, index: number, previousTime: number): E
     responseHeaders,
     ...(location !== undefined ? { location } : {}),
     ...responseBodyOf(response.content, error === undefined ? status : undefined),
+    ...(redacted.length ? { headersRemoved: [...new Set(redacted)] } : {}),
   };
+}
+
+const REMOVABLE_HEADERS: readonly RemovableHeader[] = ['authorization', 'cookie', 'set-cookie'];
+
+/**
+ * A credential header whose whole value is a redaction marker (OAuth Lens's own redacted HAR export writes
+ * `authorization: ‹redacted authorization, 30 chars›`) tells nothing of what was sent: it is dropped and counted
+ * as removed, as in a sanitized export, so that no check reads the marker for the value (HTTP Basic would look
+ * absent and the client public).
+ */
+function withoutRedactedCredentials(headers: Header[]): { kept: Header[]; redacted: RemovableHeader[] } {
+  const redacted: RemovableHeader[] = [];
+  const kept = headers.filter((h) => {
+    const removable = REMOVABLE_HEADERS.find((name) => name === h.name);
+    if (removable === undefined || !isRedacted(h.value)) return true;
+    redacted.push(removable);
+    return false;
+  });
+  return { kept, redacted };
 }
 
 /** Some writers leave the query out of `url` and keep it in `queryString` alone: put it back. */
