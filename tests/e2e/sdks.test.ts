@@ -119,11 +119,13 @@ describe('vendor SDK sign-ins in the browser', () => {
     }
   });
 
-  it('sdk-msal-redirect-uri-unregistered: the server refusing the redirect URI is diagnosed', async () => {
+  it('sdk-msal-redirect-uri-unregistered: the server refusing the redirect URI is diagnosed, in Entra ID terms', async () => {
     const { page, tabId } = await run('sdk-msal-redirect-uri-unregistered');
     try {
       const popup = await readPopup(session, tabId);
       expect(popup.current?.diagnoses).toContain('authorization-refused');
+      // Recognised as Entra ID by its endpoint layout: the hint names where Entra keeps redirect URIs.
+      expect(popup.current?.hints).toContain('provider-setting');
     } finally {
       await page.close();
     }
