@@ -22,7 +22,7 @@ import { close, escapeHtml, HOST, listen, page, sendHtml } from './http.ts';
 export type Vendor = 'auth0' | 'okta' | 'keycloak' | 'entra';
 
 /** A made-up Entra tenant id (a GUID, as Entra's are). */
-export const ENTRA_TENANT = 'c0ffee00-d3a0-4c1e-8000-0a17b0de1e55';
+const ENTRA_TENANT = 'c0ffee00-d3a0-4c1e-8000-0a17b0de1e55';
 
 interface Layout {
   https?: boolean;
@@ -96,7 +96,7 @@ const LAYOUTS: Record<Vendor, Layout> = {
 };
 
 /** The SDK demo clients' registrations on each vendor's server: client id → its callback path on the client app. */
-export const VENDOR_CLIENTS = {
+const VENDOR_CLIENTS = {
   auth0: { clientId: 'auth0-spa', callbackPath: '/cb/auth0' },
   okta: { clientId: 'okta-spa', callbackPath: '/cb/okta' },
   keycloak: { clientId: 'keycloak-spa', callbackPath: '/cb/keycloak' },
@@ -104,13 +104,13 @@ export const VENDOR_CLIENTS = {
 } as const satisfies Record<Vendor, { clientId: string; callbackPath: string }>;
 
 /** A registration without PKCE, as older ones are (Keycloak's default): the client where switching PKCE off works. */
-export const NO_PKCE_CLIENT_ID = 'keycloak-legacy-spa';
+const NO_PKCE_CLIENT_ID = 'keycloak-legacy-spa';
 
 /**
  * An Okta app with the implicit grant still allowed: where okta-auth-js with `pkce: false` ends up, since the SDK
  * then asks for tokens in the fragment (response_type "token id_token") instead of a code.
  */
-export const IMPLICIT_CLIENT_ID = 'okta-implicit-spa';
+const IMPLICIT_CLIENT_ID = 'okta-implicit-spa';
 
 function clients(vendor: Vendor, clientOrigin: string): ClientMetadata[] {
   const { clientId, callbackPath } = VENDOR_CLIENTS[vendor];
@@ -165,8 +165,9 @@ function configuration(vendor: Vendor, clientOrigin: string, jwks: Configuration
     // S256 PKCE for every client registered with it; the legacy registration leaves it to the client.
     pkce: { required: (_ctx, client) => client.clientId !== NO_PKCE_CLIENT_ID },
     // These vendors give a SPA that may refresh a refresh token with the code, with or without offline_access
-    // (Keycloak always; Entra ID for the SPA platform; Auth0 and Okta once refresh tokens are turned on for the
-    // app, which is the case here). Public clients' refresh tokens rotate (oidc-provider's default).
+    // (Entra ID for the SPA platform; Auth0 and Okta once refresh tokens are turned on for the app, which is the
+    // case here; Keycloak always, but its are JWTs, which oidc-provider cannot make: see jwtAccessTokensFor).
+    // Public clients' refresh tokens rotate (oidc-provider's default).
     issueRefreshToken: async (_ctx, client) => !audience && client.grantTypeAllowed('refresh_token'),
     async findAccount(_ctx, sub) {
       return { accountId: sub, claims: () => ({ sub }) };

@@ -22,15 +22,10 @@ async function signIn(clientId, initOptions) {
   return summary(keycloak.idTokenParsed, { accessToken: keycloak.token });
 }
 
-runVariant(
-  {
-    'sdk-keycloak': () => signIn('keycloak-spa', { pkceMethod: 'S256' }),
+runVariant({
+  'sdk-keycloak': () => signIn('keycloak-spa', { pkceMethod: 'S256' }),
 
-    // The mistake: PKCE switched off (pkceMethod: false), against a client registration that does not require it
-    // (Keycloak's default): the code flow runs without any code_challenge, so a stolen code can be redeemed.
-    'sdk-keycloak-no-pkce': () => signIn('keycloak-legacy-spa', { pkceMethod: false }),
-  },
-  async () => {
-    throw new Error('No sign-in in progress in this tab.');
-  },
-);
+  // The mistake: PKCE switched off (pkceMethod: false), against a client registration that does not require it
+  // (Keycloak's default): the code flow runs without any code_challenge, so a stolen code can be redeemed.
+  'sdk-keycloak-no-pkce': () => signIn('keycloak-legacy-spa', { pkceMethod: false }),
+});

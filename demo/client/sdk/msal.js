@@ -43,23 +43,18 @@ const redirectUri = `${location.origin}/cb/msal`;
 if (onCallback) {
   broadcastResponseToMainFrame().catch((error) => finish('error', error));
 } else {
-  runVariant(
-    {
-      'sdk-msal': () => signInWithRedirect({ redirectUri }),
+  runVariant({
+    'sdk-msal': () => signInWithRedirect({ redirectUri }),
 
-      // MSAL's other usual way: the sign-in runs in a popup window, whose bridge page hands the response back.
-      async 'sdk-msal-popup'() {
-        const msal = await msalClient({ redirectUri });
-        log('loginPopup()');
-        return signedIn(await msal.loginPopup({ scopes: ['openid'] }));
-      },
+    // MSAL's other usual way: the sign-in runs in a popup window, whose bridge page hands the response back.
+    async 'sdk-msal-popup'() {
+      const msal = await msalClient({ redirectUri });
+      log('loginPopup()');
+      return signedIn(await msal.loginPopup({ scopes: ['openid'] }));
+    },
 
-      // The mistake: no redirectUri, so MSAL uses the page's own URL, which was never registered. Entra answers
-      // AADSTS50011 on its own error page; the demo server refuses it the same way.
-      'sdk-msal-redirect-uri-unregistered': () => signInWithRedirect({}),
-    },
-    async () => {
-      throw new Error('No sign-in in progress in this tab.');
-    },
-  );
+    // The mistake: no redirectUri, so MSAL uses the page's own URL, which was never registered. Entra answers
+    // AADSTS50011 on its own error page; the demo server refuses it the same way.
+    'sdk-msal-redirect-uri-unregistered': () => signInWithRedirect({}),
+  });
 }

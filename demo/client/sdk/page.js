@@ -49,9 +49,10 @@ export function summary(claims, tokens) {
 /**
  * Runs this tab's variant with its handler (keyed by variant id). A handler resolves with a summary when the run is
  * over, or never when it has sent the browser away. A callback that lands in a tab without a run (its sessionStorage
- * never held one) fails there, as the SDK fails it, and tells the tab that started the sign-in (see newTab).
+ * never held one) fails there, as the SDK fails it (`onOrphanCallback`), and tells the tab that started the sign-in
+ * (see openInNewTab).
  */
-export async function runVariant(handlers, onOrphanCallback) {
+export async function runVariant(handlers, onOrphanCallback = async () => {}) {
   const variant = currentVariant();
   if (!variant) {
     if (onCallback) {
