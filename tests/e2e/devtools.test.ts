@@ -11,6 +11,7 @@ import { launchWithExtension, type ExtensionBrowser } from '../../demo/browser.t
 import { driveVariant } from '../../demo/drive.ts';
 import { startDemo, type RunningDemo } from '../../demo/index.ts';
 import { variants } from '../../demo/variants.ts';
+import { findPanelFrame, panelFrameOf, setDevToolsTheme, showPanel, waitForPanelTab } from './support/devtools.ts';
 
 const nonceMismatch = variants.find((v) => v.id === 'id-token-nonce-mismatch')!;
 
@@ -81,54 +82,6 @@ describe('the OAuth panel in DevTools', () => {
   }
 });
 
-/**
- * Runs in DevTools' main world (its modules only import there) and, while DevTools is still initialising, throws.
- * A string, so the test runner's module transform leaves DevTools' own import() alone.
- */
-async function inDevTools<T>(devtools: Page, script: string): Promise<T | undefined> {
-  return (await devtools.evaluate(script).catch(() => undefined)) as T | undefined;
-}
-
-/** DevTools registers extension panels asynchronously: wait until ours is one of its tabs. */
-async function waitForPanelTab(devtools: Page, panelId: string): Promise<void> {
-  const listed = `(async () => {
-    const UI = await import('./ui/legacy/legacy.js');
-    return UI.InspectorView.InspectorView.instance().tabbedPane.tabIds().includes(${JSON.stringify(panelId)});
-  })()`;
-  await poll(() => inDevTools<boolean>(devtools, listed), `DevTools never listed the panel ${panelId}`);
-}
-
-/** Shows a DevTools panel (ours, or a built-in one such as 'network') as a click on its tab would. */
-async function showPanel(devtools: Page, panelId: string): Promise<void> {
-  await waitForPanelTab(devtools, panelId);
-  const show = `(async () => {
-    const UI = await import('./ui/legacy/legacy.js');
-    await UI.InspectorView.InspectorView.instance().showPanel(${JSON.stringify(panelId)});
-    return true;
-  })()`;
-  await poll(() => inDevTools<boolean>(devtools, show), `DevTools did not show the panel ${panelId}`);
-}
-
-/** Sets DevTools' theme as its Settings › Appearance › Theme menu does ('default' is light). */
-async function setDevToolsTheme(devtools: Page, theme: 'default' | 'dark'): Promise<void> {
-  const set = `(async () => {
-    const Common = await import('./core/common/common.js');
-    Common.Settings.Settings.instance().moduleSetting('ui-theme').set(${JSON.stringify(theme)});
-    return true;
-  })()`;
-  await poll(() => inDevTools<boolean>(devtools, set), `DevTools' theme could not be set to ${theme}`);
-}
-
-/** The panel is an out-of-process frame inside the DevTools page, once its tab has been shown. */
-function panelFrameOf(devtools: Page): Frame | undefined {
-  return devtools.frames().find((f) => f.url().includes('/src/devtools/panel.html'));
-}
-
-async function findPanelFrame(devtools: Page): Promise<Frame> {
-  await poll(() => panelFrameOf(devtools) !== undefined, 'the OAuth panel frame never appeared in DevTools');
-  return panelFrameOf(devtools)!;
-}
-
 /** Opens the newest flow (the list's first row) and returns the rule ids of its findings once the body rule's is there. */
 async function newestFlowRuleIds(panelFrame: Frame): Promise<string[]> {
   const row = await panelFrame.waitForSelector('#flow-list [data-flow-key]', { timeout: 20_000 });
@@ -148,12 +101,4 @@ function detailRuleIds(key: string): string[] {
   const detail = document.querySelector<HTMLElement>('#flow-detail');
   if (detail?.dataset.flowKey !== key) return [];
   return [...detail.querySelectorAll<HTMLElement>('[data-rule-id]')].map((e) => e.dataset.ruleId!);
-}
-
-async function poll(check: () => unknown, failure: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(failure);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }

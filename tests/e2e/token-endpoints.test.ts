@@ -1,8 +1,8 @@
 /**
  * Token endpoints off the usual `/token` path, called by a page's script, in real Chromium with the built
  * extension: a provider's documented path (GitHub's, here on a loopback host: GitHub Enterprise lives on any host),
- * and an authorization server's own path that the worker learns (from a token request it saw, from the DevTools
- * panel), including after the worker was stopped. A test-only server plays the application and its server.
+ * and an authorization server's own path that the worker learns (from a token request it saw, from a discovery
+ * document the DevTools panel read), including after the worker was stopped. A test-only server plays the application and its server.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +10,7 @@ import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchWithExtension, type ExtensionBrowser } from '../../demo/browser.ts';
 import { PORT_NAME, PROTOCOL_VERSION } from '../../src/messaging/protocol.ts';
+import { findPanelFrame, poll, showPanel } from './support/devtools.ts';
 
 interface StoredRequest {
   method: string;
@@ -23,6 +24,19 @@ function answer(server: Server): void {
     request.on('end', () => {
       if (request.method === 'GET' && request.url === '/') {
         response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>app</title><p>app</p>');
+        return;
+      }
+      if (request.method === 'GET' && request.url === '/.well-known/openid-configuration') {
+        const issuer = `http://${request.headers.host}`;
+        response
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(
+            JSON.stringify({
+              issuer,
+              authorization_endpoint: `${issuer}/connect/authorize`,
+              token_endpoint: `${issuer}/oauth2/v3/exchange`,
+            }),
+          );
         return;
       }
       // Every POST is answered as a token endpoint would be (the extension never sees this body).
@@ -44,7 +58,7 @@ describe('token endpoints at unusual paths', () => {
     answer(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    chromium = await launchWithExtension();
+    chromium = await launchWithExtension({ handleDevToolsAsPage: true });
     page = await chromium.browser.newPage();
     await page.goto(`${origin}/`);
   });
@@ -120,10 +134,10 @@ describe('token endpoints at unusual paths', () => {
     expect(bodiesAt(afterRestart, '/api/auth/exchange')).toEqual(['{"step":"after"}', '{"step":"restarted"}']);
   });
 
-  it('learns the endpoints the DevTools panel teaches it (read from a discovery document)', async () => {
+  it('takes the endpoints a view sends with the learn-endpoints command', async () => {
     const view = await chromium.browser.newPage();
     await view.goto(`chrome-extension://${chromium.extensionId}/src/popup/index.html?tab=-1`);
-    // What the panel sends once it has read `token_endpoint` from a discovery document's body.
+    // The message the panel sends once it has read `token_endpoint` from a discovery document's body.
     const answered = await view.evaluate(
       (name, version, url) =>
         new Promise<unknown>((resolve) => {
@@ -144,5 +158,30 @@ describe('token endpoints at unusual paths', () => {
     await postJson('/connect/exchange-code', { code: 'c3' });
     const requests = await waitForStored((r) => bodiesAt(r, '/connect/exchange-code').length > 0, 'the taught endpoint');
     expect(bodiesAt(requests, '/connect/exchange-code')).toEqual(['{"code":"c3"}']);
+  });
+
+  it('follows the token endpoint a discovery document names, once the DevTools panel has read it, with DevTools closed', async () => {
+    const tab = await chromium.browser.newPage();
+    await tab.goto(`${origin}/`);
+    const devtools = await tab.openDevTools();
+    await showPanel(devtools, `chrome-extension://${chromium.extensionId}OAuth`);
+    await findPanelFrame(devtools);
+    await tab.evaluate(async (url) => void (await (await fetch(url)).json()), `${origin}/.well-known/openid-configuration`);
+    const learned = async () => {
+      const worker = await chromium.worker();
+      return worker.evaluate(async () => {
+        const { index } = await chrome.storage.session.get('index');
+        return ((index as { watch?: { endpoints?: string[] } } | undefined)?.watch?.endpoints ?? []).join(' ');
+      });
+    };
+    await poll(async () => (await learned()).includes(`${origin}/oauth2/v3/exchange`), 'the panel never taught the token endpoint');
+    await devtools.close();
+    await tab.evaluate(
+      async (url) => void (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"code":"c4"}' })),
+      `${origin}/oauth2/v3/exchange`,
+    );
+    const requests = await waitForStored((r) => bodiesAt(r, '/oauth2/v3/exchange').length > 0, 'the discovered token endpoint');
+    expect(bodiesAt(requests, '/oauth2/v3/exchange')).toEqual(['{"code":"c4"}']);
+    await tab.close();
   });
 });
