@@ -28,15 +28,13 @@ function answer(server: Server): void {
       }
       if (request.method === 'GET' && request.url === '/.well-known/openid-configuration') {
         const issuer = `http://${request.headers.host}`;
-        response
-          .writeHead(200, { 'content-type': 'application/json' })
-          .end(
-            JSON.stringify({
-              issuer,
-              authorization_endpoint: `${issuer}/connect/authorize`,
-              token_endpoint: `${issuer}/oauth2/v3/exchange`,
-            }),
-          );
+        response.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            issuer,
+            authorization_endpoint: `${issuer}/connect/authorize`,
+            token_endpoint: `${issuer}/oauth2/v3/exchange`,
+          }),
+        );
         return;
       }
       // Every POST is answered as a token endpoint would be (the extension never sees this body).
