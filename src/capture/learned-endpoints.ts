@@ -16,7 +16,10 @@ export const MAX_LEARNED_ENDPOINTS = 64;
 /** Longer URLs are no endpoint anyone configured. */
 const MAX_ENDPOINT_LENGTH = 2048;
 
-/** Discovery members naming the endpoints a page calls by script (RFC 8414 §2, RFC 9126 §5, RFC 7009 §4 via RFC 8414). */
+/**
+ * Discovery members naming the endpoints a page calls by script: RFC 8414 §2 (token, revocation, JWKS), RFC 9126
+ * §5 (PAR), OpenID Connect Discovery 1.0 §3 (userinfo).
+ */
 const DISCOVERED_MEMBERS = [
   'token_endpoint',
   'pushed_authorization_request_endpoint',
