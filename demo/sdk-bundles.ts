@@ -7,7 +7,6 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
 
 /** The SDK client pages, by the name of their entry module in demo/client/sdk/. */
 export const SDK_CLIENTS = ['auth0', 'okta', 'oidc-client-ts', 'keycloak', 'msal'] as const;
@@ -32,6 +31,8 @@ export async function ensureSdkBundles(): Promise<void> {
   if ((await readFile(STAMP, 'utf8').catch(() => '')) === stamp) return;
   // Built beside the old copy and moved in place, so a demo starting meanwhile never sees half a build.
   const staging = `${ROOT}dist-demo/.staging-${process.pid}/`;
+  // Loaded only when a build is due: every demo start checks the stamp, few build.
+  const { build } = await import('vite');
   await build({
     configFile: false,
     root: ROOT,
