@@ -3,8 +3,11 @@ import type { Verdict } from '../core/model.ts';
 import type { FlowVerdict } from '../core/summary.ts';
 import { plural } from './text.ts';
 
-/** One glyph per verdict, for a list row or a card heading (colour comes from each view's stylesheet). */
-export const VERDICT_SYMBOL: Record<Verdict, string> = { error: '✕', warning: '!', info: 'i', pass: '✓' };
+/**
+ * One glyph per verdict, for a list row or a card heading (colour comes from each view's stylesheet). A flow
+ * whose findings are all info passed: notes are advice, not defects, so it shows the same ✓ as the badge.
+ */
+export const VERDICT_SYMBOL: Record<Verdict, string> = { error: '✕', warning: '!', info: '✓', pass: '✓' };
 
 export interface FindingCounts {
   error: number;
