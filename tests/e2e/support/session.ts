@@ -51,6 +51,8 @@ export interface PopupView {
   ruleIds: string[];
   current?: {
     verdict: string;
+    /** The glyph shown before "Last flow in this tab". */
+    symbol: string;
     errors: number;
     warnings: number;
     ruleIds: string[];
@@ -99,6 +101,7 @@ function readView(): PopupView | null {
       ? {
           current: {
             verdict: current.dataset.verdict!,
+            symbol: current.querySelector('.verdict')?.textContent ?? '',
             errors: current.querySelectorAll('.findings > [data-severity="error"]').length,
             warnings: current.querySelectorAll('.findings > [data-severity="warning"]').length,
             ruleIds: [...current.querySelectorAll<HTMLElement>('[data-rule-id]')].map((e) => e.dataset.ruleId!).sort(),
