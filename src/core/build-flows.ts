@@ -9,7 +9,8 @@ import type { Classified } from './classify.ts';
 import { correlate } from './correlate.ts';
 import { idTokenHashChecks } from './id-token.ts';
 import type { CorrelatedFlow, Exchange, Flow, PkceResult } from './model.ts';
-import { checkPkce, type OtherChallengeLookup, type OtherChallenge } from './pkce.ts';
+import { checkPkce, methodOf, type OtherChallengeLookup, type OtherChallenge } from './pkce.ts';
+import { isRedacted } from './redaction-marker.ts';
 
 export async function buildFlows(classified: Classified, ordered: readonly Exchange[]): Promise<Flow[]> {
   const correlated = correlate(classified, ordered);
@@ -29,12 +30,22 @@ export async function buildFlows(classified: Classified, ordered: readonly Excha
  * RFC 7636 §4.6 for a flow that sent a challenge or a verifier. The challenge is the effective one (a readable
  * request object's included, RFC 9101 §6.3). Nothing is claimed about PKCE when the authorization request was
  * not observed or its parameters cannot be read (a `request_uri` without its PAR request, a request object
- * that does not decode), nor when no token request was seen: `not-observable`.
+ * that does not decode), nor when no token request was seen, nor when the verifier was redacted (a HAR
+ * exported redacted: the verifier was sent, its value is not observable): `not-observable`.
  */
 async function pkceOf(flow: CorrelatedFlow, findOther: OtherChallengeLookup): Promise<PkceResult> {
   const verifier = flow.codeExchanges.find((r) => r.codeVerifier !== undefined)?.codeVerifier;
   const auth = flow.authorization;
   if (!readable(auth)) return { method: 'absent', status: 'not-observable', ...(verifier !== undefined ? { verifier } : {}) };
+  if (verifier !== undefined && isRedacted(verifier)) {
+    const challenge = auth.codeChallenge;
+    return {
+      method: methodOf({ method: auth.codeChallengeMethod }),
+      status: 'not-observable',
+      verifier,
+      ...(challenge !== undefined ? { challenge } : {}),
+    };
+  }
   const result = await checkPkce({ challenge: auth.codeChallenge, method: auth.codeChallengeMethod, verifier }, findOther);
   return result.status === 'no-verifier' && !flow.codeExchanges.length ? { ...result, status: 'not-observable' } : result;
 }

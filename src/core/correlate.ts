@@ -9,6 +9,7 @@ import { callbacksOf, clientOf, clientOfTokenRequest, firstTokenRequestOf, token
 import type { AuthorizationRequest, Callback, CorrelatedFlow, Exchange, PairedBy, ServerMetadata, Step, TokenRequest } from './model.ts';
 import { decodeJwtParts } from './jwt.ts';
 import { hasBrokenPercentEncoding, splitUrl } from './params.ts';
+import { isRedacted } from './redaction-marker.ts';
 import { headerRemoved } from './removed-headers.ts';
 import { partitionPoint } from './sorted.ts';
 
@@ -497,7 +498,7 @@ function evidenceGaps(flow: CorrelatedFlow): string[] {
       notes.push(`${where} has broken percent-encoding (a '%' without two hex digits): those characters were kept as they are`);
   }
   const idTokens = [callback?.idToken, ...tokenRequestsOf(flow).map((r) => r.response?.idToken)].filter(
-    (t): t is string => t !== undefined,
+    (t): t is string => t !== undefined && !isRedacted(t),
   );
   for (const token of idTokens) {
     const decoded = decodeJwtParts(token);

@@ -15,6 +15,7 @@ import { decodeJwtParts, type DecodedJwt } from './jwt.ts';
 import { callbacksOf } from './flow-facts.ts';
 import type { Callback, CorrelatedFlow, Exchange, IdTokenHashCheck, TokenRequest } from './model.ts';
 import { header } from './params.ts';
+import { isRedacted } from './redaction-marker.ts';
 
 export type IdTokenSource = IdTokenHashCheck['source'];
 
@@ -54,7 +55,8 @@ export function idTokensOf(flow: CorrelatedFlow): ObservedIdToken[] {
     exchanges: (Exchange | undefined)[],
     extra: Pick<ObservedIdToken, 'callback' | 'request'>,
   ) => {
-    if (token === undefined || token === '') return;
+    // A redacted token (a redacted HAR export) was delivered, but nothing of it can be read: not listed.
+    if (token === undefined || token === '' || isRedacted(token)) return;
     const present = exchanges.filter((e): e is Exchange => e !== undefined);
     const key = `${source} ${token}`;
     const seen = bySourceAndToken.get(key);

@@ -104,7 +104,7 @@ export async function checkPkce(input: PkceInput, findOther: OtherChallengeLooku
   return { method, status: 'mismatch', challenge, verifier, computedS256, ...(nearMiss ? { nearMiss } : {}) };
 }
 
-function methodOf(input: PkceInput): PkceResult['method'] {
+export function methodOf(input: Pick<PkceInput, 'method'>): PkceResult['method'] {
   if (input.method === undefined) return 'absent';
   return input.method === 'S256' || input.method === 'plain' ? input.method : 'other';
 }

@@ -197,3 +197,29 @@ describe('collectSecrets', () => {
     expect(secrets).toEqual([{ value: 'evidence-secret', label: 'client_secret' }]);
   });
 });
+
+describe('Redactor.numbered (a HAR export)', () => {
+  it('gives equal values equal markers and other values of the same length other markers', () => {
+    const codeA = 'a'.repeat(43);
+    const codeB = 'b'.repeat(43);
+    const redactor = createRedactor([]).numbered();
+    const first = redactor.text(`https://app/cb?code=${codeA}&state=s`);
+    const again = redactor.text(`code=${codeA}&grant_type=authorization_code`);
+    const other = redactor.text(`code=${codeB}&grant_type=authorization_code`);
+    expect(first).toBe('https://app/cb?code=‹redacted code, 43 chars, value 1›&state=s');
+    expect(again).toBe('code=‹redacted code, 43 chars, value 1›&grant_type=authorization_code');
+    expect(other).toBe('code=‹redacted code, 43 chars, value 2›&grant_type=authorization_code');
+    expect(redactor.secret('cookie', 'sid=1')).toBe('‹redacted cookie, 5 chars, value 3›');
+  });
+
+  it('numbers the safety net and JSON members too, and leaves the source redactor unnumbered', () => {
+    const token = 'opaque-refresh-token-value';
+    const source = createRedactor([{ value: token, label: 'refresh_token' }]);
+    const redactor = source.numbered();
+    expect(redactor.text(`{"refresh_token":"${token}"} and ${token}`)).toBe(
+      '{"refresh_token":"‹redacted refresh_token, 26 chars, value 1›"} and ‹redacted refresh_token, 26 chars, value 1›',
+    );
+    expect(source.text(token)).toBe('‹redacted refresh_token, 26 chars›');
+    expect(noRedaction.numbered()).toBe(noRedaction);
+  });
+});

@@ -12,13 +12,16 @@
  *    more), wherever it turns up.
  *
  * The redacted form names what was removed and how long it was, never a prefix:
- * `‹redacted code_verifier, 43 chars›`.
+ * `‹redacted code_verifier, 43 chars›` (src/core/redaction-marker.ts). A HAR export numbers them
+ * (`‹redacted code, 43 chars, value 3›`, see `Redactor.numbered`) so that an audit of the export still pairs a code
+ * with its exchange and tells a replay from two sign-ins.
  */
 import { callbacksOf, tokenRequestsOf } from './flow-facts.ts';
 import type { Diagnosis } from './diagnose/types.ts';
 import type { Evidence, Exchange, Flow, Finding, Header, Param, TokenRequest } from './model.ts';
 import { jsonStringEnd } from './json-string-end.ts';
 import { parseForm } from './params.ts';
+import { isRedacted, redactionMarker } from './redaction-marker.ts';
 import { isSecretParameter, SECRET_PARAMETERS } from './secret-parameters.ts';
 
 /** Evidence labels that are secrets even when a rule forgot `secret: true`. */
@@ -27,19 +30,10 @@ const SECRET_LABELS: ReadonlySet<string> = new Set([...SECRET_PARAMETERS, 'cooki
 /** Values shorter than this are not searched for by the safety net (too likely to match ordinary text). */
 export const MIN_SECRET_LENGTH = 8;
 
-const MARKER_START = '‹redacted ';
-/** Recognises a marker even where a parameter value was cut at its first space. */
-const MARKER_PREFIX = '‹redacted';
+export { isRedacted, redactionMarker };
 
-/** `‹redacted code_verifier, 43 chars›`: what it was and its length, nothing of the value. */
-export function redactionMarker(label: string, value: string): string {
-  const length = value.length;
-  return `${MARKER_START}${label}, ${length} char${length === 1 ? '' : 's'}›`;
-}
-
-export function isRedacted(value: string): boolean {
-  return value.startsWith(MARKER_PREFIX);
-}
+/** Writes the marker of one secret value. */
+type Mark = (label: string, value: string) => string;
 
 // A `name=value` pair at the start of the text or after `?`, `&`, `#`, whitespace or a quote; the value ends
 // at `&`, `#`, whitespace, a quote or an angle bracket (raw secrets in URLs and form bodies never contain those).
@@ -49,11 +43,11 @@ const PARAMETER = /(^|[?&#\s"'(])([A-Za-z][\w.-]*)=([^&#\s"'<>]*)/g;
  * Redact the values of secret parameters in a URL, a query string, a form body, or any text quoting one.
  * The length given is the decoded value's. Idempotent.
  */
-export function redactParameters(text: string): string {
+export function redactParameters(text: string, mark: Mark = redactionMarker): string {
   if (!text.includes('=')) return text;
   return text.replace(PARAMETER, (whole, before: string, name: string, value: string) => {
     if (!value || !isSecretParameter(name) || isRedacted(decodeValue(value))) return whole;
-    return `${before}${name}=${redactionMarker(name, decodeValue(value))}`;
+    return `${before}${name}=${mark(name, decodeValue(value))}`;
   });
 }
 
@@ -62,7 +56,7 @@ export function redactParameters(text: string): string {
 const JSON_MEMBER_START = /"([A-Za-z][\w.-]*)"(\s*:\s*)"/g;
 
 /** Redact the string values of JSON members with a secret name (a token response's `access_token`…). Idempotent. */
-export function redactJsonMembers(text: string): string {
+export function redactJsonMembers(text: string, mark: Mark = redactionMarker): string {
   if (!text.includes('":')) return text;
   let out = '';
   let copiedTo = 0;
@@ -73,7 +67,7 @@ export function redactJsonMembers(text: string): string {
     if (valueEnd === -1) break;
     const raw = text.slice(valueStart, valueEnd);
     if (!raw || isRedacted(raw)) continue;
-    out += text.slice(copiedTo, valueStart) + redactionMarker(match[1]!, decodeJsonString(raw));
+    out += text.slice(copiedTo, valueStart) + mark(match[1]!, decodeJsonString(raw));
     copiedTo = valueEnd;
   }
   return copiedTo === 0 ? text : out + text.slice(copiedTo);
@@ -109,6 +103,13 @@ export interface Redactor {
   evidence(evidence: Evidence): Evidence & { redacted?: boolean };
   /** Redact a value known to be a secret (a verifier, a token) with its label. */
   secret(label: string, value: string): string;
+  /**
+   * The same redaction with numbered markers, `‹redacted code, 43 chars, value 3›`: equal values get equal numbers
+   * (in order of first sight, nothing of the value), so an audit of a redacted HAR export still pairs the
+   * code in a callback with the token request that redeems it, and tells a replayed code from two codes of
+   * the same length. One numbering per call: one export.
+   */
+  numbered(): Redactor;
   readonly active: boolean;
 }
 
@@ -116,6 +117,7 @@ export const noRedaction: Redactor = {
   text: (value) => value,
   evidence: (evidence) => ({ ...evidence }),
   secret: (_label, value) => value,
+  numbered: () => noRedaction,
   active: false,
 };
 
@@ -125,13 +127,23 @@ export const noRedaction: Redactor = {
  * characters), then a map look-up on the first characters, confirmed with `startsWith`; so it stays linear in
  * the text with tens of thousands of secrets. Repeated strings (a URL in steps and in findings) are redacted once.
  */
-export function createRedactor(secrets: Iterable<SecretValue>): Redactor {
+export function createRedactor(secrets: Iterable<SecretValue>, { numbered = false } = {}): Redactor {
+  const numbers = new Map<string, number>();
+  const mark: Mark = numbered
+    ? (label, value) => {
+        let number = numbers.get(value);
+        if (number === undefined) numbers.set(value, (number = numbers.size + 1));
+        return redactionMarker(label, value, number);
+      }
+    : redactionMarker;
+  const kept: SecretValue[] = [];
   const firstPairs = new Uint8Array(1 << 16);
   const byPrefix = new Map<string, SecretValue[]>();
   const seen = new Set<string>();
   for (const secret of secrets) {
     if (secret.value.length < MIN_SECRET_LENGTH || isRedacted(secret.value) || seen.has(secret.value)) continue;
     seen.add(secret.value);
+    kept.push(secret);
     firstPairs[pairKey(secret.value, 0)] = 1;
     const prefix = secret.value.slice(0, PREFIX_LENGTH);
     const list = byPrefix.get(prefix);
@@ -150,7 +162,7 @@ export function createRedactor(secrets: Iterable<SecretValue>): Redactor {
       if (firstPairs[pairKey(value, i)] === 0) continue;
       const hit = byPrefix.get(value.slice(i, i + PREFIX_LENGTH))?.find((s) => value.startsWith(s.value, i));
       if (hit === undefined) continue;
-      out += value.slice(copiedTo, i) + redactionMarker(hit.label, hit.value);
+      out += value.slice(copiedTo, i) + mark(hit.label, hit.value);
       i += hit.value.length - 1;
       copiedTo = i + 1;
     }
@@ -161,19 +173,20 @@ export function createRedactor(secrets: Iterable<SecretValue>): Redactor {
   const text = (value: string): string => {
     const cached = cache.get(value);
     if (cached !== undefined) return cached;
-    const redacted = scrub(redactJsonMembers(redactParameters(value)));
+    const redacted = scrub(redactJsonMembers(redactParameters(value, mark), mark));
     if (cache.size < 100_000) cache.set(value, redacted);
     return redacted;
   };
   return {
     active: true,
     text,
-    secret: (label, value) => redactionMarker(label, value),
+    secret: mark,
+    numbered: () => createRedactor(kept, { numbered: true }),
     evidence(evidence) {
       if (evidence.secret || SECRET_LABELS.has(evidence.label.toLowerCase())) {
         return {
           ...evidence,
-          value: isRedacted(evidence.value) ? evidence.value : redactionMarker(evidence.label, evidence.value),
+          value: isRedacted(evidence.value) ? evidence.value : mark(evidence.label, evidence.value),
           redacted: true,
         };
       }

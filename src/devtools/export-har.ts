@@ -1,7 +1,8 @@
 /**
  * Exchanges → a HAR 1.2 log, to hand a flow to someone else (or to `oauth-lens audit`). Pure. Secrets are
  * redacted by default with the same redactor as every other output, and the log says so in `log.comment`,
- * because a HAR that looks complete but is not would mislead whoever replays it.
+ * because a HAR that looks complete but is not would mislead whoever replays it. The markers are numbered
+ * (`Redactor.numbered`): an audit of the export pairs codes and tokens as the audit of the capture did.
  */
 import type { Body, Exchange, Header } from '../core/model.ts';
 import { noRedaction, type Redactor } from '../core/redact.ts';
@@ -15,11 +16,12 @@ export interface HarExportOptions {
 
 export const HAR_REDACTION_COMMENT =
   'Exported by OAuth Lens with secrets redacted: authorization codes, PKCE verifiers, access/ID/refresh tokens, ' +
-  'client secrets and assertions, passwords, cookies and Authorization headers are replaced by ‹redacted NAME, N chars› ' +
-  'markers, so this HAR shows the flow but cannot replay it.';
+  'client secrets and assertions, passwords, cookies and Authorization headers are replaced by ‹redacted NAME, N chars, value K› ' +
+  'markers (equal values share a number), so this HAR shows the flow but cannot replay it.';
 export const HAR_UNREDACTED_COMMENT = 'Exported by OAuth Lens WITHOUT redaction: this HAR contains live secrets.';
 
-export function exchangesToHar(exchanges: readonly Exchange[], { redactor, toolVersion }: HarExportOptions) {
+export function exchangesToHar(exchanges: readonly Exchange[], { redactor: sourceRedactor, toolVersion }: HarExportOptions) {
+  const redactor = sourceRedactor.numbered();
   return {
     log: {
       version: '1.2',

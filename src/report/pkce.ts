@@ -55,6 +55,8 @@ export function pkceStatusText(pkce: PkceFacts): string {
     case 'no-verifier':
       return 'a code_challenge was sent, but the token request has no code_verifier';
     case 'not-observable':
+      // A challenge and a verifier both sent yet unjudged: the verifier was a redaction marker (src/core/build-flows.ts).
+      if (present(pkce.challenge) && present(pkce.verifier)) return 'not observable: the code_verifier was redacted before the audit';
       return present(pkce.challenge)
         ? 'not observable: no token request seen for this flow'
         : 'not observable: the authorization request was not seen or could not be read';

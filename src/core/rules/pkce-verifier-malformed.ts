@@ -1,5 +1,6 @@
 import { codeGrants } from '../code-flow.ts';
 import { verifierProblems } from '../pkce.ts';
+import { isRedacted } from '../redaction-marker.ts';
 import { defineRule } from './rule.ts';
 
 /**
@@ -21,7 +22,8 @@ export default defineRule({
       const seen = new Set<string>();
       for (const request of codeGrants(flow)) {
         const verifier = request.codeVerifier;
-        if (verifier === undefined || seen.has(verifier)) continue;
+        // A redacted verifier (a redacted HAR export) was sent, but its syntax is not observable.
+        if (verifier === undefined || isRedacted(verifier) || seen.has(verifier)) continue;
         seen.add(verifier);
         const problems = verifierProblems(verifier);
         if (!problems.length) continue;
