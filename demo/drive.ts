@@ -12,6 +12,12 @@ export interface VariantOutcome {
   detail: string;
 }
 
+/** How a run of the variant ends when it goes as designed (its `endsAt`). */
+export function expectedEnd(variant: Variant): VariantOutcome['status'] {
+  if (variant.endsAt === 'authorization-server-error') return 'as-error';
+  return variant.endsAt === 'client-error' ? 'error' : 'done';
+}
+
 export type Prompt = 'login' | 'consent';
 
 export interface PromptInfo {

@@ -7,7 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { browserVersion, launchHeadless } from './browser.ts';
-import { driveVariant } from './drive.ts';
+import { driveVariant, expectedEnd } from './drive.ts';
 import { startHarCapture } from './har.ts';
 import { startDemo } from './index.ts';
 import { variants, type Variant } from './variants.ts';
@@ -23,7 +23,7 @@ async function record(variant: Variant): Promise<string> {
     const page = await chromium.browser.newPage();
     const capture = await startHarCapture(page);
     const outcome = await driveVariant(page, demo, variant);
-    const expected = variant.endsAt === 'authorization-server-error' ? 'as-error' : 'done';
+    const expected = expectedEnd(variant);
     if (outcome.status !== expected) {
       throw new Error(`variant ${variant.id} ended with ${outcome.status}: ${outcome.detail}`);
     }

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NAVIGATIONS, SCRIPT_REQUESTS } from '../src/background/filters.ts';
 import { browserVersion, launchChromium } from './browser.ts';
-import { driveVariant } from './drive.ts';
+import { driveVariant, expectedEnd } from './drive.ts';
 import { startDemo } from './index.ts';
 import { variants } from './variants.ts';
 
@@ -58,7 +58,7 @@ async function record(id: string): Promise<number> {
     const worker = (await target.worker())!;
     const page = await chromium.browser.newPage();
     const outcome = await driveVariant(page, demo, variant);
-    const expected = variant.endsAt === 'authorization-server-error' ? 'as-error' : 'done';
+    const expected = expectedEnd(variant);
     if (outcome.status !== expected) throw new Error(`variant ${id} ended with ${outcome.status}: ${outcome.detail}`);
     await new Promise((r) => setTimeout(r, 300));
     const events = (await worker.evaluate('recorded()')) as unknown[];

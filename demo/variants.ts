@@ -74,10 +74,12 @@ export interface Variant {
   /** What the person (or the recorder) does on the authorization server's pages. Default 'sign-in'. */
   interaction?: 'sign-in' | 'cancel' | 'none';
   /**
-   * How the run ends. Default 'client': the client page writes data-status. 'authorization-server-error': the
-   * server refuses to redirect back, so the browser stays on its error page (`#as-error`).
+   * How the run ends. Default 'client': the client page writes data-status "done". 'client-error': the client page
+   * writes data-status "error", the app's own failure being the mistake shown (an SDK refusing a callback).
+   * 'authorization-server-error': the server refuses to redirect back, so the browser stays on its error page
+   * (`#as-error`).
    */
-  endsAt?: 'client' | 'authorization-server-error';
+  endsAt?: 'client' | 'client-error' | 'authorization-server-error';
   /** The host name the client page must run on (its redirect URI uses it). Default 127.0.0.1. */
   host?: 'localhost';
   /** Takes over a minute; the recorder skips it unless asked. */
@@ -449,6 +451,17 @@ export const variants: readonly Variant[] = [
     note: 'The near miss of one refresh token sent twice at once: the SDK guards it, so a correct auditor reports nothing.',
   },
   {
+    id: 'sdk-auth0-callback-reloaded',
+    description:
+      "Auth0's SPA SDK signs in, but the app leaves the code and state in the callback page's URL, and the user reloads it: handleRedirectCallback runs again and fails with Invalid state.",
+    expectedRuleIds: [],
+    absentRuleIds: SDK_CLEAN,
+    maxSeverity: 'info',
+    endsAt: 'client-error',
+    sdk: 'auth0',
+    note: 'The SDK removed its transaction before redeeming the code, so the reload sends no token request: every request is correct, and the stuck-flow diagnoses name the callback handled twice (callback-loaded-again).',
+  },
+  {
     id: 'sdk-auth0-redirect-uri-unregistered',
     description:
       "Auth0's SPA SDK with the quickstarts' redirect_uri, the app's origin, which was never registered: the server refuses it on its error page.",
@@ -516,6 +529,17 @@ export const variants: readonly Variant[] = [
     maxSeverity: 'info',
     sdk: 'oidc-client-ts',
     note: 'oidc-client-ts sends no nonce in a code flow with PKCE, which OpenID Connect allows (Core §3.1.2.1: nonce is optional there): advice at most.',
+  },
+  {
+    id: 'sdk-oidc-client-ts-callback-reloaded',
+    description:
+      'oidc-client-ts signs in, but the app leaves the code and state in the callback page\'s URL, and the user reloads it: signinRedirectCallback runs again and fails with "No matching state found in storage".',
+    expectedRuleIds: [],
+    absentRuleIds: SDK_CLEAN.filter((id) => id !== 'oidc-nonce-missing'),
+    maxSeverity: 'info',
+    endsAt: 'client-error',
+    sdk: 'oidc-client-ts',
+    note: 'The SDK removed the state it stored once it read the response, so the reload sends no token request: every request is correct, and the stuck-flow diagnoses name the callback handled twice (callback-loaded-again).',
   },
   {
     id: 'sdk-oidc-client-ts-refresh-twice',

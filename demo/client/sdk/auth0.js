@@ -1,19 +1,18 @@
 // The demo client built from Auth0's SPA SDK (@auth0/auth0-spa-js), against the server laid out like Auth0's
 // (demo/vendor-authorization-servers.ts). Its default configuration: loginWithRedirect, the code flow with S256 PKCE
 // that the SDK makes, handleRedirectCallback on the callback page, tokens cached in memory.
-import { createAuth0Client } from '@auth0/auth0-spa-js';
-import { config, leaving, log, onCallback, openInNewTab, runVariant, summary } from './page.js';
+import { Auth0Client, createAuth0Client } from '@auth0/auth0-spa-js';
+import { config, leaving, log, onCallback, openInNewTab, reloadCallbackPage, reloaded, runVariant, summary } from './page.js';
 
 /** Auth0's `domain` is its tenant's origin; the SDK keeps an http:// scheme it is given (https:// otherwise). */
 const domain = config.vendorIssuers.auth0.replace(/\/$/, '');
 
+function settings(options = {}) {
+  return { domain, clientId: 'auth0-spa', authorizationParams: { redirect_uri: `${location.origin}/cb/auth0` }, ...options };
+}
+
 function client(options = {}) {
-  return createAuth0Client({
-    domain,
-    clientId: 'auth0-spa',
-    authorizationParams: { redirect_uri: `${location.origin}/cb/auth0` },
-    ...options,
-  });
+  return createAuth0Client(settings(options));
 }
 
 /** The callback page: the SDK checks state, redeems the code and validates the ID token. */
@@ -53,6 +52,28 @@ runVariant(
       const renewed = await Promise.all([auth0.getTokenSilently({ cacheMode: 'off' }), auth0.getTokenSilently({ cacheMode: 'off' })]);
       log('both renewed');
       return { ...signedIn, renewed };
+    },
+
+    // The mistake: the app does not strip the code and state from the URL after handleRedirectCallback (Auth0's
+    // quickstarts do it with history.replaceState; auth0-react's onRedirectCallback does it), and the user reloads the
+    // callback page. The SDK removed its transaction before redeeming the code, so the second run fails before any
+    // request: "Invalid state" (error missing_transaction).
+    async 'sdk-auth0-callback-reloaded'() {
+      if (onCallback && reloaded) {
+        // As auth0-react does on a page whose URL holds code and state: handleRedirectCallback, without the session
+        // check that createAuth0Client runs first (its silent sign-in would wait on the is.authenticated cookie).
+        log('handleRedirectCallback() on the reloaded page');
+        await new Auth0Client(settings()).handleRedirectCallback();
+        throw new Error('handleRedirectCallback() accepted the same response twice');
+      }
+      const auth0 = await client();
+      if (!onCallback) {
+        log('loginWithRedirect()');
+        await auth0.loginWithRedirect();
+        return leaving();
+      }
+      await completeSignIn(auth0);
+      return reloadCallbackPage();
     },
 
     // The mistake: the redirect URI of Auth0's quickstarts, the app's origin, which this app never registered (its

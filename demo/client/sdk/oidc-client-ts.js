@@ -2,7 +2,7 @@
 // authority). Its default configuration: signinRedirect, the code flow with S256 PKCE, signinRedirectCallback on
 // the callback page, the user kept in sessionStorage.
 import { UserManager } from 'oidc-client-ts';
-import { config, leaving, log, onCallback, runVariant, summary } from './page.js';
+import { config, leaving, log, onCallback, reloadCallbackPage, reloaded, runVariant, summary } from './page.js';
 
 function userManager(settings = {}) {
   return new UserManager({
@@ -30,6 +30,21 @@ runVariant(
     async 'sdk-oidc-client-ts'() {
       const user = await signIn(userManager());
       return summary(user.profile, { accessToken: user.access_token });
+    },
+
+    // The mistake: the app leaves the callback page as it is after signinRedirectCallback (the code and state stay in
+    // its URL; react-oidc-context's onSigninCallback is where apps strip them), and the user reloads it. The SDK
+    // removed the state it stored once it read the response, so the second run fails before any request: "No
+    // matching state found in storage".
+    async 'sdk-oidc-client-ts-callback-reloaded'() {
+      const manager = userManager();
+      if (onCallback && reloaded) {
+        log('signinRedirectCallback() on the reloaded page');
+        await manager.signinRedirectCallback();
+        throw new Error('signinRedirectCallback() accepted the same response twice');
+      }
+      await signIn(manager);
+      return reloadCallbackPage();
     },
 
     // The mistake: two parts of the app renew the session at the same moment (two components, or two timers),

@@ -81,6 +81,20 @@ export async function runVariant(handlers, onOrphanCallback = async () => {}) {
 /** A promise that never settles: the page is leaving. */
 export const leaving = () => new Promise(() => {});
 
+/** This page load is a reload of the one before it (Navigation Timing: the navigation's type is "reload"). */
+export const reloaded = performance.getEntriesByType('navigation')[0]?.type === 'reload';
+
+/**
+ * What a person does after a sign-in whose app left the code and state in the callback page's URL (it did not
+ * strip them with history.replaceState, nor send the browser on): reloads the page. The same authorization response
+ * loads again, and the SDK's callback handler runs again on it.
+ */
+export function reloadCallbackPage() {
+  log('the user reloads the page: its URL still holds the code and the state');
+  location.reload();
+  return leaving();
+}
+
 /**
  * Opens `url` in a new tab that has none of this tab's sessionStorage, as a target=_blank link opens one
  * (noopener: no copy of the opener's session storage, HTML's auxiliary browsing contexts). As demo/client/run.js's
