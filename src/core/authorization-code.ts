@@ -6,6 +6,7 @@
  */
 import { codeGrants, isSuccess } from './code-flow.ts';
 import type { Flow, TokenRequest } from './model.ts';
+import { comparableSecret } from './redaction-marker.ts';
 
 /**
  * RFC 6749 §4.1.2: "A maximum authorization code lifetime of 10 minutes is RECOMMENDED." A code presented
@@ -41,10 +42,12 @@ export interface CodeUse {
 export function codeUses(flow: Flow): Map<TokenRequest, CodeUse> {
   const byCode = new Map<string, TokenRequest[]>();
   for (const request of codeGrants(flow)) {
-    if (request.code === undefined) continue;
-    const list = byCode.get(request.code);
+    // A code redacted without a number (a redacted HAR) cannot be told from another: no replay is concluded.
+    const code = comparableSecret(request.code);
+    if (code === undefined) continue;
+    const list = byCode.get(code);
     if (list) list.push(request);
-    else byCode.set(request.code, [request]);
+    else byCode.set(code, [request]);
   }
   const uses = new Map<TokenRequest, CodeUse>();
   for (const requests of byCode.values()) {

@@ -9,7 +9,7 @@ import { callbacksOf, clientOf, clientOfTokenRequest, firstTokenRequestOf, token
 import type { AuthorizationRequest, Callback, CorrelatedFlow, Exchange, PairedBy, ServerMetadata, Step, TokenRequest } from './model.ts';
 import { decodeJwtParts } from './jwt.ts';
 import { hasBrokenPercentEncoding, splitUrl } from './params.ts';
-import { isRedacted } from './redaction-marker.ts';
+import { comparableSecret, isRedacted } from './redaction-marker.ts';
 import { headerRemoved } from './removed-headers.ts';
 import { partitionPoint } from './sorted.ts';
 
@@ -55,19 +55,29 @@ export function correlate(classified: Classified, ordered: readonly Exchange[]):
     }
   }
 
+  // Codes and refresh tokens pair by value; a redaction marker without a number (a redacted HAR) equals nothing,
+  // and the request falls back to the pairing evidence that needs no secret.
   const byCode = new Map<string, CorrelatedFlow>();
   for (const flow of flows) {
-    for (const cb of callbacksOf(flow)) if (cb.code !== undefined && !byCode.has(cb.code)) byCode.set(cb.code, flow);
+    for (const cb of callbacksOf(flow)) {
+      const code = comparableSecret(cb.code);
+      if (code !== undefined && !byCode.has(code)) byCode.set(code, flow);
+    }
   }
+  const redactedCodes = new RedactedCodeCallbacks(flows);
   const byRefreshToken = new Map<string, CorrelatedFlow>();
   const flowsByClient = new FlowsByClient(creationOrder);
   const rememberRefreshTokens = (flow: CorrelatedFlow, request: TokenRequest) => {
-    for (const token of [request.refreshToken, request.response?.refreshToken]) if (token) byRefreshToken.set(token, flow);
+    for (const token of [request.refreshToken, request.response?.refreshToken]) {
+      const comparable = comparableSecret(token);
+      if (comparable) byRefreshToken.set(comparable, flow);
+    }
   };
 
   for (const request of classified.tokenRequests) {
     if (request.grantType === 'refresh_token') {
-      const byToken = request.refreshToken !== undefined ? byRefreshToken.get(request.refreshToken) : undefined;
+      const presented = comparableSecret(request.refreshToken);
+      const byToken = presented !== undefined ? byRefreshToken.get(presented) : undefined;
       // Without the token response body the refresh token is unknown: fall back to the same client at the
       // same token endpoint, and say so through `pairedBy`.
       const byClient = byToken ? undefined : flowsByClient.latest(request);
@@ -79,10 +89,15 @@ export function correlate(classified: Classified, ordered: readonly Exchange[]):
       rememberRefreshTokens(flow, request);
       continue;
     }
-    let flow = request.code !== undefined ? byCode.get(request.code) : undefined;
-    if (!flow) {
+    const code = comparableSecret(request.code);
+    let flow = code !== undefined ? byCode.get(code) : undefined;
+    const byClient = !flow && code === undefined && request.code !== undefined ? redactedCodes.take(request) : undefined;
+    if (byClient) {
+      flow = byClient;
+      pairedBy.set(request, 'client');
+    } else if (!flow) {
       flow = newFlow(request.exchange);
-      if (request.code !== undefined) byCode.set(request.code, flow);
+      if (code !== undefined) byCode.set(code, flow);
     } else {
       pairedBy.set(request, 'code');
     }
@@ -296,6 +311,41 @@ class FlowsByClient {
     if (!list) return undefined;
     const after = partitionPoint(list.length, (i) => list[i]!.time <= request.exchange.time);
     return after > 0 ? list[after - 1]!.flow : undefined;
+  }
+}
+
+/**
+ * Flows whose callback carried a code redacted without a number (a redacted HAR export, an older one or a
+ * report's URL pasted back), waiting for the token request that redeems it: the code cannot pair them, so a
+ * token request of the same client presenting such a code pairs with the one flow whose callback came before
+ * it and whose code is not redeemed yet. With two such flows pending (two sign-ins at once) which code went
+ * where is not observable, and the request starts a flow of its own. Per client, callbacks in time order: the
+ * pending ones before a request are a prefix (each request takes the first), so a pointer and a binary search
+ * keep this O(n log n).
+ */
+class RedactedCodeCallbacks {
+  readonly #byClient = new Map<string, { flows: { flow: CorrelatedFlow; time: number }[]; next: number }>();
+
+  constructor(flows: readonly CorrelatedFlow[]) {
+    for (const flow of flows) {
+      const callback = flow.callback;
+      if (callback?.code === undefined || callback.error !== undefined || comparableSecret(callback.code) !== undefined) continue;
+      const key = JSON.stringify(clientOf(flow) ?? null);
+      let entry = this.#byClient.get(key);
+      if (!entry) this.#byClient.set(key, (entry = { flows: [], next: 0 }));
+      entry.flows.push({ flow, time: callback.exchange.time });
+    }
+    for (const entry of this.#byClient.values()) entry.flows.sort((a, b) => a.time - b.time);
+  }
+
+  /** The one pending flow this request can redeem the code of, taken off the list; undefined when none or several. */
+  take(request: TokenRequest): CorrelatedFlow | undefined {
+    const entry = this.#byClient.get(JSON.stringify(clientOfTokenRequest(request) ?? null));
+    if (!entry) return undefined;
+    const { flows } = entry;
+    const before = partitionPoint(flows.length, (i) => flows[i]!.time <= request.exchange.time, entry.next);
+    if (before - entry.next !== 1) return undefined;
+    return flows[entry.next++]!.flow;
   }
 }
 

@@ -140,7 +140,8 @@ export async function idTokenHashChecks(flow: CorrelatedFlow): Promise<IdTokenHa
       ['at_hash', accessToken],
       ['c_hash', code],
     ] as const) {
-      if (value === undefined) continue;
+      // A redacted code or access token (a redacted HAR) has no hash to recompute.
+      if (value === undefined || isRedacted(value)) continue;
       const raw = claims[claim];
       const required = front;
       const base = {

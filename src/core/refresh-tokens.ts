@@ -7,13 +7,15 @@
 import { isSuccess } from './code-flow.ts';
 import type { Flow, TokenRequest } from './model.ts';
 import { header } from './params.ts';
+import { comparableSecret } from './redaction-marker.ts';
 import { partitionPoint } from './sorted.ts';
 
 /**
  * What a refresh request's response did with the presented refresh token:
  * - `rotated`: a 2xx whose observed body carries a different refresh_token;
  * - `not-rotated`: a 2xx whose observed body carries no refresh_token, or the same one;
- * - `body-not-observed`: a 2xx whose body was not observed or is not a JSON object (rotation unknown);
+ * - `body-not-observed`: a 2xx whose body was not observed or is not a JSON object, or whose tokens were redacted
+ *   without numbers (rotation unknown);
  * - `failed`: a non-2xx answer, or a 2xx whose body carries an error member;
  * - `no-response`: no response was observed.
  */
@@ -27,7 +29,12 @@ export function refreshOutcome(request: TokenRequest): RefreshOutcome {
   if (!response?.json) return 'body-not-observed';
   if (response.json.error !== undefined) return 'failed';
   const issued = response.refreshToken;
-  return issued !== undefined && issued !== request.refreshToken ? 'rotated' : 'not-rotated';
+  if (issued === undefined) return 'not-rotated';
+  // Redacted without numbers (a redacted HAR), the issued and the presented token cannot be compared.
+  const presented = request.refreshToken;
+  if (comparableSecret(issued) === undefined || (presented !== undefined && comparableSecret(presented) === undefined))
+    return 'body-not-observed';
+  return issued !== presented ? 'rotated' : 'not-rotated';
 }
 
 /**
@@ -84,11 +91,14 @@ function refusedAfterSuccess(earlier: TokenRequest, repeat: TokenRequest, revoca
 
 /** Refresh grants of a flow that present a refresh token, in time order (stable). */
 function presentations(flow: Flow): TokenRequest[] {
-  return flow.refreshes
-    .map((request, index) => ({ request, index }))
-    .filter(({ request }) => request.grantType === 'refresh_token' && request.refreshToken !== undefined)
-    .sort((a, b) => a.request.exchange.time - b.request.exchange.time || a.index - b.index)
-    .map(({ request }) => request);
+  return (
+    flow.refreshes
+      .map((request, index) => ({ request, index }))
+      // A token redacted without a number (a redacted HAR) cannot be told from another: no reuse is concluded.
+      .filter(({ request }) => request.grantType === 'refresh_token' && comparableSecret(request.refreshToken) !== undefined)
+      .sort((a, b) => a.request.exchange.time - b.request.exchange.time || a.index - b.index)
+      .map(({ request }) => request)
+  );
 }
 
 /** True when `later` started before `earlier`'s response arrived (unknown end: not concurrent). */

@@ -31,6 +31,7 @@ import { callbacksOf, clientOfTokenRequest } from '../flow-facts.ts';
 import type { Evidence, Exchange, Flow, TokenRequest } from '../model.ts';
 import { firstParam, header, splitUrl } from '../params.ts';
 import { compareRedirectUris } from '../redirect-uri.ts';
+import { comparableSecret } from '../redaction-marker.ts';
 import type { RefreshReuse } from '../refresh-tokens.ts';
 import {
   byLikelihood,
@@ -192,7 +193,10 @@ function earlierExchange(request: TokenRequest, use: CodeUse | undefined): Found
 
 /** How old the code was when this request presented it: from the authorization response that carried it. */
 function codeAgeOf(flow: Flow, request: TokenRequest): { ms: number; response: Exchange } | undefined {
-  const callback = callbacksOf(flow).find((c) => c.code !== undefined && c.code === request.code && c.error === undefined);
+  // A code redacted without a number (a redacted HAR) cannot be matched to its callback.
+  const code = comparableSecret(request.code);
+  const callback =
+    code !== undefined ? callbacksOf(flow).find((c) => comparableSecret(c.code) === code && c.error === undefined) : undefined;
   return callback ? { ms: request.exchange.time - callback.exchange.time, response: callback.exchange } : undefined;
 }
 

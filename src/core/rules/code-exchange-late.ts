@@ -2,6 +2,7 @@ import { CODE_AGE_SUSPECT_MS, CODE_LIFETIME_MAX_MS } from '../authorization-code
 import { codeGrants } from '../code-flow.ts';
 import { callbacksOf } from '../flow-facts.ts';
 import type { TokenRequest } from '../model.ts';
+import { comparableSecret } from '../redaction-marker.ts';
 import { defineRule } from './rule.ts';
 
 /**
@@ -25,9 +26,10 @@ export default defineRule({
       const callbacks = callbacksOf(flow).filter((c) => c.code !== undefined && c.error === undefined);
       const done = new Set<string>();
       for (const request of [...codeGrants(flow)].sort((a, b) => a.exchange.time - b.exchange.time)) {
-        const code = request.code;
+        // A code redacted without a number (a redacted HAR) cannot be matched to its callback.
+        const code = comparableSecret(request.code);
         if (code === undefined || done.has(code)) continue;
-        const callback = callbacks.find((c) => c.code === code);
+        const callback = callbacks.find((c) => comparableSecret(c.code) === code);
         if (!callback) continue;
         done.add(code);
         const delay = request.exchange.time - callback.exchange.time;

@@ -2,6 +2,7 @@ import type { Exchange, Flow } from '../model.ts';
 import { capped, paramEvidence, quotable } from '../evidence.ts';
 import { callbacksOf, tokenRequestsOf } from '../flow-facts.ts';
 import { parseForm, splitUrl } from '../params.ts';
+import { comparableSecret } from '../redaction-marker.ts';
 import { defineRule } from './rule.ts';
 
 /**
@@ -55,7 +56,11 @@ export default defineRule({
     for (const callback of classified.callbacks) {
       if (callback.mode !== 'query') continue;
       if (callback.arrival) callbackArrivals.add(callback.arrival);
-      for (const token of [callback.accessToken, callback.idToken]) if (token) callbackQueryTokens.add(token);
+      for (const token of [callback.accessToken, callback.idToken]) {
+        // A token redacted without a number (a redacted HAR) cannot be recognised elsewhere.
+        const comparable = comparableSecret(token);
+        if (comparable) callbackQueryTokens.add(comparable);
+      }
     }
 
     for (const { exchange, target, origin, query } of candidates) {
@@ -89,7 +94,8 @@ function indexFlows(flows: readonly Flow[]): { byExchange: Map<Exchange, Flow>; 
   const byExchange = new Map<Exchange, Flow>();
   const byValue = new Map<string, Flow>();
   const value = (v: string | undefined, flow: Flow) => {
-    if (v && !byValue.has(v)) byValue.set(v, flow);
+    const comparable = comparableSecret(v);
+    if (comparable && !byValue.has(comparable)) byValue.set(comparable, flow);
   };
   for (const flow of flows) {
     const auth = flow.authorization;

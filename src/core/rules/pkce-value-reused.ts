@@ -1,6 +1,7 @@
 import { observedAuthorizations, codeGrants } from '../code-flow.ts';
 import type { AuthorizationRequest, Exchange, Flow, ParRequest } from '../model.ts';
 import { bodyText } from '../body.ts';
+import { comparableSecret } from '../redaction-marker.ts';
 import { defineRule } from './rule.ts';
 
 /**
@@ -37,8 +38,9 @@ export default defineRule({
     }
     for (const flow of flows) {
       for (const request of codeGrants(flow)) {
-        if (request.codeVerifier !== undefined)
-          add(request.codeVerifier, { flow, role: 'verifier', exchange: request.exchange, time: request.exchange.time });
+        // A verifier redacted without a number (a redacted HAR) cannot be told from another.
+        const verifier = comparableSecret(request.codeVerifier);
+        if (verifier !== undefined) add(verifier, { flow, role: 'verifier', exchange: request.exchange, time: request.exchange.time });
       }
     }
     for (const [value, list] of uses) {

@@ -1,6 +1,7 @@
 import { estimateEntropy, sequentialRuns, type EntropyEstimate } from '../entropy.ts';
 import { capped } from '../evidence.ts';
 import type { Evidence, Exchange, Flow, Severity } from '../model.ts';
+import { isRedacted } from '../redaction-marker.ts';
 import { defineRule, type RuleContext } from './rule.ts';
 
 /**
@@ -52,7 +53,8 @@ export default defineRule({
       if (auth?.state !== undefined) byKind.state.push({ flow, kind: 'state', value: auth.state, exchanges: authExchanges });
       if (auth?.nonce !== undefined) byKind.nonce.push({ flow, kind: 'nonce', value: auth.nonce, exchanges: authExchanges });
       const withVerifier = flow.codeExchanges.find((r) => r.codeVerifier !== undefined);
-      if (withVerifier)
+      // A redacted verifier (a redacted HAR) has no observable entropy.
+      if (withVerifier && !isRedacted(withVerifier.codeVerifier!))
         byKind.code_verifier.push({ flow, kind: 'code_verifier', value: withVerifier.codeVerifier!, exchanges: [withVerifier.exchange] });
     }
 
