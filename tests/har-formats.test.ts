@@ -64,15 +64,33 @@ describe('HARs from other tools', () => {
 
 describe("OAuth Lens's own redacted HAR export", () => {
   it('reads a credential header replaced by a marker as removed, not as a value', async () => {
+    const { exchanges } = parseHarText(readFileSync(new URL('./fixtures/demo/good.har', import.meta.url), 'utf8'));
+    const source = await buildSource('s', 'good.har', 'import', exchanges);
+    const exported = exchangesToHar(source.exchanges, { redactor: source.redactor, toolVersion: 't' });
+    const again = parseHarText(JSON.stringify(exported)).exchanges;
+    const withCookie = (list: readonly Exchange[]) =>
+      list.filter((e) => e.requestHeaders.some((h) => h.name === 'cookie')).map((e) => e.id);
+    const cookies = withCookie(source.exchanges);
+    expect(cookies.length).toBeGreaterThan(0);
+    expect(withCookie(again)).toEqual([]);
+    for (const id of cookies) expect(again.find((e) => e.id === id)!.headersRemoved).toContain('cookie');
+  });
+
+  it('keeps HTTP Basic client authentication with its client id and a marker for the password', async () => {
     const { exchanges } = parseHarText(readFileSync(new URL('./fixtures/demo/client-secret-in-browser.har', import.meta.url), 'utf8'));
     const source = await buildSource('s', 'client-secret-in-browser.har', 'import', exchanges);
     const exported = exchangesToHar(source.exchanges, { redactor: source.redactor, toolVersion: 't' });
     const again = parseHarText(JSON.stringify(exported)).exchanges;
-    const withAuthorization = (list: readonly Exchange[]) =>
-      list.filter((e) => e.requestHeaders.some((h) => h.name === 'authorization')).map((e) => e.id);
-    const basic = withAuthorization(source.exchanges);
-    expect(basic.length).toBeGreaterThan(0);
-    expect(withAuthorization(again)).toEqual([]);
-    for (const id of basic) expect(again.find((e) => e.id === id)!.headersRemoved).toContain('authorization');
+    const basics = again.flatMap((e) => e.requestHeaders.filter((h) => h.name === 'authorization').map((h) => h.value));
+    expect(basics.length).toBeGreaterThan(0);
+    const decoded = (basic: string) => Buffer.from(basic.replace(/^Basic /i, ''), 'base64').toString('utf8');
+    for (const basic of basics) expect(decoded(basic)).toMatch(/^[^:]+:‹redacted Basic password, \d+ chars, value \d+›$/);
+    const findings = (await analyze(again)).findings.filter((f) => f.ruleId === 'client-secret-in-browser');
+    expect(findings.map((f) => f.flowId).sort()).toEqual(
+      source.analysis.findings
+        .filter((f) => f.ruleId === 'client-secret-in-browser')
+        .map((f) => f.flowId)
+        .sort(),
+    );
   });
 });

@@ -43,7 +43,7 @@ export function exchangeToHarEntry(e: Exchange, redactor: Redactor = noRedaction
   const headers = (list: readonly Header[]) =>
     list.map((h) => ({
       name: h.name,
-      value: redactor.active && CREDENTIAL_HEADERS.has(h.name) ? redactor.secret(h.name, h.value) : text(h.value),
+      value: redactor.active && CREDENTIAL_HEADERS.has(h.name) ? redactedCredential(h, redactor) : text(h.value),
     }));
   const url = text(e.url);
   const query = url.indexOf('?');
@@ -90,6 +90,32 @@ export function exchangeToHarEntry(e: Exchange, redactor: Redactor = noRedaction
     ...(e.initiatorOrigin !== undefined ? { _initiator: { type: 'other', url: e.initiatorOrigin } } : {}),
     ...(e.error !== undefined ? { _error: e.error } : {}),
   };
+}
+
+/**
+ * HTTP Basic client authentication (RFC 6749 §2.3.1) keeps its scheme and its client id (public: the
+ * authorization request names it), with the password replaced by its marker and base64-encoded again, so that an
+ * audit of the export still sees which client authenticated with a secret (client-secret-in-browser). Any other
+ * credential header becomes one marker, which the HAR adapter reads as a removed header.
+ */
+function redactedCredential(h: Header, redactor: Redactor): string {
+  const basic = h.name === 'authorization' ? /^(\s*basic\s+)(\S+)\s*$/i.exec(h.value) : null;
+  const decoded = basic ? decodeBase64(basic[2]!) : undefined;
+  const colon = decoded?.indexOf(':') ?? -1;
+  if (!basic || decoded === undefined || colon === -1) return redactor.secret(h.name, h.value);
+  return basic[1] + encodeBase64(`${decoded.slice(0, colon)}:${redactor.secret('Basic password', decoded.slice(colon + 1))}`);
+}
+
+function decodeBase64(encoded: string): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(atob(encoded), (c) => c.charCodeAt(0)));
+  } catch {
+    return undefined;
+  }
+}
+
+function encodeBase64(text: string): string {
+  return btoa(Array.from(new TextEncoder().encode(text), (byte) => String.fromCharCode(byte)).join(''));
 }
 
 function postData(body: Body, redactor: Redactor) {
