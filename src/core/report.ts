@@ -25,6 +25,7 @@ import type {
 } from './model.ts';
 import { collectSecrets, createRedactor, noRedaction, type Redactor } from './redact.ts';
 import { headersRemovedFrom } from './removed-headers.ts';
+import { redactedInput, type RedactedInput } from './redacted-input.ts';
 import { ruleDocsUrl } from './rule-docs.ts';
 import { verdictOf } from './verdict.ts';
 
@@ -55,6 +56,12 @@ export interface InputReport {
    * and `set-cookie`. Nothing is concluded from their absence; empty when nothing was removed.
    */
   headersRemoved: RemovableHeader[];
+  /**
+   * Secrets in the HAR were redaction markers (schema 1.2), as in OAuth Lens's own redacted export: `numbered`
+   * when equal values share a marker's number (codes and tokens still compare), `unnumbered` when they do not,
+   * null when the HAR carried its secrets. Nothing is concluded from a marker.
+   */
+  redacted: RedactedInput;
   /** Internal problems (a rule that failed); the rest of the analysis still ran. */
   problems: string[];
   summary: Summary;
@@ -282,6 +289,7 @@ export function buildInputReport(analysis: Analysis, options: InputReportOptions
     findings: unattached.map(findingReport),
     skippedEntries,
     headersRemoved: headersRemovedFrom(options.exchanges ?? []),
+    redacted: redactedInput(analysis.flows),
     problems: analysis.problems.map((p) => redactor.text(p)),
     summary: {
       verdict: verdictOf(analysis.findings),

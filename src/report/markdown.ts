@@ -16,6 +16,7 @@ import type {
 import { diagnosisLines, LIKELIHOOD_LABEL } from './diagnoses.ts';
 import { issuerSummary, responseSummary } from './flow-facts.ts';
 import { pkceSummary } from './pkce.ts';
+import { redactedInputNotice } from './redacted-input.ts';
 import { removedHeadersNotice } from './removed-headers.ts';
 import { visible } from './text.ts';
 
@@ -83,6 +84,8 @@ export function formatMarkdown(report: AuditReport): string {
       );
     const sanitized = removedHeadersNotice(input.headersRemoved);
     if (sanitized) out.push(`> ${mdCode(input.file)}: ${mdText(sanitized)}`, '');
+    const redacted = redactedInputNotice(input.redacted);
+    if (redacted) out.push(`> ${mdCode(input.file)}: ${mdText(redacted)}`, '');
     for (const problem of input.problems) out.push(`> ${mdCode(input.file)}: analysis problem: ${mdText(problem)}`, '');
     if (!input.flows.length) out.push(`${mdCode(input.file)}: no OAuth authorization flow found.`, '');
     input.flows.forEach((flow, index) => {

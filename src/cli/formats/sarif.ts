@@ -11,6 +11,7 @@ import { allFindings, type AuditReport, type FindingReport } from '../../core/re
 import { ruleDocsUrl } from '../../core/rule-docs.ts';
 import type { RuleMeta } from '../../core/rules/rule.ts';
 import { diagnosisLines } from '../../report/diagnoses.ts';
+import { redactedInputNotice } from '../../report/redacted-input.ts';
 import { removedHeadersNotice } from '../../report/removed-headers.ts';
 import { TOOL_DISPLAY_NAME } from '../../report/version.ts';
 
@@ -173,11 +174,11 @@ export function formatSarif(report: AuditReport, options: SarifOptions): object 
         locations: [{ physicalLocation: { artifactLocation: { uri, index: artifactIndex } } }],
       });
     }
-    const sanitized = removedHeadersNotice(input.headersRemoved);
-    if (sanitized) {
+    for (const notice of [removedHeadersNotice(input.headersRemoved), redactedInputNotice(input.redacted)]) {
+      if (!notice) continue;
       notifications.push({
         level: 'note',
-        message: { text: `${input.file}: ${sanitized}` },
+        message: { text: `${input.file}: ${notice}` },
         locations: [{ physicalLocation: { artifactLocation: { uri, index: artifactIndex } } }],
       });
     }

@@ -8,6 +8,7 @@ import type { AuditReport, DiagnosisReport, ExchangeRef, FindingReport, FlowRepo
 import { diagnosisLines, LIKELIHOOD_LABEL } from '../../report/diagnoses.ts';
 import { issuerSummary, responseSummary } from '../../report/flow-facts.ts';
 import { pkceSummary } from '../../report/pkce.ts';
+import { redactedInputNotice } from '../../report/redacted-input.ts';
 import { removedHeadersNotice } from '../../report/removed-headers.ts';
 import { plural, visible } from '../../report/text.ts';
 import { findingCounts } from '../../report/verdict.ts';
@@ -64,6 +65,8 @@ export function formatText(report: AuditReport, options: TextOptions = {}): stri
       );
     const sanitized = removedHeadersNotice(input.headersRemoved);
     if (sanitized) out.push(p.yellow(`  ${sanitized}`));
+    const redacted = redactedInputNotice(input.redacted);
+    if (redacted) out.push(p.yellow(`  ${redacted}`));
     for (const problem of input.problems) out.push(p.red(`  analysis problem: ${visible(problem)}`));
     if (!input.flows.length) out.push(p.dim('  No OAuth authorization flow found in this input.'));
     out.push('');
