@@ -61,7 +61,7 @@ export interface InputReport {
    * when equal values share a marker's number (codes and tokens still compare), `unnumbered` when they do not,
    * null when the HAR carried its secrets. Nothing is concluded from a marker.
    */
-  redacted: RedactedInput;
+  redactedExport: RedactedInput;
   /** Internal problems (a rule that failed); the rest of the analysis still ran. */
   problems: string[];
   summary: Summary;
@@ -289,7 +289,7 @@ export function buildInputReport(analysis: Analysis, options: InputReportOptions
     findings: unattached.map(findingReport),
     skippedEntries,
     headersRemoved: headersRemovedFrom(options.exchanges ?? []),
-    redacted: redactedInput(analysis.flows),
+    redactedExport: redactedInput(analysis.flows),
     problems: analysis.problems.map((p) => redactor.text(p)),
     summary: {
       verdict: verdictOf(analysis.findings),

@@ -84,7 +84,7 @@ export function formatMarkdown(report: AuditReport): string {
       );
     const sanitized = removedHeadersNotice(input.headersRemoved);
     if (sanitized) out.push(`> ${mdCode(input.file)}: ${mdText(sanitized)}`, '');
-    const redacted = redactedInputNotice(input.redacted);
+    const redacted = redactedInputNotice(input.redactedExport);
     if (redacted) out.push(`> ${mdCode(input.file)}: ${mdText(redacted)}`, '');
     for (const problem of input.problems) out.push(`> ${mdCode(input.file)}: analysis problem: ${mdText(problem)}`, '');
     if (!input.flows.length) out.push(`${mdCode(input.file)}: no OAuth authorization flow found.`, '');

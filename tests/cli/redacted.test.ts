@@ -1,6 +1,6 @@
 /**
  * `oauth-lens audit` on OAuth Lens's own redacted HAR export (the panel's "Export HAR"): every format says once
- * per input that the secrets were markers and what that leaves unjudged (JSON `inputs[].redacted`, schema 1.2;
+ * per input that the secrets were markers and what that leaves unjudged (JSON `inputs[].redactedExport`, schema 1.2;
  * one notice worded by src/report/redacted-input.ts), and the verdict and exit status of a correct sign-in
  * stay those of its capture.
  */
@@ -29,12 +29,12 @@ beforeAll(async () => {
 afterAll(() => temp.cleanup());
 
 describe('a redacted OAuth Lens export, in every format', () => {
-  it('json: inputs[].redacted', async () => {
+  it('json: inputs[].redactedExport', async () => {
     const redacted = JSON.parse((await cli(['audit', '-f', 'json', REDACTED])).stdout) as AuditReport;
     expect(redacted.schemaVersion).toBe('1.2');
-    expect(redacted.inputs[0]!.redacted).toBe('numbered');
+    expect(redacted.inputs[0]!.redactedExport).toBe('numbered');
     const whole = JSON.parse((await cli(['audit', '-f', 'json', UNREDACTED])).stdout) as AuditReport;
-    expect(whole.inputs[0]!.redacted).toBeNull();
+    expect(whole.inputs[0]!.redactedExport).toBeNull();
     expect(redacted.inputs[0]!.summary.verdict).toBe(whole.inputs[0]!.summary.verdict);
   });
 

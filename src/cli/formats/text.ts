@@ -65,7 +65,7 @@ export function formatText(report: AuditReport, options: TextOptions = {}): stri
       );
     const sanitized = removedHeadersNotice(input.headersRemoved);
     if (sanitized) out.push(p.yellow(`  ${sanitized}`));
-    const redacted = redactedInputNotice(input.redacted);
+    const redacted = redactedInputNotice(input.redactedExport);
     if (redacted) out.push(p.yellow(`  ${redacted}`));
     for (const problem of input.problems) out.push(p.red(`  analysis problem: ${visible(problem)}`));
     if (!input.flows.length) out.push(p.dim('  No OAuth authorization flow found in this input.'));
