@@ -1,4 +1,9 @@
-/** The badge a flow verdict shows: errors in red with their count, warnings in amber, a check mark when clean. */
+/**
+ * The badge a flow shows: errors in red with their count, warnings in amber, a question mark in blue when no
+ * rule failed but the sign-in did not finish for a reason the traffic makes likely (the server refused the
+ * request, the token request was blocked: a stuck-flow diagnosis), a check mark otherwise.
+ */
+import type { Diagnosis } from '../core/diagnose/types.ts';
 import type { FlowVerdict } from '../core/summary.ts';
 
 export interface Badge {
@@ -7,7 +12,12 @@ export interface Badge {
   title: string;
 }
 
-export function badgeOf(verdict: FlowVerdict): Badge {
+/**
+ * `diagnoses`: the flow's stuck-flow diagnoses. Only those the traffic makes likely or certain count: a
+ * 'possible' one (no token request after the callback, which a confidential client's server makes) also fits
+ * a working flow.
+ */
+export function badgeOf(verdict: FlowVerdict, diagnoses: readonly Diagnosis[] = []): Badge {
   if (verdict.errors > 0) {
     return {
       text: String(verdict.errors),
@@ -22,5 +32,7 @@ export function badgeOf(verdict: FlowVerdict): Badge {
       title: `OAuth Lens: last flow has ${verdict.warnings} warning${verdict.warnings === 1 ? '' : 's'}`,
     };
   }
+  const stuck = diagnoses.find((d) => d.likelihood !== 'possible');
+  if (stuck) return { text: '?', color: '#1a73e8', title: `OAuth Lens: last sign-in did not finish (${stuck.title}); open for why` };
   return { text: '✓', color: '#188038', title: 'OAuth Lens: last flow passed every check' };
 }

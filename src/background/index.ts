@@ -81,8 +81,6 @@ function addCaptureListeners(filter: WebRequest.RequestFilter, accepts: (url: st
   const completed = (d: WebRequest.OnCompletedDetailsType) => {
     if (!accepts(d.url)) return;
     keep(recorder.completed(d));
-    // Chrome resets a tab's badge when it navigates: set it again once the page has loaded.
-    if (d.type === 'main_frame' && d.tabId >= 0) enqueue(async () => refreshBadge(d.tabId));
   };
   const failed = (d: WebRequest.OnErrorOccurredDetailsType) => {
     if (accepts(d.url)) keep(recorder.failed(d));
@@ -164,12 +162,22 @@ async function runAnalysis(): Promise<void> {
     return runAnalysis();
   }
   const next = new Map<number, ReturnType<typeof badgeOf>>();
-  for (const [tabId, flow] of lastFlowByTab(analysis, exchanges)) next.set(tabId, badgeOf(flowVerdict(analysis, flow)));
+  for (const [tabId, flow] of lastFlowByTab(analysis, exchanges)) {
+    const diagnoses = analysis.diagnoses.filter((d) => d.flowId === flow.id);
+    next.set(tabId, badgeOf(flowVerdict(analysis, flow), diagnoses));
+  }
   const cleared = [...badgedTabs.keys()].filter((tabId) => !next.has(tabId));
   badgedTabs = next;
   await Promise.all([...next.keys(), ...cleared].map(refreshBadge));
   broadcast();
 }
+
+// Chrome resets a tab's badge when a new document commits in it, which can happen after the analysis that set
+// the badge (a response's last byte, webRequest's onCompleted, may arrive before the commit). A tab's load
+// completing comes after its commit: set the badge again then. Only tabs with a badge are touched.
+browser.tabs.onUpdated.addListener((tabId, change) => {
+  if (change.status === 'complete' && badgedTabs.has(tabId)) enqueue(async () => refreshBadge(tabId));
+});
 
 async function refreshBadge(tabId: number): Promise<void> {
   const badge = badgedTabs.get(tabId);

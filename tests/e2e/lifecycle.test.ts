@@ -42,6 +42,17 @@ describe('sign-in lifecycle', () => {
     await page.close();
   });
 
+  it('keeps the badge when the tab goes on to another page (Chrome resets it on every navigation)', async () => {
+    const page = await session.chromium.browser.newPage();
+    await driveVariant(page, session.demo, variant('good'));
+    const tabId = await tabIdOf(session, page);
+    expect(await badgeText(session, tabId)).toBe('✓');
+    // An ordinary page the capture ignores: nothing is analysed, the badge is set again once it has loaded.
+    await page.goto(`${session.demo.clientOrigin}/browse?n=1`, { waitUntil: 'load' });
+    await expect.poll(() => badgeText(session, tabId), { timeout: 5_000 }).toBe('✓');
+    await page.close();
+  });
+
   it('keeps a popup that is left open connected across a worker restart', async () => {
     const page = await session.chromium.browser.newPage();
     await page.goto(`${session.demo.clientOrigin}/`);

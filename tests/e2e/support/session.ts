@@ -60,6 +60,8 @@ export interface PopupView {
     /** The kinds of its "Why it may be stuck" diagnoses, and of their hints. */
     diagnoses: string[];
     hints: string[];
+    /** One of its diagnoses is likely or certain (not only possible): the badge says '?'. */
+    stuck: boolean;
   };
   empty: boolean;
 }
@@ -108,6 +110,7 @@ function readView(): PopupView | null {
             fields,
             diagnoses: [...current.querySelectorAll<HTMLElement>('[data-diagnosis]')].map((e) => e.dataset.diagnosis!),
             hints: [...current.querySelectorAll<HTMLElement>('[data-hint]')].map((e) => e.dataset.hint!),
+            stuck: [...current.querySelectorAll<HTMLElement>('[data-diagnosis]')].some((e) => e.dataset.likelihood !== 'possible'),
           },
         }
       : {}),
@@ -134,10 +137,11 @@ export async function freshStart(session: Session): Promise<void> {
   }
 }
 
-/** What the badge must say for the popup's last flow: errors, else warnings, else a check mark. */
+/** What the badge must say for the popup's last flow: errors, else warnings, else stuck, else a check mark. */
 export function expectedBadge(view: PopupView): string {
   if (!view.current) return '';
   if (view.current.errors) return String(view.current.errors);
   if (view.current.warnings) return String(view.current.warnings);
+  if (view.current.stuck) return '?';
   return '✓';
 }
