@@ -176,7 +176,8 @@ describe('the DevTools panel with hostile input (inline shell)', () => {
         },
         before,
         probe,
-        marker,
+        // The HAR export numbers its markers (`…, 5000000 chars, value 3›`): match up to the length.
+        marker.slice(0, -1),
       );
       expect(exported, format).toMatchObject({ leaks: false });
       expect(exported!.size, format).toBeLessThan(200_000);
