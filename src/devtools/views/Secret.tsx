@@ -5,7 +5,7 @@
 import { visible } from '../../report/text.ts';
 import { useState } from 'preact/hooks';
 import { excerptOf } from '../../core/body.ts';
-import { redactionMarker } from '../../core/redact.ts';
+import { isRedacted, redactionMarker } from '../../core/redact.ts';
 import type { Redactor } from '../../core/redact.ts';
 import { useStore } from './context.ts';
 import { copyText } from './download.ts';
@@ -21,7 +21,8 @@ export function Secret({ id, label, value }: { id: string; label: string; value:
   const copy = async () => setCopied((await copyText(value)) ? 'copied' : 'copy failed');
   return (
     <span class="secret" data-secret={label} data-revealed={shown ? 'true' : 'false'}>
-      <code>{excerpt ? visible(excerpt.text) : redactionMarker(label, value)}</code>
+      {/* A value that is already a marker (an imported redacted export) is shown as it is, not masked by its own length. */}
+      <code>{excerpt ? visible(excerpt.text) : isRedacted(value) ? visible(value) : redactionMarker(label, value)}</code>
       {excerpt && excerpt.omittedChars > 0 && (
         <>
           <span class="muted" data-field="secret-omitted">
