@@ -5,6 +5,7 @@
  */
 import type { Diagnosis } from '../core/diagnose/types.ts';
 import type { FlowVerdict } from '../core/summary.ts';
+import { isStuck, STUCK_SYMBOL } from '../report/verdict.ts';
 
 export interface Badge {
   text: string;
@@ -12,11 +13,7 @@ export interface Badge {
   title: string;
 }
 
-/**
- * `diagnoses`: the flow's stuck-flow diagnoses. Only those the traffic makes likely or certain count: a
- * 'possible' one (no token request after the callback, which a confidential client's server makes) also fits
- * a working flow.
- */
+/** `diagnoses`: the flow's stuck-flow diagnoses; only likely or certain ones count (src/report/verdict.ts isStuck). */
 export function badgeOf(verdict: FlowVerdict, diagnoses: readonly Diagnosis[] = []): Badge {
   if (verdict.errors > 0) {
     return {
@@ -32,7 +29,8 @@ export function badgeOf(verdict: FlowVerdict, diagnoses: readonly Diagnosis[] = 
       title: `OAuth Lens: last flow has ${verdict.warnings} warning${verdict.warnings === 1 ? '' : 's'}`,
     };
   }
-  const stuck = diagnoses.find((d) => d.likelihood !== 'possible');
-  if (stuck) return { text: '?', color: '#1a73e8', title: `OAuth Lens: last sign-in did not finish (${stuck.title}); open for why` };
+  const stuck = diagnoses.find((d) => isStuck([d]));
+  if (stuck)
+    return { text: STUCK_SYMBOL, color: '#1a73e8', title: `OAuth Lens: last sign-in did not finish (${stuck.title}); open for why` };
   return { text: '✓', color: '#188038', title: 'OAuth Lens: last flow passed every check' };
 }

@@ -16,6 +16,7 @@ import { buildInputReport, type InputReport } from '../core/report.ts';
 import { collectSecrets, createRedactor, type Redactor, type SecretValue } from '../core/redact.ts';
 import type { Diagnosis } from '../core/diagnose/types.ts';
 import { flowStart, flowVerdict, tabsOfFlow, type FlowVerdict } from '../core/summary.ts';
+import { isStuck } from '../report/verdict.ts';
 
 /** Exchanges with their analysis: a whole source where it was analysed, or the slice of one opened flow. */
 export interface Source {
@@ -62,6 +63,8 @@ export interface FlowRowData {
   key: string;
   flowId: string;
   verdict: FlowVerdict;
+  /** Passed no rule's fault but did not finish, by a likely diagnosis (src/report/verdict.ts isStuck). */
+  stuck: boolean;
   clientId: string | undefined;
   server: string | undefined;
   started: number;
@@ -188,6 +191,7 @@ function rowOf(source: Source, flow: Flow, index: SourceIndex): FlowRowData {
     flowId: flow.id,
     // flowVerdict over the flow's own findings only: the same result, without a scan of all findings.
     verdict: flowVerdict({ ...source.analysis, findings }, flow),
+    stuck: isStuck(index.diagnosesByFlow.get(flow.id) ?? []),
     clientId,
     server,
     started,

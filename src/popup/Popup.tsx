@@ -7,7 +7,7 @@ import { diagnosisLines, LIKELIHOOD_LABEL } from '../report/diagnoses.ts';
 import { issuerSummary, responseSummary } from '../report/flow-facts.ts';
 import { pkceSummary } from '../report/pkce.ts';
 import { plural } from '../report/text.ts';
-import { VERDICT_SYMBOL } from '../report/verdict.ts';
+import { flowSymbol, isStuck, STUCK_SYMBOL } from '../report/verdict.ts';
 import { describeCodeExchange, describeState, type PopupModel } from './model.ts';
 
 export interface PopupProps {
@@ -82,7 +82,7 @@ function FlowCard({ flow }: { flow: FlowReport }) {
   return (
     <section class="flow" id="current-flow" data-flow-id={flow.id} data-verdict={flow.verdict}>
       <h2>
-        <Verdict verdict={flow.verdict} /> Last flow in this tab
+        <Verdict verdict={flow.verdict} diagnostics={flow.diagnostics} /> Last flow in this tab
       </h2>
       <dl>
         <Field label="Client" value={flow.clientId} />
@@ -186,7 +186,8 @@ function RecentFlows({ flows }: { flows: FlowReport[] }) {
       <ul>
         {flows.map((flow) => (
           <li key={flow.id} data-flow-id={flow.id} data-verdict={flow.verdict}>
-            <Verdict verdict={flow.verdict} /> {flow.clientId ?? 'unknown client'} <span class="server">{flow.issuer ?? ''}</span>
+            <Verdict verdict={flow.verdict} diagnostics={flow.diagnostics} /> {flow.clientId ?? 'unknown client'}{' '}
+            <span class="server">{flow.issuer ?? ''}</span>
             {flow.findings.length > 0 && (
               <div class="rule-ids">
                 {flow.findings.map((f, i) => (
@@ -205,10 +206,14 @@ function RecentFlows({ flows }: { flows: FlowReport[] }) {
 
 const VERDICT_LABEL = { error: 'errors', warning: 'warnings', info: 'passed', pass: 'passed' } as const;
 
-function Verdict({ verdict }: { verdict: FlowReport['verdict'] }) {
+function Verdict({ verdict, diagnostics }: { verdict: FlowReport['verdict']; diagnostics: FlowReport['diagnostics'] }) {
+  const symbol = flowSymbol(verdict, isStuck(diagnostics));
   return (
-    <span class={`verdict ${verdict}`} title={VERDICT_LABEL[verdict]}>
-      {VERDICT_SYMBOL[verdict]}
+    <span
+      class={`verdict ${symbol === STUCK_SYMBOL ? 'stuck' : verdict}`}
+      title={symbol === STUCK_SYMBOL ? 'did not finish' : VERDICT_LABEL[verdict]}
+    >
+      {symbol}
     </span>
   );
 }

@@ -1,4 +1,5 @@
 /** A verdict and its finding counts in words and symbols, the same in the CLI, the panel and the popup. Pure. */
+import type { Diagnosis } from '../core/diagnose/types.ts';
 import type { Verdict } from '../core/model.ts';
 import type { FlowVerdict } from '../core/summary.ts';
 import { plural } from './text.ts';
@@ -8,6 +9,23 @@ import { plural } from './text.ts';
  * whose findings are all info passed: notes are advice, not defects, so it shows the same ✓ as the badge.
  */
 export const VERDICT_SYMBOL: Record<Verdict, string> = { error: '✕', warning: '!', info: '✓', pass: '✓' };
+
+/**
+ * A flow no rule faulted that did not finish, by a likely or certain stuck-flow diagnosis (the server refused
+ * the request, the token request was blocked). A 'possible' one also fits a working flow (a confidential
+ * client redeems its code on its server), so it does not count.
+ */
+export function isStuck(diagnoses: readonly Pick<Diagnosis, 'likelihood'>[]): boolean {
+  return diagnoses.some((d) => d.likelihood !== 'possible');
+}
+
+/** What a stuck flow shows instead of ✓, in the popup, the panel's list and on the badge. */
+export const STUCK_SYMBOL = '?';
+
+/** The glyph of a flow: its verdict's, or STUCK_SYMBOL for a flow that passed but is stuck (isStuck). */
+export function flowSymbol(verdict: Verdict, stuck: boolean): string {
+  return (verdict === 'pass' || verdict === 'info') && stuck ? STUCK_SYMBOL : VERDICT_SYMBOL[verdict];
+}
 
 export interface FindingCounts {
   error: number;

@@ -124,6 +124,9 @@ describe('vendor SDK sign-ins in the browser', () => {
     try {
       const popup = await readPopup(session, tabId);
       expect(popup.current?.diagnoses).toContain('authorization-refused');
+      // No rule failed, but the sign-in did not finish: '?', not ✓, in the popup and on the badge.
+      expect(popup.current?.symbol).toBe('?');
+      expect(await badgeText(session, tabId)).toBe('?');
       // Recognised as Entra ID by its endpoint layout: the hint names where Entra keeps redirect URIs.
       expect(popup.current?.hints).toContain('provider-setting');
     } finally {
