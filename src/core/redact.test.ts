@@ -210,6 +210,9 @@ describe('Redactor.numbered (a HAR export)', () => {
     expect(again).toBe('code=‹redacted code, 43 chars, value 1›&grant_type=authorization_code');
     expect(other).toBe('code=‹redacted code, 43 chars, value 2›&grant_type=authorization_code');
     expect(redactor.secret('cookie', 'sid=1')).toBe('‹redacted cookie, 5 chars, value 3›');
+    // A marker read back from an export stays as it is.
+    expect(redactor.secret('code', first.slice(20, -8))).toBe('‹redacted code, 43 chars, value 1›');
+    expect(createRedactor([]).secret('code_verifier', '‹redacted code_verifier, 43 chars›')).toBe('‹redacted code_verifier, 43 chars›');
   });
 
   it('numbers the safety net and JSON members too, and leaves the source redactor unnumbered', () => {

@@ -180,7 +180,8 @@ export function createRedactor(secrets: Iterable<SecretValue>, { numbered = fals
   return {
     active: true,
     text,
-    secret: mark,
+    // Idempotent, as the text layers are: a marker read back from a redacted export is not masked by its own length.
+    secret: (label, value) => (isRedacted(value) ? value : mark(label, value)),
     numbered: () => createRedactor(kept, { numbered: true }),
     evidence(evidence) {
       if (evidence.secret || SECRET_LABELS.has(evidence.label.toLowerCase())) {
