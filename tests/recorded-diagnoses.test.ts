@@ -41,12 +41,16 @@ describe('the recorded demo captures', () => {
       'redirect-uri-fragment': [['authorization-refused/certain']],
       'redirect-uri-trailing-slash': [['invalid-grant/certain']],
       'refresh-token-reused': [['invalid-grant/certain']],
+      // The sign-in succeeds, then the user reloads the callback page: the same response arrives again, and the
+      // SDK, which removed its transaction when it redeemed the code, fails without a request (as oidc-client-ts below).
+      'sdk-auth0-callback-reloaded': [['callback-loaded-again/possible']],
       // The server shows its error page for a redirect URI nobody registered (oidc-provider's words name it), as
       // in the Okta and MSAL variants below.
       'sdk-auth0-redirect-uri-unregistered': [['authorization-refused/certain']],
       // The callback lands in a tab without the SDK's transaction; the app's own tab signs in again, correctly.
       'sdk-auth0-state-lost-new-tab': [['state-lost/likely', 'no-token-request/possible'], []],
       'sdk-msal-redirect-uri-unregistered': [['authorization-refused/certain']],
+      'sdk-oidc-client-ts-callback-reloaded': [['callback-loaded-again/possible']],
       'sdk-oidc-client-ts-refresh-twice': [['invalid-grant/certain']],
       'sdk-okta-redirect-uri-unregistered': [['authorization-refused/certain']],
       'state-lost-new-tab': [['state-lost/likely', 'no-token-request/possible'], []],

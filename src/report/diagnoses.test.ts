@@ -42,6 +42,10 @@ const SAMPLES: { [K in DiagnosisHintKind]: Extract<DiagnosisHint, { kind: K }> }
   'state-matches-no-request': { kind: 'state-matches-no-request', state: 'forged', pending: ['s1'] },
   'form-post-without-cookie': { kind: 'form-post-without-cookie' },
   'app-started-over': { kind: 'app-started-over', afterMs: 120, clientId: 'spa' },
+  'callback-loaded-again': { kind: 'callback-loaded-again', loads: 2, afterMs: 1_800, sameTab: true },
+  'repeat-found-no-transaction': { kind: 'repeat-found-no-transaction' },
+  'repeat-sent-code-again': { kind: 'repeat-sent-code-again', exchangeId: 'x5', status: 400, error: 'invalid_grant' },
+  'strip-code-after-handling': { kind: 'strip-code-after-handling' },
   'code-exchange-not-seen': { kind: 'code-exchange-not-seen', callbackStatus: 200 },
   'state-loss-leaves-no-trace': { kind: 'state-loss-leaves-no-trace' },
   'token-response-blocked': {
@@ -186,6 +190,8 @@ const VARIANTS: DiagnosisHint[] = [
   { ...SAMPLES['authorization-error'], error: 'login_required', promptNone: true, framed: true },
   { ...SAMPLES['client-authentication-sent'], methods: [] },
   { ...SAMPLES['redirect-uri-against-last-working'], difference: null },
+  { ...SAMPLES['callback-loaded-again'], sameTab: false },
+  { ...SAMPLES['repeat-sent-code-again'], status: null, error: null },
   { ...SAMPLES['code-expired'], beyondMaximum: true },
   {
     ...SAMPLES['authorization-refused'],
@@ -227,6 +233,7 @@ describe('the wording of the diagnoses', () => {
       'invalid-request',
       'authorization-error',
       'authorization-refused',
+      'callback-loaded-again',
     ];
     expect(Object.keys(DIAGNOSIS_TITLES).sort()).toEqual([...kinds].sort());
     for (const kind of kinds) expect(DIAGNOSIS_TITLES[kind].length).toBeGreaterThan(5);

@@ -77,6 +77,19 @@ export function hintText(hint: DiagnosisHint): string {
       return 'The form_post callback arrived as a cross-site POST (Sec-Fetch-Site: cross-site) with no Cookie header: a state cookie set with SameSite=Lax or Strict is not sent with it (OAuth 2.0 Form Post Response Mode §2; RFC 6265bis, SameSite).';
     case 'app-started-over':
       return `No token request followed the callback, and a new authorization request ${hint.clientId !== null ? `of client ${hint.clientId}` : 'to the same redirect_uri'} started ${formatDuration(hint.afterMs)} after it: the app started over, the usual sign of a lost state.`;
+    case 'callback-loaded-again': {
+      const how =
+        hint.sameTab === false
+          ? 'in another tab (a second tab opened on the callback URL, or a restored session)'
+          : 'the page that holds it in its URL was reloaded, reached again with Back, or navigated to again';
+      return `The same authorization response (the same code and state) arrived at the redirect_uri ${hint.loads} times: ${formatDuration(hint.afterMs)} after its code was redeemed, ${how}. The sign-in itself succeeded; a reload is no protocol error, but the app's callback handler ran again on a response already used.`;
+    }
+    case 'repeat-found-no-transaction':
+      return 'No token request followed the later arrival: the client had removed what it stored for this sign-in when it redeemed the code, so its handler found nothing and failed in the page. This is where an SDK\'s own error comes from: oidc-client-ts\'s "No matching state found in storage", auth0-spa-js\'s "Invalid state" (missing_transaction), MSAL\'s no_token_request_cache_error or state_not_found, okta-auth-js\'s "Unable to retrieve OAuth redirect params from storage" or "Could not load PKCE codeVerifier from storage"; keycloak-js ignores it silently.';
+    case 'repeat-sent-code-again':
+      return `The later arrival sent the code again (${hint.exchangeId}, answered ${hint.status === null ? 'nothing' : answer(hint.status, hint.error)}): a code is one-time (RFC 6749 §4.1.2), so a server refuses it with invalid_grant, as the invalid_grant diagnosis of that request says.`;
+    case 'strip-code-after-handling':
+      return "Once the callback is handled, remove the code and state from the address (history.replaceState, or a redirect to the app's own page) and don't run the callback handler on a page load whose response was already handled.";
     case 'code-exchange-not-seen':
       return `Either a server redeems the code (invisible to the browser, and normal for a confidential client: the callback page answered ${hint.callbackStatus ?? 'without an observed response'}), or the app stopped before redeeming it.`;
     case 'state-loss-leaves-no-trace':

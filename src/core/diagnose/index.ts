@@ -12,6 +12,7 @@ import { tokenErrorMeaning } from '../oauth-errors.ts';
 import { refreshReuses } from '../refresh-tokens.ts';
 import { authorizationError } from './authorization-error.ts';
 import { authorizationRefused } from './authorization-refused.ts';
+import { callbackLoadedAgain } from './callback-loaded-again.ts';
 import { callbackNeverReached } from './callback-never-reached.ts';
 import { callbackRedirected } from './callback-redirected.ts';
 import { diagnosisContext, type DiagnosisContext } from './context.ts';
@@ -63,6 +64,7 @@ function diagnoseFlow(flow: Flow, context: DiagnosisContext): Diagnosis[] {
     // A refusal is the reason the callback never came: it takes that diagnosis's place.
     authorizationRefused(flow, context) ?? callbackNeverReached(flow, context),
     callbackRedirected(flow),
+    callbackLoadedAgain(flow),
     authorizationError(flow),
     lost,
     missing,

@@ -22,7 +22,8 @@ export type DiagnosisKind =
   | 'invalid-client'
   | 'invalid-request'
   | 'authorization-error'
-  | 'authorization-refused';
+  | 'authorization-refused'
+  | 'callback-loaded-again';
 
 /**
  * How well the traffic supports the explanation. `certain`: the request breaks a check the server or the
@@ -154,6 +155,18 @@ export type DiagnosisHint =
   | { kind: 'state-matches-no-request'; state: string; pending: string[] }
   | { kind: 'form-post-without-cookie' }
   | { kind: 'app-started-over'; afterMs: number; clientId: string | null }
+  // callback-loaded-again
+  /**
+   * The same authorization response (same code, same state) arrived at the redirect_uri `loads` times in all, the
+   * first later one `afterMs` after a token request redeemed its code; `sameTab`: all in the first one's tab (null:
+   * tabs unknown, as in a HAR).
+   */
+  | { kind: 'callback-loaded-again'; loads: number; afterMs: number; sameTab: boolean | null }
+  /** No token request followed a later arrival: the client found nothing stored for it and stopped in the page. */
+  | { kind: 'repeat-found-no-transaction' }
+  /** A later arrival sent the code again: `exchangeId`, answered `status` (`error`: its error code when a plain token). */
+  | { kind: 'repeat-sent-code-again'; exchangeId: string; status: number | null; error: string | null }
+  | { kind: 'strip-code-after-handling' }
   // no-token-request
   | { kind: 'code-exchange-not-seen'; callbackStatus: number | null }
   | { kind: 'state-loss-leaves-no-trace' }
@@ -285,6 +298,7 @@ export const DIAGNOSIS_TITLES: Readonly<Record<DiagnosisKind, string>> = {
   'invalid-request': 'invalid_request at the token endpoint: what to check',
   'authorization-error': 'The authorization server returned an error',
   'authorization-refused': 'The authorization server refused the authorization request',
+  'callback-loaded-again': 'A callback handled twice: the same response loaded again after sign-in',
 };
 
 const RANK: Readonly<Record<Likelihood, number>> = { certain: 0, likely: 1, possible: 2 };
