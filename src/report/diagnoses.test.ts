@@ -183,7 +183,11 @@ const VARIANTS: DiagnosisHint[] = [
   ...REFUSALS.map((refusal) => ({ ...SAMPLES['token-response-blocked'], refusal, withCredentials: true })),
   { ...SAMPLES['token-response-blocked'], withCredentials: null },
   ...FAILURES.map((failure) => ({ ...SAMPLES['preflight-failed'], failure })),
-  ...(['in-flight', 'other-tab', null] as const).map((pattern) => ({ ...SAMPLES['code-reused'], pattern, earlierStatus: null })),
+  ...(['in-flight', 'callback-loaded-again', 'other-tab', null] as const).map((pattern) => ({
+    ...SAMPLES['code-reused'],
+    pattern,
+    earlierStatus: null,
+  })),
   ...(['concurrent', 'rotation-unknown'] as const).map((reuse) => ({ ...SAMPLES['refresh-token-reused'], reuse })),
   { ...SAMPLES['authorization-error'], error: null },
   { ...SAMPLES['authorization-error'], error: 'not_a_known_code' },

@@ -163,11 +163,13 @@ function causeText(cause: InvalidGrantCause): string {
       const how =
         cause.pattern === 'in-flight'
           ? ', while that exchange was still in flight (a double submit)'
-          : cause.pattern === 'double-effect'
-            ? `, ${Math.round(cause.gapMs)} ms earlier${cause.sameTab ? ' in the same tab' : ''} (one action that ran twice, e.g. an effect run twice or a retry)`
-            : cause.pattern === 'other-tab'
-              ? ', from another tab (two tabs handled the same callback)'
-              : '';
+          : cause.pattern === 'callback-loaded-again'
+            ? ', and the callback page loaded the same response again in between (a reload or Back: a callback handled twice, see that diagnosis)'
+            : cause.pattern === 'double-effect'
+              ? `, ${Math.round(cause.gapMs)} ms earlier${cause.sameTab ? ' in the same tab' : ''} (one action that ran twice, e.g. an effect run twice or a retry)`
+              : cause.pattern === 'other-tab'
+                ? ', from another tab (two tabs handled the same callback)'
+                : '';
       const count = cause.earlierCount > 1 ? ` It was sent ${cause.earlierCount} times before.` : '';
       if (cause.earlierStatus === null)
         return `The code was already sent at ${iso(cause.earlierTime)} (${cause.earlierExchangeId}), which got no response${cause.earlierNetworkError ? ` (${cause.earlierNetworkError})` : ''}; the server may have redeemed it${how}.${count}`;

@@ -70,9 +70,9 @@ describe('a callback handled twice', () => {
     const loaded = diagnoses.find((d) => d.kind === 'callback-loaded-again')!;
     expect(loaded.hints.map((h) => h.kind)).toEqual(['callback-loaded-again', 'repeat-sent-code-again', 'strip-code-after-handling']);
     expect(loaded.hints[1]).toEqual({ kind: 'repeat-sent-code-again', exchangeId: replay.id, status: 400, error: 'invalid_grant' });
-    // The invalid_grant diagnosis names the earlier exchange of the same code.
+    // The invalid_grant diagnosis names the earlier exchange of the same code, and the load in between.
     const invalidGrant = diagnoses.find((d) => d.kind === 'invalid-grant')!;
-    expect(invalidGrant.hints[0]).toMatchObject({ kind: 'code-reused', earlierExchangeId: flow[3]!.id });
+    expect(invalidGrant.hints[0]).toMatchObject({ kind: 'code-reused', earlierExchangeId: flow[3]!.id, pattern: 'callback-loaded-again' });
   });
 
   it('counts every later load', async () => {

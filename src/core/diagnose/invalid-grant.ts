@@ -116,7 +116,7 @@ export function invalidGrant(flow: Flow, request: TokenRequest, history: GrantHi
 
 function* causesOf(flow: Flow, request: TokenRequest, history: GrantHistory): Generator<Found> {
   if (request.grantType === 'authorization_code') {
-    yield* earlierExchange(request, history.codeUses.get(request));
+    yield* earlierExchange(flow, request, history.codeUses.get(request));
     yield* codeAge(flow, request);
     yield* pkce(flow, request);
     yield* redirectUri(flow, request);
@@ -148,19 +148,28 @@ function checksPassed(flow: Flow, request: TokenRequest, causes: ReadonlySet<Inv
 }
 
 /** 1. The same code presented before this request (RFC 6749 §4.1.2, §10.5). */
-function earlierExchange(request: TokenRequest, use: CodeUse | undefined): Found[] {
+function earlierExchange(flow: Flow, request: TokenRequest, use: CodeUse | undefined): Found[] {
   if (!use || request.code === undefined) return [];
   const first = use.by.exchange;
   const gap = request.exchange.time - first.time;
   const sameTab = first.tabId !== undefined && request.exchange.tabId !== undefined ? first.tabId === request.exchange.tabId : null;
   const inFlight = first.endTime !== undefined && request.exchange.time < first.endTime;
+  // The callback page loaded the same response again between the two (a reload, Back): the callback-loaded-again
+  // diagnosis of the flow.
+  const code = comparableSecret(request.code);
+  const loadedAgain = flow.repeatedCallbacks.some((c) => {
+    const arrived = (c.arrival ?? c.exchange).time;
+    return comparableSecret(c.code) === code && arrived > first.time && arrived <= request.exchange.time;
+  });
   const pattern: CodeReusePattern | null = inFlight
     ? 'in-flight'
-    : sameTab !== false && gap <= DOUBLE_EFFECT_MS
-      ? 'double-effect'
-      : sameTab === false
-        ? 'other-tab'
-        : null;
+    : loadedAgain
+      ? 'callback-loaded-again'
+      : sameTab !== false && gap <= DOUBLE_EFFECT_MS
+        ? 'double-effect'
+        : sameTab === false
+          ? 'other-tab'
+          : null;
   const status = statusText(first, use.by.response?.error);
   return [
     {

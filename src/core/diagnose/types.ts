@@ -70,8 +70,11 @@ export type PreflightFailure =
   | { kind: 'method-not-allowed'; status: number; allowed: string[] }
   | { kind: 'headers-not-allowed'; status: number; allowed: string[]; refused: string[] };
 
-/** How an earlier exchange of the same code came about, when the timing says. */
-export type CodeReusePattern = 'in-flight' | 'double-effect' | 'other-tab';
+/**
+ * How an earlier exchange of the same code came about, when the timing says; `callback-loaded-again`: the same
+ * authorization response arrived again between the two exchanges (see that diagnosis).
+ */
+export type CodeReusePattern = 'in-flight' | 'callback-loaded-again' | 'double-effect' | 'other-tab';
 
 /** A cause of an invalid_grant the traffic shows, with its own likelihood. */
 export type InvalidGrantCause =
