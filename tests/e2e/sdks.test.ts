@@ -98,6 +98,22 @@ describe('vendor SDK sign-ins in the browser', () => {
     }
   });
 
+  it('sdk-oidc-client-ts-callback-reloaded: the callback page reloaded after sign-in is named a callback handled twice, and the flow keeps its ✓', async () => {
+    const { page, tabId } = await run('sdk-oidc-client-ts-callback-reloaded');
+    try {
+      // The SDK's own error, on the reloaded page: it found no stored state for the response.
+      expect(await page.$eval('#status', (el) => el.textContent)).toContain('No matching state found in storage');
+      const popup = await readPopup(session, tabId);
+      expect(popup.current?.diagnoses).toEqual(['callback-loaded-again']);
+      expect(popup.current?.hints).toEqual(['callback-loaded-again', 'repeat-found-no-transaction', 'strip-code-after-handling']);
+      // The sign-in itself succeeded and no rule failed: ✓, not '?', in the popup and on the badge.
+      expect(popup.current).toMatchObject({ symbol: '✓', errors: 0, warnings: 0 });
+      expect(await badgeText(session, tabId)).toBe('✓');
+    } finally {
+      await page.close();
+    }
+  });
+
   it('sdk-keycloak-no-pkce: PKCE switched off is named', async () => {
     const { page, tabId } = await run('sdk-keycloak-no-pkce');
     try {
