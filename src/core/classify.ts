@@ -6,6 +6,7 @@
  */
 import { effectiveParameters } from './authorization-parameters.ts';
 import { jsonObjectOf, MAX_PARSED_BODY, stringMember } from './body.ts';
+import { IMPLIED_RESPONSE_TYPE, knownAuthorizationEndpointOf } from './known-authorization-endpoints.ts';
 import { knownTokenEndpointOf } from './known-token-endpoints.ts';
 import type {
   AuthorizationRequest,
@@ -78,6 +79,23 @@ export function classify(ordered: readonly Exchange[]): Classified {
         continue;
       }
     }
+    // GitHub, Slack and Facebook document their authorization request without response_type (RFC 6749 §4.1.1
+    // requires it) and answer it with a code: at their endpoint, a client_id is enough to recognise one.
+    const knownAuthorization = split.query && ex.method === 'GET' ? knownAuthorizationEndpointOf(ex.url) : undefined;
+    if (knownAuthorization) {
+      const params = parseForm(split.query).params;
+      if (hasParam(params, 'client_id')) {
+        frontChannel.push({
+          exchange: ex,
+          via: 'query',
+          endpoint: split.target,
+          params,
+          requestUri: undefined,
+          responseTypeImpliedBy: knownAuthorization.provider,
+        });
+        continue;
+      }
+    }
     if (form && ex.method === 'POST' && AUTHORIZATION_HINT.test(form.raw) && hasAuthorizationRequestParameters(form.params)) {
       // A POSTed authorization request is a form navigation; from script it is a PAR (RFC 9126 §2.1).
       if (isFrontChannel(ex) && !endpoints.par.has(split.target)) {
@@ -125,7 +143,7 @@ function parFrom(exchange: Exchange, endpoint: string, params: Param[]): ParRequ
 }
 
 /** An authorization request as sent in the front channel, before its effective parameters are read. */
-type FrontChannelRequest = Pick<AuthorizationRequest, 'exchange' | 'via' | 'endpoint' | 'params' | 'requestUri'>;
+type FrontChannelRequest = Pick<AuthorizationRequest, 'exchange' | 'via' | 'endpoint' | 'params' | 'requestUri' | 'responseTypeImpliedBy'>;
 
 /**
  * The authorization request with its effective parameters, computed once here. A front-channel request that
@@ -139,9 +157,14 @@ type FrontChannelRequest = Pick<AuthorizationRequest, 'exchange' | 'via' | 'endp
 function authorizationFrom(request: FrontChannelRequest, pars: readonly ParRequest[]): AuthorizationRequest {
   const par = request.requestUri ? pushedRequestOf(request, pars) : undefined;
   const effective = par ? effectiveParameters([...request.params, ...par.params], 'par') : effectiveParameters(request.params, request.via);
+  const { responseTypeImpliedBy, ...sent } = request;
   return {
-    ...request,
+    ...sent,
     ...effective,
+    // What the provider answers a request without response_type with, marked as not sent.
+    ...(responseTypeImpliedBy !== undefined && effective.responseType === undefined
+      ? { responseType: IMPLIED_RESPONSE_TYPE, responseTypeImpliedBy }
+      : {}),
     ...(par ? { par } : {}),
     ...(request.requestUri !== undefined && !par ? { unreadable: 'the PAR request behind its request_uri was not observed' } : {}),
   };

@@ -80,6 +80,8 @@ export interface ObservedAuthorization extends AuthorizationParameters {
   endpoint: string;
   /** Where the parameters were read. */
   carrier: AuthorizationRequest['carrier'];
+  /** The provider that implies `responseType` (not sent): AuthorizationRequest['responseTypeImpliedBy']. */
+  responseTypeImpliedBy?: string;
 }
 
 /**
@@ -101,6 +103,7 @@ export function observedAuthorizations(flows: readonly Flow[], classified: Class
       endpoint: auth.endpoint,
       carrier: auth.carrier,
       ...parametersOf(auth),
+      ...(auth.responseTypeImpliedBy !== undefined ? { responseTypeImpliedBy: auth.responseTypeImpliedBy } : {}),
     });
   }
   const linked = new Set(flows.map((f) => f.authorization?.par).filter((p): p is ParRequest => !!p));

@@ -4,11 +4,25 @@
  * parameters (codes, verifiers, tokens, client credentials, passwords) are flagged so every output can redact
  * them.
  */
-import type { Evidence } from './model.ts';
+import type { AuthorizationRequest, Evidence } from './model.ts';
 import { isSecretParameter } from './secret-parameters.ts';
 
 /** Longest evidence value kept for a string read from the network. */
 export const MAX_EVIDENCE_CHARS = 500;
+
+/**
+ * The authorization request's response_type as evidence: the value sent, or the `code` its provider implies when
+ * the documented request has none (known-authorization-endpoints.ts), never shown as if it had been sent. None
+ * when there is no response type to show.
+ */
+export function responseTypeEvidence(auth: Pick<AuthorizationRequest, 'responseType' | 'responseTypeImpliedBy'> | undefined): Evidence[] {
+  if (auth?.responseType === undefined) return [];
+  const value =
+    auth.responseTypeImpliedBy === undefined
+      ? capped(auth.responseType)
+      : `${auth.responseType} (not sent: implied by the provider, ${auth.responseTypeImpliedBy})`;
+  return [{ label: 'response_type', value }];
+}
 
 /** Cut a string to at most `max` UTF-16 code units, marking the cut with an ellipsis and never splitting a surrogate pair. */
 export function capped(value: string, max = MAX_EVIDENCE_CHARS): string {

@@ -92,6 +92,11 @@ export interface AuthorizationRequest {
   unreadable?: string;
   clientId?: string;
   responseType?: string;
+  /**
+   * The provider whose documented authorization request carries no response_type (GitHub, Slack, Facebook:
+   * known-authorization-endpoints.ts): `responseType` then holds the `code` it implies, not a value on the wire.
+   */
+  responseTypeImpliedBy?: string;
   responseMode?: string;
   redirectUri?: string;
   scope?: string;

@@ -1,4 +1,4 @@
-import { capped } from '../evidence.ts';
+import { capped, responseTypeEvidence } from '../evidence.ts';
 import { callbacksOf } from '../flow-facts.ts';
 import { defineRule } from './rule.ts';
 
@@ -27,7 +27,7 @@ export default defineRule({
       const responseType = auth?.responseType;
       const callbacks = callbacksOf(flow);
       const evidence = [
-        ...(responseType !== undefined ? [{ label: 'response_type', value: capped(responseType) }] : []),
+        ...responseTypeEvidence(auth),
         ...(auth?.responseMode !== undefined ? [{ label: 'response_mode', value: capped(auth.responseMode) }] : []),
         ...(auth?.clientId !== undefined ? [{ label: 'client_id', value: capped(auth.clientId) }] : []),
       ];

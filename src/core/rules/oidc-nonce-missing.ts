@@ -1,5 +1,5 @@
 import { readable } from '../authorization-parameters.ts';
-import { capped } from '../evidence.ts';
+import { capped, responseTypeEvidence } from '../evidence.ts';
 import { defineRule } from './rule.ts';
 
 /**
@@ -52,7 +52,7 @@ export default defineRule({
         exchanges: [auth.par?.exchange, auth.exchange],
         evidence: [
           { label: 'scope', value: capped(scope) },
-          { label: 'response_type', value: capped(responseType ?? '(absent)') },
+          ...responseTypeEvidence(auth),
           { label: 'nonce', value: nonce === '' ? '(empty)' : '(absent)' },
           {
             label: 'code_challenge_method',

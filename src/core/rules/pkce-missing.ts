@@ -1,4 +1,5 @@
 import { observedAuthorizations, codeGrants, isCodeResponseType, publicClientIds } from '../code-flow.ts';
+import { responseTypeEvidence } from '../evidence.ts';
 import { defineRule } from './rule.ts';
 
 /**
@@ -34,13 +35,18 @@ export default defineRule({
         : isPublic
           ? `and client ${auth.clientId} sends its token or PAR requests from the browser without client authentication (a public client, which must use PKCE)`
           : 'and no code exchange is visible: the client may be a confidential server-side one, for which PKCE is still recommended and required by OAuth 2.1';
+      // GitHub's request has no response_type; its provider implies the code (known-authorization-endpoints.ts).
+      const asks =
+        auth.responseTypeImpliedBy === undefined
+          ? `response_type=${auth.responseType}`
+          : `no response_type: ${auth.responseTypeImpliedBy} implies code`;
       report({
         flow: auth.flow,
         severity: exchangeVisible || isPublic ? 'error' : 'warning',
-        message: `The ${where} asks for a code (response_type=${auth.responseType}) without a code_challenge, ${why}.`,
+        message: `The ${where} asks for a code (${asks}) without a code_challenge, ${why}.`,
         exchanges: [...auth.exchanges, ...(auth.flow ? codeGrants(auth.flow).map((r) => r.exchange) : [])],
         evidence: [
-          { label: 'response_type', value: auth.responseType ?? '' },
+          ...responseTypeEvidence(auth),
           { label: 'client_id', value: auth.clientId ?? '(absent)' },
           { label: 'parameters read from', value: auth.carrier },
           { label: 'code exchange visible', value: exchangeVisible ? 'yes' : 'no' },

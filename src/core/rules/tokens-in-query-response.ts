@@ -1,4 +1,4 @@
-import { capped, paramEvidence } from '../evidence.ts';
+import { capped, paramEvidence, responseTypeEvidence } from '../evidence.ts';
 import { callbacksOf } from '../flow-facts.ts';
 import { defineRule } from './rule.ts';
 
@@ -38,7 +38,7 @@ export default defineRule({
           exchanges: [callback.exchange, callback.arrival],
           evidence: [
             { label: 'callback', value: capped(callback.target) },
-            ...(auth?.responseType !== undefined ? [{ label: 'response_type', value: capped(auth.responseType) }] : []),
+            ...responseTypeEvidence(auth),
             ...(auth?.responseMode !== undefined ? [{ label: 'response_mode', value: capped(auth.responseMode) }] : []),
             ...tokens.map(([name, value]) => paramEvidence(name, value)),
           ],
