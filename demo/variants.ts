@@ -539,7 +539,7 @@ export const variants: readonly Variant[] = [
     maxSeverity: 'info',
     endsAt: 'client-error',
     sdk: 'oidc-client-ts',
-    note: 'The SDK removed the state it stored once it read the response, so the reload sends no token request: every request is correct, and the stuck-flow diagnoses name the callback handled twice (callback-loaded-again). Of the five SDKs only this one and Auth0\'s leave the response in the URL for the app to remove: keycloak-js, okta-auth-js and MSAL strip it themselves (history.replaceState), so a reload there does not repeat it.',
+    note: "The SDK removed the state it stored once it read the response, so the reload sends no token request: every request is correct, and the stuck-flow diagnoses name the callback handled twice (callback-loaded-again). Of the five SDKs only this one and Auth0's leave the response in the URL for the app to remove: keycloak-js, okta-auth-js and MSAL strip it themselves (history.replaceState), so a reload there does not repeat it.",
   },
   {
     id: 'sdk-oidc-client-ts-refresh-twice',
