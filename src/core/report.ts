@@ -98,7 +98,13 @@ export interface FlowReport {
   parEndpoint: string | null;
   tokenEndpoint: string | null;
   redirectUri: string | null;
+  /** As sent, or the `code` its provider implies when `responseTypeImpliedBy` names one. */
   responseType: string | null;
+  /**
+   * The provider whose documented authorization request has no response_type and implies `code` (GitHub, Slack,
+   * Facebook: src/core/known-authorization-endpoints.ts; schema 1.2); null when response_type was sent.
+   */
+  responseTypeImpliedBy: string | null;
   /** As sent; null means the response type's default (query for `code`). */
   responseMode: string | null;
   scope: string | null;
@@ -325,6 +331,7 @@ function flowReport(
     tokenEndpoint: text(token?.endpoint),
     redirectUri: text(auth?.redirectUri ?? token?.redirectUri),
     responseType: text(auth?.responseType),
+    responseTypeImpliedBy: auth?.responseTypeImpliedBy ?? null,
     responseMode: text(auth?.responseMode),
     scope: text(auth?.scope),
     state: text(auth?.state ?? flow.callback?.state),

@@ -14,5 +14,8 @@ describe('flow facts in words', () => {
     expect(responseSummary({ responseType: 'code', responseMode: 'form_post', callbackMode: 'form_post' })).toBe('code · mode form_post');
     expect(responseSummary({ responseType: 'code', responseMode: null, callbackMode: 'query' })).toBe('code · mode default (query)');
     expect(responseSummary({ responseType: null, responseMode: null, callbackMode: null })).toBe('not observed · mode default');
+    expect(responseSummary({ responseType: 'code', responseTypeImpliedBy: 'GitHub', responseMode: null, callbackMode: 'query' })).toBe(
+      'code (not sent: implied by the provider, GitHub) · mode default (query)',
+    );
   });
 });

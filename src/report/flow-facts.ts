@@ -16,10 +16,14 @@ export function issuerSummary(flow: Pick<FlowReport, 'issuer' | 'issuerSource'>)
 
 /**
  * `code · mode form_post` / `code · mode default (query)`: without response_mode the response type's default
- * applies (OAuth 2.0 Multiple Response Type Encoding Practices §2), and the callback shows which it was.
+ * applies (OAuth 2.0 Multiple Response Type Encoding Practices §2), and the callback shows which it was. A code
+ * the provider implies (GitHub's request has no response_type) is never shown as sent.
  */
-export function responseSummary(flow: Pick<FlowReport, 'responseType' | 'responseMode' | 'callbackMode'>): string {
-  const type = flow.responseType ?? 'not observed';
+export function responseSummary(
+  flow: Pick<FlowReport, 'responseType' | 'responseMode' | 'callbackMode'> & Partial<Pick<FlowReport, 'responseTypeImpliedBy'>>,
+): string {
+  const implied = flow.responseTypeImpliedBy ? ` (not sent: implied by the provider, ${flow.responseTypeImpliedBy})` : '';
+  const type = flow.responseType === null ? 'not observed' : `${flow.responseType}${implied}`;
   const mode = flow.responseMode ?? (flow.callbackMode ? `default (${flow.callbackMode})` : 'default');
   return `${type} · mode ${mode}`;
 }
