@@ -3,6 +3,7 @@
  * and every pattern-matched script request passes through it, so it tests raw strings with a few regular
  * expressions and set look-ups, and never parses a body.
  */
+import { knownAuthorizationEndpointOf } from '../core/known-authorization-endpoints.ts';
 import { KNOWN_TOKEN_PATH_HINT } from '../core/known-token-endpoints.ts';
 import type { Exchange } from '../core/model.ts';
 import { endpointOf, endpointsNamedBy, rememberEndpoints } from './learned-endpoints.ts';
@@ -33,10 +34,20 @@ const FORM_CALLBACK_HINT = /(?:^|&)(?:code|error)=/;
 const FORM_STATE_HINT = /(?:^|&)state=/;
 // A JSON body only matters as a (malformed) token request.
 const JSON_GRANT_HINT = /"grant_type"\s*:/;
+const CLIENT_ID_IN_QUERY = /[?&]client_id=/;
+
+/**
+ * A request to a provider's authorization endpoint whose documented request has no response_type (GitHub's
+ * `/login/oauth/authorize`, Slack, Facebook: known-authorization-endpoints.ts), with a client_id, as classify
+ * reads it. Two string tests on the raw URL; it is parsed only when its path is one of them.
+ */
+function isKnownAuthorizationRequest(url: string): boolean {
+  return CLIENT_ID_IN_QUERY.test(url) && knownAuthorizationEndpointOf(url) !== undefined;
+}
 
 export function isRelevant(exchange: Exchange, watch: Watchlist): boolean {
   const url = exchange.url;
-  if (URL_HINT.test(url) || METADATA_PATH.test(url) || KNOWN_TOKEN_PATH_HINT.test(url)) return true;
+  if (URL_HINT.test(url) || METADATA_PATH.test(url) || KNOWN_TOKEN_PATH_HINT.test(url) || isKnownAuthorizationRequest(url)) return true;
   if (exchange.location && URL_HINT.test(exchange.location)) return true;
   const body = exchange.requestBody;
   if (body.kind === 'form' && (FORM_HINT.test(body.raw) || (FORM_CALLBACK_HINT.test(body.raw) && FORM_STATE_HINT.test(body.raw))))
@@ -69,7 +80,8 @@ export function learn(previous: Watchlist, exchange: Exchange): Watchlist {
   const watch = endpoints === previous.endpoints ? previous : { ...previous, endpoints };
   const query = exchange.url.includes('?') ? exchange.url.slice(exchange.url.indexOf('?') + 1) : '';
   const params = exchange.requestBody.kind === 'form' ? new URLSearchParams(exchange.requestBody.raw) : new URLSearchParams(query);
-  if (!params.has('response_type') && !params.has('request_uri') && !params.has('grant_type')) return watch;
+  if (!params.has('response_type') && !params.has('request_uri') && !params.has('grant_type') && !isKnownAuthorizationRequest(exchange.url))
+    return watch;
   const origin = URL.canParse(exchange.url) ? new URL(exchange.url).origin : undefined;
   const redirectUri = params.get('redirect_uri');
   const target = redirectUri && URL.canParse(redirectUri) ? (({ origin: o, pathname }) => o + pathname)(new URL(redirectUri)) : undefined;
