@@ -82,7 +82,7 @@ export function formatMarkdown(report: AuditReport): string {
         `> ${mdCode(input.file)}: ${input.skippedEntries.length} HAR entries skipped (first: ${mdText(input.skippedEntries[0]!)}).`,
         '',
       );
-    const sanitized = removedHeadersNotice(input.headersRemoved);
+    const sanitized = removedHeadersNotice(input.headersRemoved, input.redactedExport);
     if (sanitized) out.push(`> ${mdCode(input.file)}: ${mdText(sanitized)}`, '');
     const redacted = redactedInputNotice(input.redactedExport);
     if (redacted) out.push(`> ${mdCode(input.file)}: ${mdText(redacted)}`, '');

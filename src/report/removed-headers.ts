@@ -4,6 +4,7 @@
  * removes Authorization and Cookie from requests and Set-Cookie from responses, with the `cookies` arrays.
  */
 import type { RemovableHeader } from '../core/model.ts';
+import type { RedactedInput } from '../core/redacted-input.ts';
 
 const HEADER_NAME: Record<RemovableHeader, string> = { authorization: 'Authorization', cookie: 'Cookie', 'set-cookie': 'Set-Cookie' };
 
@@ -14,10 +15,17 @@ const UNOBSERVABLE: Record<RemovableHeader, readonly string[]> = {
   'set-cookie': ['cookies'],
 };
 
-/** One sentence, or undefined when nothing was removed. */
-export function removedHeadersNotice(removed: readonly RemovableHeader[]): string | undefined {
+/**
+ * One sentence, or undefined when nothing was removed. `redactedExport`: the HAR is OAuth Lens's own redacted
+ * export, whose markers stand for those headers; Chrome's "with sensitive data" advice does not apply to it.
+ */
+export function removedHeadersNotice(removed: readonly RemovableHeader[], redactedExport: RedactedInput = null): string | undefined {
   if (!removed.length) return undefined;
-  return `Sanitized HAR: the exporter removed the ${listOf(removed.map((h) => HEADER_NAME[h]))} headers, so ${listOf([...new Set(removed.flatMap((h) => UNOBSERVABLE[h]))])} are not observable; nothing is concluded from their absence. Export "with sensitive data" to check them.`;
+  const headers = listOf(removed.map((h) => HEADER_NAME[h]));
+  const unobservable = listOf([...new Set(removed.flatMap((h) => UNOBSERVABLE[h]))]);
+  if (redactedExport !== null)
+    return `Redacted headers: the export replaced the ${headers} headers by markers, so ${unobservable} are not observable; nothing is concluded from them.`;
+  return `Sanitized HAR: the exporter removed the ${headers} headers, so ${unobservable} are not observable; nothing is concluded from their absence. Export "with sensitive data" to check them.`;
 }
 
 function listOf(items: readonly string[]): string {

@@ -174,7 +174,7 @@ export function formatSarif(report: AuditReport, options: SarifOptions): object 
         locations: [{ physicalLocation: { artifactLocation: { uri, index: artifactIndex } } }],
       });
     }
-    for (const notice of [removedHeadersNotice(input.headersRemoved), redactedInputNotice(input.redactedExport)]) {
+    for (const notice of [removedHeadersNotice(input.headersRemoved, input.redactedExport), redactedInputNotice(input.redactedExport)]) {
       if (!notice) continue;
       notifications.push({
         level: 'note',

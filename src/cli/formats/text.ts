@@ -63,7 +63,7 @@ export function formatText(report: AuditReport, options: TextOptions = {}): stri
           `  ${plural(input.skippedEntries.length, 'HAR entry', 'HAR entries')} skipped (${visible(input.skippedEntries[0]!)}${input.skippedEntries.length > 1 ? ', …' : ''})`,
         ),
       );
-    const sanitized = removedHeadersNotice(input.headersRemoved);
+    const sanitized = removedHeadersNotice(input.headersRemoved, input.redactedExport);
     if (sanitized) out.push(p.yellow(`  ${sanitized}`));
     const redacted = redactedInputNotice(input.redactedExport);
     if (redacted) out.push(p.yellow(`  ${redacted}`));
