@@ -39,7 +39,12 @@ function githubHar(): Har {
     code_challenge_method: 'S256',
   })}`;
   const callback = `${REDIRECT_URI}?${new URLSearchParams({ code: CODE, state: STATE })}`;
-  const tokenBody = new URLSearchParams({ client_id: 'Iv1.8a61f9b3a7aba766', code: CODE, redirect_uri: REDIRECT_URI, code_verifier: VERIFIER });
+  const tokenBody = new URLSearchParams({
+    client_id: 'Iv1.8a61f9b3a7aba766',
+    code: CODE,
+    redirect_uri: REDIRECT_URI,
+    code_verifier: VERIFIER,
+  });
   const answer = JSON.stringify({ access_token: 'gho_16C7e42F292c6912E7710c838347Ae178B4a', token_type: 'bearer', scope: 'read:user' });
   return {
     log: {
