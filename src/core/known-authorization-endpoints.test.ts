@@ -66,6 +66,15 @@ describe('authorization requests without response_type at a known endpoint', () 
     expect(auth!.params.map((p) => p.name)).not.toContain('response_type');
   });
 
+  it("take Slack's and Facebook's documented requests the same way", () => {
+    const slack = `https://slack.com/oauth/v2/authorize?${encode({ scope: 'chat:write,commands', client_id: '1234.5678', state: STATE })}`;
+    const facebook = `https://www.facebook.com/v19.0/dialog/oauth?${encode({ client_id: '1234', redirect_uri: REDIRECT_URI, state: STATE })}`;
+    expect(authorizations([exchange({ url: slack }), exchange({ url: facebook })])).toMatchObject([
+      { responseType: 'code', responseTypeImpliedBy: 'Slack', clientId: '1234.5678' },
+      { responseType: 'code', responseTypeImpliedBy: 'Facebook', redirectUri: REDIRECT_URI },
+    ]);
+  });
+
   it('keep a response_type that was sent, implied nothing', () => {
     const sent = authorizations([exchange({ url: `${GITHUB_AUTHORIZE}?${githubQuery({ response_type: 'code' })}` })]);
     expect(sent[0]).toMatchObject({ responseType: 'code' });
@@ -142,6 +151,18 @@ describe('a GitHub sign-in', () => {
       expect(analysis.diagnoses).toEqual([]);
     });
   }
+
+  it('without redirect_uri (GitHub then uses the registered callback URL): pairs by state and code, nothing above info', async () => {
+    const query = encode({ client_id: CLIENT_ID, state: STATE, code_challenge: CHALLENGE, code_challenge_method: 'S256' });
+    const analysis = await analyze([
+      exchange({ url: `${GITHUB_AUTHORIZE}?${query}`, status: 302, location: callbackUrl }),
+      exchange({ url: callbackUrl, status: 200 }),
+      tokenRequest(asForm),
+    ]);
+    expect(analysis.flows).toHaveLength(1);
+    expect(analysis.flows[0]!.codeExchanges).toHaveLength(1);
+    expect(analysis.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+  });
 
   it('through the sign-in page first (GitHub asks for the same authorization again after the login): one flow, nothing above info', async () => {
     const login = `https://github.com/login?${encode({ client_id: CLIENT_ID, return_to: `/login/oauth/authorize?${githubQuery()}` })}`;
