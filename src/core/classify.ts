@@ -65,16 +65,20 @@ export function classify(ordered: readonly Exchange[]): Classified {
     jwks: [],
   };
   const frontChannel: FrontChannelRequest[] = [];
+  const resumed = new ResumedAuthorizations();
 
   // First pass: requests that carry their own meaning (authorization, PAR, token, endpoints by metadata).
   for (const ex of ordered) {
+    resumed.see(ex);
     const split = splitUrl(ex.url);
     if (!split) continue;
     const form = ex.requestBody.kind === 'form' ? ex.requestBody : undefined;
+    if (resumed.isResumption(ex)) continue;
 
     if (split.query && AUTHORIZATION_HINT.test(split.query) && ex.method === 'GET') {
       const params = parseForm(split.query).params;
       if (hasAuthorizationRequestParameters(params)) {
+        resumed.requested(ex);
         frontChannel.push({ exchange: ex, via: 'query', endpoint: split.target, params, requestUri: firstParam(params, 'request_uri') });
         continue;
       }
@@ -85,6 +89,7 @@ export function classify(ordered: readonly Exchange[]): Classified {
     if (knownAuthorization) {
       const params = parseForm(split.query).params;
       if (hasParam(params, 'client_id')) {
+        resumed.requested(ex);
         frontChannel.push({
           exchange: ex,
           via: 'query',
@@ -124,6 +129,34 @@ export function classify(ordered: readonly Exchange[]): Classified {
   result.authorizations = frontChannel.map((request) => authorizationFrom(request, result.pars));
   result.callbacks = findCallbacks(ordered, result.authorizations);
   return result;
+}
+
+/**
+ * The authorization server resuming a request it was sent: GitHub answers an authorization request with its
+ * sign-in page and, once the user signed in, redirects to the very same authorization URL (`return_to`). That
+ * is the same authorization request, not a second one of the client's: a GET whose URL an earlier
+ * authorization request had, reached by a redirect from the server's own origin, is left to the first one's flow
+ * (as a page of its server). A user reloading the page, or a client starting over with a new state, is not a
+ * redirect or not the same URL.
+ */
+class ResumedAuthorizations {
+  private readonly urls = new Set<string>();
+  private readonly sameOriginRedirects = new Set<string>();
+
+  /** Remember where a same-origin redirect leads. */
+  see(ex: Exchange): void {
+    if (!ex.location || ex.status === undefined || ex.status < 300 || ex.status >= 400) return;
+    const from = splitUrl(ex.url)?.origin;
+    if (from !== undefined && splitUrl(ex.location)?.origin === from) this.sameOriginRedirects.add(ex.location);
+  }
+
+  requested(ex: Exchange): void {
+    this.urls.add(ex.url);
+  }
+
+  isResumption(ex: Exchange): boolean {
+    return ex.method === 'GET' && this.urls.has(ex.url) && this.sameOriginRedirects.has(ex.url);
+  }
 }
 
 function hasAuthorizationRequestParameters(params: readonly Param[]): boolean {

@@ -164,10 +164,11 @@ describe('a GitHub sign-in', () => {
     expect(analysis.findings.filter((f) => f.severity !== 'info')).toEqual([]);
   });
 
-  it('through the sign-in page first (GitHub asks for the same authorization again after the login): one flow, nothing above info', async () => {
+  it('through the sign-in page first (GitHub resumes the same authorization request after the login): one flow, nothing above info', async () => {
     const login = `https://github.com/login?${encode({ client_id: CLIENT_ID, return_to: `/login/oauth/authorize?${githubQuery()}` })}`;
+    const first = exchange({ url: `${GITHUB_AUTHORIZE}?${githubQuery()}`, status: 302, location: login });
     const analysis = await analyze([
-      exchange({ url: `${GITHUB_AUTHORIZE}?${githubQuery()}`, status: 302, location: login }),
+      first,
       exchange({ url: login, status: 200 }),
       exchange({
         method: 'POST',
@@ -182,12 +183,16 @@ describe('a GitHub sign-in', () => {
       tokenRequest(asJson),
     ]);
     expect(analysis.findings.filter((f) => f.severity !== 'info')).toEqual([]);
-    const completed = analysis.flows.filter((f) => f.callback);
-    expect(completed).toHaveLength(1);
-    expect(completed[0]!.codeExchanges).toHaveLength(1);
-    // The first request, answered with the sign-in page, stays a flow of its own without a callback; the
-    // diagnoses do not yet tie it to the same request resumed, and say at most "possible" about it.
-    expect(analysis.diagnoses.filter((d) => d.likelihood !== 'possible')).toEqual([]);
+    // The request GitHub resumes after the sign-in is the first one, not a second flow left without a callback.
+    expect(analysis.flows).toHaveLength(1);
+    expect(analysis.flows[0]!.authorization?.exchange.id).toBe(first.id);
+    expect(analysis.flows[0]!.codeExchanges).toHaveLength(1);
+    expect(analysis.diagnoses).toEqual([]);
+  });
+
+  it('a user who loads the same authorization URL again (no redirect of the server) makes a second request', async () => {
+    const url = `${GITHUB_AUTHORIZE}?${githubQuery()}`;
+    expect(authorizations([exchange({ url, status: 200 }), exchange({ url, status: 302, location: callbackUrl })])).toHaveLength(2);
   });
 
   it('without PKCE: pkce-missing says the code is implied by GitHub, never that response_type=code was sent', async () => {
