@@ -61,7 +61,7 @@ export const KNOWN_AUTHORIZATION_ENDPOINTS: readonly KnownAuthorizationEndpoint[
  * capture's relevance filter runs it on every navigation, so it is one anchored regular expression; the URL is
  * parsed only when it says yes.
  */
-export const KNOWN_AUTHORIZATION_PATH_HINT = new RegExp(
+const KNOWN_AUTHORIZATION_PATH_HINT = new RegExp(
   `^https?://[^/?#]+(?:${KNOWN_AUTHORIZATION_ENDPOINTS.map(({ path }) => path.split('*').map(escapeRegExp).join('[^/?#]+')).join('|')})(?:[?#]|$)`,
 );
 
