@@ -45,16 +45,12 @@ describe('relevance of authorization requests without response_type', () => {
       expect(isRelevant(navigation(url), watch), url).toBe(false);
   });
 
-  it('learns the server origin and the redirect target of such a request', () => {
+  it('learns the redirect target of such a request, not the whole site it lives on', () => {
     const watch = learn(emptyWatchlist(), navigation(GITHUB_REQUEST));
-    expect(watch).toEqual({
-      serverOrigins: ['https://github.com'],
-      redirectTargets: ['https://app.example/auth/github/callback'],
-      endpoints: [],
-    });
-    // The sign-in page GitHub shows first, and a callback whose parameters came in the fragment.
-    expect(isRelevant(navigation('https://github.com/login'), watch)).toBe(true);
+    expect(watch).toEqual({ serverOrigins: [], redirectTargets: ['https://app.example/auth/github/callback'], endpoints: [] });
+    // A callback whose parameters came in the fragment is kept; the rest of github.com is ordinary browsing.
     expect(isRelevant(navigation('https://app.example/auth/github/callback'), watch)).toBe(true);
+    expect(isRelevant(navigation('https://github.com/octocat/hello-world'), watch)).toBe(false);
   });
 
   it('learns nothing from a GitHub page that is no authorization request', () => {

@@ -82,7 +82,11 @@ export function learn(previous: Watchlist, exchange: Exchange): Watchlist {
   const params = exchange.requestBody.kind === 'form' ? new URLSearchParams(exchange.requestBody.raw) : new URLSearchParams(query);
   if (!params.has('response_type') && !params.has('request_uri') && !params.has('grant_type') && !isKnownAuthorizationRequest(exchange.url))
     return watch;
-  const origin = URL.canParse(exchange.url) ? new URL(exchange.url).origin : undefined;
+  // The known endpoints without response_type live on sites people browse (github.com, www.facebook.com,
+  // slack.com): watching their whole origin would keep every later page there. Their requests and redirects
+  // back carry the hints above, so only their redirect_uri is learned.
+  const origin =
+    URL.canParse(exchange.url) && knownAuthorizationEndpointOf(exchange.url) === undefined ? new URL(exchange.url).origin : undefined;
   const redirectUri = params.get('redirect_uri');
   const target = redirectUri && URL.canParse(redirectUri) ? (({ origin: o, pathname }) => o + pathname)(new URL(redirectUri)) : undefined;
   const serverOrigins = origin && !watch.serverOrigins.includes(origin) ? [...watch.serverOrigins, origin].slice(-32) : watch.serverOrigins;
