@@ -30,7 +30,6 @@ export function badgeOf(verdict: FlowVerdict, diagnoses: readonly Diagnosis[] = 
     };
   }
   const stuck = diagnoses.find((d) => isStuck([d]));
-  if (stuck)
-    return { text: STUCK_SYMBOL, color: '#1a73e8', title: `OAuth Lens: last sign-in looks stuck (${stuck.title}); open for why` };
+  if (stuck) return { text: STUCK_SYMBOL, color: '#1a73e8', title: `OAuth Lens: last sign-in looks stuck (${stuck.title}); open for why` };
   return { text: '✓', color: '#188038', title: 'OAuth Lens: last flow passed every check' };
 }
