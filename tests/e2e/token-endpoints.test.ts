@@ -59,6 +59,13 @@ describe('token endpoints at unusual paths', () => {
     chromium = await launchWithExtension({ handleDevToolsAsPage: true });
     page = await chromium.browser.newPage();
     await page.goto(`${origin}/`);
+    // A new worker's webRequest listeners take effect a moment after it starts (a request made at once can pass
+    // unseen): wait until a request the fixed filter matches is kept.
+    await waitForStored(
+      (requests) => requests.length > 0,
+      'a warm-up request',
+      () => page.evaluate((url) => fetch(url).then(() => undefined), `${origin}/.well-known/oauth-authorization-server`),
+    );
   });
   afterAll(async () => {
     await chromium?.close();
@@ -79,9 +86,14 @@ describe('token endpoints at unusual paths', () => {
     });
   }
 
-  async function waitForStored(predicate: (requests: StoredRequest[]) => boolean, what: string): Promise<StoredRequest[]> {
+  async function waitForStored(
+    predicate: (requests: StoredRequest[]) => boolean,
+    what: string,
+    eachRound?: () => Promise<void>,
+  ): Promise<StoredRequest[]> {
     const deadline = Date.now() + 10_000;
     for (;;) {
+      await eachRound?.();
       const requests = await stored();
       if (predicate(requests)) return requests;
       if (Date.now() > deadline) throw new Error(`never stored: ${what} (stored: ${JSON.stringify(requests)})`);
