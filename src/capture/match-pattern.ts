@@ -9,6 +9,7 @@
  * the query, `*` matches any run of characters (slashes included) and everything else is literal and
  * case-sensitive.
  */
+import { escapeRegExp } from '../core/known-endpoints.ts';
 
 /** Patterns for exactly one URL without its query, and for it with any query (webRequest sees both). */
 export function exactUrlPatterns(url: string): string[] {
@@ -54,8 +55,4 @@ function globToRegExp(glob: string): RegExp {
     compiledGlobs.set(glob, compiled);
   }
   return compiled;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

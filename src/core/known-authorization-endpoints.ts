@@ -9,18 +9,10 @@
  * (classify.ts) takes a GET to one of these endpoints with a client_id for an authorization request whose
  * response type, `code`, is implied by the provider; the capture's relevance filter keeps navigations to them.
  */
-export interface KnownAuthorizationEndpoint {
-  provider: string;
-  /**
-   * The host the provider serves it from. Absent for products installed on the customer's own host (GitHub
-   * Enterprise Server): the path alone is distinctive enough, as for its token endpoint.
-   */
-  host?: string;
-  /** The path. A `*` stands for one version segment (Facebook's `v19.0`). */
-  path: string;
-  /** Where the provider documents the request without response_type. */
-  source: string;
-}
+import { type KnownEndpoint, knownEndpointOf, pathAlternatives } from './known-endpoints.ts';
+
+/** The host is absent for GitHub Enterprise Server, installed on the customer's own host, as for its token endpoint. */
+export type KnownAuthorizationEndpoint = KnownEndpoint;
 
 /** What every entry's provider answers a request without response_type with. */
 export const IMPLIED_RESPONSE_TYPE = 'code';
@@ -61,27 +53,9 @@ export const KNOWN_AUTHORIZATION_ENDPOINTS: readonly KnownAuthorizationEndpoint[
  * capture's relevance filter runs it on every navigation, so it is one anchored regular expression; the URL is
  * parsed only when it says yes.
  */
-const KNOWN_AUTHORIZATION_PATH_HINT = new RegExp(
-  `^https?://[^/?#]+(?:${KNOWN_AUTHORIZATION_ENDPOINTS.map(({ path }) => path.split('*').map(escapeRegExp).join('[^/?#]+')).join('|')})(?:[?#]|$)`,
-);
+const KNOWN_AUTHORIZATION_PATH_HINT = new RegExp(`^https?://[^/?#]+${pathAlternatives(KNOWN_AUTHORIZATION_ENDPOINTS)}(?:[?#]|$)`);
 
 /** The known authorization endpoint a URL addresses (its query and fragment aside), if any. */
 export function knownAuthorizationEndpointOf(url: string): KnownAuthorizationEndpoint | undefined {
-  if (!KNOWN_AUTHORIZATION_PATH_HINT.test(url) || !URL.canParse(url)) return undefined;
-  const { hostname, pathname } = new URL(url);
-  return KNOWN_AUTHORIZATION_ENDPOINTS.find(
-    (entry) => (entry.host === undefined || entry.host === hostname) && pathMatches(entry.path, pathname),
-  );
-}
-
-function pathMatches(pattern: string, pathname: string): boolean {
-  const expected = pattern.split('/');
-  const actual = pathname.split('/');
-  return (
-    expected.length === actual.length && expected.every((segment, i) => segment === actual[i] || (segment === '*' && actual[i] !== ''))
-  );
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return knownEndpointOf(KNOWN_AUTHORIZATION_ENDPOINTS, KNOWN_AUTHORIZATION_PATH_HINT, url);
 }

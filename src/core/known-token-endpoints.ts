@@ -10,18 +10,9 @@
  * (classify.ts) takes a request to one of these endpoints for a token request even when its parameters are
  * not the RFC's (no grant_type, a JSON body, a query string).
  */
-export interface KnownTokenEndpoint {
-  provider: string;
-  /**
-   * The host the provider serves it from; `*.` before a domain also matches its subdomains. Absent for
-   * products installed on the customer's own host (PingFederate, GitHub Enterprise Server): the path alone
-   * is distinctive enough.
-   */
-  host?: string;
-  /** The path. A `*` stands for one version segment (Facebook's `v19.0`). */
-  path: string;
-  /** Where the provider documents it. */
-  source: string;
+import { type KnownEndpoint, knownEndpointOf, pathAlternatives } from './known-endpoints.ts';
+
+export interface KnownTokenEndpoint extends KnownEndpoint {
   /**
    * The provider documents its code exchange without grant_type (an RFC 6749 §4.1.3 REQUIRED parameter):
    * a request there that carries a code and no grant_type is that provider's authorization_code grant, not a
@@ -114,33 +105,9 @@ export const KNOWN_TOKEN_ENDPOINTS: readonly KnownTokenEndpoint[] = [
  * A cheap test on a raw URL: does its path end like one of the known token endpoints? Classification and the
  * capture's relevance filter read every exchange, so the URL is parsed only when this says it may be one.
  */
-export const KNOWN_TOKEN_PATH_HINT = new RegExp(
-  `(?:${KNOWN_TOKEN_ENDPOINTS.map(({ path }) => path.split('*').map(escapeRegExp).join('[^/?#]+')).join('|')})(?:[?#]|$)`,
-);
+export const KNOWN_TOKEN_PATH_HINT = new RegExp(`${pathAlternatives(KNOWN_TOKEN_ENDPOINTS)}(?:[?#]|$)`);
 
 /** The known token endpoint a URL addresses (its query and fragment aside), if any. */
 export function knownTokenEndpointOf(url: string): KnownTokenEndpoint | undefined {
-  if (!KNOWN_TOKEN_PATH_HINT.test(url) || !URL.canParse(url)) return undefined;
-  const { hostname, pathname, protocol } = new URL(url);
-  if (protocol !== 'https:' && protocol !== 'http:') return undefined;
-  return KNOWN_TOKEN_ENDPOINTS.find((entry) => hostMatches(entry.host, hostname) && pathMatches(entry.path, pathname));
-}
-
-function hostMatches(pattern: string | undefined, hostname: string): boolean {
-  if (pattern === undefined) return true;
-  if (!pattern.startsWith('*.')) return hostname === pattern;
-  const domain = pattern.slice(2);
-  return hostname === domain || hostname.endsWith(`.${domain}`);
-}
-
-function pathMatches(pattern: string, pathname: string): boolean {
-  const expected = pattern.split('/');
-  const actual = pathname.split('/');
-  return (
-    expected.length === actual.length && expected.every((segment, i) => segment === actual[i] || (segment === '*' && actual[i] !== ''))
-  );
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return knownEndpointOf(KNOWN_TOKEN_ENDPOINTS, KNOWN_TOKEN_PATH_HINT, url);
 }
