@@ -61,6 +61,20 @@ async function evict(limits: RetentionLimits): Promise<void> {
 
 // --- webRequest listeners (top level, synchronous) ---------------------------------------------------
 /**
+ * Chrome withholds some request headers (Origin, Cookie, Referer, …) from listeners not asking with 'extraHeaders';
+ * Firefox hands them all over and rejects the option it does not know ("Invalid enumeration value"), which would
+ * throw here and leave every listener after it unregistered. Each browser lists the options it knows in
+ * `webRequest.OnBeforeSendHeadersOptions` (Chrome: REQUEST_HEADERS, BLOCKING, EXTRA_HEADERS; Firefox ESR 153:
+ * REQUESTHEADERS, BLOCKING), so the option is asked for exactly where it is listed.
+ */
+const knownSendHeadersOptions: readonly string[] = Object.values(
+  (browser.webRequest as { OnBeforeSendHeadersOptions?: Record<string, string> }).OnBeforeSendHeadersOptions ?? {},
+);
+const SEND_HEADERS_OPTIONS: WebRequest.OnBeforeSendHeadersOptions[] = knownSendHeadersOptions.includes('extraHeaders')
+  ? ['requestHeaders', 'extraHeaders']
+  : ['requestHeaders'];
+
+/**
  * Feeds the recorder every event of the requests the filter matches (and `accepts`, when given); returns what
  * removes these listeners again.
  */
@@ -86,7 +100,7 @@ function addCaptureListeners(filter: WebRequest.RequestFilter, accepts: (url: st
     if (accepts(d.url)) keep(recorder.failed(d));
   };
   events.onBeforeRequest.addListener(beforeRequest, filter, ['requestBody']);
-  events.onBeforeSendHeaders.addListener(sendHeaders, filter, ['requestHeaders', 'extraHeaders' as WebRequest.OnBeforeSendHeadersOptions]);
+  events.onBeforeSendHeaders.addListener(sendHeaders, filter, SEND_HEADERS_OPTIONS);
   events.onHeadersReceived.addListener(headersReceived, filter, ['responseHeaders']);
   events.onBeforeRedirect.addListener(redirected, filter, ['responseHeaders']);
   events.onCompleted.addListener(completed, filter, ['responseHeaders']);
