@@ -14,7 +14,7 @@
  */
 import type { Body, Exchange, Header, InitiatorType, RemovableHeader } from '../core/model.ts';
 import { parseForm, resolveLocation } from '../core/params.ts';
-import { isRedacted } from '../core/redact.ts';
+import { isRedacted } from '../core/redaction-marker.ts';
 
 export interface HarConversion {
   exchanges: Exchange[];

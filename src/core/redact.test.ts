@@ -2,7 +2,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { AS, authorize, callback, exchange, formBody, goodFlow, resetBuilders, token, VERIFIER } from '../../tests/support/build.ts';
 import { analyze } from './analyze.ts';
 import type { Exchange } from './model.ts';
-import { collectSecrets, createRedactor, isRedacted, noRedaction, redactionMarker, redactJsonMembers, redactParameters } from './redact.ts';
+import { collectSecrets, createRedactor, noRedaction, redactJsonMembers, redactParameters } from './redact.ts';
+import { isRedacted, redactionMarker } from './redaction-marker.ts';
 
 beforeEach(resetBuilders);
 

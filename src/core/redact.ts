@@ -30,8 +30,6 @@ const SECRET_LABELS: ReadonlySet<string> = new Set([...SECRET_PARAMETERS, 'cooki
 /** Values shorter than this are not searched for by the safety net (too likely to match ordinary text). */
 export const MIN_SECRET_LENGTH = 8;
 
-export { isRedacted, redactionMarker };
-
 /** Writes the marker of one secret value. */
 type Mark = (label: string, value: string) => string;
 

@@ -5,7 +5,7 @@
 import { visible } from '../../report/text.ts';
 import { useState } from 'preact/hooks';
 import { excerptOf } from '../../core/body.ts';
-import { isRedacted, redactionMarker } from '../../core/redact.ts';
+import { isRedacted, redactionMarker } from '../../core/redaction-marker.ts';
 import type { Redactor } from '../../core/redact.ts';
 import { useStore } from './context.ts';
 import { copyText } from './download.ts';
