@@ -7,7 +7,7 @@ import { diagnosisLines, LIKELIHOOD_LABEL } from '../report/diagnoses.ts';
 import { issuerSummary, responseSummary } from '../report/flow-facts.ts';
 import { pkceSummary } from '../report/pkce.ts';
 import { plural } from '../report/text.ts';
-import { flowSymbol, isStuck, STUCK_SYMBOL } from '../report/verdict.ts';
+import { flowStanding, flowSymbol, isStuck } from '../report/verdict.ts';
 import { describeCodeExchange, describeState, type PopupModel } from './model.ts';
 
 export interface PopupProps {
@@ -207,13 +207,11 @@ function RecentFlows({ flows }: { flows: FlowReport[] }) {
 const VERDICT_LABEL = { error: 'errors', warning: 'warnings', info: 'passed', pass: 'passed' } as const;
 
 function Verdict({ verdict, diagnostics }: { verdict: FlowReport['verdict']; diagnostics: FlowReport['diagnostics'] }) {
-  const symbol = flowSymbol(verdict, isStuck(diagnostics));
+  const stuck = isStuck(diagnostics);
+  const standing = flowStanding(verdict, stuck);
   return (
-    <span
-      class={`verdict ${symbol === STUCK_SYMBOL ? 'stuck' : verdict}`}
-      title={symbol === STUCK_SYMBOL ? 'did not finish' : VERDICT_LABEL[verdict]}
-    >
-      {symbol}
+    <span class={`verdict ${standing}`} title={standing === 'stuck' ? 'did not finish' : VERDICT_LABEL[verdict]}>
+      {flowSymbol(verdict, stuck)}
     </span>
   );
 }

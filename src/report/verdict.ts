@@ -22,9 +22,18 @@ export function isStuck(diagnoses: readonly Pick<Diagnosis, 'likelihood'>[]): bo
 /** What a stuck flow shows instead of ✓, in the popup, the panel's list and on the badge. */
 export const STUCK_SYMBOL = '?';
 
-/** The glyph of a flow: its verdict's, or STUCK_SYMBOL for a flow that passed but is stuck (isStuck). */
+/**
+ * What a flow's glyph and colour show: its verdict, or 'stuck' for a flow that passed but is stuck (isStuck),
+ * never over a rule's fault. Views use it as their CSS class.
+ */
+export function flowStanding(verdict: Verdict, stuck: boolean): Verdict | 'stuck' {
+  return (verdict === 'pass' || verdict === 'info') && stuck ? 'stuck' : verdict;
+}
+
+/** The glyph of a flow: its verdict's, or STUCK_SYMBOL for a flow that passed but is stuck (flowStanding). */
 export function flowSymbol(verdict: Verdict, stuck: boolean): string {
-  return (verdict === 'pass' || verdict === 'info') && stuck ? STUCK_SYMBOL : VERDICT_SYMBOL[verdict];
+  const standing = flowStanding(verdict, stuck);
+  return standing === 'stuck' ? STUCK_SYMBOL : VERDICT_SYMBOL[standing];
 }
 
 export interface FindingCounts {

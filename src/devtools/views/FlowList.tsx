@@ -5,7 +5,7 @@
 import { useRef } from 'preact/hooks';
 import type { FlowRow as Row } from '../sources.ts';
 import { formatDuration } from '../../report/text.ts';
-import { findingCounts, flowSymbol } from '../../report/verdict.ts';
+import { findingCounts, flowStanding, flowSymbol } from '../../report/verdict.ts';
 import { useStore } from './context.ts';
 import { Masked } from './Secret.tsx';
 import { scrollRowIntoView, VirtualList } from './VirtualList.tsx';
@@ -71,10 +71,7 @@ function FlowRow({ item, selected }: { item: Row; selected: boolean }) {
       data-source={item.source.kind}
       onClick={() => store.select(item.key)}
     >
-      <span
-        class={`verdict ${item.stuck && verdict.errors + verdict.warnings === 0 ? 'stuck' : verdict.verdict}`}
-        title={findingCounts(verdict)}
-      >
+      <span class={`verdict ${flowStanding(verdict.verdict, item.stuck)}`} title={findingCounts(verdict)}>
         {flowSymbol(verdict.verdict, item.stuck)}
       </span>
       <span class="client" data-field="client">
