@@ -39,6 +39,8 @@ const AUTHORIZATION_HINT = /(?:^|[?&])(?:response_type|request_uri)=/;
 const CALLBACK_HINT = /(?:^|[?&#])(?:code|error|access_token|id_token)=/;
 const GRANT_HINT = /(?:^|[?&"])grant_type["=]/;
 const FORM_TYPE = /^\s*application\/x-www-form-urlencoded\s*(?:;|$)/i;
+/** A JSON token request is a few hundred characters: a larger text body is not parsed as one. */
+const MAX_JSON_TOKEN_REQUEST = 100_000;
 const WELL_KNOWN = /\/\.well-known\/(?:openid-configuration|oauth-authorization-server)(?:\/|$)/;
 
 const isFrontChannel = (ex: Exchange) => ex.initiator === 'navigation' || ex.initiator === 'subframe' || ex.initiator === 'form';
@@ -231,7 +233,7 @@ function tokenRequestFrom(ex: Exchange, target: string, query: string, tokenEndp
   } else if (body.kind === 'form' && GRANT_HINT.test(body.raw)) {
     encoding = 'form';
     params = body.params;
-  } else if (body.kind === 'text' && GRANT_HINT.test(body.text) && body.text.length < 100_000) {
+  } else if (body.kind === 'text' && body.text.length < MAX_JSON_TOKEN_REQUEST && GRANT_HINT.test(body.text)) {
     // RFC 6749 §3.2 requires a form body; a JSON body is a finding, but still a token request.
     const json = jsonObjectOf(body);
     if (!json.ok || typeof json.json.grant_type !== 'string') return undefined;
@@ -266,7 +268,7 @@ function tokenRequestFrom(ex: Exchange, target: string, query: string, tokenEndp
 
 function parametersAtKnownEndpoint(body: Body, query: string): Pick<TokenRequest, 'encoding' | 'params'> {
   if (body.kind === 'form') return { encoding: 'form', params: body.params };
-  if (body.kind === 'text' && body.text.length < 100_000) {
+  if (body.kind === 'text' && body.text.length < MAX_JSON_TOKEN_REQUEST) {
     const json = jsonObjectOf(body);
     if (json.ok) return { encoding: 'json', params: stringMembersOf(json.json) };
   }
