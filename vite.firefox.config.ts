@@ -10,10 +10,11 @@ import { extensionConfig } from './vite.config.ts';
  * - `browser_specific_settings.gecko.id`: an MV3 add-on must name itself (web-ext lint: ADDON_ID_REQUIRED);
  * - `data_collection_permissions`: mandatory for new add-ons; OAuth Lens sends nothing anywhere, hence 'none'.
  *   Firefox reads the key from 140 on, hence `strict_min_version`;
+ *   Firefox for Android reads it from 142 on, hence its own minimum (gecko_android);
  * - no `minimum_chrome_version`, which only Chrome reads.
  */
 const { minimum_chrome_version: _chromeOnly, background, ...shared } = manifest;
-const firefoxManifest: ManifestV3Export = {
+const firefoxManifest = {
   ...shared,
   background: { scripts: [background.service_worker], type: 'module' },
   browser_specific_settings: {
@@ -22,7 +23,9 @@ const firefoxManifest: ManifestV3Export = {
       strict_min_version: '140.0',
       data_collection_permissions: { required: ['none'] },
     },
+    gecko_android: { strict_min_version: '142.0' },
   },
-};
+  // crxjs's manifest type knows `gecko` but not `gecko_android`.
+} as ManifestV3Export;
 
 export default defineConfig(extensionConfig(crx({ manifest: firefoxManifest, browser: 'firefox' }), 'dist-firefox'));
