@@ -33,6 +33,7 @@ import { firstParam, header, splitUrl } from '../params.ts';
 import { compareRedirectUris } from '../redirect-uri.ts';
 import { comparableSecret } from '../redaction-marker.ts';
 import type { RefreshReuse } from '../refresh-tokens.ts';
+import { arrivalTime } from './context.ts';
 import {
   byLikelihood,
   DIAGNOSIS_TITLES,
@@ -158,7 +159,7 @@ function earlierExchange(flow: Flow, request: TokenRequest, use: CodeUse | undef
   // diagnosis of the flow.
   const code = comparableSecret(request.code);
   const loadedAgain = flow.repeatedCallbacks.some((c) => {
-    const arrived = (c.arrival ?? c.exchange).time;
+    const arrived = arrivalTime(c);
     return comparableSecret(c.code) === code && arrived > first.time && arrived <= request.exchange.time;
   });
   const pattern: CodeReusePattern | null = inFlight
