@@ -67,6 +67,8 @@ export function harToExchanges(har: unknown): HarConversion {
 /** What Chrome DevTools' sanitized export removes: from requests, then from responses. */
 const SANITIZED_REQUEST_HEADERS: readonly RemovableHeader[] = ['authorization', 'cookie'];
 const SANITIZED_RESPONSE_HEADERS: readonly RemovableHeader[] = ['set-cookie'];
+/** Every header the sanitized export removes, which a redacted export's marker also stands for. */
+const REMOVABLE_HEADERS: readonly RemovableHeader[] = [...SANITIZED_REQUEST_HEADERS, ...SANITIZED_RESPONSE_HEADERS];
 
 /**
  * Chrome DevTools' "Export HAR (sanitized)", the default since Chrome 130 (devtools-frontend
@@ -86,7 +88,7 @@ function sanitizedHeaders(log: Json, entries: readonly unknown[]): readonly Remo
     if (hasAny(request.headers, SANITIZED_REQUEST_HEADERS) || hasAny(response.headers, SANITIZED_RESPONSE_HEADERS)) return [];
     if (nonEmptyArray(request.cookies) || nonEmptyArray(response.cookies)) return [];
   }
-  return [...SANITIZED_REQUEST_HEADERS, ...SANITIZED_RESPONSE_HEADERS];
+  return REMOVABLE_HEADERS;
 }
 
 function hasAny(headers: unknown, names: readonly string[]): boolean {
@@ -167,8 +169,6 @@ function entryToExchange(entry: unknown, index: number, previousTime: number): E
     ...(redacted.length ? { headersRemoved: [...new Set(redacted)] } : {}),
   };
 }
-
-const REMOVABLE_HEADERS: readonly RemovableHeader[] = ['authorization', 'cookie', 'set-cookie'];
 
 /**
  * A credential header whose whole value is a redaction marker (OAuth Lens's own redacted HAR export writes
@@ -299,7 +299,8 @@ function responseBodyOf(content: unknown, status: number | undefined): { respons
   return { responseBody: { kind: 'text', text, mimeType, size: text.length } };
 }
 
-function decodeBase64Text(base64: string): string | undefined {
+/** Base64 of UTF-8 text (a HAR's `encoding: base64`, an HTTP Basic credential), or undefined when it is neither. */
+export function decodeBase64Text(base64: string): string | undefined {
   try {
     const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);

@@ -4,6 +4,7 @@
  * because a HAR that looks complete but is not would mislead whoever replays it. The markers are numbered
  * (`Redactor.numbered`): an audit of the export pairs codes and tokens as the audit of the capture did.
  */
+import { decodeBase64Text } from '../capture/har.ts';
 import type { Body, Exchange, Header } from '../core/model.ts';
 import { noRedaction, type Redactor } from '../core/redact.ts';
 import { TOOL_NAME } from '../report/version.ts';
@@ -100,18 +101,10 @@ export function exchangeToHarEntry(e: Exchange, redactor: Redactor = noRedaction
  */
 function redactedCredential(h: Header, redactor: Redactor): string {
   const basic = h.name === 'authorization' ? /^(\s*basic\s+)(\S+)\s*$/i.exec(h.value) : null;
-  const decoded = basic ? decodeBase64(basic[2]!) : undefined;
+  const decoded = basic ? decodeBase64Text(basic[2]!) : undefined;
   const colon = decoded?.indexOf(':') ?? -1;
   if (!basic || decoded === undefined || colon === -1) return redactor.secret(h.name, h.value);
   return basic[1] + encodeBase64(`${decoded.slice(0, colon)}:${redactor.secret('Basic password', decoded.slice(colon + 1))}`);
-}
-
-function decodeBase64(encoded: string): string | undefined {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(atob(encoded), (c) => c.charCodeAt(0)));
-  } catch {
-    return undefined;
-  }
 }
 
 function encodeBase64(text: string): string {
