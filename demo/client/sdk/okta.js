@@ -18,6 +18,15 @@ function oktaAuth(options = {}) {
   });
 }
 
+/** The SDK's default callback handling (it parses the callback, redeems the code and stores the tokens). */
+async function finish(auth) {
+  log('handleLoginRedirect()');
+  await auth.handleLoginRedirect();
+  const { idToken, accessToken } = await auth.tokenManager.getTokens();
+  log(`signed in as ${idToken.claims.sub}`);
+  return summary(idToken.claims, { accessToken: accessToken.accessToken });
+}
+
 async function start(auth) {
   log('signInWithRedirect()');
   await auth.signInWithRedirect();
@@ -29,11 +38,7 @@ runVariant(
     async 'sdk-okta'() {
       const auth = oktaAuth();
       if (!onCallback) return start(auth);
-      log('handleLoginRedirect()');
-      await auth.handleLoginRedirect();
-      const { idToken, accessToken } = await auth.tokenManager.getTokens();
-      log(`signed in as ${idToken.claims.sub}`);
-      return summary(idToken.claims, { accessToken: accessToken.accessToken });
+      return finish(auth);
     },
 
     // The mistake: the callback is handled twice, as a React effect runs twice under StrictMode, each run parsing
@@ -58,11 +63,7 @@ runVariant(
     async 'sdk-okta-no-pkce'() {
       const auth = oktaAuth({ clientId: 'okta-implicit-spa', pkce: false });
       if (!onCallback) return start(auth);
-      log('handleLoginRedirect()');
-      await auth.handleLoginRedirect();
-      const { idToken, accessToken } = await auth.tokenManager.getTokens();
-      log(`signed in as ${idToken.claims.sub}`);
-      return summary(idToken.claims, { accessToken: accessToken.accessToken });
+      return finish(auth);
     },
 
     // The mistake: a redirect URI the app never registered (here with a trailing slash): the server refuses the
