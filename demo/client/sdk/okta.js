@@ -19,7 +19,7 @@ function oktaAuth(options = {}) {
 }
 
 /** The SDK's default callback handling (it parses the callback, redeems the code and stores the tokens). */
-async function finish(auth) {
+async function handleRedirect(auth) {
   log('handleLoginRedirect()');
   await auth.handleLoginRedirect();
   const { idToken, accessToken } = await auth.tokenManager.getTokens();
@@ -38,7 +38,7 @@ runVariant(
     async 'sdk-okta'() {
       const auth = oktaAuth();
       if (!onCallback) return start(auth);
-      return finish(auth);
+      return handleRedirect(auth);
     },
 
     // The mistake: the callback is handled twice, as a React effect runs twice under StrictMode, each run parsing
@@ -63,7 +63,7 @@ runVariant(
     async 'sdk-okta-no-pkce'() {
       const auth = oktaAuth({ clientId: 'okta-implicit-spa', pkce: false });
       if (!onCallback) return start(auth);
-      return finish(auth);
+      return handleRedirect(auth);
     },
 
     // The mistake: a redirect URI the app never registered (here with a trailing slash): the server refuses the
