@@ -86,7 +86,8 @@ export async function readPopup(session: Session, tabId: number, { settleMs = 40
   }
 }
 
-function readView(): PopupView | null {
+/** What the popup shows, read in its page; null until it has rendered. */
+export function readView(): PopupView | null {
   const current = document.querySelector<HTMLElement>('#current-flow');
   const empty = document.querySelector('#empty-state') !== null;
   if (!current && !empty) return null;

@@ -1,0 +1,57 @@
+/**
+ * The Firefox add-on in real Firefox ESR: it installs, its background starts (no Chrome-only webRequest option
+ * kills it), and a good sign-in against the demo's authorization server is captured, analysed and shown in the
+ * popup with the badge to match.
+ */
+import type { Page } from 'puppeteer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { driveVariant } from '../../demo/drive.ts';
+import { startDemo, type RunningDemo } from '../../demo/index.ts';
+import { variants } from '../../demo/variants.ts';
+import { launchFirefoxWithAddon, type FirefoxWithAddon } from './support/firefox.ts';
+import { expectedBadge, readView, type PopupView } from './support/session.ts';
+
+/** Reads the popup once its content has settled (two identical reads in a row). */
+async function settledView(page: Page, { settleMs = 400, timeoutMs = 15_000 } = {}): Promise<PopupView> {
+  const deadline = Date.now() + timeoutMs;
+  let previous = '';
+  for (;;) {
+    const view = await page.evaluate(readView);
+    const serialized = JSON.stringify(view);
+    if (view && serialized === previous) return view;
+    if (Date.now() > deadline) throw new Error(`the popup did not settle: ${serialized}`);
+    previous = serialized;
+    await new Promise((r) => setTimeout(r, settleMs));
+  }
+}
+
+describe('the add-on in Firefox ESR', () => {
+  let demo: RunningDemo;
+  let firefox: FirefoxWithAddon;
+  beforeAll(async () => {
+    demo = await startDemo();
+    firefox = await launchFirefoxWithAddon();
+  });
+  afterAll(async () => {
+    await firefox?.close();
+    await demo?.close();
+  });
+
+  it('captures a good sign-in: the popup shows the passing flow, the badge a check mark', async () => {
+    const signIn = await firefox.browser.newPage();
+    const good = variants.find((v) => v.id === 'good')!;
+    expect(await driveVariant(signIn, demo, good, { timeoutMs: 60_000 })).toMatchObject({ status: 'done' });
+
+    const popup = await firefox.browser.newPage();
+    await popup.goto(demo.clientOrigin);
+    await firefox.openPopup(popup);
+    const tabId = await popup.evaluate(async (url) => (await browser.tabs.query({})).find((tab) => tab.url === url)?.id, signIn.url());
+    expect(tabId, `a tab shows ${signIn.url()}`).toBeTypeOf('number');
+    await firefox.openPopup(popup, `?tab=${tabId}`);
+    const view = await settledView(popup);
+    expect(view.current?.verdict).toBe('pass');
+    expect(view.current?.fields.PKCE).toContain('the verifier matches the challenge');
+    expect(view.ruleIds).toEqual([]);
+    expect(await popup.evaluate((id) => browser.action.getBadgeText({ tabId: id }), tabId!)).toBe(expectedBadge(view));
+  });
+});
