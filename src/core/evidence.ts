@@ -20,8 +20,13 @@ export function responseTypeEvidence(auth: Pick<AuthorizationRequest, 'responseT
   const value =
     auth.responseTypeImpliedBy === undefined
       ? capped(auth.responseType)
-      : `${auth.responseType} (not sent: implied by the provider, ${auth.responseTypeImpliedBy})`;
+      : impliedResponseType(auth.responseType, auth.responseTypeImpliedBy);
   return [{ label: 'response_type', value }];
+}
+
+/** A response type its provider implies, worded so that no view shows it as sent (evidence, the report's summary). */
+export function impliedResponseType(responseType: string, provider: string): string {
+  return `${responseType} (not sent: implied by the provider, ${provider})`;
 }
 
 /** Cut a string to at most `max` UTF-16 code units, marking the cut with an ellipsis and never splitting a surrogate pair. */

@@ -1,4 +1,5 @@
 /** A flow's facts in words, the same in every view: where its issuer came from, its response type and mode. Pure. */
+import { impliedResponseType } from '../core/evidence.ts';
 import type { FlowReport } from '../core/report.ts';
 
 const ISSUER_SOURCE: Record<NonNullable<FlowReport['issuerSource']>, string> = {
@@ -22,8 +23,12 @@ export function issuerSummary(flow: Pick<FlowReport, 'issuer' | 'issuerSource'>)
 export function responseSummary(
   flow: Pick<FlowReport, 'responseType' | 'responseMode' | 'callbackMode'> & Partial<Pick<FlowReport, 'responseTypeImpliedBy'>>,
 ): string {
-  const implied = flow.responseTypeImpliedBy ? ` (not sent: implied by the provider, ${flow.responseTypeImpliedBy})` : '';
-  const type = flow.responseType === null ? 'not observed' : `${flow.responseType}${implied}`;
+  const type =
+    flow.responseType === null
+      ? 'not observed'
+      : flow.responseTypeImpliedBy
+        ? impliedResponseType(flow.responseType, flow.responseTypeImpliedBy)
+        : flow.responseType;
   const mode = flow.responseMode ?? (flow.callbackMode ? `default (${flow.callbackMode})` : 'default');
   return `${type} · mode ${mode}`;
 }
