@@ -14,7 +14,7 @@ import { exactUrlPatterns, matchesPattern } from './match-pattern.ts';
 
 export const MAX_LEARNED_ENDPOINTS = 64;
 /** Longer URLs are no endpoint anyone configured. */
-export const MAX_ENDPOINT_LENGTH = 2048;
+const MAX_ENDPOINT_LENGTH = 2048;
 
 /**
  * Discovery members naming the endpoints a page calls by script: RFC 8414 §2 (token, revocation, JWKS), RFC 9126

@@ -7,7 +7,6 @@
  * Views analyze the exchanges themselves with the pure core (the same `analyze` the worker runs for the
  * badge), so the panel can merge response bodies from the DevTools network API into the same log.
  */
-import { MAX_ENDPOINT_LENGTH } from '../capture/learned-endpoints.ts';
 import type { Exchange } from '../core/model.ts';
 
 export const PROTOCOL_VERSION = 1;
@@ -29,8 +28,9 @@ export interface CaptureSnapshot {
  */
 export type Command = { type: 'clear' } | { type: 'set-paused'; paused: boolean } | { type: 'learn-endpoints'; urls: string[] };
 
-/** At most this many URLs per `learn-endpoints`, each no longer than an endpoint may be: a view sends a handful at a time. */
+/** At most this many URLs per `learn-endpoints`, each at most this long: a view sends a handful at a time. */
 export const MAX_LEARNED_URLS = 16;
+const MAX_LEARNED_URL_LENGTH = 2048;
 
 /** View → worker. */
 export type ViewMessage = { type: 'hello'; version: number } | { type: 'request'; id: number; command: Command };
@@ -52,7 +52,7 @@ function asCommand(value: unknown): Command | undefined {
     value.type === 'learn-endpoints' &&
     Array.isArray(value.urls) &&
     value.urls.length <= MAX_LEARNED_URLS &&
-    value.urls.every((url) => typeof url === 'string' && url.length <= MAX_ENDPOINT_LENGTH)
+    value.urls.every((url) => typeof url === 'string' && url.length <= MAX_LEARNED_URL_LENGTH)
   )
     return { type: 'learn-endpoints', urls: value.urls as string[] };
   return undefined;
