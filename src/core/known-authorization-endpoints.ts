@@ -11,7 +11,10 @@
  */
 import { type KnownEndpoint, knownEndpointOf, pathAlternatives } from './known-endpoints.ts';
 
-/** The host is absent for GitHub Enterprise Server, installed on the customer's own host, as for its token endpoint. */
+/**
+ * An entry (known-endpoints.ts); `source` is where the provider documents its request without response_type. The
+ * host is absent for GitHub Enterprise Server, installed on the customer's own host, as for its token endpoint.
+ */
 export type KnownAuthorizationEndpoint = KnownEndpoint;
 
 /** What every entry's provider answers a request without response_type with. */
