@@ -38,6 +38,8 @@ export async function launchFirefoxWithAddon(): Promise<FirefoxWithAddon> {
     browser: 'firefox',
     executablePath: FIREFOX_PATH,
     headless: true,
+    // The demo's Entra-like server is on https with a throwaway self-signed certificate (MSAL refuses http).
+    acceptInsecureCerts: true,
     extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [manifest.browser_specific_settings.gecko.id]: uuid }) },
   });
   const origin = `moz-extension://${uuid}`;
