@@ -3,28 +3,13 @@
  * kills it), and a good sign-in against the demo's authorization server is captured, analysed and shown in the
  * popup with the badge to match, its request headers complete.
  */
-import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { driveVariant } from '../../demo/drive.ts';
 import { startDemo, type RunningDemo } from '../../demo/index.ts';
 import { variants } from '../../demo/variants.ts';
 import { PORT_NAME, PROTOCOL_VERSION, type WorkerMessage } from '../../src/messaging/protocol.ts';
 import { launchFirefoxWithAddon, type FirefoxWithAddon } from './support/firefox.ts';
-import { expectedBadge, readView, type PopupView } from './support/session.ts';
-
-/** Reads the popup once its content has settled (two identical reads in a row). */
-async function settledView(page: Page, { settleMs = 400, timeoutMs = 15_000 } = {}): Promise<PopupView> {
-  const deadline = Date.now() + timeoutMs;
-  let previous = '';
-  for (;;) {
-    const view = await page.evaluate(readView);
-    const serialized = JSON.stringify(view);
-    if (view && serialized === previous) return view;
-    if (Date.now() > deadline) throw new Error(`the popup did not settle: ${serialized}`);
-    previous = serialized;
-    await new Promise((r) => setTimeout(r, settleMs));
-  }
-}
+import { expectedBadge, settledPopupView } from './support/session.ts';
 
 describe('the add-on in Firefox ESR', () => {
   let demo: RunningDemo;
@@ -49,7 +34,7 @@ describe('the add-on in Firefox ESR', () => {
     const tabId = await popup.evaluate(async (url) => (await browser.tabs.query({})).find((tab) => tab.url === url)?.id, signIn.url());
     expect(tabId, `a tab shows ${signIn.url()}`).toBeTypeOf('number');
     await firefox.openPopup(popup, `?tab=${tabId}`);
-    const view = await settledView(popup);
+    const view = await settledPopupView(popup);
     expect(view.current?.verdict).toBe('pass');
     expect(view.current?.fields.PKCE).toContain('the verifier matches the challenge');
     expect(view.ruleIds).toEqual([]);

@@ -66,28 +66,38 @@ export interface PopupView {
   empty: boolean;
 }
 
-/** Opens the popup for a tab and reads it once its content has settled (two identical reads in a row). */
-export async function readPopup(session: Session, tabId: number, { settleMs = 400, timeoutMs = 15_000 } = {}): Promise<PopupView> {
+/** Opens the popup for a tab and reads it once its content has settled. */
+export async function readPopup(session: Session, tabId: number, options?: SettleOptions): Promise<PopupView> {
   const page = await session.chromium.browser.newPage();
   try {
     await page.goto(`chrome-extension://${session.chromium.extensionId}/src/popup/index.html?tab=${tabId}`);
-    const deadline = Date.now() + timeoutMs;
-    let previous = '';
-    for (;;) {
-      const view = await page.evaluate(readView);
-      const serialized = JSON.stringify(view);
-      if (view && serialized === previous) return view;
-      if (Date.now() > deadline) throw new Error(`the popup did not settle: ${serialized}`);
-      previous = serialized;
-      await new Promise((r) => setTimeout(r, settleMs));
-    }
+    return await settledPopupView(page, options);
   } finally {
     await page.close();
   }
 }
 
+export interface SettleOptions {
+  settleMs?: number;
+  timeoutMs?: number;
+}
+
+/** Reads an open popup page once its content has settled (two identical reads in a row), in any browser. */
+export async function settledPopupView(page: Page, { settleMs = 400, timeoutMs = 15_000 }: SettleOptions = {}): Promise<PopupView> {
+  const deadline = Date.now() + timeoutMs;
+  let previous = '';
+  for (;;) {
+    const view = await page.evaluate(readView);
+    const serialized = JSON.stringify(view);
+    if (view && serialized === previous) return view;
+    if (Date.now() > deadline) throw new Error(`the popup did not settle: ${serialized}`);
+    previous = serialized;
+    await new Promise((r) => setTimeout(r, settleMs));
+  }
+}
+
 /** What the popup shows, read in its page; null until it has rendered. */
-export function readView(): PopupView | null {
+function readView(): PopupView | null {
   const current = document.querySelector<HTMLElement>('#current-flow');
   const empty = document.querySelector('#empty-state') !== null;
   if (!current && !empty) return null;
