@@ -285,6 +285,12 @@ export const variants: readonly Variant[] = [
     absentRuleIds: ['client-auth-multiple'],
   },
   {
+    id: 'client-auth-multiple',
+    description: 'A confidential client authenticates twice in one token request: an HTTP Basic header and client_secret in the body.',
+    expectedRuleIds: ['client-auth-multiple', 'client-secret-in-browser', 'oauth-error-response'],
+    note: 'oidc-provider refuses a request with two client authentication methods (invalid_request); the secret in the browser is a finding of its own.',
+  },
+  {
     id: 'credential-in-url',
     description: 'After a correct sign-in, the access token is sent to userinfo in the query string.',
     expectedRuleIds: ['credential-in-url'],

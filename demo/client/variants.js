@@ -290,6 +290,22 @@ export const scripts = {
     return { post: post.outcome, basic: viaBasic.outcome };
   },
 
+  // BUG: two client authentication methods in one token request (RFC 6749 §2.3): Basic and client_secret.
+  async 'client-auth-multiple'(run) {
+    const as = await run.discover();
+    const secret = 'throwaway-demo-secret-not-for-production';
+    const basic = `Basic ${btoa(`${encodeURIComponent('confidential-web-basic')}:${encodeURIComponent(secret)}`)}`;
+    const twice = await signInByHand(
+      run,
+      'sign-in',
+      as,
+      () => ({ clientId: 'confidential-web-basic' }),
+      () => ({ client_secret: secret }),
+      { headers: { authorization: basic } },
+    );
+    return twice.outcome;
+  },
+
   // BUG: after a correct sign-in, the access token goes to userinfo in the query string.
   async 'credential-in-url'(run) {
     const { as, tokens } = await signInAndRedeem(run, 'sign-in');

@@ -21,6 +21,7 @@ import redirectUriTokenMismatch from './redirect-uri-token-mismatch.ts';
 import callbackUriMismatch from './callback-uri-mismatch.ts';
 import tokenClientIdMismatch from './token-client-id-mismatch.ts';
 import clientSecretInBrowser from './client-secret-in-browser.ts';
+import clientAuthMultiple from './client-auth-multiple.ts';
 import redirectUriInsecure from './redirect-uri-insecure.ts';
 import redirectUriFragment from './redirect-uri-fragment.ts';
 import issMismatch from './iss-mismatch.ts';
@@ -39,6 +40,7 @@ import oidcNonceMismatch from './oidc-nonce-mismatch.ts';
 import idTokenInvalid from './id-token-invalid.ts';
 import hashClaimMismatch from './hash-claim-mismatch.ts';
 import issMissing from './iss-missing.ts';
+import idTokenSignatureInvalid from './id-token-signature-invalid.ts';
 // imports: id tokens
 import refreshTokenReused from './refresh-token-reused.ts';
 import refreshTokenNotRotated from './refresh-token-not-rotated.ts';
@@ -64,6 +66,7 @@ export const rules = [
   callbackUriMismatch,
   tokenClientIdMismatch,
   clientSecretInBrowser,
+  clientAuthMultiple,
   redirectUriInsecure,
   redirectUriFragment,
   issMismatch,
@@ -82,6 +85,7 @@ export const rules = [
   idTokenInvalid,
   hashClaimMismatch,
   issMissing,
+  idTokenSignatureInvalid,
   // rules: id tokens
   refreshTokenReused,
   refreshTokenNotRotated,
