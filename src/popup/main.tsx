@@ -1,17 +1,18 @@
 /**
  * The popup entry: connects to the worker (reconnecting if MV3 stopped it), analyzes each snapshot with the
- * pure core, and renders. `?tab=ID` shows another tab's flows (the popup opened as a page, as in tests).
+ * pure core, and renders. `?tabId=ID` (or the older `?tab=ID`) shows another tab's flows (the popup opened as a
+ * page, as in tests).
  */
 import { render } from 'preact';
 import browser from 'webextension-polyfill';
 import { connectToWorker } from '../messaging/connection.ts';
+import { requestedTabId } from '../report/requested-tab.ts';
 import { popupModel, type PopupModel } from './model.ts';
 import { Popup, type PopupProps } from './Popup.tsx';
 import './popup.css';
 
 const app = document.getElementById('app')!;
-const requestedTab = new URLSearchParams(location.search).get('tab');
-const tabId = requestedTab !== null ? Number(requestedTab) : (await browser.tabs.query({ active: true, currentWindow: true }))[0]?.id;
+const tabId = requestedTabId(location.search) ?? (await browser.tabs.query({ active: true, currentWindow: true }))[0]?.id;
 
 let model: PopupModel | undefined;
 let error: string | undefined;
