@@ -2,30 +2,30 @@
  * The panel entry: the panel page's adapter, which wires the store to the extension worker, the devtools page's
  * network capture and the HAR import worker (the devtools page, devtools.ts, is the other adapter touching
  * `chrome.*`). Two shells share the store and views:
- * - DevTools: the inspected tab is `chrome.devtools.inspectedWindow.tabId`, the theme follows DevTools';
- * - inline: the same page opened in a normal tab with `?tab=ID` (how the end-to-end tests drive it), fed
- *   by the worker's snapshots and HAR imports only.
+ * - DevTools (Chrome's or Firefox's): the inspected tab is `chrome.devtools.inspectedWindow.tabId`, the theme
+ *   follows DevTools' (theme.ts);
+ * - inline: the same page opened in a normal tab with `?tabId=ID` (or the older `?tab=ID`; how the end-to-end
+ *   tests drive it) and an optional `?theme=dark`, fed by the worker's snapshots and HAR imports only.
  */
 import { render } from 'preact';
 import browser from 'webextension-polyfill';
 import { connectToWorker } from '../messaging/connection.ts';
+import { requestedTabId } from '../report/requested-tab.ts';
 import { workerImporter } from './import/importers.ts';
 import { receiveNetworkExchanges } from './network-bridge.ts';
 import { createStore } from './store.ts';
+import { followDevToolsTheme } from './theme.ts';
 import { StoreContext } from './views/context.ts';
 import { Panel } from './views/Panel.tsx';
 import './panel.css';
 
 const devtools = typeof chrome !== 'undefined' ? chrome.devtools : undefined;
-const params = new URLSearchParams(location.search);
-const requestedTab = params.get('tab');
-const tabId = devtools?.inspectedWindow ? devtools.inspectedWindow.tabId : requestedTab !== null ? Number(requestedTab) : undefined;
-const applyTheme = (theme: string | null) => document.documentElement.classList.toggle('dark', theme === 'dark');
-applyTheme(devtools?.panels?.themeName ?? params.get('theme'));
-// DevTools' theme is 'default' (light) or 'dark'. It keeps one theme handler per extension, the last page to set
-// one wins (ExtensionServer's themeChangeHandlers), so only the panel sets it. Where the handler is absent (before
-// Chrome 99), `themeName` read above stays. https://developer.chrome.com/docs/extensions/reference/api/devtools/panels
-devtools?.panels?.setThemeChangeHandler?.(applyTheme);
+const tabId = devtools?.inspectedWindow ? devtools.inspectedWindow.tabId : requestedTabId(location.search);
+// Only the panel follows the theme: Chrome keeps one theme handler per extension, the last page to set one wins
+// (ExtensionServer's themeChangeHandlers).
+followDevToolsTheme(devtools?.panels, new URLSearchParams(location.search).get('theme'), (theme) =>
+  document.documentElement.classList.toggle('dark', theme === 'dark'),
+);
 
 let connection: ReturnType<typeof connectToWorker> | undefined;
 const store = createStore({
