@@ -256,7 +256,8 @@ function originOf(entry: Json, headers: readonly Header[]): { initiatorOrigin?: 
 }
 
 const FORM = /application\/x-www-form-urlencoded/i;
-const TEXTUAL = /^(?:text\/|application\/(?:[\w.+-]*\+)?(?:json|xml|x-www-form-urlencoded|javascript|jwt)|application\/jwt)/i;
+/** Media types whose bodies are text (the stream filter's decoding uses it too: stream-filter.ts). */
+export const TEXTUAL = /^(?:text\/|application\/(?:[\w.+-]*\+)?(?:json|xml|x-www-form-urlencoded|javascript|jwt)|application\/jwt)/i;
 
 function requestBodyOf(postData: unknown, method: string): Body {
   if (!isObject(postData)) return { kind: 'none' };

@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import { BoundedBytes, parseContentType, responseBodyOf, tapResponse, type StreamFilterLike } from './stream-filter.ts';
+
+const bytesOf = (text: string) => new TextEncoder().encode(text).buffer as ArrayBuffer;
+
+/** A stream filter as Firefox drives it: it records what the add-on passed on to the page, and how it let go. */
+class FakeFilter implements StreamFilterLike {
+  ondata?: ((event: { data: ArrayBuffer }) => void) | null;
+  onstop?: ((event: { data: ArrayBuffer }) => void) | null;
+  onerror?: ((event: { data: ArrayBuffer }) => void) | null;
+  readonly written: Uint8Array[] = [];
+  ended?: 'closed' | 'disconnected';
+
+  write(data: ArrayBuffer | Uint8Array): void {
+    if (this.ended) throw new Error('the filter is no longer open');
+    this.written.push(new Uint8Array(data instanceof ArrayBuffer ? data.slice(0) : data));
+  }
+  close(): void {
+    this.ended = 'closed';
+  }
+  disconnect(): void {
+    this.ended = 'disconnected';
+  }
+  deliver(...chunks: ArrayBuffer[]): void {
+    for (const data of chunks) this.ondata?.({ data });
+  }
+  stop(): void {
+    this.onstop?.({ data: new ArrayBuffer(0) });
+  }
+  fail(): void {
+    this.onerror?.({ data: new ArrayBuffer(0) });
+  }
+  /** What the page received. */
+  get passedOn(): string {
+    return new TextDecoder().decode(Uint8Array.from(this.written.flatMap((chunk) => [...chunk])));
+  }
+}
+
+describe('BoundedBytes', () => {
+  it('joins the chunks in order', () => {
+    const body = new BoundedBytes(10);
+    body.add(bytesOf('abc'));
+    body.add(bytesOf('defg'));
+    expect(new TextDecoder().decode(body.bytes())).toBe('abcdefg');
+    expect(body.size).toBe(7);
+    expect(body.overflowed).toBe(false);
+  });
+
+  it('keeps a body of exactly the bound, and past it only the count', () => {
+    const body = new BoundedBytes(4);
+    body.add(bytesOf('abcd'));
+    expect(body.bytes()?.length).toBe(4);
+    body.add(bytesOf('e'));
+    body.add(bytesOf('fgh'));
+    expect(body.overflowed).toBe(true);
+    expect(body.bytes()).toBeUndefined();
+    expect(body.size).toBe(8);
+  });
+});
+
+describe('tapResponse', () => {
+  it('passes every chunk through as it arrives, then closes the filter and resolves with the copy', async () => {
+    const filter = new FakeFilter();
+    const tapped = tapResponse(filter);
+    filter.deliver(bytesOf('{"access_'));
+    expect(filter.passedOn).toBe('{"access_');
+    filter.deliver(bytesOf('token":"t"}'));
+    filter.stop();
+    const body = await tapped;
+    expect(filter.passedOn).toBe('{"access_token":"t"}');
+    expect(filter.ended).toBe('closed');
+    expect(new TextDecoder().decode(body!.bytes())).toBe('{"access_token":"t"}');
+  });
+
+  it('past the bound still passes everything through, and keeps the size alone', async () => {
+    const filter = new FakeFilter();
+    const tapped = tapResponse(filter, 8);
+    const chunks = ['0123456789', 'abcdefghij', 'klm'];
+    filter.deliver(...chunks.map(bytesOf));
+    filter.stop();
+    const body = await tapped;
+    expect(filter.passedOn).toBe(chunks.join(''));
+    expect(body?.overflowed).toBe(true);
+    expect(body?.size).toBe(23);
+  });
+
+  it('on an error lets the rest through (disconnect) and resolves with nothing: a partial body is no evidence', async () => {
+    const filter = new FakeFilter();
+    const tapped = tapResponse(filter);
+    filter.deliver(bytesOf('{"partial'));
+    filter.fail();
+    expect(await tapped).toBeUndefined();
+    expect(filter.ended).toBe('disconnected');
+  });
+
+  it('when writing fails (the page went away), stops copying and lets go', async () => {
+    const filter = new FakeFilter();
+    const tapped = tapResponse(filter);
+    filter.ended = 'closed';
+    filter.deliver(bytesOf('x'));
+    expect(await tapped).toBeUndefined();
+  });
+});
+
+describe('parseContentType', () => {
+  it.each([
+    ['application/json', { mimeType: 'application/json' }],
+    ['Application/JSON; Charset="UTF-8"', { mimeType: 'application/json', charset: 'UTF-8' }],
+    ['text/plain;charset=iso-8859-1;format=flowed', { mimeType: 'text/plain', charset: 'iso-8859-1' }],
+    ['', {}],
+    [undefined, {}],
+  ])('%s', (value, expected) => {
+    expect(parseContentType(value)).toEqual(expected);
+  });
+});
+
+describe('responseBodyOf', () => {
+  const captured = (bytes: Uint8Array | string, limit = 1024) => {
+    const body = new BoundedBytes(limit);
+    body.add(typeof bytes === 'string' ? bytesOf(bytes) : (bytes.buffer.slice(0) as ArrayBuffer));
+    return body;
+  };
+
+  it('decodes JSON as UTF-8, whatever charset it claims (RFC 8259 §8.1), without its BOM', () => {
+    const json = '{"name":"Zoë"}';
+    expect(responseBodyOf(captured(json), 'application/json; charset=iso-8859-1')).toEqual({
+      kind: 'text',
+      text: json,
+      size: 15,
+      mimeType: 'application/json',
+    });
+    const withBom = Uint8Array.from([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('{}')]);
+    expect(responseBodyOf(captured(withBom), 'application/json')).toMatchObject({ kind: 'text', text: '{}' });
+  });
+
+  it('decodes other text with its charset', () => {
+    const latin1 = Uint8Array.from([0x65, 0x72, 0x72, 0x6f, 0x72, 0x3d, 0xe9]); // error=é in ISO-8859-1
+    expect(responseBodyOf(captured(latin1), 'text/plain; charset=iso-8859-1')).toMatchObject({ kind: 'text', text: 'error=é' });
+    expect(responseBodyOf(captured('a=b'), 'application/x-www-form-urlencoded; charset=no-such-label')).toMatchObject({
+      kind: 'text',
+      text: 'a=b',
+    });
+  });
+
+  it('keeps binary as binary: its size and type only', () => {
+    expect(responseBodyOf(captured(Uint8Array.from([0x89, 0x50, 0x4e, 0x47])), 'image/png')).toEqual({
+      kind: 'binary',
+      size: 4,
+      mimeType: 'image/png',
+    });
+    expect(responseBodyOf(captured(Uint8Array.from([0xff, 0xfe, 0x00])), undefined)).toEqual({ kind: 'binary', size: 3 });
+    expect(responseBodyOf(captured('\u0000\u0001\u0002'), undefined)).toEqual({ kind: 'binary', size: 3 });
+  });
+
+  it('reads an untyped body as text when it is UTF-8 text', () => {
+    expect(responseBodyOf(captured('{"a":1}'), undefined)).toEqual({ kind: 'text', text: '{"a":1}', size: 7 });
+  });
+
+  it('says "none" for an empty body, and "cut" with the size past the bound', () => {
+    expect(responseBodyOf(new BoundedBytes(), 'application/json')).toEqual({ kind: 'none' });
+    const big = captured('x'.repeat(20), 10);
+    expect(responseBodyOf(big, 'application/json')).toEqual({
+      kind: 'text',
+      text: '',
+      truncated: true,
+      size: 20,
+      mimeType: 'application/json',
+    });
+    expect(responseBodyOf(big, undefined)).toEqual({ kind: 'binary', size: 20 });
+  });
+});
