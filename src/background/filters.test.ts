@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { matchesPattern } from '../capture/match-pattern.ts';
 import { KNOWN_TOKEN_ENDPOINTS, knownTokenEndpointOf } from '../core/known-token-endpoints.ts';
-import { SCRIPT_URL_PATTERNS } from './filters.ts';
+import { BODY_URL_PATTERNS, SCRIPT_URL_PATTERNS } from './filters.ts';
 
 const seenByScriptFilter = (url: string) => SCRIPT_URL_PATTERNS.some((pattern) => matchesPattern(url, pattern));
 
@@ -106,5 +106,35 @@ describe('matchesPattern (Chrome match-pattern semantics)', () => {
     ['https://a.example/anything', '<all_urls>', true],
   ])('%s against %s: %s', (url, pattern, expected) => {
     expect(matchesPattern(url, pattern)).toBe(expected);
+  });
+});
+
+describe('body filter (Firefox stream filters)', () => {
+  const seenByBodyFilter = (url: string) => BODY_URL_PATTERNS.some((pattern) => matchesPattern(url, pattern));
+
+  it('is part of the script filter: only requests the worker observes anyway get a stream filter', () => {
+    for (const pattern of BODY_URL_PATTERNS) expect(SCRIPT_URL_PATTERNS).toContain(pattern);
+  });
+
+  it.each([
+    ...PROVIDER_TOKEN_ENDPOINTS,
+    'https://as.example/.well-known/openid-configuration',
+    'https://as.example/jwks',
+    'https://www.googleapis.com/oauth2/v3/certs',
+    'https://login.microsoftonline.com/common/discovery/v2.0/keys',
+    'https://openidconnect.googleapis.com/v1/userinfo',
+    'https://as.example/oauth2/revoke',
+    'https://as.example/realms/r/protocol/openid-connect/ext/par/request',
+  ])('reads the body of %s', (url) => {
+    expect(seenByBodyFilter(url)).toBe(true);
+  });
+
+  it.each([
+    ...ORDINARY_URLS,
+    'https://api.example/feed?access_token=abc',
+    'https://app.example/search?response_type=code',
+    'https://as.example/authorize?client_id=c',
+  ])('leaves the body of %s alone', (url) => {
+    expect(seenByBodyFilter(url)).toBe(false);
   });
 });

@@ -60,3 +60,27 @@ export const SCRIPT_REQUESTS: WebRequest.RequestFilter = {
   urls: SCRIPT_URL_PATTERNS,
   types: ['xmlhttprequest'],
 };
+
+/**
+ * The script requests whose response body the rules read, where the browser lets the extension read it (Firefox's
+ * stream filters: src/background/response-bodies.ts): the endpoints among SCRIPT_URL_PATTERNS (token, discovery,
+ * JWKS, userinfo, revocation, PAR), not the OAuth parameters in any query, which may be any site's API.
+ */
+export const BODY_URL_PATTERNS = [
+  '*://*/token',
+  '*://*/*/token',
+  '*://*/*/token?*',
+  ...knownTokenEndpointPatterns(),
+  '*://*/*.well-known/*',
+  '*://*/*jwks*',
+  '*://*/*/certs*',
+  '*://*/*/keys*',
+  '*://*/*userinfo*',
+  '*://*/*revo*',
+  '*://*/*/par*',
+];
+
+export const BODY_REQUESTS: WebRequest.RequestFilter = {
+  urls: BODY_URL_PATTERNS,
+  types: SCRIPT_REQUESTS.types,
+};
