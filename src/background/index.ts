@@ -24,12 +24,15 @@ import {
 import { badgeOf } from './badge.ts';
 import { DEFAULT_LIMITS, planEviction, SHRUNK_LIMITS, type RetentionLimits } from './retention.ts';
 import { SessionStore } from './session-store.ts';
-import { NAVIGATIONS, SCRIPT_REQUESTS, SCRIPT_URL_PATTERNS } from './filters.ts';
+import { BODY_REQUESTS, BODY_URL_PATTERNS, NAVIGATIONS, SCRIPT_REQUESTS, SCRIPT_URL_PATTERNS } from './filters.ts';
+import { responseBodyReader } from './response-bodies.ts';
 
 // Ids must not collide with those a previous instance of this worker stored.
 const recorder = new WebRequestRecorder(`w${Date.now().toString(36)}`);
 const store = new SessionStore(browser.storage.session);
 const ready = store.load().catch((error: unknown) => console.error('OAuth Lens: could not restore the capture log', error));
+/** Firefox reads response bodies (stream filters); undefined in Chrome, which cannot. */
+const responseBodies = responseBodyReader();
 
 // Every update goes through one queue, so back-to-back events are applied in order and none is lost.
 let queue: Promise<unknown> = ready;
@@ -51,6 +54,13 @@ function keep(exchange: Exchange): void {
     followLearnedEndpoints();
     scheduleAnalysis();
   });
+}
+
+/** Keeps a completed exchange, with its response body once that has ended when the body was read. */
+function keepCompleted(exchange: Exchange, requestId: string): void {
+  const withBody = responseBodies?.withBody(exchange, requestId);
+  if (withBody) void withBody.then(keep);
+  else keep(exchange);
 }
 
 async function evict(limits: RetentionLimits): Promise<void> {
@@ -90,14 +100,18 @@ function addCaptureListeners(filter: WebRequest.RequestFilter, accepts: (url: st
     if (accepts(d.url)) recorder.headersReceived(d);
   };
   const redirected = (d: WebRequest.OnBeforeRedirectDetailsType) => {
-    if (accepts(d.url)) keep(recorder.redirected(d));
+    if (!accepts(d.url)) return;
+    responseBodies?.forget(d.requestId);
+    keep(recorder.redirected(d));
   };
   const completed = (d: WebRequest.OnCompletedDetailsType) => {
     if (!accepts(d.url)) return;
-    keep(recorder.completed(d));
+    keepCompleted(recorder.completed(d), d.requestId);
   };
   const failed = (d: WebRequest.OnErrorOccurredDetailsType) => {
-    if (accepts(d.url)) keep(recorder.failed(d));
+    if (!accepts(d.url)) return;
+    responseBodies?.forget(d.requestId);
+    keep(recorder.failed(d));
   };
   events.onBeforeRequest.addListener(beforeRequest, filter, ['requestBody']);
   events.onBeforeSendHeaders.addListener(sendHeaders, filter, SEND_HEADERS_OPTIONS);
@@ -116,6 +130,7 @@ function addCaptureListeners(filter: WebRequest.RequestFilter, accepts: (url: st
 }
 
 for (const filter of [NAVIGATIONS, SCRIPT_REQUESTS]) addCaptureListeners(filter);
+responseBodies?.listen(BODY_REQUESTS);
 
 /**
  * Learned endpoints (learned-endpoints.ts) get listeners of their own, added once the stored list is read and
@@ -136,12 +151,20 @@ function followLearnedEndpoints(): void {
   const patterns = patternsForLearnedEndpoints(store.watch.endpoints, SCRIPT_URL_PATTERNS);
   if (patterns.length === learnedPatterns.length && patterns.every((p, i) => p === learnedPatterns[i])) return;
   removeLearnedListeners?.();
-  removeLearnedListeners = patterns.length
-    ? addCaptureListeners({ urls: patterns, types: SCRIPT_REQUESTS.types }, (url) => !seenByPatterns(url, SCRIPT_URL_PATTERNS))
-    : undefined;
+  removeLearnedListeners = patterns.length ? addLearnedListeners({ urls: patterns, types: SCRIPT_REQUESTS.types }) : undefined;
   learnedPatterns = patterns;
 }
 void ready.then(followLearnedEndpoints);
+
+/** A learned endpoint is captured, and its response body read, unless the fixed listeners already do it. */
+function addLearnedListeners(filter: WebRequest.RequestFilter): () => void {
+  const removeCapture = addCaptureListeners(filter, (url) => !seenByPatterns(url, SCRIPT_URL_PATTERNS));
+  const removeBodies = responseBodies?.listen(filter, (url) => !seenByPatterns(url, BODY_URL_PATTERNS));
+  return () => {
+    removeCapture();
+    removeBodies?.();
+  };
+}
 
 // --- analysis, badge, views ------------------------------------------------------------------------
 const ANALYSIS_DELAY_MS = 30;
