@@ -13,6 +13,7 @@
 //   bad-id-token  issues an ID token that expired before it was issued, for another audience
 //   wrong-at-hash puts an at_hash in the ID token that does not match the access token
 //   no-iss        leaves iss out of the callback although its metadata promises it (RFC 9207)
+//   bad-signature signs its ID tokens with a key it does not publish, under the published key's kid
 //   no-cors       answers this client's token requests without Access-Control-Allow-Origin: the browser withholds
 //                 each response from the app, although the server has answered (and has used up the code)
 //   custom-header misbehaves on the client's side: its variant adds X-Requested-With to the token request, which
@@ -47,6 +48,7 @@ type Misbehaviour =
   | 'bad-id-token'
   | 'wrong-at-hash'
   | 'no-iss'
+  | 'bad-signature'
   | 'no-cors'
   | 'custom-header';
 const CLIENTS: ReadonlySet<string> = new Set<Misbehaviour>([
@@ -60,6 +62,7 @@ const CLIENTS: ReadonlySet<string> = new Set<Misbehaviour>([
   'bad-id-token',
   'wrong-at-hash',
   'no-iss',
+  'bad-signature',
   'no-cors',
   'custom-header',
 ]);
@@ -81,6 +84,8 @@ const random = () => base64url(randomBytes(32));
 
 export async function startRogueAuthorizationServer(options: RogueAuthorizationServerOptions): Promise<RunningRogueAuthorizationServer> {
   const { privateKey, publicKey } = await generateKeyPair('RS256');
+  // MISBEHAVIOUR (bad-signature): a second key, never published, signs that client's ID tokens.
+  const unpublishedKey = (await generateKeyPair('RS256')).privateKey;
   const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'rogue-rs256', alg: 'RS256', use: 'sig' }] };
   const codes = new Map<string, IssuedCode>();
   const refreshTokens = new Map<string, { clientId: string; scope: string }>();
@@ -141,7 +146,7 @@ export async function startRogueAuthorizationServer(options: RogueAuthorizationS
       .setAudience(expired ? 'another-client' : clientId)
       .setIssuedAt(now)
       .setExpirationTime(expired ? now - 60 : now + 600)
-      .sign(privateKey as CryptoKey);
+      .sign((clientId === 'bad-signature' ? unpublishedKey : privateKey) as CryptoKey);
   }
 
   async function authorize(url: URL, res: ServerResponse): Promise<void> {

@@ -48,6 +48,7 @@ export type CatalogueRuleId =
   | 'refresh-token-reused'
   | 'refresh-token-not-rotated'
   | 'iss-missing'
+  | 'id-token-signature-invalid'
   | 'dpop-proof-invalid'
   | 'dpop-binding-mismatch'
   | 'par-misuse'
@@ -421,6 +422,20 @@ export const variants: readonly Variant[] = [
     description: 'Rogue server: the callback has no iss although the server metadata says it sends one (RFC 9207).',
     expectedRuleIds: ['iss-missing'],
     absentRuleIds: ['iss-mismatch'],
+    rogue: true,
+  },
+  {
+    id: 'id-token-signature-verified',
+    description: "Correct, and the client fetches the server's JWKS after the code exchange: the ID token verifies with its key.",
+    expectedRuleIds: [],
+    absentRuleIds: [...CLEAN, 'id-token-signature-invalid', 'id-token-invalid'],
+  },
+  {
+    id: 'id-token-signature-invalid',
+    description: "Rogue server: the ID token is signed with a key the server does not publish, under its published key's kid.",
+    expectedRuleIds: ['id-token-signature-invalid'],
+    absentRuleIds: ['id-token-invalid', 'hash-claim-mismatch', 'oidc-nonce-mismatch'],
+    bodyOnly: ['id-token-signature-invalid'],
     rogue: true,
   },
   {

@@ -32,6 +32,16 @@ async function exchangeOrBlocked(run, key, as, flow, options) {
   }
 }
 
+/** The server's JWKS (its jwks_uri), fetched once after the token response, as a client verifying the ID token does. */
+function fetchKeys(run, as) {
+  return run.once('jwks', async () => {
+    const response = await fetch(as.jwks_uri);
+    const kids = ((await response.json()).keys ?? []).map((key) => key.kid);
+    run.log(`GET jwks → ${response.status}: ${kids.join(', ')}`);
+    return { status: response.status, kids };
+  });
+}
+
 /** Authorization and token requests without any PKCE parameter. */
 const NO_PKCE = { verifier: undefined, challenge: undefined, method: undefined };
 
@@ -468,6 +478,19 @@ export const scripts = {
   async 'iss-missing'(run) {
     const as = await run.discover(run.config.rogueIssuer);
     return (await signInByHand(run, 'sign-in', as, () => ({ clientId: 'no-iss' }))).outcome;
+  },
+
+  // Correct: the code exchange, then the server's keys, as a client that verifies the ID token fetches them.
+  async 'id-token-signature-verified'(run) {
+    const { as, tokens } = await signInAndRedeem(run, 'sign-in');
+    return { tokens, jwks: await fetchKeys(run, as) };
+  },
+
+  // Rogue server: the ID token's signature is made with a key the JWKS does not hold.
+  async 'id-token-signature-invalid'(run) {
+    const as = await run.discover(run.config.rogueIssuer);
+    const { outcome } = await signInByHand(run, 'sign-in', as, () => ({ clientId: 'bad-signature' }));
+    return { ...outcome, jwks: await fetchKeys(run, as) };
   },
 
   // Rogue server: the token endpoint answers without Access-Control-Allow-Origin. fetch rejects although the

@@ -1,13 +1,15 @@
 /**
  * The one place a `Flow` is made. Correlation pairs the evidence (correlate.ts); then what is recomputed from
  * it is added once, before any rule or view reads the flow: the PKCE check (RFC 7636 §4.6: views show it and
- * several rules read it) and the ID tokens' at_hash / c_hash (OIDC Core §3.1.3.8, §3.2.2.9, §3.3.2.10–11).
- * Both hash with WebCrypto, which is async, so building is too.
+ * several rules read it), the ID tokens' at_hash / c_hash (OIDC Core §3.1.3.8, §3.2.2.9, §3.3.2.10–11) and
+ * their signatures against the observed JWKS (OIDC Core §3.1.3.7 step 6). All use WebCrypto, which is async,
+ * so building is too.
  */
 import { readable } from './authorization-parameters.ts';
 import type { Classified } from './classify.ts';
 import { correlate } from './correlate.ts';
 import { idTokenHashChecks } from './id-token.ts';
+import { idTokenSignatureChecks, observedKeySets } from './id-token-signature.ts';
 import type { CorrelatedFlow, Exchange, Flow, PkceResult } from './model.ts';
 import { checkPkce, methodOf, type OtherChallengeLookup, type OtherChallenge } from './pkce.ts';
 import { isRedacted } from './redaction-marker.ts';
@@ -15,13 +17,20 @@ import { isRedacted } from './redaction-marker.ts';
 export async function buildFlows(classified: Classified, ordered: readonly Exchange[]): Promise<Flow[]> {
   const correlated = correlate(classified, ordered);
   const otherChallenge = otherChallengeLookup(correlated);
+  const keySets = observedKeySets(classified.jwks);
   return Promise.all(
     correlated.map(async (flow): Promise<Flow> => {
-      const [pkce, idTokenHashes] = await Promise.all([
+      const [pkce, idTokenHashes, idTokenSignatures] = await Promise.all([
         pkceOf(flow, (challenge, s256) => otherChallenge(flow, challenge, s256)),
         idTokenHashChecks(flow),
+        idTokenSignatureChecks(flow, keySets, classified.metadata),
       ]);
-      return { ...flow, pkce, ...(idTokenHashes.length ? { idTokenHashes } : {}) };
+      return {
+        ...flow,
+        pkce,
+        ...(idTokenHashes.length ? { idTokenHashes } : {}),
+        ...(idTokenSignatures.length ? { idTokenSignatures } : {}),
+      };
     }),
   );
 }

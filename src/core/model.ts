@@ -283,6 +283,42 @@ export interface Flow extends CorrelatedFlow {
    * src/core/id-token.ts; absent when the flow has no ID token claim to check.
    */
   idTokenHashes?: IdTokenHashCheck[];
+  /**
+   * The ID tokens' signatures checked against the issuer's observed JWKS (OIDC Core §3.1.3.7 step 6) by
+   * src/core/id-token-signature.ts, one per readable ID token; absent when the flow has none.
+   */
+  idTokenSignatures?: IdTokenSignatureCheck[];
+}
+
+/**
+ * One ID token's signature against the keys the browser fetched from its issuer. Holds no secret: the token is
+ * found again through `exchangeId` and `source`.
+ */
+export interface IdTokenSignatureCheck {
+  /** The exchange whose response delivered the ID token. */
+  exchangeId: string;
+  source: IdTokenHashCheck['source'];
+  /**
+   * `verified` with an observed key; `invalid` when the observed keys prove it wrong; `unsigned` for alg none
+   * (id-token-invalid judges it); `not-observable` when no observed key can settle it (`reason` says why).
+   */
+  signature: 'verified' | 'invalid' | 'unsigned' | 'not-observable';
+  alg?: string;
+  /** The header's kid, or the verifying key's kid when the header names none. */
+  kid?: string;
+  /** The JWKS response whose key verified the signature, or was used to find it wrong. */
+  jwksUrl?: string;
+  jwksExchangeId?: string;
+  /** Why the signature cannot be settled (`not-observable`). */
+  reason?: string;
+  /** What is wrong, each with the level its spec text calls for (empty when nothing is). */
+  problems: IdTokenSignatureProblem[];
+}
+
+export interface IdTokenSignatureProblem {
+  check: 'kid' | 'alg' | 'key' | 'signature';
+  detail: string;
+  severity: Severity;
 }
 
 /**

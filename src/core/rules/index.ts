@@ -40,6 +40,7 @@ import oidcNonceMismatch from './oidc-nonce-mismatch.ts';
 import idTokenInvalid from './id-token-invalid.ts';
 import hashClaimMismatch from './hash-claim-mismatch.ts';
 import issMissing from './iss-missing.ts';
+import idTokenSignatureInvalid from './id-token-signature-invalid.ts';
 // imports: id tokens
 import refreshTokenReused from './refresh-token-reused.ts';
 import refreshTokenNotRotated from './refresh-token-not-rotated.ts';
@@ -84,6 +85,7 @@ export const rules = [
   idTokenInvalid,
   hashClaimMismatch,
   issMissing,
+  idTokenSignatureInvalid,
   // rules: id tokens
   refreshTokenReused,
   refreshTokenNotRotated,
