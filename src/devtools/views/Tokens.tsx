@@ -1,5 +1,7 @@
 /** Tokens the flow received: JWTs decoded without verification (header, claims, times), opaque ones said so. */
 import type { JWTPayload, ProtectedHeaderParameters } from 'jose';
+import { signatureCheckOf } from '../../core/id-token-signature.ts';
+import { signatureWords } from '../../report/id-token-signature.ts';
 import { visible } from '../../report/text.ts';
 import { claimTime, tokensOf, type TokenView } from '../detail.ts';
 import type { FlowItem } from '../sources.ts';
@@ -42,6 +44,7 @@ function TokenCard({ item, token }: { item: FlowItem; token: TokenView }) {
         </span>
       </h4>
       <Secret id={revealKey} label={token.name} value={token.value} />
+      {token.name === 'id_token' && <Signature item={item} token={token.value} />}
       {!decoded ? (
         <p class="muted" data-field="token-format">
           {token.notJwt ? `Opaque token, not a JWT: ${visible(token.notJwt)}.` : 'Opaque token: not a JWT, nothing to decode.'}
@@ -68,6 +71,16 @@ function TokenCard({ item, token }: { item: FlowItem; token: TokenView }) {
         </div>
       )}
     </section>
+  );
+}
+
+/** Checked against the issuer's observed JWKS only: "verified" names the key, otherwise "not observable". */
+function Signature({ item, token }: { item: FlowItem; token: string }) {
+  const words = signatureWords(signatureCheckOf(item.flow, token));
+  return (
+    <p class={words.standing === 'good' ? 'good' : words.standing === 'bad' ? 'bad' : 'muted'} data-field="signature">
+      {visible(words.text)}
+    </p>
   );
 }
 
