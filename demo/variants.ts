@@ -233,6 +233,12 @@ export const variants: readonly Variant[] = [
     absentRuleIds: ['pkce-challenge-mismatch'],
   },
   {
+    id: 'value-reused',
+    description: 'Two sign-ins, each with a fresh PKCE pair and nonce, but the same state (kept from the first).',
+    expectedRuleIds: ['value-reused'],
+    absentRuleIds: ['pkce-value-reused', 'code-replayed', 'state-mismatch'],
+  },
+  {
     id: 'other-flow-verifier',
     description: "Two sign-ins pending at once; each token request sends the other flow's code_verifier.",
     expectedRuleIds: ['pkce-challenge-mismatch', 'oauth-error-response'],

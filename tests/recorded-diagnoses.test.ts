@@ -24,6 +24,8 @@ describe('the recorded demo captures', () => {
   it('raise diagnoses only where the recording shows a stuck or failed flow', async () => {
     expect(await diagnosedRecordings()).toEqual({
       'access-denied': [['authorization-error/likely']],
+      // The server refuses a token request that authenticates the client twice (invalid_request).
+      'client-auth-multiple': [['invalid-request/possible']],
       'code-exchange-late': [['invalid-grant/possible']],
       'code-twice': [['invalid-grant/certain']],
       'duplicate-parameter': [['authorization-error/likely']],

@@ -214,6 +214,15 @@ export const scripts = {
     return { first: first.outcome, second: second.outcome };
   },
 
+  // BUG: the state is made once and kept for every later sign-in (a one-time CSRF token reused).
+  async 'value-reused'(run) {
+    const as = await run.discover();
+    const state = await run.once('state', randomValue);
+    const first = await signInByHand(run, 'sign-in-1', as, () => ({ state }));
+    const second = await signInByHand(run, 'sign-in-2', as, () => ({ state }));
+    return { first: first.outcome, second: second.outcome };
+  },
+
   // BUG: two flows pending at once, and each code is sent with the other flow's verifier.
   async 'other-flow-verifier'(run) {
     const as = await run.discover();

@@ -26,7 +26,11 @@ describe('an input whose secrets are markers', () => {
    */
   function twoSignIns(secret: (label: string, n: number) => string, overlapping: boolean) {
     const signIn = (n: number, state: string) => [
-      authorize({ state, code_challenge: (n === 1 ? 'A' : 'B').repeat(43) }),
+      authorize({
+        state,
+        nonce: n === 1 ? 'nK3pX9qL2vB7tR4wZ8mC1yH6dF0gJ5sA' : 'qW8eR2tY6uI0oP4aS9dF3gH7jK1lZ5xC',
+        code_challenge: (n === 1 ? 'A' : 'B').repeat(43),
+      }),
       ...callback({ code: secret('code', n), state }),
     ];
     const redeem = (n: number) => token({ code: secret('code', n), code_verifier: secret('code_verifier', 10 + n) });

@@ -12,6 +12,7 @@ import pkceMethodOmitted from './pkce-method-omitted.ts';
 import pkcePlainMethod from './pkce-plain-method.ts';
 import pkceDowngrade from './pkce-downgrade.ts';
 import pkceValueReused from './pkce-value-reused.ts';
+import valueReused from './value-reused.ts';
 import codeReplayed from './code-replayed.ts';
 import codeExchangeLate from './code-exchange-late.ts';
 // imports: pkce and code
@@ -57,6 +58,7 @@ export const rules = [
   pkcePlainMethod,
   pkceDowngrade,
   pkceValueReused,
+  valueReused,
   codeReplayed,
   codeExchangeLate,
   // rules: pkce and code
