@@ -9,7 +9,8 @@
  *   npm run bench -- --rebuild             rebuild bundles (the CLI, the extension) before measuring
  *
  * Sections: har-audit, redirect-loop (one request repeated 10,000 times audits in ≤ ~10× the time of 1,000),
- * page-load (the extension's page-load overhead against no extension and against the permission floor), worker
+ * page-load (the extension's page-load overhead against no extension and against the permission floor), page-load-firefox
+ * (the same in Firefox ESR), worker
  * (heap and storage.session after many flows), badge-latency (token response → badge), panel (the DevTools panel
  * with 10,000 flows: first render and opening a flow).
  * Generated inputs and profiles live in `.bench/` (gitignored).
@@ -18,13 +19,22 @@ import { fileURLToPath } from 'node:url';
 import { harAuditSection } from './har-audit/section.ts';
 import { redirectLoopSection } from './redirect-loop/section.ts';
 import { pageLoadSection } from './page-load/section.ts';
+import { firefoxPageLoadSection } from './page-load/firefox.ts';
 import { workerSection } from './worker/section.ts';
 import { badgeLatencySection } from './badge-latency/section.ts';
 import { panelSection } from './panel/section.ts';
 import { table } from './lib/stats.ts';
 import type { BenchOptions, BenchSection, SectionResult } from './lib/types.ts';
 
-const SECTIONS: BenchSection[] = [harAuditSection, redirectLoopSection, pageLoadSection, workerSection, badgeLatencySection, panelSection];
+const SECTIONS: BenchSection[] = [
+  harAuditSection,
+  redirectLoopSection,
+  pageLoadSection,
+  firefoxPageLoadSection,
+  workerSection,
+  badgeLatencySection,
+  panelSection,
+];
 
 function parseOptions(argv: readonly string[]): BenchOptions {
   const options: BenchOptions = { rounds: 5, only: [], quick: false, rebuild: false };

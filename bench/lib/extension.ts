@@ -309,3 +309,77 @@ export function sampleLoad(everyMs = 5_000): { stop(): number[] } {
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+// --- Firefox (page-load's Firefox section) ---------------------------------------------------------
+
+export const DIST_FIREFOX = join(import.meta.dirname, '../../dist-firefox');
+
+let firefoxSnapshot: Promise<BuiltExtension & { note?: string }> | undefined;
+
+/**
+ * The Firefox add-on, as a private copy of dist-firefox/ taken once per run (built first when it is missing, or
+ * with --rebuild), with a note when it is older than src/, as `ensureExtensionBuilt` does for dist/.
+ */
+export function ensureFirefoxAddonBuilt(context: BenchContext): Promise<BuiltExtension & { note?: string }> {
+  firefoxSnapshot ??= (async () => {
+    const manifest = join(DIST_FIREFOX, 'manifest.json');
+    let rebuilt = false;
+    if (context.options.rebuild || !(await settledDir(DIST_FIREFOX, 20_000))) {
+      context.log('building the Firefox add-on (vite build --config vite.firefox.config.ts)…');
+      const result = await runCommand('npx', ['vite', 'build', '--config', 'vite.firefox.config.ts'], context.root);
+      if (result.exitCode !== 0 || !existsSync(manifest))
+        throw new Error(`the Firefox build failed: ${result.output.trim().split('\n').slice(-3).join(' | ')}`);
+      rebuilt = true;
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'oauth-lens-dist-firefox-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    for (let attempt = 0; ; attempt++) {
+      const before = await settledDir(DIST_FIREFOX, 60_000);
+      if (!before) throw new Error('dist-firefox/ has no manifest.json (and kept changing): run `npm run build:extension`');
+      await rm(dir, { recursive: true, force: true });
+      await cp(DIST_FIREFOX, dir, { recursive: true });
+      if (listing(DIST_FIREFOX) === before && existsSync(join(dir, 'manifest.json'))) break;
+      if (attempt >= 5) throw new Error('dist-firefox/ kept changing while it was copied');
+    }
+    const builtAt = statSync(join(dir, 'manifest.json')).mtimeMs;
+    const newest = newestMtime(join(context.root, 'src'));
+    const note =
+      !rebuilt && newest > builtAt
+        ? `dist-firefox/ (built ${new Date(builtAt).toISOString()}) is older than src/ (changed ${new Date(newest).toISOString()}): measured that build; pass --rebuild to build it first.`
+        : undefined;
+    return { dir, builtAt, ...(note ? { note } : {}) };
+  })();
+  return firefoxSnapshot;
+}
+
+/**
+ * The Firefox permission floor: an add-on holding exactly the permissions and host permissions of the built one
+ * (`webRequest`, `storage`, `webRequestBlocking`, `webRequestFilterResponse`, `<all_urls>`), with a background
+ * script that registers no listener.
+ */
+export async function writeFirefoxFloorAddon(ours: {
+  permissions?: string[];
+  host_permissions?: string[];
+  browser_specific_settings?: { gecko?: { strict_min_version?: string } };
+}): Promise<{ dir: string; remove(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'oauth-lens-firefox-floor-'));
+  const manifest = {
+    manifest_version: 3,
+    name: 'OAuth Lens bench: permission floor (Firefox)',
+    version: '0.0.1',
+    description: 'Same permissions as OAuth Lens for Firefox, no listener.',
+    permissions: ours.permissions ?? [],
+    host_permissions: ours.host_permissions ?? [],
+    background: { scripts: ['background.js'], type: 'module' },
+    browser_specific_settings: {
+      gecko: {
+        id: 'oauth-lens-bench-floor@oauth-lens.dev',
+        strict_min_version: ours.browser_specific_settings?.gecko?.strict_min_version ?? '140.0',
+        data_collection_permissions: { required: ['none'] },
+      },
+    },
+  };
+  await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeFile(join(dir, 'background.js'), '// The permission floor: no listener of any kind.\nexport {};\n');
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}

@@ -30,7 +30,7 @@ import { bootstrapMedianCI, loadReport, median, minMax, ms, table } from '../lib
 import type { BenchContext, BenchSection, SectionResult, SummaryRow } from '../lib/types.ts';
 
 const GOAL_OURS_FLOOR = 1.05;
-const WARM_UP_LOADS = 2;
+export const WARM_UP_LOADS = 2;
 type VariantId = 'none' | 'floor' | 'ours' | 'listeners';
 
 const LABELS: Record<VariantId, string> = {
@@ -40,7 +40,7 @@ const LABELS: Record<VariantId, string> = {
   listeners: "OAuth Lens's filters, six empty listeners each (diagnostic)",
 };
 
-interface Load {
+export interface Load {
   /** Navigation start → #result[data-status="done"], in the page's clock. */
   doneMs: number;
   /** Navigation start → end of the load event. */
@@ -226,8 +226,8 @@ export const pageLoadSection: BenchSection = {
   },
 };
 
-/** One load in a fresh tab of `browser`, cache disabled. */
-async function timeLoad(browser: Browser, url: string): Promise<Load> {
+/** One load in a fresh tab of `browser`, cache disabled (Chromium over CDP, Firefox over WebDriver BiDi). */
+export async function timeLoad(browser: Browser, url: string): Promise<Load> {
   const page = await browser.newPage();
   try {
     await page.setCacheEnabled(false);
@@ -314,7 +314,7 @@ function matchPattern(pattern: string, url: string): boolean {
   return glob.test(u.pathname + u.search);
 }
 
-function shuffle<T>(items: T[], rng: Rng): T[] {
+export function shuffle<T>(items: T[], rng: Rng): T[] {
   for (let i = items.length - 1; i > 0; i--) {
     const j = rng.int(0, i);
     [items[i], items[j]] = [items[j]!, items[i]!];

@@ -1,0 +1,179 @@
+/**
+ * Page-load section, Firefox: what the add-on costs an ordinary page in Firefox ESR, measured as the Chromium
+ * section measures it (section.ts). The floor here holds the Firefox add-on's permissions, which include
+ * `webRequestBlocking` and `webRequestFilterResponse` (the stream filters that read response bodies), and
+ * registers no listener; the add-on is a private copy of dist-firefox/.
+ *
+ * Three Firefox ESRs over WebDriver BiDi, launched once each with the same preferences: no add-on, the floor, the
+ * add-on. Each round loads `${clientOrigin}/browse?n=300` (demo/browse.ts) once in each, in a seeded shuffled order,
+ * each load in a fresh tab with the cache disabled, after warm-up loads; a load is timed in the page (timeLoad in
+ * section.ts). Paired per-round ratios; the median with a bootstrap 95% CI. The page has no OAuth endpoint, so no
+ * stream filter is created: this is the cost of listening.
+ *
+ * Knobs: BENCH_PAGE_LOAD_ROUNDS (default 30, 8 with --quick), BENCH_PAGE_LOAD_N (subresources, default 300),
+ * FIREFOX_PATH (default /usr/bin/firefox-esr).
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import puppeteer, { type Browser } from 'puppeteer';
+import { startDemo } from '../../demo/index.ts';
+import { ensureFirefoxAddonBuilt, sampleLoad, sleep, writeFirefoxFloorAddon } from '../lib/extension.ts';
+import { Rng } from '../lib/rng.ts';
+import { bootstrapMedianCI, loadReport, median, minMax, ms, table } from '../lib/stats.ts';
+import type { BenchContext, BenchSection, SectionResult, SummaryRow } from '../lib/types.ts';
+import { shuffle, timeLoad, WARM_UP_LOADS, type Load } from './section.ts';
+
+const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+/** The same goal as in Chromium (section.ts): pages must not slow down in either browser. */
+const GOAL_OURS_FLOOR = 1.05;
+/** A freshly installed add-on's background starts a moment after installExtension resolves. */
+const BACKGROUND_START_MS = 2_000;
+
+type VariantId = 'none' | 'floor' | 'ours';
+const VARIANTS: VariantId[] = ['none', 'floor', 'ours'];
+const LABELS: Record<VariantId, string> = {
+  none: 'no add-on',
+  floor: 'permission floor (the same permissions, no listener)',
+  ours: 'OAuth Lens (dist-firefox/, a private copy)',
+};
+
+export const firefoxPageLoadSection: BenchSection = {
+  id: 'page-load-firefox',
+  title: 'Page load in Firefox ESR: OAuth Lens vs the permission floor vs no add-on',
+  async run(context: BenchContext): Promise<SectionResult> {
+    const { options, log } = context;
+    if (!existsSync(FIREFOX_PATH))
+      throw new Error(`Firefox not found at ${FIREFOX_PATH}: install Debian's firefox-esr or set FIREFOX_PATH`);
+    const rounds = Number(process.env.BENCH_PAGE_LOAD_ROUNDS ?? (options.quick ? 8 : 30));
+    const n = Number(process.env.BENCH_PAGE_LOAD_N ?? 300);
+    const notes: string[] = [];
+    const built = await ensureFirefoxAddonBuilt(context);
+    if (built.note) {
+      log(`note: ${built.note}`);
+      notes.push(`page-load-firefox: ${built.note}`);
+    }
+    const manifest = JSON.parse(await readFile(join(built.dir, 'manifest.json'), 'utf8'));
+    const floor = await writeFirefoxFloorAddon(manifest);
+    const demo = await startDemo();
+    const browsers: Partial<Record<VariantId, Browser>> = {};
+    try {
+      const launch = async (addon?: string) => {
+        const browser = await puppeteer.launch({
+          browser: 'firefox',
+          executablePath: FIREFOX_PATH,
+          headless: true,
+          // As Chromium's loads: nothing cached between loads (the page's responses are no-store besides).
+          extraPrefsFirefox: { 'browser.cache.disk.enable': false, 'browser.cache.memory.enable': false },
+        });
+        if (addon) {
+          await browser.installExtension(addon);
+          await sleep(BACKGROUND_START_MS);
+        }
+        return browser;
+      };
+      browsers.none = await launch();
+      browsers.floor = await launch(floor.dir);
+      browsers.ours = await launch(built.dir);
+      const url = `${demo.clientOrigin}/browse?n=${n}`;
+      log(`Firefox ${await browsers.ours.version()}, headless, one browser per variant (same preferences); page ${url}`);
+      log(`floor permissions: ${[...(manifest.permissions ?? []), ...(manifest.host_permissions ?? [])].join(', ')}`);
+
+      const timed = (id: VariantId) =>
+        timeLoad(browsers[id]!, url).catch((error: unknown) => {
+          throw new Error(`${id}: ${error instanceof Error ? error.message : String(error)}`);
+        });
+      log(`warm-up: ${WARM_UP_LOADS} loads per browser…`);
+      for (let i = 0; i < WARM_UP_LOADS; i++) for (const id of VARIANTS) await timed(id);
+
+      const rng = new Rng(20261203);
+      const loads = Object.fromEntries(VARIANTS.map((id) => [id, [] as Load[]])) as Record<VariantId, Load[]>;
+      const load = sampleLoad();
+      for (let round = 0; round < rounds; round++) {
+        const order = shuffle([...VARIANTS], rng);
+        for (const id of order) loads[id].push(await timed(id));
+        log(
+          `  round ${String(round + 1).padStart(2)}/${rounds} (${order.join(', ')}): ${VARIANTS.map((id) => `${id} ${ms(loads[id].at(-1)!.doneMs)}`).join(', ')}`,
+        );
+      }
+      const machine = loadReport(load.stop(), availableParallelism());
+
+      log(
+        table(
+          ['variant', 'median to done', 'range', 'median to load event'],
+          VARIANTS.map((id) => {
+            const [lo, hi] = minMax(loads[id].map((l) => l.doneMs));
+            return [
+              LABELS[id],
+              ms(median(loads[id].map((l) => l.doneMs))),
+              `${ms(lo)}–${ms(hi)}`,
+              ms(median(loads[id].map((l) => l.loadMs))),
+            ];
+          }),
+        ),
+      );
+
+      const ciRng = new Rng(7);
+      const paired = (a: VariantId, b: VariantId, key: keyof Load) => {
+        const ratios = loads[a].map((l, i) => l[key] / loads[b][i]![key]);
+        return { median: median(ratios), ci: bootstrapMedianCI(ratios, () => ciRng.next()) };
+      };
+      const fmt = (r: { median: number; ci: [number, number] }) => `${r.median.toFixed(3)} [${r.ci[0].toFixed(3)}–${r.ci[1].toFixed(3)}]`;
+      const pairs: [VariantId, VariantId][] = [
+        ['ours', 'none'],
+        ['floor', 'none'],
+        ['ours', 'floor'],
+      ];
+      const key = ([a, b]: [VariantId, VariantId]) => `${a}/${b}`;
+      const done = new Map(pairs.map((p) => [key(p), paired(p[0], p[1], 'doneMs')]));
+      const loadEvent = new Map(pairs.map((p) => [key(p), paired(p[0], p[1], 'loadMs')]));
+      log(`paired ratios over ${rounds} rounds, median [bootstrap 95% CI]:`);
+      log(
+        table(
+          ['ratio', 'to done', 'to load event'],
+          pairs.map((p) => [key(p), fmt(done.get(key(p))!), fmt(loadEvent.get(key(p))!)]),
+        ),
+      );
+      const oursFloor = done.get('ours/floor')!;
+      log(
+        `ours/floor ${oursFloor.median.toFixed(4)} (goal ≤ ${GOAL_OURS_FLOOR}): ${oursFloor.median <= GOAL_OURS_FLOOR ? 'met' : 'missed'}`,
+      );
+      log(`load average ${machine.text}${machine.busy ? ': the machine was busy, load times are noisy' : ''}`);
+      if (machine.busy)
+        notes.push(
+          `page-load-firefox: load average ${machine.text} during the rounds; the ratios are paired per round, but the spread is wider.`,
+        );
+
+      const rows: SummaryRow[] = [
+        {
+          metric: 'page',
+          value: `/browse?n=${n}, ${rounds} rounds × ${VARIANTS.length} Firefox ESRs, fresh tab, no cache`,
+          status: 'info',
+        },
+        ...VARIANTS.map(
+          (id): SummaryRow => ({
+            metric: `median load to done, ${id}`,
+            value: `${ms(median(loads[id].map((l) => l.doneMs)))} (load event ${ms(median(loads[id].map((l) => l.loadMs)))})`,
+            status: 'info',
+          }),
+        ),
+        { metric: 'ours / none (paired, median [95% CI])', value: fmt(done.get('ours/none')!), status: 'info' },
+        { metric: 'floor / none (paired, median [95% CI])', value: fmt(done.get('floor/none')!), status: 'info' },
+        {
+          metric: 'ours / floor (paired, median [95% CI])',
+          value: fmt(oursFloor),
+          goal: `≤ ${GOAL_OURS_FLOOR}×`,
+          status: oursFloor.median <= GOAL_OURS_FLOOR ? 'pass' : 'FAIL',
+        },
+        { metric: 'ours / floor at load event', value: fmt(loadEvent.get('ours/floor')!), status: 'info' },
+        { metric: 'load average during rounds', value: machine.text, status: machine.busy ? 'n/a' : 'info' },
+      ];
+      return { rows, notes };
+    } finally {
+      for (const id of VARIANTS) await browsers[id]?.close().catch(() => undefined);
+      await floor.remove();
+      await demo.close();
+    }
+  },
+};
