@@ -18,6 +18,7 @@
 //                 each response from the app, although the server has answered (and has used up the code)
 //   custom-header misbehaves on the client's side: its variant adds X-Requested-With to the token request, which
 //                 the token endpoint's CORS preflight rightly does not allow (it allows the headers it reads)
+// One document misbehaves too: the RFC 8414 metadata of tenant-a names another issuer and no PKCE method.
 // Everything else (discovery, S256 PKCE, state, nonce, ID token claims, no-store) it does correctly, so that a
 // recording of it shows the one misbehaviour and nothing else.
 import { createHash, randomBytes } from 'node:crypto';
@@ -114,6 +115,11 @@ export async function startRogueAuthorizationServer(options: RogueAuthorizationS
     scopes_supported: ['openid'],
     authorization_response_iss_parameter_supported: true,
   };
+
+  // MISBEHAVIOUR (metadata-inconsistent): the issuer must be the one the URL was made from (RFC 8414 §3.3), and
+  // S256 should be listed (RFC 9700 §2.1.1).
+  const { code_challenge_methods_supported: _, ...withoutPkceMethods } = metadata;
+  const inconsistentMetadata = { ...withoutPkceMethods, issuer: `${issuer}/tenant-b` };
 
   function json(res: ServerResponse, status: number, body: unknown, { cacheable = false, cors = true } = {}): void {
     res.writeHead(status, {
@@ -245,6 +251,7 @@ export async function startRogueAuthorizationServer(options: RogueAuthorizationS
     const route = `${req.method} ${url.pathname}`;
     if (route === 'GET /.well-known/openid-configuration') return json(res, 200, metadata);
     if (route === 'GET /jwks') return json(res, 200, jwks);
+    if (route === 'GET /.well-known/oauth-authorization-server/tenant-a') return json(res, 200, inconsistentMetadata);
     if (route === 'GET /authorize') return authorize(url, res);
     if (route === 'POST /token') return token(req, res);
     if (route === 'OPTIONS /token') {

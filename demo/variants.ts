@@ -298,6 +298,13 @@ export const variants: readonly Variant[] = [
     note: 'oidc-provider refuses a request with two client authentication methods (invalid_request); the secret in the browser is a finding of its own.',
   },
   {
+    id: 'credential-in-referer',
+    description: 'The callback page sends its URL, code and state included, to an analytics pixel on another origin (Referrer-Policy unsafe-url).',
+    expectedRuleIds: ['credential-in-referer'],
+    absentRuleIds: ['credential-in-url'],
+    note: 'The pixel is on http://localhost at the client\'s port: another origin than the app\'s http://127.0.0.1, and not the authorization server.',
+  },
+  {
     id: 'credential-in-url',
     description: 'After a correct sign-in, the access token is sent to userinfo in the query string.',
     expectedRuleIds: ['credential-in-url'],
@@ -443,6 +450,15 @@ export const variants: readonly Variant[] = [
     absentRuleIds: ['id-token-invalid', 'hash-claim-mismatch', 'oidc-nonce-mismatch'],
     bodyOnly: ['id-token-signature-invalid'],
     rogue: true,
+  },
+  {
+    id: 'metadata-inconsistent',
+    description:
+      'Rogue server: the RFC 8414 metadata of tenant-a names tenant-b as its issuer and lists no PKCE method; the client fetches it.',
+    expectedRuleIds: ['metadata-inconsistent'],
+    bodyOnly: ['metadata-inconsistent'],
+    rogue: true,
+    note: 'No sign-in: the document alone is the finding (a client must not use it, RFC 8414 §3.3).',
   },
   {
     id: 'token-cors-blocked',

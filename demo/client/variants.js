@@ -325,6 +325,23 @@ export const scripts = {
     return twice.outcome;
   },
 
+  // BUG: the callback page sends its URL, code and state included, to a third party (an analytics pixel on
+  // another origin) with Referrer-Policy unsafe-url. The page asks for it per request: the demo serves every page
+  // with no-referrer, and the app has already taken the code out of the address bar, so the pixel is sent as a
+  // page that loads it before doing so would send it.
+  async 'credential-in-referer'(run) {
+    const as = await run.discover();
+    const flow = await run.authorize('sign-in', () => newFlow(as));
+    const callbackUrl = `${location.origin}${flow.callback.path}?${flow.callback.params}`;
+    await run.once('analytics', async () => {
+      const pixel = `${location.protocol}//localhost:${location.port}/analytics/pixel?e=signed-in`;
+      const response = await fetch(pixel, { mode: 'no-cors', referrer: callbackUrl, referrerPolicy: 'unsafe-url' });
+      run.log(`GET ${pixel} (Referer: the callback URL) → ${response.type}`);
+      return { type: response.type };
+    });
+    return { token: await exchangeCode(run, 'sign-in:token', as, flow) };
+  },
+
   // BUG: after a correct sign-in, the access token goes to userinfo in the query string.
   async 'credential-in-url'(run) {
     const { as, tokens } = await signInAndRedeem(run, 'sign-in');
@@ -500,6 +517,17 @@ export const scripts = {
     const as = await run.discover(run.config.rogueIssuer);
     const { outcome } = await signInByHand(run, 'sign-in', as, () => ({ clientId: 'bad-signature' }));
     return { ...outcome, jwks: await fetchKeys(run, as) };
+  },
+
+  // Rogue server: a metadata document naming another issuer than its URL's. oauth4webapi's discovery would
+  // refuse it (RFC 8414 §3.3), so it is fetched as it is, and no sign-in follows.
+  async 'metadata-inconsistent'(run) {
+    return run.once('metadata', async () => {
+      const response = await fetch(new URL('/.well-known/oauth-authorization-server/tenant-a', run.config.rogueIssuer));
+      const { issuer } = await response.json();
+      run.log(`GET tenant-a metadata → ${response.status}: issuer ${issuer}`);
+      return { status: response.status, issuer };
+    });
   },
 
   // Rogue server: the token endpoint answers without Access-Control-Allow-Origin. fetch rejects although the

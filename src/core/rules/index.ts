@@ -28,6 +28,7 @@ import redirectUriFragment from './redirect-uri-fragment.ts';
 import issMismatch from './iss-mismatch.ts';
 // imports: state, redirect and client
 import credentialInUrl from './credential-in-url.ts';
+import credentialInReferer from './credential-in-referer.ts';
 import tokensInQueryResponse from './tokens-in-query-response.ts';
 import implicitGrant from './implicit-grant.ts';
 import ropcGrant from './ropc-grant.ts';
@@ -46,6 +47,7 @@ import idTokenSignatureInvalid from './id-token-signature-invalid.ts';
 import refreshTokenReused from './refresh-token-reused.ts';
 import refreshTokenNotRotated from './refresh-token-not-rotated.ts';
 import tokenResponseCacheable from './token-response-cacheable.ts';
+import metadataInconsistent from './metadata-inconsistent.ts';
 // imports: token responses
 
 export const rules = [
@@ -74,6 +76,7 @@ export const rules = [
   issMismatch,
   // rules: state, redirect and client
   credentialInUrl,
+  credentialInReferer,
   tokensInQueryResponse,
   implicitGrant,
   ropcGrant,
@@ -92,6 +95,7 @@ export const rules = [
   refreshTokenReused,
   refreshTokenNotRotated,
   tokenResponseCacheable,
+  metadataInconsistent,
   // rules: token responses
 ] as const satisfies readonly Rule[];
 
