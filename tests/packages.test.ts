@@ -13,6 +13,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatBytes } from '../src/cli/input.ts';
 import { filesUnder, ROOT, type StorePackage, storePackages } from '../scripts/packages.ts';
+import { childBuildEnv } from './support/child-build.ts';
 
 const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
 
@@ -27,13 +28,8 @@ const EXTENSION_FILES = [
 ];
 const FORBIDDEN = /\.map$|\.test\.|(^|\/)(tests?|fixtures)\//;
 
-/**
- * A build as `npm run build` runs it: vitest sets NODE_ENV=test, which a child `vite build` would inherit and
- * bundle Preact's development build with.
- */
-const buildEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_ENV' && !name.startsWith('VITEST')));
 const viteBuild = (cwd: string, config: string) =>
-  execFileSync('npx', ['vite', 'build', '--config', config], { cwd, env: buildEnv, stdio: 'pipe' });
+  execFileSync('npx', ['vite', 'build', '--config', config], { cwd, env: childBuildEnv, stdio: 'pipe' });
 
 let packages: StorePackage[];
 const tmp = mkdtempSync(join(tmpdir(), 'oauth-lens-packages-'));

@@ -5,17 +5,7 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { constants as bufferConstants } from 'node:buffer';
 import { HarFormatError, parseHarText, type HarConversion } from '../capture/har.ts';
-
-/** A problem with an input, for a one-line message: `oauth-lens: FILE: PROBLEM`. */
-export class InputError extends Error {
-  override name = 'InputError';
-  constructor(
-    readonly file: string,
-    problem: string,
-  ) {
-    super(problem);
-  }
-}
+import { InputError } from './input-error.ts';
 
 /** V8's limit on a string's length (2^29 − 24 code units on 64-bit): a bigger file cannot be one string. */
 export const MAX_STRING_LENGTH = bufferConstants.MAX_STRING_LENGTH;

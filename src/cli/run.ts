@@ -7,16 +7,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { analyze } from '../core/analyze.ts';
-import { buildAuditReport, buildInputReport, reachesFailOn, type AuditReport, type FailOn, type InputReport } from '../core/report.ts';
-import { REPOSITORY_URL } from '../core/rule-docs.ts';
-import { rules } from '../core/rules/index.ts';
-import { jsonText } from '../report/json.ts';
-import { formatMarkdown } from '../report/markdown.ts';
+import { buildAuditReport, reachesFailOn, type FailOn, type InputReport } from '../core/report.ts';
 import { TOOL_NAME, TOOL_VERSION } from '../report/version.ts';
-import { formatSarif } from './formats/sarif.ts';
-import { formatText } from './formats/text.ts';
-import { InputError, readHar } from './input.ts';
+import { auditConversion } from './audit-input.ts';
+import { FORMATS, formatReport } from './format-report.ts';
+import { InputError } from './input-error.ts';
+import { readHar } from './input.ts';
 
 export interface CliIO {
   stdout(text: string): void;
@@ -30,8 +26,6 @@ export interface CliIO {
   maxInputBytes?: number;
 }
 
-export const FORMATS = ['text', 'json', 'markdown', 'sarif'] as const;
-export type Format = (typeof FORMATS)[number];
 export const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
 
 export const EXIT_OK = 0;
@@ -124,7 +118,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       io.stdoutIsTTY === true &&
       !(env.NO_COLOR !== undefined && env.NO_COLOR !== '') &&
       env.TERM !== 'dumb';
-    const output = render(report, format, color);
+    const output = formatReport(report, format, color);
 
     if (values.output !== undefined) {
       try {
@@ -162,14 +156,7 @@ async function auditFile(
     return undefined;
   }
   if (options.skipAnalysis) return undefined;
-  const analysis = await analyze(conversion.exchanges);
-  const input = buildInputReport(analysis, {
-    file: label,
-    redact: !options.showSecrets,
-    exchanges: conversion.exchanges,
-    skippedEntries: conversion.warnings,
-    harEntryOf,
-  });
+  const input = await auditConversion(conversion, { file: label, redact: !options.showSecrets });
   if (input.skippedEntries.length) {
     const total = input.summary.exchanges + input.skippedEntries.length;
     const shown = input.skippedEntries.slice(0, 3).join('; ');
@@ -178,25 +165,6 @@ async function auditFile(
   }
   for (const problem of input.problems) io.stderr(`oauth-lens: ${label}: analysis problem: ${oneLine(problem)}\n`);
   return input;
-}
-
-function render(report: AuditReport, format: Format, color: boolean): string {
-  switch (format) {
-    case 'json':
-      return jsonText(report);
-    case 'sarif':
-      return jsonText(formatSarif(report, { rules: rules.map((r) => r.meta), informationUri: REPOSITORY_URL }));
-    case 'markdown':
-      return formatMarkdown(report);
-    case 'text':
-      return formatText(report, { color });
-  }
-}
-
-/** The HAR adapter names exchanges `har-<entry index>`. */
-function harEntryOf(exchangeId: string): number | undefined {
-  const match = /^har-(\d+)$/.exec(exchangeId);
-  return match ? Number(match[1]) : undefined;
 }
 
 function isOneOf<T extends string>(list: readonly T[], value: string): value is T {
