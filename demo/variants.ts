@@ -305,6 +305,13 @@ export const variants: readonly Variant[] = [
     note: 'The pixel is on http://localhost at the client\'s port: another origin than the app\'s http://127.0.0.1, and not the authorization server.',
   },
   {
+    id: 'credential-in-referer',
+    description: 'The callback page sends its URL, code and state included, to an analytics pixel on another origin (Referrer-Policy unsafe-url).',
+    expectedRuleIds: ['credential-in-referer'],
+    absentRuleIds: ['credential-in-url'],
+    note: 'The pixel is on http://localhost at the client\'s port: another origin than the app\'s http://127.0.0.1, and not the authorization server.',
+  },
+  {
     id: 'credential-in-url',
     description: 'After a correct sign-in, the access token is sent to userinfo in the query string.',
     expectedRuleIds: ['credential-in-url'],

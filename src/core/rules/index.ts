@@ -28,6 +28,7 @@ import redirectUriFragment from './redirect-uri-fragment.ts';
 import issMismatch from './iss-mismatch.ts';
 // imports: state, redirect and client
 import credentialInUrl from './credential-in-url.ts';
+import credentialInReferer from './credential-in-referer.ts';
 import tokensInQueryResponse from './tokens-in-query-response.ts';
 import implicitGrant from './implicit-grant.ts';
 import ropcGrant from './ropc-grant.ts';
@@ -75,6 +76,7 @@ export const rules = [
   issMismatch,
   // rules: state, redirect and client
   credentialInUrl,
+  credentialInReferer,
   tokensInQueryResponse,
   implicitGrant,
   ropcGrant,
