@@ -468,6 +468,14 @@ export const variants: readonly Variant[] = [
     note: 'No sign-in: the document alone is the finding (a client must not use it, RFC 8414 §3.3).',
   },
   {
+    id: 'token-endpoint-issuer-mismatch',
+    description: "Mix-up: signed in at the demo server, the client redeems the code at the rogue server's token endpoint.",
+    expectedRuleIds: ['token-endpoint-issuer-mismatch'],
+    absentRuleIds: ['iss-mismatch', 'code-replayed', 'token-client-id-mismatch'],
+    rogue: true,
+    note: 'The rogue server refuses the code it never issued (invalid_grant), but it has received it.',
+  },
+  {
     id: 'token-cors-blocked',
     description: 'Rogue server: the token endpoint answers without Access-Control-Allow-Origin; the app retries the used-up code.',
     expectedRuleIds: ['code-replayed'],

@@ -536,6 +536,15 @@ export const scripts = {
     return { ...outcome, jwks: await fetchKeys(run, as) };
   },
 
+  // BUG (mix-up): the sign-in is at the demo server, with its iss in the callback, but the client sends the code
+  // to the token endpoint of the other server it knows (RFC 9700 §4.4).
+  async 'token-endpoint-issuer-mismatch'(run) {
+    const signedIn = await signIn(run, 'sign-in');
+    validateCallback(signedIn);
+    const other = { token_endpoint: new URL('/token', run.config.rogueIssuer).href };
+    return { token: await exchangeCode(run, 'token', other, { ...signedIn.flow, clientId: signedIn.client.client_id }) };
+  },
+
   // Rogue server: a metadata document naming another issuer than its URL's. oauth4webapi's discovery would
   // refuse it (RFC 8414 §3.3), so it is fetched as it is, and no sign-in follows.
   async 'metadata-inconsistent'(run) {

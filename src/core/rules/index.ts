@@ -26,6 +26,7 @@ import clientAuthMultiple from './client-auth-multiple.ts';
 import redirectUriInsecure from './redirect-uri-insecure.ts';
 import redirectUriFragment from './redirect-uri-fragment.ts';
 import issMismatch from './iss-mismatch.ts';
+import tokenEndpointIssuerMismatch from './token-endpoint-issuer-mismatch.ts';
 // imports: state, redirect and client
 import credentialInUrl from './credential-in-url.ts';
 import credentialInReferer from './credential-in-referer.ts';
@@ -74,6 +75,7 @@ export const rules = [
   redirectUriInsecure,
   redirectUriFragment,
   issMismatch,
+  tokenEndpointIssuerMismatch,
   // rules: state, redirect and client
   credentialInUrl,
   credentialInReferer,
