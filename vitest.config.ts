@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import preact from '@preact/preset-vite';
 
@@ -14,9 +15,11 @@ export default defineConfig({
         },
       },
       {
+        // The examples import the package by its name, as its users do; here it is the API's source.
+        resolve: { alias: { 'oauth-lens': fileURLToPath(new URL('./src/cli/api.ts', import.meta.url)) } },
         test: {
           name: 'e2e',
-          include: ['tests/e2e/**/*.test.ts'],
+          include: ['tests/e2e/**/*.test.ts', 'examples/**/*.test.ts'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,
