@@ -151,5 +151,9 @@ async function fill(frame: Frame, selector: string, value: string): Promise<void
 
 function isNavigationRace(error: unknown): boolean {
   const message = error instanceof Error ? error.message : String(error);
-  return /context was destroyed|detached|Target closed|Session closed|Cannot find context|frame got detached/i.test(message);
+  // Firefox (WebDriver BiDi) says "no such handle" for an element of a document that has navigated away, and
+  // fails a call whose frame went to another origin meanwhile with "Not allowed to define cross-origin object".
+  return /context was destroyed|detached|Target closed|Session closed|Cannot find context|frame got detached|no such handle|cross-origin object/i.test(
+    message,
+  );
 }

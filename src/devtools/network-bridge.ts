@@ -40,7 +40,8 @@ export interface RequestMessage {
 
 export type NetworkBridgeMessage = ExchangesMessage | RequestMessage;
 
-function channelName(tabId: number): string {
+/** The channel of one inspected tab (exported for the Firefox end-to-end test, which asks the devtools page as the panel does). */
+export function channelName(tabId: number): string {
   return `oauth-lens/network/${tabId}`;
 }
 

@@ -1,15 +1,38 @@
 /**
- * The Firefox add-on in real Firefox ESR: it installs, its background starts (no Chrome-only webRequest option
- * kills it), and a good sign-in against the demo's authorization server is captured, analysed and shown in the
- * popup with the badge to match, its request headers complete.
+ * The Firefox add-on in real Firefox ESR, as tests/e2e/capture.test.ts, lifecycle.test.ts and browsing.test.ts
+ * run the Chrome one: it installs, its background starts (no Chrome-only webRequest option kills it), a good
+ * sign-in is captured, analysed and shown in the popup with the badge to match, its request headers complete;
+ * broken sign-ins (front channel and token request) show their rule ids; two tabs signing in at once stay apart;
+ * a sign-in in a popup window pairs with its opener; ordinary browsing records nothing; and a flow whose
+ * background page was suspended on the login page (Firefox's MV3 background is an event page) still completes
+ * with its findings.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { driveVariant } from '../../demo/drive.ts';
 import { startDemo, type RunningDemo } from '../../demo/index.ts';
 import { variants } from '../../demo/variants.ts';
+import { rules } from '../../src/core/rules/index.ts';
 import { PORT_NAME, PROTOCOL_VERSION, type WorkerMessage } from '../../src/messaging/protocol.ts';
 import { launchFirefoxWithAddon, type FirefoxWithAddon } from './support/firefox.ts';
 import { expectedBadge, settledPopupView } from './support/session.ts';
+
+const variant = (id: string) => variants.find((v) => v.id === id)!;
+const CLEAN_FIELDS = { PKCE: 'S256 · the verifier matches the challenge', State: 'sent and echoed', 'Code exchange': 'HTTP 200' };
+const implemented = new Set<string>(rules.map((r) => r.meta.id));
+/**
+ * A few broken sign-ins, from the front channel (an error response, no state, a state the callback changes, a
+ * PKCE downgrade) to the token request (a redirect_uri that differs, a code used twice, another client's id).
+ * Each variant runs in Chrome too (capture.test.ts); none of these rests on a response body.
+ */
+const BROKEN = [
+  'access-denied',
+  'no-state',
+  'state-mismatch',
+  'pkce-downgrade',
+  'redirect-uri-trailing-slash',
+  'code-twice',
+  'token-client-id-mismatch',
+];
 
 describe('the add-on in Firefox ESR', () => {
   let demo: RunningDemo;
@@ -23,22 +46,23 @@ describe('the add-on in Firefox ESR', () => {
     await demo?.close();
   });
 
+  beforeEach(async () => firefox.freshStart());
+
   it('captures a good sign-in: the popup shows the passing flow, the badge a check mark, the token request its Origin header', async () => {
     const signIn = await firefox.browser.newPage();
-    const good = variants.find((v) => v.id === 'good')!;
-    expect(await driveVariant(signIn, demo, good, { timeoutMs: 60_000 })).toMatchObject({ status: 'done' });
+    expect(await driveVariant(signIn, demo, variant('good'), { timeoutMs: 60_000 })).toMatchObject({ status: 'done' });
+    const tabId = await firefox.tabIdOf(signIn);
 
     const popup = await firefox.browser.newPage();
-    await popup.goto(demo.clientOrigin);
-    await firefox.openPopup(popup);
-    const tabId = await popup.evaluate(async (url) => (await browser.tabs.query({})).find((tab) => tab.url === url)?.id, signIn.url());
-    expect(tabId, `a tab shows ${signIn.url()}`).toBeTypeOf('number');
-    await firefox.openPopup(popup, `?tab=${tabId}`);
+    await firefox.openPopup(popup, `?tabId=${tabId}`);
     const view = await settledPopupView(popup);
-    expect(view.current?.verdict).toBe('pass');
-    expect(view.current?.fields.PKCE).toContain('the verifier matches the challenge');
+    expect(view.current).toMatchObject({ verdict: 'pass', fields: CLEAN_FIELDS });
     expect(view.ruleIds).toEqual([]);
-    expect(await popup.evaluate((id) => browser.action.getBadgeText({ tabId: id }), tabId!)).toBe(expectedBadge(view));
+    expect(await firefox.badgeText(tabId)).toBe(expectedBadge(view));
+    expect(expectedBadge(view)).toBe('✓');
+    // The older spelling still shows the same tab.
+    await firefox.openPopup(popup, `?tab=${tabId}`);
+    expect((await settledPopupView(popup)).current).toMatchObject({ verdict: 'pass', fields: CLEAN_FIELDS });
 
     // Without Chrome's 'extraHeaders' option Firefox still hands over the headers Chrome hides behind it.
     const tokenRequestHeaders = await popup.evaluate(
@@ -57,5 +81,107 @@ describe('the add-on in Firefox ESR', () => {
       PROTOCOL_VERSION,
     );
     expect(tokenRequestHeaders).toContain('origin');
+    await Promise.all([popup.close(), signIn.close()]);
+  });
+
+  it.each(BROKEN)('shows what breaks %s', async (id) => {
+    const broken = variant(id);
+    const judgeable = (ruleId: string) => implemented.has(ruleId) && !broken.bodyOnly?.includes(ruleId as never);
+    const page = await firefox.browser.newPage();
+    await driveVariant(page, demo, broken, { timeoutMs: 60_000 });
+    const tabId = await firefox.tabIdOf(page);
+    const view = await firefox.readPopup(tabId);
+    expect(view.current, 'the tab has a flow').toBeDefined();
+    for (const ruleId of broken.expectedRuleIds.filter(judgeable)) expect(view.ruleIds, `expected ${ruleId}`).toContain(ruleId);
+    for (const ruleId of (broken.absentRuleIds ?? []).filter(judgeable))
+      expect(view.ruleIds, `did not expect ${ruleId}`).not.toContain(ruleId);
+    expect(await firefox.badgeText(tabId)).toBe(expectedBadge(view));
+    await page.close();
+  });
+
+  it('keeps two tabs signing in at once apart', async () => {
+    // Signed in at the authorization server already (single sign-on), as in lifecycle.test.ts: both
+    // authorization requests are answered at once.
+    const warmUp = await firefox.browser.newPage();
+    await driveVariant(warmUp, demo, variant('good'));
+    await warmUp.close();
+    const [first, second] = [await firefox.browser.newPage(), await firefox.browser.newPage()];
+    // The second tab's sign-in fails at the token request: its redirect_uri differs from its own authorization
+    // request's, not from the first tab's, which is the same server and client.
+    await Promise.all([driveVariant(first, demo, variant('good')), driveVariant(second, demo, variant('redirect-uri-trailing-slash'))]);
+    const good = await firefox.readPopup(await firefox.tabIdOf(first));
+    const mismatch = await firefox.readPopup(await firefox.tabIdOf(second));
+    expect(good.current).toMatchObject({ verdict: 'pass', fields: CLEAN_FIELDS });
+    expect(good.current!.ruleIds).toEqual([]);
+    expect(mismatch.current).toMatchObject({ verdict: 'error', fields: { 'Code exchange': 'HTTP 400' } });
+    expect(mismatch.current!.ruleIds).toContain('redirect-uri-token-mismatch');
+    await Promise.all([first.close(), second.close()]);
+  });
+
+  it('pairs a flow that starts in a popup window and ends in its opener', async () => {
+    const page = await firefox.browser.newPage();
+    await driveVariant(page, demo, variant('popup-window'));
+    const tabId = await firefox.tabIdOf(page);
+    const view = await firefox.readPopup(tabId);
+    expect(view.current).toMatchObject({ verdict: 'pass', fields: CLEAN_FIELDS });
+    expect(await firefox.badgeText(tabId)).toBe('✓');
+    await page.close();
+  });
+
+  it('records no flow and sets no badge for ordinary browsing', async () => {
+    const page = await firefox.browser.newPage();
+    await page.goto(`${demo.clientOrigin}/browse?n=300`);
+    await page.waitForSelector('#result[data-status="done"]', { timeout: 30_000 });
+    const tabId = await firefox.tabIdOf(page);
+    const view = await firefox.readPopup(tabId);
+    expect(view).toMatchObject({ empty: true, ruleIds: [] });
+    expect(view.current).toBeUndefined();
+    expect(await firefox.badgeText(tabId)).toBe('');
+    await page.close();
+  });
+});
+
+describe('the add-on in Firefox ESR, its background suspended mid-flow', () => {
+  let demo: RunningDemo;
+  let firefox: FirefoxWithAddon;
+  beforeAll(async () => {
+    demo = await startDemo();
+    // Firefox suspends an idle event page after 30 s; a second here (the minimum is 100 ms).
+    firefox = await launchFirefoxWithAddon({ prefs: { 'extensions.background.idle.timeout': 1_000 } });
+  });
+  afterAll(async () => {
+    await firefox?.close();
+    await demo?.close();
+  });
+
+  it('pairs a flow whose background was suspended on the login page, with its findings', async () => {
+    await firefox.freshStart();
+    const page = await firefox.browser.newPage();
+    let before: string | undefined;
+    let suspended = false;
+    // The finding compares the token request's redirect_uri with the authorization request's, seen before the
+    // suspension: it shows only if the two were paired across it.
+    await driveVariant(page, demo, variant('redirect-uri-trailing-slash'), {
+      timeoutMs: 60_000,
+      async onPrompt({ prompt }) {
+        if (prompt !== 'login' || suspended) return;
+        before = await firefox.backgroundDocumentId();
+        // No background context is left: the authorization request was seen before, nothing of it may live only
+        // in the suspended page's memory.
+        await expect.poll(() => firefox.backgroundDocumentId(), { timeout: 15_000, interval: 200 }).toBeUndefined();
+        suspended = true;
+      },
+    });
+    expect(suspended).toBe(true);
+    const tabId = await firefox.tabIdOf(page);
+    const view = await firefox.readPopup(tabId);
+    expect(view.current).toMatchObject({ verdict: 'error', fields: { State: 'sent and echoed', 'Code exchange': 'HTTP 400' } });
+    expect(view.current!.ruleIds).toContain('redirect-uri-token-mismatch');
+    expect(await firefox.badgeText(tabId)).toBe(expectedBadge(view));
+    // The popup was served by a new background page.
+    const after = await firefox.backgroundDocumentId();
+    expect(after).toBeDefined();
+    expect(after).not.toBe(before);
+    await page.close();
   });
 });
