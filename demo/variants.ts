@@ -468,6 +468,12 @@ export const variants: readonly Variant[] = [
     note: 'No sign-in: the document alone is the finding (a client must not use it, RFC 8414 §3.3).',
   },
   {
+    id: 'par-request-uri-pushed',
+    description: 'The client pushes a request_uri to the PAR endpoint (a retry that re-sends the old one); the server refuses it.',
+    expectedRuleIds: ['par-misuse'],
+    note: 'RFC 9126 §2.1: every authorization parameter is pushed except request_uri.',
+  },
+  {
     id: 'token-endpoint-issuer-mismatch',
     description: "Mix-up: signed in at the demo server, the client redeems the code at the rogue server's token endpoint.",
     expectedRuleIds: ['token-endpoint-issuer-mismatch'],

@@ -536,6 +536,20 @@ export const scripts = {
     return { ...outcome, jwks: await fetchKeys(run, as) };
   },
 
+  // BUG: a PAR retry that pushes the parameters again with the request_uri of the first push (RFC 9126 §2.1).
+  async 'par-request-uri-pushed'(run) {
+    const as = await run.discover();
+    return run.once('par', async () => {
+      const flow = await newFlow(as);
+      const body = new URLSearchParams(new URL(flow.url).searchParams);
+      body.set('request_uri', 'urn:ietf:params:oauth:request_uri:from-an-earlier-push');
+      const response = await fetch(as.pushed_authorization_request_endpoint, { method: 'POST', body });
+      const answer = await response.json().catch(() => null);
+      run.log(`POST par → ${response.status}: ${answer?.error ?? Object.keys(answer ?? {}).join(', ')}`);
+      return { status: response.status, error: answer?.error ?? null };
+    });
+  },
+
   // BUG (mix-up): the sign-in is at the demo server, with its iss in the callback, but the client sends the code
   // to the token endpoint of the other server it knows (RFC 9700 §4.4).
   async 'token-endpoint-issuer-mismatch'(run) {

@@ -38,6 +38,7 @@ import duplicateParameter from './duplicate-parameter.ts';
 import oauthErrorResponse from './oauth-error-response.ts';
 import weakRandom from './weak-random.ts';
 import tokenRequestMalformed from './token-request-malformed.ts';
+import parMisuse from './par-misuse.ts';
 // imports: request hygiene
 import oidcNonceMismatch from './oidc-nonce-mismatch.ts';
 import idTokenInvalid from './id-token-invalid.ts';
@@ -87,6 +88,7 @@ export const rules = [
   oauthErrorResponse,
   weakRandom,
   tokenRequestMalformed,
+  parMisuse,
   // rules: request hygiene
   oidcNonceMismatch,
   idTokenInvalid,
