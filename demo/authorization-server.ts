@@ -6,6 +6,7 @@
 // Secrets and keys here are throwaway values for a loopback demo.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair } from 'jose';
+import './oidc-provider-notices.ts';
 import Provider, { type ClientMetadata, type Configuration, type Interaction } from 'oidc-provider';
 import { close, escapeHtml, HOST, listen, page, readBody, sendHtml } from './http.ts';
 
@@ -34,7 +35,8 @@ function clients(clientOrigin: string): ClientMetadata[] {
     {
       ...publicClient,
       client_id: 'spa',
-      redirect_uris: [callback, `${clientOrigin}/cb/form-post`],
+      // The last one carries a return URL on another origin: the open-redirect-on-callback variant forwards to it.
+      redirect_uris: [callback, `${clientOrigin}/cb/form-post`, `${callback}?returnTo=${encodeURIComponent(`${localhostOrigin}/welcome`)}`],
       grant_types: ['authorization_code', 'refresh_token'],
     },
     // PKCE is optional for this one (see pkce.required), so a flow without it can complete.

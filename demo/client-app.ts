@@ -133,6 +133,16 @@ export async function listenClientApp(port: number): Promise<ListeningClientApp>
       return sendScript(res, SDK_BUNDLE_DIR + url.pathname.slice('/sdk/'.length));
     }
     if (route === 'GET /cb' || route === 'GET /callback') return sendHtml(res, 200, appPage({ ...issuers }), PAGE_HEADERS);
+    // Where the open-redirect-on-callback variant's callback page forwards to (on http://localhost: another origin):
+    // it ends the run, since the page that ran it has gone.
+    if (route === 'GET /welcome') {
+      return sendHtml(
+        res,
+        200,
+        page('Welcome', '<section id="result" data-status="done"><p id="status">Forwarded here by the callback page.</p></section>'),
+        PAGE_HEADERS,
+      );
+    }
     // The first page of a sign-in popup window (popup-window) or new tab (state-lost-new-tab): it tells its
     // opener that it is up.
     if (route === 'GET /popup') return sendHtml(res, 200, appPage({ ...issuers }), PAGE_HEADERS);

@@ -312,6 +312,13 @@ export const variants: readonly Variant[] = [
     note: 'The pixel is on http://localhost at the client\'s port: another origin than the app\'s http://127.0.0.1, and not the authorization server.',
   },
   {
+    id: 'open-redirect-on-callback',
+    description: 'The callback page forwards to the URL in its returnTo parameter, on another origin (an open redirect).',
+    expectedRuleIds: ['open-redirect-on-callback'],
+    absentRuleIds: ['callback-uri-mismatch', 'redirect-uri-token-mismatch'],
+    note: 'The return URL is on http://localhost at the client\'s port, another origin than the app\'s http://127.0.0.1; its page ends the run.',
+  },
+  {
     id: 'credential-in-url',
     description: 'After a correct sign-in, the access token is sent to userinfo in the query string.',
     expectedRuleIds: ['credential-in-url'],

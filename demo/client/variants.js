@@ -359,6 +359,21 @@ export const scripts = {
     return { token: await exchangeCode(run, 'sign-in:token', as, flow) };
   },
 
+  // BUG: the callback page forwards to whatever its returnTo parameter names, here another origin (an open
+  // redirect). The redirect URI registered with the demo server carries it, as it would arrive from a link.
+  async 'open-redirect-on-callback'(run) {
+    const as = await run.discover();
+    const returnTo = `${location.protocol}//localhost:${location.port}/welcome`;
+    const redirectUri = `${location.origin}/cb?returnTo=${encodeURIComponent(returnTo)}`;
+    const flow = await run.authorize('sign-in', () => newFlow(as, { redirectUri }));
+    const token = await exchangeCode(run, 'sign-in:token', as, flow);
+    const target = callbackParams(flow.callback).get('returnTo');
+    run.log(`forwarding to returnTo: ${target}`);
+    location.assign(target);
+    // The run ends on the page it forwards to; this one is leaving.
+    return new Promise(() => token);
+  },
+
   // BUG: after a correct sign-in, the access token goes to userinfo in the query string.
   async 'credential-in-url'(run) {
     const { as, tokens } = await signInAndRedeem(run, 'sign-in');

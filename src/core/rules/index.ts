@@ -30,6 +30,7 @@ import tokenEndpointIssuerMismatch from './token-endpoint-issuer-mismatch.ts';
 // imports: state, redirect and client
 import credentialInUrl from './credential-in-url.ts';
 import credentialInReferer from './credential-in-referer.ts';
+import openRedirectOnCallback from './open-redirect-on-callback.ts';
 import tokensInQueryResponse from './tokens-in-query-response.ts';
 import implicitGrant from './implicit-grant.ts';
 import ropcGrant from './ropc-grant.ts';
@@ -80,6 +81,7 @@ export const rules = [
   // rules: state, redirect and client
   credentialInUrl,
   credentialInReferer,
+  openRedirectOnCallback,
   tokensInQueryResponse,
   implicitGrant,
   ropcGrant,
