@@ -14,6 +14,7 @@
 // Browsers send cookies to every port of a host, so each provider names its cookies after its vendor.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import './oidc-provider-notices.ts';
 import Provider, { type ClientMetadata, type Configuration } from 'oidc-provider';
 import { generate as generateCertificate } from 'selfsigned';
 import { allowImplicitOnHttpLoopback, interactionRoute, renderErrorPage, signingKeys } from './authorization-server.ts';
