@@ -62,7 +62,14 @@ export function responseBodyReader(): ResponseBodyReader | undefined {
         if (accepts(details.url)) tap(details);
         return undefined;
       };
-      webRequest.onBeforeRequest.addListener(listener, filter, ['blocking']);
+      try {
+        webRequest.onBeforeRequest.addListener(listener, filter, ['blocking']);
+      } catch (error) {
+        // Without webRequestBlocking (a manifest edited by hand) the capture must go on without bodies: a throw
+        // here would leave the worker's later listeners unregistered.
+        console.warn('OAuth Lens: cannot read response bodies', error);
+        return () => undefined;
+      }
       return () => webRequest.onBeforeRequest.removeListener(listener);
     },
     withBody(exchange, requestId) {
