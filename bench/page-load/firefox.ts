@@ -4,8 +4,9 @@
  * `webRequestBlocking` and `webRequestFilterResponse` (the stream filters that read response bodies), and
  * registers no listener; the add-on is a private copy of dist-firefox/.
  *
- * Three Firefox ESRs over WebDriver BiDi, launched once each with the same preferences: no add-on, the floor, the
- * add-on. Each round loads `${clientOrigin}/browse?n=300` (demo/browse.ts) once in each, in a seeded shuffled order,
+ * Four Firefox ESRs over WebDriver BiDi, launched once each with the same preferences: no add-on, the floor, the
+ * add-on, and (diagnostic) the add-on without webRequestBlocking and webRequestFilterResponse, which then reads no
+ * bodies and registers no blocking listener: it splits ours/floor into the capture and the body reading. Each round loads `${clientOrigin}/browse?n=300` (demo/browse.ts) once in each, in a seeded shuffled order,
  * each load in a fresh tab with the cache disabled, after warm-up loads; a load is timed in the page (timeLoad in
  * section.ts). Paired per-round ratios; the median with a bootstrap 95% CI. The page has no OAuth endpoint, so no
  * stream filter is created: this is the cost of listening.
@@ -14,8 +15,8 @@
  * FIREFOX_PATH (default /usr/bin/firefox-esr).
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer';
 import { startDemo } from '../../demo/index.ts';
@@ -31,13 +32,16 @@ const GOAL_OURS_FLOOR = 1.05;
 /** A freshly installed add-on's background starts a moment after installExtension resolves. */
 const BACKGROUND_START_MS = 2_000;
 
-type VariantId = 'none' | 'floor' | 'ours';
-const VARIANTS: VariantId[] = ['none', 'floor', 'ours'];
+type VariantId = 'none' | 'floor' | 'ours' | 'bodiless';
+const VARIANTS: VariantId[] = ['none', 'floor', 'bodiless', 'ours'];
 const LABELS: Record<VariantId, string> = {
   none: 'no add-on',
   floor: 'permission floor (the same permissions, no listener)',
   ours: 'OAuth Lens (dist-firefox/, a private copy)',
+  bodiless: 'OAuth Lens without its two body permissions: no stream filter listener (diagnostic)',
 };
+/** The permissions that let the add-on read response bodies; without them it captures as in Chrome. */
+const BODY_PERMISSIONS = ['webRequestBlocking', 'webRequestFilterResponse'];
 
 export const firefoxPageLoadSection: BenchSection = {
   id: 'page-load-firefox',
@@ -56,6 +60,10 @@ export const firefoxPageLoadSection: BenchSection = {
     }
     const manifest = JSON.parse(await readFile(join(built.dir, 'manifest.json'), 'utf8'));
     const floor = await writeFirefoxFloorAddon(manifest);
+    const bodiless = await mkdtemp(join(tmpdir(), 'oauth-lens-firefox-bodiless-'));
+    await cp(built.dir, bodiless, { recursive: true });
+    const bodilessManifest = { ...manifest, permissions: manifest.permissions.filter((p: string) => !BODY_PERMISSIONS.includes(p)) };
+    await writeFile(join(bodiless, 'manifest.json'), JSON.stringify(bodilessManifest));
     const demo = await startDemo();
     const browsers: Partial<Record<VariantId, Browser>> = {};
     try {
@@ -75,6 +83,7 @@ export const firefoxPageLoadSection: BenchSection = {
       };
       browsers.none = await launch();
       browsers.floor = await launch(floor.dir);
+      browsers.bodiless = await launch(bodiless);
       browsers.ours = await launch(built.dir);
       const url = `${demo.clientOrigin}/browse?n=${n}`;
       log(`Firefox ${await browsers.ours.version()}, headless, one browser per variant (same preferences); page ${url}`);
@@ -124,6 +133,8 @@ export const firefoxPageLoadSection: BenchSection = {
         ['ours', 'none'],
         ['floor', 'none'],
         ['ours', 'floor'],
+        ['bodiless', 'floor'],
+        ['ours', 'bodiless'],
       ];
       const key = ([a, b]: [VariantId, VariantId]) => `${a}/${b}`;
       const done = new Map(pairs.map((p) => [key(p), paired(p[0], p[1], 'doneMs')]));
@@ -167,12 +178,15 @@ export const firefoxPageLoadSection: BenchSection = {
           status: oursFloor.median <= GOAL_OURS_FLOOR ? 'pass' : 'FAIL',
         },
         { metric: 'ours / floor at load event', value: fmt(loadEvent.get('ours/floor')!), status: 'info' },
+        { metric: 'without bodies / floor (diagnostic)', value: fmt(done.get('bodiless/floor')!), status: 'info' },
+        { metric: 'ours / without bodies (diagnostic)', value: fmt(done.get('ours/bodiless')!), status: 'info' },
         { metric: 'load average during rounds', value: machine.text, status: machine.busy ? 'n/a' : 'info' },
       ];
       return { rows, notes };
     } finally {
       for (const id of VARIANTS) await browsers[id]?.close().catch(() => undefined);
       await floor.remove();
+      await rm(bodiless, { recursive: true, force: true });
       await demo.close();
     }
   },
