@@ -64,11 +64,29 @@ function startBodyServer(): Promise<{ server: Server; origin: string }> {
   );
 }
 
+/** The background's captured exchanges, as it sends them to its views, asked from one of the add-on's pages. */
+function snapshotExchanges(addonPage: Page): Promise<Exchange[]> {
+  return addonPage.evaluate(
+    (portName, version) =>
+      new Promise<Exchange[]>((resolve) => {
+        const port = browser.runtime.connect({ name: portName });
+        port.onMessage.addListener((message: WorkerMessage) => {
+          if (message.type !== 'snapshot') return;
+          resolve(message.snapshot.exchanges);
+          port.disconnect();
+        });
+        port.postMessage({ type: 'hello', version });
+      }),
+    PORT_NAME,
+    PROTOCOL_VERSION,
+  );
+}
+
 describe('response bodies in Firefox ESR, DevTools closed', () => {
   let demo: RunningDemo;
   let firefox: FirefoxWithAddon;
   let bodies: { server: Server; origin: string };
-  /** An ordinary page of the demo, turned into the add-on's popup as needed. */
+  /** A page turned into the add-on's popup as needed. */
   let viewer: Page;
 
   beforeAll(async () => {
@@ -85,54 +103,24 @@ describe('response bodies in Firefox ESR, DevTools closed', () => {
 
   /** The add-on's popup for a tab, read once settled, with its evidence-gap notes and the badge's text. */
   async function popupFor(tabId: number): Promise<{ view: PopupView; notes: string[]; badge: string }> {
-    await viewer.goto(demo.clientOrigin);
     await firefox.openPopup(viewer, `?tabId=${tabId}`);
     const view = await settledPopupView(viewer);
     const notes = await viewer.evaluate(() => [...document.querySelectorAll('#current-flow .notes li')].map((li) => li.textContent ?? ''));
-    const badge = await viewer.evaluate((id) => browser.action.getBadgeText({ tabId: id }), tabId);
-    return { view, notes, badge };
+    return { view, notes, badge: await firefox.badgeText(tabId) };
   }
 
   /** The worker's captured exchanges, as it sends them to its views. */
   async function capturedExchanges(): Promise<Exchange[]> {
-    await viewer.goto(demo.clientOrigin);
     await firefox.openPopup(viewer);
-    return viewer.evaluate(
-      (portName, version) =>
-        new Promise<Exchange[]>((resolve) => {
-          const port = browser.runtime.connect({ name: portName });
-          port.onMessage.addListener((message: WorkerMessage) => {
-            if (message.type !== 'snapshot') return;
-            resolve(message.snapshot.exchanges);
-            port.disconnect();
-          });
-          port.postMessage({ type: 'hello', version });
-        }),
-      PORT_NAME,
-      PROTOCOL_VERSION,
-    );
+    return snapshotExchanges(viewer);
   }
 
-  async function tabIdOf(page: Page): Promise<number> {
-    await viewer.goto(demo.clientOrigin);
-    await firefox.openPopup(viewer);
-    const tabId = await viewer.evaluate(async (url) => (await browser.tabs.query({})).find((tab) => tab.url === url)?.id, page.url());
-    expect(tabId, `a tab shows ${page.url()}`).toBeTypeOf('number');
-    return tabId!;
-  }
-
-  let previousRun: Page | undefined;
-  /**
-   * Runs a variant to its designed end in a tab of its own; returns the tab's id. The previous variant's tab is
-   * closed first: clients tidy their callback URL, so two tabs could show the same one.
-   */
+  /** Runs a variant to its designed end in a tab of its own; returns the tab's id. */
   async function run(id: string): Promise<number> {
-    await previousRun?.close();
     const page = await firefox.browser.newPage();
-    previousRun = page;
     const outcome = await driveVariant(page, demo, variant(id), { timeoutMs: 60_000 });
     expect(outcome.status, outcome.detail).toBe(expectedEnd(variant(id)));
-    return tabIdOf(page);
+    return firefox.tabIdOf(page);
   }
 
   /** The tab's code exchange as captured: a POST to a token endpoint. */
@@ -201,5 +189,49 @@ describe('response bodies in Firefox ESR, DevTools closed', () => {
       mimeType: 'application/json',
     });
     expect(jwks?.responseBody).toMatchObject({ kind: 'text', text: JWKS });
+  });
+});
+
+describe('response bodies in Firefox ESR, the background suspended mid-flow', () => {
+  let demo: RunningDemo;
+  let firefox: FirefoxWithAddon;
+  beforeAll(async () => {
+    demo = await startDemo();
+    // Firefox suspends an idle event page after 30 s; a second here.
+    firefox = await launchFirefoxWithAddon({ prefs: { 'extensions.background.idle.timeout': 1_000 } });
+  });
+  afterAll(async () => {
+    await firefox?.close();
+    await demo?.close();
+  });
+
+  const suspension = () => expect.poll(() => firefox.backgroundDocumentId(), { timeout: 15_000, interval: 200 }).toBeUndefined();
+
+  it('after a suspension on the login page the token response body is read, and outlives the next suspension (storage.session)', async () => {
+    await firefox.freshStart();
+    const page = await firefox.browser.newPage();
+    let suspendedOnLogin = false;
+    const outcome = await driveVariant(page, demo, variant('good'), {
+      timeoutMs: 60_000,
+      async onPrompt({ prompt }) {
+        if (prompt !== 'login' || suspendedOnLogin) return;
+        await suspension();
+        suspendedOnLogin = true;
+      },
+    });
+    expect(outcome.status, outcome.detail).toBe('done');
+    expect(suspendedOnLogin).toBe(true);
+    const tabId = await firefox.tabIdOf(page);
+    // Suspended again: what the popup shows comes from what the background stored, the token response body with it.
+    await suspension();
+    const popup = await firefox.browser.newPage();
+    await firefox.openPopup(popup, `?tabId=${tabId}`);
+    const view = await settledPopupView(popup);
+    expect(view.current).toMatchObject({ verdict: 'pass', errors: 0, warnings: 0 });
+    const notes = await popup.evaluate(() => [...document.querySelectorAll('#current-flow .notes li')].map((li) => li.textContent ?? ''));
+    expect(notes.filter((note) => /not observed/.test(note))).toEqual([]);
+    const token = (await snapshotExchanges(popup)).find((x) => x.tabId === tabId && x.method === 'POST' && x.url.endsWith('/token'));
+    expect(token?.responseBody?.kind === 'text' && JSON.parse(token.responseBody.text)).toHaveProperty('id_token');
+    expect(await firefox.badgeText(tabId)).toBe('✓');
   });
 });
