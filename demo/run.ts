@@ -52,6 +52,10 @@ Chrome, turn on Developer mode, "Load unpacked" the folder ${DIST}, then open ${
 (from this machine, or through a tunnel to it). The Entra-like server's certificate is self-signed: open
 ${demo.vendorIssuers.entra}/.well-known/openid-configuration once and accept it before the sdk-msal variants.`);
 }
+console.log(`
+Next: pick a variant on ${start} and sign in (alice / wonderland). The OAuth Lens icon in the toolbar (pin it
+from the puzzle-piece menu) shows the verdict on its badge; click it for the findings. For the details, open
+DevTools (F12) on the variant's tab and choose the OAuth panel (in the » menu when the tabs do not fit).`);
 console.log('Ctrl-C to stop.');
 
 let stopping = false;
