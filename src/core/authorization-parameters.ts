@@ -5,7 +5,7 @@
  * They cannot be read when a `request_uri`'s PAR request was not observed or a request object does not decode
  * (a JWE): `unreadable` then says why, and the rules that need them say nothing.
  */
-import { decodeJwtParts } from './jwt.ts';
+import { decodeJwtParts, type DecodedJwt } from './jwt.ts';
 import type { AuthorizationRequest, Param } from './model.ts';
 import { firstParam } from './params.ts';
 
@@ -58,6 +58,24 @@ export function effectiveParameters(params: readonly Param[], carrier: 'query' |
 /** Only the parameter fields of a request (or of effective parameters). */
 export function parametersOf(source: AuthorizationParameters): AuthorizationParameters {
   return pick((_, key) => source[key]);
+}
+
+/**
+ * The request object (RFC 9101 §2.1, the `request` parameter) of an authorization request, decoded without
+ * verification: from the front channel, else from the pushed request (RFC 9126 §3); with the parameters that
+ * travelled beside it.
+ */
+export function requestObjectOf(
+  auth: AuthorizationRequest,
+): { carrier: 'front channel' | 'pushed request'; token: string; decoded: DecodedJwt; beside: Param[] } | undefined {
+  for (const [carrier, params] of [
+    ['front channel', auth.params],
+    ['pushed request', auth.par?.params ?? []],
+  ] as const) {
+    const token = firstParam(params, 'request');
+    if (token !== undefined) return { carrier, token, decoded: decodeJwtParts(token), beside: params.filter((p) => p.name !== 'request') };
+  }
+  return undefined;
 }
 
 /** True when there is an authorization request and its effective parameters can be read. */

@@ -1,3 +1,4 @@
+import { base64url } from 'jose';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   AS,
@@ -77,8 +78,9 @@ describe('par-misuse', () => {
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ severity: 'warning' });
     expect(findings[0]!.evidence).toEqual([
-      { label: 'prompt (front channel)', value: 'login (not pushed)' },
-      { label: 'state (front channel)', value: `other-state (pushed: ${STATE})` },
+      { label: 'prompt (front channel)', value: 'login' },
+      { label: 'state (front channel)', value: 'other-state' },
+      { label: 'state (pushed)', value: STATE },
     ]);
   });
 
@@ -98,6 +100,45 @@ describe('par-misuse', () => {
     const front = exchange({ url: `${AS}/authorize?${encode(defaultAuthorizeParams)}`, status: 200 });
     const [finding] = await findingsOf([metadata, front, ...answered()]);
     expect(finding!.message).toContain('requires pushed authorization requests');
+  });
+
+  describe('request objects (RFC 9101)', () => {
+    const object = (claims: Record<string, unknown>, alg = 'RS256') =>
+      `${base64url.encode(JSON.stringify({ alg }))}.${base64url.encode(JSON.stringify(claims))}.${alg === 'none' ? '' : 'c2ln'}`;
+    const inUrl = (request: string, extra: Record<string, string> = {}) =>
+      exchange({
+        url: `${AS}/authorize?${encode({ client_id: 'spa', response_type: 'code', scope: 'openid', request, ...extra })}`,
+        status: 200,
+      });
+    const claims = { ...defaultAuthorizeParams, iss: 'spa', aud: AS };
+
+    it('is silent on a signed object with only client_id, response_type and scope beside it', async () => {
+      expect(await findingsOf([inUrl(object(claims)), ...answered()])).toEqual([]);
+    });
+
+    it('reports a client_id beside the object that differs from its claim', async () => {
+      const [finding] = await findingsOf([inUrl(object({ ...claims, client_id: 'other-client' })), ...answered()]);
+      expect(finding).toMatchObject({ severity: 'error' });
+      expect(finding!.message).toContain('MUST be identical');
+    });
+
+    it('notes an unsigned object in the URL, and parameters beside it that the server ignores', async () => {
+      const findings = await findingsOf([inUrl(object(claims, 'none'), { prompt: 'login' }), ...answered()]);
+      expect(findings.map((f) => f.severity)).toEqual(['info', 'info']);
+      expect(findings[1]!.evidence).toEqual([{ label: 'prompt (beside the request object)', value: 'login' }]);
+    });
+
+    it('is silent on an unsigned object pushed with the PAR request', async () => {
+      const par = exchange({
+        method: 'POST',
+        url: `${AS}/par`,
+        initiator: 'fetch',
+        requestBody: formBody({ client_id: 'spa', request: object(claims, 'none') }),
+        status: 201,
+        responseBody: jsonBody({ request_uri: REQUEST_URI, expires_in: 60 }),
+      });
+      expect(await findingsOf([par, authorizeWith(REQUEST_URI), ...answered()])).toEqual([]);
+    });
   });
 
   it.each(recordedIdsNotExpecting('par-misuse'))('is silent on the recorded demo sign-in %s', async (id) => {

@@ -1,11 +1,12 @@
+import { requestObjectOf } from '../authorization-parameters.ts';
 import { jsonObjectOf } from '../body.ts';
-import { capped } from '../evidence.ts';
+import { capped, paramEvidence } from '../evidence.ts';
 import { callbacksOf } from '../flow-facts.ts';
-import type { AuthorizationRequest, Evidence, Flow } from '../model.ts';
+import type { AuthorizationRequest, Flow } from '../model.ts';
 import { firstParam, hasParam, splitUrl } from '../params.ts';
 import { defineRule, type Report } from './rule.ts';
 
-/** The front-channel parameters a pushed request needs (RFC 9126 §4), and those OIDC Core §6.1 asks to repeat. */
+/** The parameters beside a request_uri or a request object: RFC 9126 §4, RFC 9101 §5, and OIDC Core §6.1's repeats. */
 const FRONT_CHANNEL_PARAMETERS = new Set(['client_id', 'request_uri', 'response_type', 'scope']);
 
 /** A request_uri used this long after the PAR response's expires_in counts as late (clock and transit slack). */
@@ -27,16 +28,25 @@ const EXPIRY_SLACK_MS = 1000;
  *   ignored → warning: the flow the client meant is not the one the server runs. client_id and request_uri
  *   belong there, and response_type and scope may be repeated (OIDC Core §6.1).
  *
+ *
+ * And JWT-secured authorization requests (RFC 9101), by value in the front channel or in the pushed request:
+ * - §6.3: "The client ID values in the client_id request parameter and in the Request Object client_id claim
+ *   MUST be identical" → error;
+ * - alg none in the front channel: anyone on the way can change an unsigned object, which then protects nothing
+ *   (RFC 8725 §3.2; OIDC Core §6.1 allows it) → info; pushed with client authentication it is protected, silent;
+ * - §6.3: the server uses only the object's parameters; one beside it that the object lacks or contradicts is
+ *   ignored → info.
+ *
  * Silent: a request_uri whose PAR request was not observed (nothing to compare with); PAR responses without a
- * body (no expires_in).
+ * body (no expires_in); a request object that does not decode (a JWE: the flow's notes say so).
  */
 export default defineRule({
   meta: {
     id: 'par-misuse',
     severity: 'error',
-    title: 'Pushed authorization request misused',
+    title: 'Pushed or JWT-secured authorization request misused',
     citation: 'RFC 9126 §2.1, §4, §5; RFC 9101 §6.3',
-    fix: 'Push every authorization parameter, then send only client_id and a fresh, unexpired request_uri, once',
+    fix: 'Push every authorization parameter (or put them all in a signed request object), then send only client_id and a fresh, unexpired request_uri, once',
     evidence: 'W+B',
   },
   check({ flows, classified, report }) {
@@ -68,6 +78,7 @@ export default defineRule({
         ignoredParameters(flow, auth, report);
       }
     }
+    for (const flow of flows) if (flow.authorization) requestObjectProblems(flow, flow.authorization, report);
   },
 });
 
@@ -131,13 +142,51 @@ function ignoredParameters(flow: Flow, auth: AuthorizationRequest, report: Repor
     severity: 'warning',
     message: `The authorization request sends ${names.map((n) => JSON.stringify(capped(n))).join(', ')} beside its request_uri, not as pushed: the server uses only the pushed parameters (RFC 9101 §6.3, RFC 9126 §4) and ignores ${names.length > 1 ? 'them' : 'it'}.`,
     exchanges: [auth.par!.exchange, auth.exchange],
-    evidence: ignored.map(
-      (p): Evidence => ({
-        label: `${p.name} (front channel)`,
-        value: hasParam(pushed, p.name)
-          ? `${capped(p.value)} (pushed: ${capped(firstParam(pushed, p.name)!)})`
-          : `${capped(p.value)} (not pushed)`,
-      }),
-    ),
+    evidence: ignored.flatMap((p) => [
+      paramEvidence(p.name, p.value, `${p.name} (front channel)`),
+      ...(hasParam(pushed, p.name) ? [paramEvidence(p.name, firstParam(pushed, p.name)!, `${p.name} (pushed)`)] : []),
+    ]),
   });
+}
+
+function requestObjectProblems(flow: Flow, auth: AuthorizationRequest, report: Reporter): void {
+  const object = requestObjectOf(auth);
+  if (!object?.decoded.ok) return;
+  const { header, claims } = object.decoded;
+  const exchanges = [object.carrier === 'pushed request' ? auth.par?.exchange : undefined, auth.exchange];
+  const outsideClientId = firstParam(object.beside, 'client_id');
+  if (typeof claims.client_id === 'string' && outsideClientId !== undefined && claims.client_id !== outsideClientId) {
+    report({
+      flow,
+      message: `The request object's client_id ${JSON.stringify(capped(claims.client_id))} is not the client_id sent beside it, ${JSON.stringify(capped(outsideClientId))}: they MUST be identical (RFC 9101 §6.3).`,
+      exchanges,
+      evidence: [
+        { label: 'client_id (request object)', value: capped(claims.client_id) },
+        { label: `client_id (${object.carrier})`, value: capped(outsideClientId) },
+      ],
+    });
+  }
+  if (object.carrier === 'front channel' && typeof header.alg === 'string' && /^none$/i.test(header.alg)) {
+    report({
+      flow,
+      severity: 'info',
+      message:
+        'The request object in the URL is unsigned (alg none): anyone on its way can change it, so it protects nothing that query parameters do not (RFC 8725 §3.2).',
+      exchanges,
+      evidence: [{ label: 'alg', value: capped(header.alg) }],
+    });
+  }
+  const ignored = object.beside.filter(
+    (p) => !FRONT_CHANNEL_PARAMETERS.has(p.name) && (typeof claims[p.name] !== 'string' || claims[p.name] !== p.value),
+  );
+  if (ignored.length) {
+    const names = [...new Set(ignored.map((p) => p.name))];
+    report({
+      flow,
+      severity: 'info',
+      message: `The ${object.carrier} sends ${names.map((n) => JSON.stringify(capped(n))).join(', ')} beside the request object, which does not carry ${names.length > 1 ? 'them' : 'it'} with that value: the server uses only the request object's parameters (RFC 9101 §6.3).`,
+      exchanges,
+      evidence: ignored.map((p) => paramEvidence(p.name, p.value, `${p.name} (beside the request object)`)),
+    });
+  }
 }

@@ -2,6 +2,7 @@
  * Authorization request vs callback vs token request, one row per parameter; where a value differs from the
  * row's first value, the differing characters are highlighted (added in <ins>, removed in <del>).
  */
+import { requestObjectOf } from '../../core/authorization-parameters.ts';
 import { visible } from '../../report/text.ts';
 import { PARAM_COLUMNS, parameterRows, type ParamCell, type ParamRow } from '../detail.ts';
 import type { FlowItem } from '../sources.ts';
@@ -13,6 +14,47 @@ const COLUMN_LABEL = { authorize: 'authorization request', callback: 'callback',
 export function Parameters({ item }: { item: FlowItem }) {
   const rows = parameterRows(item.flow);
   if (!rows.length) return <p class="muted">No parameters observed.</p>;
+  return (
+    <>
+      <ParameterTable item={item} rows={rows} />
+      <RequestObject item={item} />
+    </>
+  );
+}
+
+/**
+ * A request object (RFC 9101 `request=`) decoded without verification, as data: its header and claims are
+ * captured text, shown inert and masked like every other value.
+ */
+function RequestObject({ item }: { item: FlowItem }) {
+  const mask = useMask(item.source);
+  const auth = item.flow.authorization;
+  const object = auth ? requestObjectOf(auth) : undefined;
+  if (!object) return null;
+  const { decoded } = object;
+  return (
+    <section class="card" data-section="request-object">
+      <h4>
+        Request object <span class="muted">(request=, in the {object.carrier}; decoded, not verified)</span>
+      </h4>
+      {decoded.ok ? (
+        <>
+          <h5>Header</h5>
+          {/* JSON.stringify escapes control characters inside strings: its newlines are layout. */}
+          <pre>{mask(JSON.stringify(decoded.header, null, 2))}</pre>
+          <h5>Claims</h5>
+          <pre>{mask(JSON.stringify(decoded.claims, null, 2))}</pre>
+        </>
+      ) : (
+        <p class="muted" data-field="jwt-problem">
+          Does not decode as a JWT: {visible(decoded.problem)}.
+        </p>
+      )}
+    </section>
+  );
+}
+
+function ParameterTable({ item, rows }: { item: FlowItem; rows: ParamRow[] }) {
   return (
     <table class="params-table" data-section="parameters">
       <thead>
