@@ -132,7 +132,11 @@ export async function listenClientApp(port: number): Promise<ListeningClientApp>
     if (req.method === 'GET' && /^\/sdk\/(chunks\/)?[\w.-]+\.js$/.test(url.pathname)) {
       return sendScript(res, SDK_BUNDLE_DIR + url.pathname.slice('/sdk/'.length));
     }
-    if (route === 'GET /cb' || route === 'GET /callback') return sendHtml(res, 200, appPage({ ...issuers }), PAGE_HEADERS);
+    // POST /cb: a server that answers its sign-in form with a 307 makes the browser re-send that POST here
+    // (as-307-credential-redirect); the page still reads the response from its query.
+    if (route === 'GET /cb' || route === 'GET /callback' || route === 'POST /cb') {
+      return sendHtml(res, 200, appPage({ ...issuers }), PAGE_HEADERS);
+    }
     // Where the open-redirect-on-callback variant's callback page forwards to (on http://localhost: another origin):
     // it ends the run, since the page that ran it has gone.
     if (route === 'GET /welcome') {

@@ -18,13 +18,15 @@
 //                 each response from the app, although the server has answered (and has used up the code)
 //   custom-header misbehaves on the client's side: its variant adds X-Requested-With to the token request, which
 //                 the token endpoint's CORS preflight rightly does not allow (it allows the headers it reads)
+//   login-307     shows a sign-in form and answers its POST with a 307 to the redirect URI, so the browser
+//                 POSTs the user's name and password to the client (RFC 9700 §4.12)
 // One document misbehaves too: the RFC 8414 metadata of tenant-a names another issuer and no PKCE method.
 // Everything else (discovery, S256 PKCE, state, nonce, ID token claims, no-store) it does correctly, so that a
 // recording of it shows the one misbehaviour and nothing else.
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
-import { close, HOST, listen, readBody } from './http.ts';
+import { close, HOST, listen, page, readBody, sendHtml } from './http.ts';
 
 export interface RogueAuthorizationServerOptions {
   port: number;
@@ -51,7 +53,8 @@ type Misbehaviour =
   | 'no-iss'
   | 'bad-signature'
   | 'no-cors'
-  | 'custom-header';
+  | 'custom-header'
+  | 'login-307';
 const CLIENTS: ReadonlySet<string> = new Set<Misbehaviour>([
   'query-tokens',
   'wrong-path',
@@ -66,6 +69,7 @@ const CLIENTS: ReadonlySet<string> = new Set<Misbehaviour>([
   'bad-signature',
   'no-cors',
   'custom-header',
+  'login-307',
 ]);
 
 /** The request headers the token endpoint reads, and so the only ones its CORS preflight allows. */
@@ -83,6 +87,19 @@ interface IssuedCode {
 const base64url = (bytes: Buffer) => bytes.toString('base64url');
 const random = () => base64url(randomBytes(32));
 
+/** The sign-in form of login-307, shaped as the demo driver fills the real server's (demo/drive.ts). */
+function signInPage(action: string): string {
+  return page(
+    'Sign in',
+    `<h1>Sign in</h1>
+<form method="post" action="${action}" data-prompt="login">
+  <label>Username <input name="login" value="alice"></label>
+  <label>Password <input name="password" type="password" value="wonderland"></label>
+  <button id="submit" type="submit">Sign in</button>
+</form>`,
+  );
+}
+
 export async function startRogueAuthorizationServer(options: RogueAuthorizationServerOptions): Promise<RunningRogueAuthorizationServer> {
   const { privateKey, publicKey } = await generateKeyPair('RS256');
   // MISBEHAVIOUR (bad-signature): a second key, never published, signs that client's ID tokens.
@@ -90,6 +107,8 @@ export async function startRogueAuthorizationServer(options: RogueAuthorizationS
   const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'rogue-rs256', alg: 'RS256', use: 'sig' }] };
   const codes = new Map<string, IssuedCode>();
   const refreshTokens = new Map<string, { clientId: string; scope: string }>();
+  /** login-307: each sign-in form's id, and the authorization response it leads to. */
+  const pendingSignIns = new Map<string, string>();
   const registeredRedirectUri = `${options.clientOrigin}/cb`;
 
   const server = createServer((req, res) => {
@@ -200,6 +219,13 @@ export async function startRogueAuthorizationServer(options: RogueAuthorizationS
     if (clientId !== 'no-iss') response.set('iss', clientId === 'wrong-iss' ? options.mixUpIssuer : issuer);
 
     target.search = response.toString();
+    if (clientId === 'login-307') {
+      // The response waits for the sign-in form below.
+      const uid = random();
+      pendingSignIns.set(uid, target.href);
+      res.writeHead(303, { location: `/interaction/${uid}`, 'cache-control': 'no-store' }).end();
+      return;
+    }
     res.writeHead(303, { location: target.href, 'cache-control': 'no-store' }).end();
   }
 
@@ -253,6 +279,16 @@ export async function startRogueAuthorizationServer(options: RogueAuthorizationS
     if (route === 'GET /jwks') return json(res, 200, jwks);
     if (route === 'GET /.well-known/oauth-authorization-server/tenant-a') return json(res, 200, inconsistentMetadata);
     if (route === 'GET /authorize') return authorize(url, res);
+    const signIn = /^\/interaction\/([\w-]+)$/.exec(url.pathname);
+    const pending = signIn ? pendingSignIns.get(signIn[1]!) : undefined;
+    if (signIn && pending && req.method === 'GET') return sendHtml(res, 200, signInPage(url.pathname));
+    if (signIn && pending && req.method === 'POST') {
+      pendingSignIns.delete(signIn[1]!);
+      // MISBEHAVIOUR (login-307): a 307 keeps the method and the body, so the browser POSTs the form, password
+      // included, to the redirect URI. A server must answer with 303 (RFC 9700 §4.12).
+      res.writeHead(307, { location: pending, 'cache-control': 'no-store' }).end();
+      return;
+    }
     if (route === 'POST /token') return token(req, res);
     if (route === 'OPTIONS /token') {
       res.writeHead(204, {

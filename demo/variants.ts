@@ -489,6 +489,12 @@ export const variants: readonly Variant[] = [
     note: 'The rogue server refuses the code it never issued (invalid_grant), but it has received it.',
   },
   {
+    id: 'as-307-credential-redirect',
+    description: "Rogue server: answers its sign-in form's POST with a 307 to the redirect URI, so the browser re-POSTs the user's name and password to the client.",
+    expectedRuleIds: ['as-307-credential-redirect'],
+    rogue: true,
+  },
+  {
     id: 'token-cors-blocked',
     description: 'Rogue server: the token endpoint answers without Access-Control-Allow-Origin; the app retries the used-up code.',
     expectedRuleIds: ['code-replayed'],

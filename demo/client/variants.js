@@ -538,6 +538,12 @@ export const scripts = {
     return (await signInByHand(run, 'sign-in', as, () => ({ clientId: 'no-iss' }))).outcome;
   },
 
+  // Rogue server: its sign-in form is answered with a 307 to the redirect URI, which re-sends the form here.
+  async 'as-307-credential-redirect'(run) {
+    const as = await run.discover(run.config.rogueIssuer);
+    return (await signInByHand(run, 'sign-in', as, () => ({ clientId: 'login-307' }))).outcome;
+  },
+
   // Correct: the code exchange, then the server's keys, as a client that verifies the ID token fetches them.
   async 'id-token-signature-verified'(run) {
     const { as, tokens } = await signInAndRedeem(run, 'sign-in');

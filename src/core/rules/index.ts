@@ -31,6 +31,7 @@ import tokenEndpointIssuerMismatch from './token-endpoint-issuer-mismatch.ts';
 import credentialInUrl from './credential-in-url.ts';
 import credentialInReferer from './credential-in-referer.ts';
 import openRedirectOnCallback from './open-redirect-on-callback.ts';
+import as307CredentialRedirect from './as-307-credential-redirect.ts';
 import tokensInQueryResponse from './tokens-in-query-response.ts';
 import implicitGrant from './implicit-grant.ts';
 import ropcGrant from './ropc-grant.ts';
@@ -82,6 +83,7 @@ export const rules = [
   credentialInUrl,
   credentialInReferer,
   openRedirectOnCallback,
+  as307CredentialRedirect,
   tokensInQueryResponse,
   implicitGrant,
   ropcGrant,
