@@ -45,6 +45,14 @@ describe('the Firefox add-on (dist-firefox/)', () => {
     expect(manifest).not.toHaveProperty('minimum_chrome_version');
   });
 
+  it('asks for the stream filter permissions (response bodies) in Firefox only', () => {
+    const manifest = JSON.parse(readFileSync(builtManifest, 'utf8'));
+    const chrome = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8'));
+    expect(manifest.permissions).toEqual([...chrome.permissions, 'webRequestBlocking', 'webRequestFilterResponse']);
+    expect(chrome.permissions).not.toContain('webRequestBlocking');
+    expect(manifest.host_permissions).toEqual(chrome.host_permissions);
+  });
+
   it('passes web-ext lint without an error', async () => {
     const result = await webExt.cmd.lint({ sourceDir: addon, output: 'none' }, { shouldExitProgram: false });
     for (const warning of result.warnings) console.warn(`web-ext lint warning: ${describeMessage(warning)}`);
