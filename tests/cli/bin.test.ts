@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { childBuildEnv } from '../support/child-build.ts';
 import { cli, FIXTURE, mismatchHar, repeatedFlowsHar, tempDir } from './support.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -29,7 +30,9 @@ function newestUnder(dir: string): number {
 beforeAll(() => {
   const sources = Math.max(newestUnder(join(root, 'src')), statSync(join(root, 'package.json')).mtimeMs);
   if (!existsSync(bundle) || statSync(bundle).mtimeMs < sources) {
-    execFileSync('npx', ['vite', 'build', '--config', 'vite.cli.config.ts'], { cwd: root, stdio: 'pipe' });
+    // The whole CLI build: the bundles and the API's types (tests/npm-package.test.ts packs them), without
+    // vitest's NODE_ENV.
+    execFileSync('npm', ['run', 'build:cli'], { cwd: root, env: childBuildEnv, stdio: 'pipe' });
   }
 }, 120_000);
 afterAll(() => tmp.cleanup());
