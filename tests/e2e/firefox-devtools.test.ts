@@ -50,10 +50,13 @@ describe('the add-on in Firefox DevTools', () => {
     );
 
   it("reads the inspected tab's token response body through devtools.network", async () => {
-    // The tab DevTools was opened on at start-up.
+    // The tab DevTools was opened on at start-up; its devtools page starts once the add-on is installed.
     const [inspected] = await firefox.browser.pages();
-    await driveVariant(inspected!, demo, variant('id-token-nonce-mismatch'), { timeoutMs: 60_000 });
+    await inspected!.goto(demo.clientOrigin);
     const tabId = await firefox.tabIdOf(inspected!);
+    await expect.poll(() => capturedByDevToolsPage(tabId), { timeout: 15_000, interval: 200 }).toBeDefined();
+
+    await driveVariant(inspected!, demo, variant('id-token-nonce-mismatch'), { timeoutMs: 60_000 });
     const isTokenResponse = (e: Exchange) => e.method === 'POST' && new URL(e.url).pathname.endsWith('/token');
     // getContent answers asynchronously: the body may arrive a moment after the sign-in's end.
     await expect

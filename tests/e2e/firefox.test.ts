@@ -34,17 +34,19 @@ const BROKEN = [
   'token-client-id-mismatch',
 ];
 
+// One set of demo servers for both browsers below.
+let demo: RunningDemo;
+beforeAll(async () => {
+  demo = await startDemo();
+});
+afterAll(async () => demo?.close());
+
 describe('the add-on in Firefox ESR', () => {
-  let demo: RunningDemo;
   let firefox: FirefoxWithAddon;
   beforeAll(async () => {
-    demo = await startDemo();
     firefox = await launchFirefoxWithAddon();
   });
-  afterAll(async () => {
-    await firefox?.close();
-    await demo?.close();
-  });
+  afterAll(async () => firefox?.close());
 
   beforeEach(async () => firefox.freshStart());
 
@@ -142,17 +144,12 @@ describe('the add-on in Firefox ESR', () => {
 });
 
 describe('the add-on in Firefox ESR, its background suspended mid-flow', () => {
-  let demo: RunningDemo;
   let firefox: FirefoxWithAddon;
   beforeAll(async () => {
-    demo = await startDemo();
     // Firefox suspends an idle event page after 30 s; a second here (the minimum is 100 ms).
     firefox = await launchFirefoxWithAddon({ prefs: { 'extensions.background.idle.timeout': 1_000 } });
   });
-  afterAll(async () => {
-    await firefox?.close();
-    await demo?.close();
-  });
+  afterAll(async () => firefox?.close());
 
   it('pairs a flow whose background was suspended on the login page, with its findings', async () => {
     await firefox.freshStart();
