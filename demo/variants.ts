@@ -475,6 +475,24 @@ export const variants: readonly Variant[] = [
     note: 'No sign-in: the document alone is the finding (a client must not use it, RFC 8414 §3.3).',
   },
   {
+    id: 'dpop',
+    description: 'Correct, with DPoP (oauth4webapi): the code exchange carries a proof and the access token is DPoP-bound.',
+    expectedRuleIds: [],
+    absentRuleIds: [...CLEAN, 'dpop-proof-invalid', 'dpop-binding-mismatch'],
+  },
+  {
+    id: 'dpop-proof-invalid',
+    description: "The token request's DPoP proof names the token endpoint with a trailing slash (htu); the server refuses it.",
+    expectedRuleIds: ['dpop-proof-invalid'],
+    absentRuleIds: ['dpop-binding-mismatch'],
+  },
+  {
+    id: 'dpop-binding-mismatch',
+    description: 'The authorization request binds the code to one DPoP key (dpop_jkt), the token request proves another.',
+    expectedRuleIds: ['dpop-binding-mismatch'],
+    absentRuleIds: ['dpop-proof-invalid'],
+  },
+  {
     id: 'par-request-uri-pushed',
     description: 'The client pushes a request_uri to the PAR endpoint (a retry that re-sends the old one); the server refuses it.',
     expectedRuleIds: ['par-misuse'],

@@ -4,7 +4,7 @@
 import * as oauth from 'oauth4webapi';
 import { callbackError, exchangeCode, newFlow, randomValue, s256, tokenRequest } from './by-hand.js';
 import { buildRequest, redeem, refresh, signIn, signInAndRedeem, validateCallback } from './correct.js';
-import { callbackParams } from './run.js';
+import { callbackParams, INSECURE } from './run.js';
 
 /**
  * A hand-built sign-in and its code exchange; stops at the callback when the server refused the request.
@@ -40,6 +40,37 @@ function fetchKeys(run, as) {
     run.log(`GET jwks → ${response.status}: ${kids.join(', ')}`);
     return { status: response.status, kids };
   });
+}
+
+/** An ES256 key pair for DPoP proofs (RFC 9449), its private key not extractable. */
+function dpopKeyPair() {
+  return crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+}
+
+const base64urlOf = (bytes) =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
+const jsonPart = (value) => base64urlOf(new TextEncoder().encode(JSON.stringify(value)));
+
+async function publicJwk(keyPair) {
+  const { crv, kty, x, y } = await crypto.subtle.exportKey('jwk', keyPair.publicKey);
+  return { crv, kty, x, y };
+}
+
+/** RFC 7638: SHA-256 of the required members in lexicographic order (crv, kty, x, y for EC). */
+async function jwkThumbprint(keyPair) {
+  const canonical = JSON.stringify(await publicJwk(keyPair));
+  return base64urlOf(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(canonical))));
+}
+
+/** A DPoP proof made by hand (RFC 9449 §4.2), so that a variant can get one part of it wrong. */
+async function handMadeProof(keyPair, htm, htu) {
+  const header = { typ: 'dpop+jwt', alg: 'ES256', jwk: await publicJwk(keyPair) };
+  const input = `${jsonPart(header)}.${jsonPart({ htm, htu, jti: randomValue(), iat: Math.floor(Date.now() / 1000) })}`;
+  const signature = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, keyPair.privateKey, new TextEncoder().encode(input));
+  return `${input}.${base64urlOf(new Uint8Array(signature))}`;
 }
 
 /** Authorization and token requests without any PKCE parameter. */
@@ -555,6 +586,39 @@ export const scripts = {
     const as = await run.discover(run.config.rogueIssuer);
     const { outcome } = await signInByHand(run, 'sign-in', as, () => ({ clientId: 'bad-signature' }));
     return { ...outcome, jwks: await fetchKeys(run, as) };
+  },
+
+  // Correct: oauth4webapi's DPoP, with a key made for this session (RFC 9449).
+  async dpop(run) {
+    const signedIn = await signIn(run, 'sign-in');
+    const params = validateCallback(signedIn);
+    return run.once('sign-in:token', async () => {
+      const { as, client, flow } = signedIn;
+      const DPoP = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
+      const options = { ...INSECURE, DPoP };
+      const response = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, flow.redirectUri, flow.verifier, options);
+      const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: flow.nonce, requireIdToken: true });
+      run.log(`POST token (authorization_code, DPoP) → ${response.status}: token_type ${tokens.token_type}`);
+      return { token_type: tokens.token_type };
+    });
+  },
+
+  // BUG: the proof's htu has a trailing slash the token endpoint's URL does not (RFC 9449 §4.3 step 9).
+  async 'dpop-proof-invalid'(run) {
+    const as = await run.discover();
+    const flow = await run.authorize('sign-in', () => newFlow(as));
+    const proof = await handMadeProof(await dpopKeyPair(), 'POST', `${as.token_endpoint}/`);
+    return { token: await exchangeCode(run, 'sign-in:token', as, flow, {}, { headers: { dpop: proof } }) };
+  },
+
+  // BUG: dpop_jkt names one key, and the token request proves a key made later (RFC 9449 §10).
+  async 'dpop-binding-mismatch'(run) {
+    const as = await run.discover();
+    const flow = await run.authorize('sign-in', async () =>
+      newFlow(as, { extraParams: [['dpop_jkt', await jwkThumbprint(await dpopKeyPair())]] }),
+    );
+    const proof = await handMadeProof(await dpopKeyPair(), 'POST', as.token_endpoint);
+    return { token: await exchangeCode(run, 'sign-in:token', as, flow, {}, { headers: { dpop: proof } }) };
   },
 
   // BUG: a PAR retry that pushes the parameters again with the request_uri of the first push (RFC 9126 §2.1).

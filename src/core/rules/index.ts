@@ -51,6 +51,8 @@ import idTokenSignatureInvalid from './id-token-signature-invalid.ts';
 import refreshTokenReused from './refresh-token-reused.ts';
 import refreshTokenNotRotated from './refresh-token-not-rotated.ts';
 import tokenResponseCacheable from './token-response-cacheable.ts';
+import dpopProofInvalid from './dpop-proof-invalid.ts';
+import dpopBindingMismatch from './dpop-binding-mismatch.ts';
 import metadataInconsistent from './metadata-inconsistent.ts';
 // imports: token responses
 
@@ -103,6 +105,8 @@ export const rules = [
   refreshTokenReused,
   refreshTokenNotRotated,
   tokenResponseCacheable,
+  dpopProofInvalid,
+  dpopBindingMismatch,
   metadataInconsistent,
   // rules: token responses
 ] as const satisfies readonly Rule[];
