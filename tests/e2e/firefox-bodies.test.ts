@@ -1,8 +1,9 @@
 /**
  * Response bodies in real Firefox ESR, DevTools closed: the add-on's stream filters copy the token responses, so
- * the body rules (ID token checks, nonce, at_hash) run live in the popup and on the badge, while the page still
- * gets every byte (its client completes the sign-in, which checks the ID token itself). A body past the bound
- * reaches the page whole and is kept as its size alone; a compressed one is read as the page reads it.
+ * the body rules (ID token checks, nonce, at_hash, refresh rotation, token error codes) run live in the popup and
+ * on the badge, while the page still gets every byte (its client completes the sign-in, which checks the ID token
+ * itself). A body past the bound reaches the page whole and is kept as its size alone; a compressed one is read as
+ * the page reads it; a body outlives the background page's suspension.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -154,14 +155,21 @@ describe('response bodies in Firefox ESR, DevTools closed', () => {
     expect(json).toHaveProperty('access_token');
   });
 
-  it('id-token-nonce-mismatch (rogue server): the nonce finding shows in the popup and on the badge', async () => {
-    const tabId = await run('id-token-nonce-mismatch');
-    const { view, badge } = await popupFor(tabId);
-    expect(view.current?.ruleIds).toContain('oidc-nonce-mismatch');
-    expect(view.current?.verdict).toBe('error');
-    expect(badge).toBe(expectedBadge(view));
-    expect(Number(badge)).toBeGreaterThan(0);
-  });
+  /**
+   * Defects only a response body shows: the ID token's nonce and at_hash (the rogue server), a refresh token never
+   * rotated (the rogue server), and a refresh refused with invalid_grant (the error code in the body).
+   */
+  it.each(['id-token-nonce-mismatch', 'hash-claim-mismatch', 'refresh-token-not-rotated', 'refresh-token-reused'])(
+    '%s: the findings that rest on the body show in the popup and on the badge',
+    async (id) => {
+      const tabId = await run(id);
+      const { view, badge } = await popupFor(tabId);
+      for (const ruleId of variant(id).expectedRuleIds) expect(view.current?.ruleIds, ruleId).toContain(ruleId);
+      for (const ruleId of variant(id).absentRuleIds ?? []) expect(view.current?.ruleIds, ruleId).not.toContain(ruleId);
+      expect(badge).toBe(expectedBadge(view));
+      expect(Number(badge)).toBeGreaterThan(0);
+    },
+  );
 
   it('a body past the bound reaches the page whole and is kept as its size; a gzip body is read decoded', async () => {
     const page = await firefox.browser.newPage();
