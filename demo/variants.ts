@@ -319,6 +319,12 @@ export const variants: readonly Variant[] = [
     note: 'The return URL is on http://localhost at the client\'s port, another origin than the app\'s http://127.0.0.1; its page ends the run.',
   },
   {
+    id: 'authorize-via-cors',
+    description: 'Before signing in, the app fetches the authorization endpoint (prompt=none) from script; the browser withholds the answer.',
+    expectedRuleIds: ['authorize-via-cors', 'oauth-error-response'],
+    note: 'oidc-provider answers the script with a redirect carrying error=login_required (the OAuth error, at info) and sends no CORS headers from its authorization endpoint, so the finding is the warning about the client; the error for an endpoint that allows CORS is tested with hand-made exchanges.',
+  },
+  {
     id: 'credential-in-url',
     description: 'After a correct sign-in, the access token is sent to userinfo in the query string.',
     expectedRuleIds: ['credential-in-url'],

@@ -24,6 +24,8 @@ describe('the recorded demo captures', () => {
   it('raise diagnoses only where the recording shows a stuck or failed flow', async () => {
     expect(await diagnosedRecordings()).toEqual({
       'access-denied': [['authorization-error/likely']],
+      // The script's request with prompt=none gets login_required back; the sign-in that follows is correct.
+      'authorize-via-cors': [['authorization-error/likely'], []],
       // The server refuses a token request that authenticates the client twice (invalid_request).
       'client-auth-multiple': [['invalid-request/possible']],
       'code-exchange-late': [['invalid-grant/possible']],

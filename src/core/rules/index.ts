@@ -32,6 +32,7 @@ import credentialInUrl from './credential-in-url.ts';
 import credentialInReferer from './credential-in-referer.ts';
 import openRedirectOnCallback from './open-redirect-on-callback.ts';
 import as307CredentialRedirect from './as-307-credential-redirect.ts';
+import authorizeViaCors from './authorize-via-cors.ts';
 import tokensInQueryResponse from './tokens-in-query-response.ts';
 import implicitGrant from './implicit-grant.ts';
 import ropcGrant from './ropc-grant.ts';
@@ -86,6 +87,7 @@ export const rules = [
   credentialInReferer,
   openRedirectOnCallback,
   as307CredentialRedirect,
+  authorizeViaCors,
   tokensInQueryResponse,
   implicitGrant,
   ropcGrant,
