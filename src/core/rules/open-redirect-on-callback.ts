@@ -87,14 +87,14 @@ function offOriginTargets(page: Exchange): Map<string, Target> {
   for (const param of params) {
     if (RESPONSE_PARAMS.has(param.name) || !URL_LIKE.test(param.value)) continue;
     const href = normalized(param.value, page.url);
-    const origin = href ? URL.parse(href)?.origin : undefined;
+    const origin = href ? new URL(href).origin : undefined;
     if (href && origin && origin !== split.origin && !targets.has(href)) targets.set(href, { param, href, origin });
   }
   return targets;
 }
 
 function normalized(url: string, base: string): string | undefined {
-  return URL.parse(url, base)?.href;
+  return URL.canParse(url, base) ? new URL(url, base).href : undefined;
 }
 
 /** Top-level navigations in time order: all of them under `undefined`, and each tab's under its id. */
