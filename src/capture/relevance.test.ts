@@ -58,3 +58,15 @@ describe('relevance of authorization requests without response_type', () => {
     expect(learn(watch, navigation('https://github.com/login/oauth/authorize?scope=repo'))).toBe(watch);
   });
 });
+
+describe('relevance of metadata documents', () => {
+  it('keeps a fetch of protected resource metadata (RFC 9728), as of authorization server metadata', () => {
+    const fetched = (url: string): Exchange => ({ ...navigation(url), initiator: 'fetch' });
+    for (const url of [
+      'https://mcp.example/.well-known/oauth-protected-resource',
+      'https://mcp.example/.well-known/oauth-protected-resource/tools',
+      'https://as.example/.well-known/oauth-authorization-server',
+    ])
+      expect(isRelevant(fetched(url), emptyWatchlist()), url).toBe(true);
+  });
+});

@@ -26,7 +26,9 @@ export const emptyWatchlist = (): Watchlist => ({ serverOrigins: [], redirectTar
 // Parameters that only OAuth traffic carries in a URL (query or fragment).
 const URL_HINT =
   /[?&#](?:response_type|request_uri|code|error|access_token|id_token|refresh_token|grant_type|client_secret|code_verifier|iss)=/;
-const METADATA_PATH = /\/\.well-known\/(?:openid-configuration|oauth-authorization-server)|\/jwks|\/certs\b|\/userinfo\b/i;
+// RFC 9728 protected resource metadata names the authorization servers of a resource (MCP authorization, docs/mcp.md).
+const METADATA_PATH =
+  /\/\.well-known\/(?:openid-configuration|oauth-authorization-server|oauth-protected-resource)|\/jwks|\/certs\b|\/userinfo\b/i;
 // Form body parameters of authorization (form), PAR, token and revocation requests.
 const FORM_HINT = /(?:^|&)(?:grant_type|response_type|request_uri|id_token|token|client_assertion)=/;
 // A form_post response carries a code or an error with the state; a lone `code=` is a coupon or a zip code.
