@@ -33,9 +33,11 @@ async function signIn(page: Page, variant: string): Promise<void> {
   await page.fill('input[name="login"]', 'alice');
   await page.fill('input[name="password"]', 'wonderland');
   await page.click('#submit');
-  const consentOrDone = page.locator('form[data-prompt="consent"], #result[data-status]');
-  if (await consentOrDone.first().evaluate((element) => element.matches('form'))) await page.click('#submit');
-  await page.locator('#result[data-status]').waitFor();
+  // The app shows data-status "done" or "error" once the sign-in is over (the token request answered).
+  const ended = '#result[data-status="done"], #result[data-status="error"]';
+  const consentOrEnded = page.locator(`form[data-prompt="consent"], ${ended}`).first();
+  if (await consentOrEnded.evaluate((element) => element.matches('form'))) await page.click('#submit');
+  await page.locator(ended).waitFor();
 }
 
 /** One sign-in in a context of its own, its traffic recorded into a HAR, written when the context closes. */
