@@ -103,6 +103,16 @@ describe('WebRequestRecorder', () => {
     });
   });
 
+  it('keeps the DPoP proof header of a token request (RFC 9449 §4.1), for the DPoP rules', () => {
+    const recorder = new WebRequestRecorder('t');
+    const d = { ...base, requestId: '8', url: 'http://127.0.0.1:9400/token', method: 'POST', type: 'xmlhttprequest' };
+    const proof = 'eyJ0eXAiOiJkcG9wK2p3dCJ9.eyJodG0iOiJQT1NUIn0.c2ln';
+    recorder.beforeRequest({ ...d, timeStamp: 1, requestBody: { formData: { grant_type: ['authorization_code'], code: ['c1'] } } });
+    recorder.sendHeaders({ ...d, timeStamp: 2, requestHeaders: [{ name: 'DPoP', value: proof }] });
+    const exchange = recorder.completed({ ...d, timeStamp: 3, statusCode: 200, responseHeaders: [] });
+    expect(exchange.requestHeaders).toEqual([{ name: 'dpop', value: proof }]);
+  });
+
   it('rebuilds a request whose earlier events a stopped worker lost', () => {
     const recorder = new WebRequestRecorder('t');
     const exchange = recorder.completed({
