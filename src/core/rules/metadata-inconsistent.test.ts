@@ -30,6 +30,19 @@ describe('metadata-inconsistent', () => {
     // Microsoft's multi-tenant template, and a URL with a query (Entra B2C policies): nothing to compare.
     ['https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration', 'https://login.microsoftonline.com/{tenantid}/v2.0'],
     [`${AS}/tenant.onmicrosoft.com/v2.0/.well-known/openid-configuration?p=B2C_1_signin`, `${AS}/tfp/tenant/b2c_1_signin/v2.0/`],
+    // Microsoft names the tenant by its GUID whatever alias the URL used.
+    [
+      'https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration',
+      'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0',
+    ],
+    [
+      'https://login.microsoftonline.com/contoso.onmicrosoft.com/.well-known/openid-configuration',
+      'https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/',
+    ],
+    [
+      'https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1_signin/v2.0/.well-known/openid-configuration',
+      'https://contoso.b2clogin.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0/',
+    ],
   ])('is silent on %s naming %s', async (url, issuer) => {
     expect(await findingsOf([metadataAt(url, complete(issuer))])).toEqual([]);
   });

@@ -1,6 +1,7 @@
 import { issuersNamedBy } from '../discovery-url.ts';
 import { capped } from '../evidence.ts';
 import type { Evidence } from '../model.ts';
+import { splitUrl } from '../params.ts';
 import { defineRule } from './rule.ts';
 
 /**
@@ -17,9 +18,18 @@ import { defineRule } from './rule.ts';
  *
  * Silent: a document whose URL names no issuer (a query string, as Entra B2C's `?p=` policy URLs carry, or a
  * path without a well-known name): nothing to compare with; an issuer holding Microsoft's `{tenantid}`
- * placeholder (its multi-tenant `common` metadata is a template, documented as such); a response that is not
- * 2xx or not a JSON object (not parsed as metadata).
+ * placeholder (its multi-tenant `common` metadata is a template, documented as such); Microsoft's identity
+ * platform hosts, whose metadata names the tenant by its GUID whatever alias the URL used (a tenant's domain
+ * name, `consumers`; v1.0 even names `sts.windows.net`): documented behaviour that no client can change; a
+ * response that is not 2xx or not a JSON object (not parsed as metadata).
  */
+/**
+ * Microsoft Entra ID (public and national clouds), Entra External ID and Azure AD B2C: the issuer names the tenant
+ * by its GUID (https://learn.microsoft.com/en-us/entra/identity-platform/access-tokens#validate-the-issuer).
+ */
+const MICROSOFT_IDENTITY_HOST =
+  /^https:\/\/(?:login\.microsoftonline\.(?:com|us)|login\.partner\.microsoftonline\.cn|login\.chinacloudapi\.cn|login\.windows\.net|[^/]+\.b2clogin\.com|[^/]+\.ciamlogin\.com)$/i;
+
 export default defineRule({
   meta: {
     id: 'metadata-inconsistent',
@@ -41,7 +51,7 @@ export default defineRule({
       const base = { ...(flow ? { flow } : {}), exchanges: [metadata.exchange] };
       const source: Evidence = { label: 'metadata URL', value: capped(metadata.url) };
 
-      const expected = issuersNamedBy(metadata.url);
+      const expected = MICROSOFT_IDENTITY_HOST.test(splitUrl(metadata.url)?.origin ?? '') ? undefined : issuersNamedBy(metadata.url);
       if (expected && metadata.issuer !== undefined && !metadata.issuer.includes('{tenantid}') && !expected.includes(metadata.issuer)) {
         report({
           ...base,
