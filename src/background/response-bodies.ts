@@ -12,20 +12,7 @@
  */
 import browser, { type WebRequest } from 'webextension-polyfill';
 import type { Exchange } from '../core/model.ts';
-import { responseBodyOf, tapResponse, type BoundedBytes } from '../capture/stream-filter.ts';
-
-/**
- * How long a completed request waits for its filter's last bytes. webRequest's onCompleted and the filter's
- * onstop arrive within milliseconds of each other, in either order; past this the exchange is kept without its
- * body ("not observed") rather than not at all.
- */
-const BODY_WAIT_MS = 10_000;
-
-/**
- * Responses copied at once, at most. Each holds up to MAX_RESPONSE_BODY_BYTES; when more are in flight (a page
- * polling a userinfo endpoint), the oldest tap is forgotten (its bytes still flow to the page).
- */
-const MAX_TAPS = 32;
+import { ResponseTaps } from '../capture/stream-filter.ts';
 
 export interface ResponseBodyReader {
   /** Copies the response bodies of the requests the filter selects and `accepts`; returns what removes the listener. */
@@ -43,23 +30,17 @@ export interface ResponseBodyReader {
 export function responseBodyReader(): ResponseBodyReader | undefined {
   const { webRequest } = browser;
   if (typeof webRequest.filterResponseData !== 'function') return undefined;
-  const taps = new Map<string, Promise<BoundedBytes | undefined>>();
-
-  const tap = (details: WebRequest.OnBeforeRequestDetailsType) => {
-    // The oldest entry first: Map keeps insertion order.
-    if (taps.size >= MAX_TAPS) taps.delete(taps.keys().next().value!);
-    taps.delete(details.requestId);
-    try {
-      taps.set(details.requestId, tapResponse(webRequest.filterResponseData(details.requestId)));
-    } catch (error) {
-      console.warn('OAuth Lens: cannot read the response body of', details.url, error);
-    }
-  };
+  const taps = new ResponseTaps((requestId) => webRequest.filterResponseData(requestId));
 
   return {
     listen(filter, accepts = () => true) {
       const listener = (details: WebRequest.OnBeforeRequestDetailsType) => {
-        if (accepts(details.url)) tap(details);
+        if (!accepts(details.url)) return undefined;
+        try {
+          taps.tap(details.requestId);
+        } catch (error) {
+          console.warn('OAuth Lens: cannot read the response body of', details.url, error);
+        }
         return undefined;
       };
       try {
@@ -72,22 +53,7 @@ export function responseBodyReader(): ResponseBodyReader | undefined {
       }
       return () => webRequest.onBeforeRequest.removeListener(listener);
     },
-    withBody(exchange, requestId) {
-      const pending = taps.get(requestId);
-      if (!pending) return undefined;
-      taps.delete(requestId);
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const late = new Promise<undefined>((resolve) => {
-        timer = setTimeout(() => resolve(undefined), BODY_WAIT_MS);
-      });
-      const contentType = exchange.responseHeaders.find((h) => h.name === 'content-type')?.value;
-      return Promise.race([pending, late]).then((captured) => {
-        clearTimeout(timer);
-        return captured ? { ...exchange, responseBody: responseBodyOf(captured, contentType) } : exchange;
-      });
-    },
-    forget(requestId) {
-      taps.delete(requestId);
-    },
+    withBody: (exchange, requestId) => taps.withBody(exchange, requestId),
+    forget: (requestId) => taps.forget(requestId),
   };
 }

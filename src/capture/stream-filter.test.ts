@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { BoundedBytes, parseContentType, responseBodyOf, tapResponse, type StreamFilterLike } from './stream-filter.ts';
+import { describe, expect, it, vi } from 'vitest';
+import type { Exchange } from '../core/model.ts';
+import { BoundedBytes, parseContentType, ResponseTaps, responseBodyOf, tapResponse, type StreamFilterLike } from './stream-filter.ts';
 
 const bytesOf = (text: string) => new TextEncoder().encode(text).buffer as ArrayBuffer;
 
@@ -167,5 +168,82 @@ describe('responseBodyOf', () => {
       mimeType: 'application/json',
     });
     expect(responseBodyOf(big, undefined)).toEqual({ kind: 'binary', size: 20 });
+  });
+});
+
+describe('ResponseTaps', () => {
+  const exchange: Exchange = {
+    id: 'x1',
+    time: 0,
+    initiator: 'fetch',
+    method: 'POST',
+    url: 'https://as.example/token',
+    requestHeaders: [],
+    requestBody: { kind: 'none' },
+    status: 200,
+    responseHeaders: [{ name: 'content-type', value: 'application/json' }],
+  };
+  /** Taps whose filters the test drives, by request id. */
+  const setUp = (options?: ConstructorParameters<typeof ResponseTaps>[1]) => {
+    const filters = new Map<string, FakeFilter>();
+    const taps = new ResponseTaps((requestId) => {
+      const filter = new FakeFilter();
+      filters.set(requestId, filter);
+      return filter;
+    }, options);
+    return { taps, filters };
+  };
+
+  it('joins the body to the exchange whether the response ends before webRequest completes it or after', async () => {
+    const { taps, filters } = setUp();
+    taps.tap('1');
+    filters.get('1')!.deliver(bytesOf('{"a":1}'));
+    filters.get('1')!.stop();
+    await expect(taps.withBody(exchange, '1')).resolves.toMatchObject({ responseBody: { kind: 'text', text: '{"a":1}' } });
+
+    taps.tap('2');
+    const completed = taps.withBody(exchange, '2');
+    filters.get('2')!.deliver(bytesOf('{"b":2}'));
+    filters.get('2')!.stop();
+    await expect(completed).resolves.toMatchObject({ responseBody: { kind: 'text', text: '{"b":2}' } });
+    expect(taps.size).toBe(0);
+  });
+
+  it('leaves untapped, forgotten and failed requests without a body', async () => {
+    const { taps, filters } = setUp();
+    expect(taps.withBody(exchange, 'never')).toBeUndefined();
+    taps.tap('redirected');
+    taps.forget('redirected');
+    expect(taps.withBody(exchange, 'redirected')).toBeUndefined();
+    taps.tap('failed');
+    filters.get('failed')!.fail();
+    expect(await taps.withBody(exchange, 'failed')).toBe(exchange);
+  });
+
+  it('keeps the exchange without its body when the response does not end in time', async () => {
+    vi.useFakeTimers();
+    try {
+      const { taps } = setUp({ waitMs: 1_000 });
+      taps.tap('slow');
+      const completed = taps.withBody(exchange, 'slow');
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(await completed).toBe(exchange);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('holds at most maxTaps responses, forgetting the oldest; a redirect hop replaces its request tap', async () => {
+    const { taps, filters } = setUp({ maxTaps: 2 });
+    taps.tap('1');
+    taps.tap('2');
+    taps.tap('2');
+    expect(taps.size).toBe(2);
+    taps.tap('3');
+    expect(taps.size).toBe(2);
+    expect(taps.withBody(exchange, '1')).toBeUndefined();
+    // The oldest tap's bytes still reach the page.
+    filters.get('1')!.deliver(bytesOf('late'));
+    expect(filters.get('1')!.passedOn).toBe('late');
   });
 });

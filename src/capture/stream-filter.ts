@@ -7,7 +7,7 @@
  * is copied, and the filter is closed when the response ends (or disconnected on an error, which lets the rest
  * through untouched). The copy is bounded: past the bound only the byte count is kept.
  */
-import type { Body } from '../core/model.ts';
+import type { Body, Exchange } from '../core/model.ts';
 import { TEXTUAL } from './har.ts';
 
 /**
@@ -99,6 +99,75 @@ export function tapResponse(filter: StreamFilterLike, limit = MAX_RESPONSE_BODY_
     };
     filter.onerror = letThrough;
   });
+}
+
+export interface ResponseTapOptions {
+  /** Bytes copied per response (MAX_RESPONSE_BODY_BYTES). */
+  limit?: number;
+  /**
+   * Responses copied at once, at most: each holds up to `limit` bytes. Past it (a page polling a userinfo
+   * endpoint) the oldest tap is forgotten; its bytes still flow to the page.
+   */
+  maxTaps?: number;
+  /**
+   * How long a completed request waits for its filter's last bytes. webRequest's onCompleted and the filter's
+   * onstop arrive within milliseconds of each other, in either order; past this the exchange is kept without its
+   * body ("not observed") rather than not at all.
+   */
+  waitMs?: number;
+}
+
+/**
+ * The responses being copied, by webRequest request id: a tap opens when the request starts (the filter must
+ * exist before the response does), and its body joins the exchange webRequest completes.
+ */
+export class ResponseTaps {
+  private readonly taps = new Map<string, Promise<BoundedBytes | undefined>>();
+  private readonly limit: number;
+  private readonly maxTaps: number;
+  private readonly waitMs: number;
+
+  constructor(
+    private readonly openFilter: (requestId: string) => StreamFilterLike,
+    { limit = MAX_RESPONSE_BODY_BYTES, maxTaps = 32, waitMs = 10_000 }: ResponseTapOptions = {},
+  ) {
+    this.limit = limit;
+    this.maxTaps = maxTaps;
+    this.waitMs = waitMs;
+  }
+
+  get size(): number {
+    return this.taps.size;
+  }
+
+  /** Starts copying a request's response (a redirect's next hop replaces the previous tap). */
+  tap(requestId: string): void {
+    this.taps.delete(requestId);
+    // The oldest entry first: a Map keeps insertion order.
+    if (this.taps.size >= this.maxTaps) this.taps.delete(this.taps.keys().next().value!);
+    this.taps.set(requestId, tapResponse(this.openFilter(requestId), this.limit));
+  }
+
+  /** The completed exchange with its response body once that has ended; undefined when the request was not tapped. */
+  withBody(exchange: Exchange, requestId: string): Promise<Exchange> | undefined {
+    const pending = this.taps.get(requestId);
+    if (!pending) return undefined;
+    this.taps.delete(requestId);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), this.waitMs);
+    });
+    const contentType = exchange.responseHeaders.find((h) => h.name === 'content-type')?.value;
+    return Promise.race([pending, late]).then((captured) => {
+      clearTimeout(timer);
+      return captured ? { ...exchange, responseBody: responseBodyOf(captured, contentType) } : exchange;
+    });
+  }
+
+  /** Drops a request's tap: it redirected (the next hop gets its own) or failed. */
+  forget(requestId: string): void {
+    this.taps.delete(requestId);
+  }
 }
 
 /** Media type (lower-cased, without parameters) and charset of a Content-Type header value. */
