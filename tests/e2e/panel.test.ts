@@ -204,6 +204,10 @@ describe('the DevTools panel (inline shell)', () => {
     );
     await panel.waitForSelector('#flow-list [data-source="import"]');
     await panel.waitForSelector('#flow-detail [data-token="id_token"][data-token-kind="jwt"]');
+    // Its JWKS was not fetched: the signature is said not observable, never passing (OIDC Core §3.1.3.7).
+    expect(await panel.$eval('#flow-detail [data-token="id_token"] [data-field="signature"]', (el) => el.textContent)).toMatch(
+      /^Signature: not observable \(/,
+    );
     expect(await panel.$$eval('#flow-detail [data-step-kind="refresh"]', (els) => els.length)).toBe(2);
     await Promise.all([panel.close(), first.close(), second.close()]);
   });
