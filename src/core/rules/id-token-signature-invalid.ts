@@ -28,6 +28,7 @@ export default defineRule({
     evidence: 'B',
   },
   check({ flows, exchanges, report }) {
+    const byId = new Map(exchanges.map((e) => [e.id, e]));
     for (const flow of flows) {
       const checks = flow.idTokenSignatures;
       if (!checks?.length) continue;
@@ -35,7 +36,7 @@ export default defineRule({
         const check = checks.find((c) => c.exchangeId === observed.exchange.id && c.source === observed.source);
         if (!check?.problems.length) continue;
         const severity: Severity = check.problems.some((p) => p.severity === 'error') ? 'error' : 'warning';
-        const jwks = check.jwksExchangeId !== undefined ? exchanges.find((e) => e.id === check.jwksExchangeId) : undefined;
+        const jwks = check.jwksExchangeId !== undefined ? byId.get(check.jwksExchangeId) : undefined;
         report({
           flow,
           severity,

@@ -41,13 +41,14 @@ export default defineRule({
   },
   check({ flows, classified, report }) {
     const seen = new Set<string>();
+    const flowOfMetadata = new Map(flows.flatMap((f) => (f.metadata ? [[f.metadata, f] as const] : [])));
     for (const metadata of classified.metadata) {
       const status = metadata.exchange.status;
       if (status === undefined || status < 200 || status >= 300) continue;
       const key = JSON.stringify([metadata.url, metadata.issuer, metadata.codeChallengeMethodsSupported]);
       if (seen.has(key)) continue;
       seen.add(key);
-      const flow = flows.find((f) => f.metadata === metadata);
+      const flow = flowOfMetadata.get(metadata);
       const base = { ...(flow ? { flow } : {}), exchanges: [metadata.exchange] };
       const source: Evidence = { label: 'metadata URL', value: capped(metadata.url) };
 

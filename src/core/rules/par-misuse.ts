@@ -50,10 +50,11 @@ export default defineRule({
     evidence: 'W+B',
   },
   check({ flows, classified, report }) {
+    const flowOfPar = new Map(flows.flatMap((f) => (f.authorization?.par ? [[f.authorization.par, f] as const] : [])));
     for (const par of classified.pars) {
       const requestUri = firstParam(par.params, 'request_uri');
       if (requestUri === undefined) continue;
-      const flow = flows.find((f) => f.authorization?.par === par);
+      const flow = flowOfPar.get(par);
       report({
         ...(flow ? { flow } : {}),
         message: `The PAR request to ${capped(par.endpoint)} carries a request_uri: it MUST NOT (RFC 9126 §2.1).`,
