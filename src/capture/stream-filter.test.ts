@@ -73,16 +73,18 @@ describe('tapResponse', () => {
     expect(new TextDecoder().decode(body!.bytes())).toBe('{"access_token":"t"}');
   });
 
-  it('past the bound still passes everything through, and keeps the size alone', async () => {
+  it('past the bound passes the chunk on, then lets go of the response (the rest flows natively) and keeps the count', async () => {
     const filter = new FakeFilter();
-    const tapped = tapResponse(filter, 8);
-    const chunks = ['0123456789', 'abcdefghij', 'klm'];
-    filter.deliver(...chunks.map(bytesOf));
-    filter.stop();
+    const tapped = tapResponse(filter, 12);
+    filter.deliver(bytesOf('0123456789'));
+    expect(filter.ended).toBeUndefined();
+    filter.deliver(bytesOf('abcdefghij'));
+    expect(filter.passedOn).toBe('0123456789abcdefghij');
+    expect(filter.ended).toBe('disconnected');
     const body = await tapped;
-    expect(filter.passedOn).toBe(chunks.join(''));
     expect(body?.overflowed).toBe(true);
-    expect(body?.size).toBe(23);
+    expect(body?.size).toBe(20);
+    expect(body?.bytes()).toBeUndefined();
   });
 
   it('on an error lets the rest through (disconnect) and resolves with nothing: a partial body is no evidence', async () => {

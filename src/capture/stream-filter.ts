@@ -4,8 +4,8 @@
  * a fake; src/background/response-bodies.ts wires it to the browser.
  *
  * The page must get every byte, unchanged and at once: each chunk is written through as it arrives, before it
- * is copied, and the filter is closed when the response ends (or disconnected on an error, which lets the rest
- * through untouched). The copy is bounded: past the bound only the byte count is kept.
+ * is copied, and the filter is closed when the response ends, or disconnected (which lets the rest through
+ * untouched) on an error and once the copy passes its bound: then only the count of bytes seen is kept.
  */
 import type { Body, Exchange } from '../core/model.ts';
 import { TEXTUAL } from './har.ts';
@@ -64,9 +64,10 @@ export class BoundedBytes {
 }
 
 /**
- * Copies a response's body through its stream filter. Resolves with the bytes once the response ended, or with
- * undefined when the filter failed (the request was cancelled, or served from somewhere the filter cannot read):
- * then what was copied is incomplete and is not used.
+ * Copies a response's body through its stream filter. Resolves with the bytes once the response ended; past the
+ * bound, at once, with the count of bytes seen (the filter let go); with undefined when the filter failed (the
+ * request was cancelled, or served from somewhere the filter cannot read): what was copied is then incomplete and
+ * is not used.
  */
 export function tapResponse(filter: StreamFilterLike, limit = MAX_RESPONSE_BODY_BYTES): Promise<BoundedBytes | undefined> {
   return new Promise((resolve) => {
@@ -87,6 +88,14 @@ export function tapResponse(filter: StreamFilterLike, limit = MAX_RESPONSE_BODY_
         return;
       }
       body.add(event.data);
+      if (!body.overflowed) return;
+      // Past the bound nothing more is kept: the rest flows to the page without a detour through the add-on.
+      try {
+        filter.disconnect();
+      } catch {
+        // Already let go.
+      }
+      resolve(body);
     };
     filter.onstop = () => {
       try {
@@ -182,7 +191,8 @@ export function parseContentType(value: string | undefined): { mimeType?: string
  * A captured body in the core's model. A textual type is decoded with its charset, as XMLHttpRequest decodes it
  * for the page (an unknown label or none: UTF-8; malformed bytes become U+FFFD); JSON is UTF-8 whatever it says
  * (RFC 8259 §8.1), and TextDecoder drops a BOM. A body without a type is text only when it decodes as UTF-8
- * without control characters; anything else is binary, its size alone kept. Past the bound: its size, marked as cut.
+ * without control characters; anything else is binary, its size alone kept. Past the bound: the bytes seen when the
+ * copy stopped (a lower bound of its size), marked as cut.
  */
 export function responseBodyOf(captured: BoundedBytes, contentType: string | undefined): Body {
   if (captured.size === 0) return { kind: 'none' };
