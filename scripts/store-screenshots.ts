@@ -2,9 +2,9 @@
  * The store screenshots (docs/store/screenshots/, 1280×800 as the Chrome Web Store and AMO take them), made from
  * the demo with the built extension (`npm run build` first): the popup over the demo app after a correct sign-in
  * and after a broken one, and the DevTools panel (its inline shell, as the e2e tests open it) on a redirect_uri
- * mismatch, light and dark. `npm run store:screenshots`; not part of `npm test`.
+ * mismatch, light and dark; and the small promotional tile. `npm run store:screenshots`; not part of `npm test`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer';
 import { driveVariant } from '../demo/drive.ts';
@@ -61,6 +61,22 @@ async function contentBox(page: Page) {
   return { x: 0, y: 0, width: Math.min(width, 440), height: Math.min(height, HEIGHT - 16) };
 }
 
+/** The Chrome Web Store's small promotional tile (440×280): the icon, the name and what it does. */
+async function promoTile(session: Session, file: string): Promise<void> {
+  const icon = readFileSync(join(import.meta.dirname, '../assets/icon.svg')).toString('base64');
+  const tile = await session.chromium.browser.newPage();
+  await tile.setViewport({ width: 440, height: 280 });
+  await tile.setContent(`<body style="margin:0;width:440px;height:280px;display:flex;align-items:center;gap:24px;
+      padding:0 32px;box-sizing:border-box;background:linear-gradient(135deg,#0b1f5c,#1e40af);color:#fff;font-family:sans-serif">
+    <img src="data:image/svg+xml;base64,${icon}" width="112" height="112">
+    <div><div style="font-size:34px;font-weight:bold">OAuth Lens</div>
+      <div style="font-size:17px;line-height:1.35;margin-top:8px;color:#dbeafe">Audits OAuth 2.0 and OpenID Connect sign-ins and their PKCE as they happen</div></div></body>`);
+  await tile.waitForFunction(() => [...document.images].every((image) => image.complete));
+  writeFileSync(join(out, file), await tile.screenshot());
+  console.log(`docs/store/screenshots/${file}`);
+  await tile.close();
+}
+
 async function panel(session: Session, id: string, theme: 'light' | 'dark', file: string): Promise<void> {
   const { page, tabId } = await signIn(session, id);
   const shell = await session.chromium.browser.newPage();
@@ -76,6 +92,7 @@ async function panel(session: Session, id: string, theme: 'light' | 'dark', file
 mkdirSync(out, { recursive: true });
 const session = await startSession();
 try {
+  await promoTile(session, 'promo-small-440x280.png');
   await popupOverPage(session, 'good', '1-popup-pass.png');
   await popupOverPage(session, 'verifier-trailing-newline', '2-popup-findings.png');
   await panel(session, 'redirect-uri-trailing-slash', 'light', '3-panel-redirect-uri.png');
