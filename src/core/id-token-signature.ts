@@ -12,8 +12,10 @@
  *   it lacks proves nothing: only a key it does hold can prove the signature wrong.
  *
  * Never a false alarm:
- * - keys rotate: a kid absent from every observed JWKS counts only when a JWKS was fetched after the token
- *   was requested (a server publishes a key before signing with it); otherwise the set may predate the key;
+ * - keys rotate: a kid absent from every observed JWKS counts only when a JWKS was produced after the token
+ *   (a server publishes a key before signing with it): by the responses' own `Date` headers (RFC 9110
+ *   §6.6.1), which a response served from the HTTP cache keeps, so a cached key set is never taken for a
+ *   fresh one; without a Date on the JWKS response, nothing is concluded. Otherwise the set may predate the key;
  * - several responses are pooled; one verifying key is enough;
  * - HS* is keyed with the client secret, not a published key; a JWE is encrypted for the client; an alg or
  *   key the WebCrypto runtime cannot handle (Ed448, secp256k1): `not-observable`, with the reason.
@@ -22,7 +24,7 @@
  */
 import { compactVerify, errors, importJWK, type JWK } from 'jose';
 import { jsonObjectOf } from './body.ts';
-import { idTokensOf, type ObservedIdToken } from './id-token.ts';
+import { idTokensOf, type ObservedIdToken, responseDate } from './id-token.ts';
 import type { CorrelatedFlow, Exchange, Flow, IdTokenSignatureCheck, IdTokenSignatureProblem, ServerMetadata } from './model.ts';
 import { splitUrl } from './params.ts';
 
@@ -173,7 +175,7 @@ type Settled = Pick<IdTokenSignatureCheck, 'signature' | 'kid' | 'jwksUrl' | 'jw
 /**
  * The signature against the observed keys. Proof that it is wrong is either a key the header's kid names
  * (wrong, weak or of another type), or, for a kid no key has or a header without kid, a JWKS of the issuer
- * fetched after the token was requested (`provable`): an older set may predate a rotation.
+ * produced after the token (`provable`): an older set may predate a rotation.
  */
 async function settle(observed: ObservedIdToken, alg: string, kty: string, source: KeySource): Promise<Settled> {
   const kid = observed.decoded.ok && typeof observed.decoded.header.kid === 'string' ? observed.decoded.header.kid : undefined;
@@ -187,13 +189,13 @@ async function settle(observed: ObservedIdToken, alg: string, kty: string, sourc
     problems: [{ ...problem, severity: 'error' }],
   });
   const rotated = source.fromDiscovery
-    ? 'the JWKS seen was fetched before the token was requested, and keys may have rotated since'
+    ? 'no JWKS seen was produced after the token (by its Date header), and keys may have rotated since'
     : 'the JWKS seen at the issuer origin was found without discovery metadata and may be another tenant’s';
 
   const holdingKid = kid !== undefined ? source.sets.find((s) => s.keys.some((k) => k.kid === kid)) : undefined;
   if (kid !== undefined && !holdingKid) {
     return provable
-      ? invalid(provable, { check: 'kid', detail: `no key with kid${named} in the issuer's JWKS, fetched after the token was requested` })
+      ? invalid(provable, { check: 'kid', detail: `no key with kid${named} in the issuer's JWKS, produced after the token` })
       : notObservable(`no key with kid${named} in the JWKS seen: ${rotated}`);
   }
   const candidates = candidateKeys(kid, alg, kty, source.sets);
@@ -264,9 +266,17 @@ function candidateKeys(
   return out;
 }
 
-/** The latest JWKS response requested at or after the token request: proof of the keys in use then. */
+/**
+ * The latest JWKS response its server produced at or after the token (by the `Date` headers; the token
+ * request's start when its response has none): proof of the keys in use then. A cached response keeps its
+ * original Date, so an old key set served from the HTTP cache after the token proves nothing.
+ */
 function fetchedAfter(observed: ObservedIdToken, sets: readonly ObservedKeySet[]): ObservedKeySet | undefined {
-  return [...sets].reverse().find((s) => s.exchange.time >= observed.exchange.time);
+  const tokenTime = responseDate(observed.exchange) ?? observed.exchange.time;
+  return [...sets].reverse().find((s) => {
+    const produced = responseDate(s.exchange);
+    return produced !== undefined && produced >= tokenTime;
+  });
 }
 
 /** true: verifies; false: the signature is wrong for this key; a string: why this key cannot be used here. */

@@ -5,6 +5,7 @@ import {
   CODE,
   idClaims,
   JWE_ID_TOKEN,
+  RESPONSE_DATE,
   recordedIdsNotExpecting,
   recorded,
   tokenWithIdToken,
@@ -75,9 +76,19 @@ function discovery(extra: Record<string, unknown> = {}): Exchange {
   });
 }
 
-function jwks(keys: JWK[], url = JWKS_URI): Exchange {
-  return exchange({ url, initiator: 'fetch', status: 200, responseBody: jsonBody({ keys }) });
+/** The JWKS response, produced when its Date says (the token response's RESPONSE_DATE by default). */
+function jwks(keys: JWK[], date: string | null = RESPONSE_DATE): Exchange {
+  return exchange({
+    url: JWKS_URI,
+    initiator: 'fetch',
+    status: 200,
+    responseHeaders: date ? { date } : {},
+    responseBody: jsonBody({ keys }),
+  });
 }
+
+/** An hour before the token: a JWKS from then may predate a key rotation. */
+const EARLIER = 'Sun, 22 Nov 2026 09:00:01 GMT';
 
 /** Discovery, a code flow whose token response carries `idToken`, then the JWKS fetched to verify it. */
 function flowWith(
@@ -85,7 +96,7 @@ function flowWith(
   keys: JWK[] | null = [rs256.jwk],
   { jwksFirst = false, metadata = discovery() as Exchange | null } = {},
 ): Exchange[] {
-  const before = [...(metadata ? [metadata] : []), ...(jwksFirst && keys ? [jwks(keys)] : [])];
+  const before = [...(metadata ? [metadata] : []), ...(jwksFirst && keys ? [jwks(keys, EARLIER)] : [])];
   const flow = [authorize(), ...callback({ code: CODE, state: STATE, iss: AS }), tokenWithIdToken(idToken)];
   return [...before, ...flow, ...(!jwksFirst && keys ? [jwks(keys)] : [])];
 }
@@ -155,9 +166,17 @@ describe('id-token-signature-invalid', () => {
     });
   });
 
-  it('reports an unknown kid when the JWKS was fetched after the token was requested', async () => {
+  it('reports an unknown kid when the JWKS was produced after the token', async () => {
     const [finding] = await findingsOf(flowWith(await sign(rs256, { kid: 'rotated-away' })));
     expect(finding!.message).toContain('no key with kid "rotated-away"');
+  });
+
+  it('says nothing of an unknown kid in a JWKS served later from the HTTP cache (its Date is older) or without a Date', async () => {
+    const token = await sign(rs256, { kid: 'new-key' });
+    const cached = [...flowWith(token, null), jwks([rs256.jwk], EARLIER)];
+    expect(await findingsOf(cached)).toEqual([]);
+    resetBuilders();
+    expect(await findingsOf([...flowWith(token, null), jwks([rs256.jwk], null)])).toEqual([]);
   });
 
   it('says nothing of an unknown kid when the JWKS was fetched before the token (keys may have rotated)', async () => {
