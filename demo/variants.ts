@@ -499,6 +499,13 @@ export const variants: readonly Variant[] = [
     absentRuleIds: ['dpop-proof-invalid'],
   },
   {
+    id: 'request-object-client-id-mismatch',
+    description:
+      "The request object (request=, RFC 9101) names another client_id than the URL's; the demo server does not take request objects and says so.",
+    expectedRuleIds: ['par-misuse', 'oauth-error-response'],
+    note: 'An unsigned object in the URL is noted too (info). oidc-provider answers request_not_supported (its requestObjects feature is off).',
+  },
+  {
     id: 'par-request-uri-pushed',
     description: 'The client pushes a request_uri to the PAR endpoint (a retry that re-sends the old one); the server refuses it.',
     expectedRuleIds: ['par-misuse'],

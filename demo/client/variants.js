@@ -641,6 +641,16 @@ export const scripts = {
     return { token: await exchangeCode(run, 'sign-in:token', as, flow, {}, { headers: { dpop: proof } }) };
   },
 
+  // BUG: the request object (RFC 9101) was built for another client than the one the URL names (§6.3).
+  async 'request-object-client-id-mismatch'(run) {
+    const as = await run.discover();
+    const { outcome } = await signInByHand(run, 'sign-in', as, async () => {
+      const claims = { client_id: 'another-client', response_type: 'code', redirect_uri: `${location.origin}/cb`, scope: 'openid' };
+      return { extraParams: [['request', `${jsonPart({ alg: 'none' })}.${jsonPart(claims)}.`]] };
+    });
+    return outcome;
+  },
+
   // BUG: a PAR retry that pushes the parameters again with the request_uri of the first push (RFC 9126 §2.1).
   async 'par-request-uri-pushed'(run) {
     const as = await run.discover();
