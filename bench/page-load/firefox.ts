@@ -8,13 +8,17 @@
  * add-on, and (diagnostic) the add-on without webRequestBlocking and webRequestFilterResponse, which then reads no
  * bodies and registers no blocking listener: it splits ours/floor into the capture and the body reading. Each round loads `${clientOrigin}/browse?n=300` (demo/browse.ts) once in each, in a seeded shuffled order,
  * each load in a fresh tab with the cache disabled, after warm-up loads; a load is timed in the page (timeLoad in
- * section.ts). Paired per-round ratios; the median with a bootstrap 95% CI. The page has no OAuth endpoint, so no
- * stream filter is created: this is the cost of listening.
+ * section.ts). Paired per-round ratios; the median with a bootstrap 95% CI. That page has no OAuth endpoint, so no
+ * stream filter is created: this is the cost of listening. A second page, timed the same way in each round, fetches
+ * a userinfo URL 50 times one after another (16 KB of JSON each): there every response goes through a stream
+ * filter, and ours / without bodies is what reading them costs.
  *
  * Knobs: BENCH_PAGE_LOAD_ROUNDS (default 30, 8 with --quick), BENCH_PAGE_LOAD_N (subresources, default 300),
- * FIREFOX_PATH (default /usr/bin/firefox-esr).
+ * BENCH_PAGE_LOAD_FETCHES (the second page's fetches, default 50), FIREFOX_PATH (default /usr/bin/firefox-esr).
  */
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +33,13 @@ import { shuffle, timeLoad, WARM_UP_LOADS, type Load } from './section.ts';
 const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 /** The same goal as in Chromium (section.ts): pages must not slow down in either browser. */
 const GOAL_OURS_FLOOR = 1.05;
+/**
+ * The second page: once loaded, it fetches an OAuth endpoint's URL (a userinfo one, whose response body the add-on
+ * reads) this many times one after another, each answered with ENDPOINT_BODY_BYTES of JSON: the stream filters'
+ * cost where they do work.
+ */
+const ENDPOINT_FETCHES = Number(process.env.BENCH_PAGE_LOAD_FETCHES ?? 50);
+const ENDPOINT_BODY_BYTES = 16 * 1024;
 /** A freshly installed add-on's background starts a moment after installExtension resolves. */
 const BACKGROUND_START_MS = 2_000;
 
@@ -65,6 +76,7 @@ export const firefoxPageLoadSection: BenchSection = {
     const bodilessManifest = { ...manifest, permissions: manifest.permissions.filter((p: string) => !BODY_PERMISSIONS.includes(p)) };
     await writeFile(join(bodiless, 'manifest.json'), JSON.stringify(bodilessManifest));
     const demo = await startDemo();
+    const endpoints = await serveEndpointPage();
     const browsers: Partial<Record<VariantId, Browser>> = {};
     try {
       const launch = async (addon?: string) => {
@@ -89,21 +101,30 @@ export const firefoxPageLoadSection: BenchSection = {
       log(`Firefox ${await browsers.ours.version()}, headless, one browser per variant (same preferences); page ${url}`);
       log(`floor permissions: ${[...(manifest.permissions ?? []), ...(manifest.host_permissions ?? [])].join(', ')}`);
 
-      const timed = (id: VariantId) =>
-        timeLoad(browsers[id]!, url).catch((error: unknown) => {
-          throw new Error(`${id}: ${error instanceof Error ? error.message : String(error)}`);
+      log(
+        `second page ${endpoints.url}: ${ENDPOINT_FETCHES} fetches of a userinfo URL, ${ENDPOINT_BODY_BYTES / 1024} KB of JSON each, one after another`,
+      );
+      const timedAt = (pageUrl: string) => (id: VariantId) =>
+        timeLoad(browsers[id]!, pageUrl).catch((error: unknown) => {
+          throw new Error(`${id} at ${pageUrl}: ${error instanceof Error ? error.message : String(error)}`);
         });
-      log(`warm-up: ${WARM_UP_LOADS} loads per browser…`);
-      for (let i = 0; i < WARM_UP_LOADS; i++) for (const id of VARIANTS) await timed(id);
+      const timed = timedAt(url);
+      const timedFetches = timedAt(endpoints.url);
+      log(`warm-up: ${WARM_UP_LOADS} loads per browser and page…`);
+      for (let i = 0; i < WARM_UP_LOADS; i++) for (const id of VARIANTS) await timed(id).then(() => timedFetches(id));
 
       const rng = new Rng(20261203);
       const loads = Object.fromEntries(VARIANTS.map((id) => [id, [] as Load[]])) as Record<VariantId, Load[]>;
+      const fetchLoads = Object.fromEntries(VARIANTS.map((id) => [id, [] as Load[]])) as Record<VariantId, Load[]>;
       const load = sampleLoad();
       for (let round = 0; round < rounds; round++) {
         const order = shuffle([...VARIANTS], rng);
-        for (const id of order) loads[id].push(await timed(id));
+        for (const id of order) {
+          loads[id].push(await timed(id));
+          fetchLoads[id].push(await timedFetches(id));
+        }
         log(
-          `  round ${String(round + 1).padStart(2)}/${rounds} (${order.join(', ')}): ${VARIANTS.map((id) => `${id} ${ms(loads[id].at(-1)!.doneMs)}`).join(', ')}`,
+          `  round ${String(round + 1).padStart(2)}/${rounds} (${order.join(', ')}): ${VARIANTS.map((id) => `${id} ${ms(loads[id].at(-1)!.doneMs)} + fetches ${ms(fetchLoads[id].at(-1)!.doneMs)}`).join(', ')}`,
         );
       }
       const machine = loadReport(load.stop(), availableParallelism());
@@ -124,8 +145,8 @@ export const firefoxPageLoadSection: BenchSection = {
       );
 
       const ciRng = new Rng(7);
-      const paired = (a: VariantId, b: VariantId, key: keyof Load) => {
-        const ratios = loads[a].map((l, i) => l[key] / loads[b][i]![key]);
+      const paired = (a: VariantId, b: VariantId, key: keyof Load, of = loads) => {
+        const ratios = of[a].map((l, i) => l[key] / of[b][i]![key]);
         return { median: median(ratios), ci: bootstrapMedianCI(ratios, () => ciRng.next()) };
       };
       const fmt = (r: { median: number; ci: [number, number] }) => `${r.median.toFixed(3)} [${r.ci[0].toFixed(3)}–${r.ci[1].toFixed(3)}]`;
@@ -180,6 +201,13 @@ export const firefoxPageLoadSection: BenchSection = {
         { metric: 'ours / floor at load event', value: fmt(loadEvent.get('ours/floor')!), status: 'info' },
         { metric: 'without bodies / floor (diagnostic)', value: fmt(done.get('bodiless/floor')!), status: 'info' },
         { metric: 'ours / without bodies (diagnostic)', value: fmt(done.get('ours/bodiless')!), status: 'info' },
+        {
+          metric: `endpoint page (${ENDPOINT_FETCHES} fetches), median to done`,
+          value: VARIANTS.map((id) => `${id} ${ms(median(fetchLoads[id].map((l) => l.doneMs)))}`).join(', '),
+          status: 'info',
+        },
+        { metric: 'endpoint page: ours / floor', value: fmt(paired('ours', 'floor', 'doneMs', fetchLoads)), status: 'info' },
+        { metric: 'endpoint page: ours / without bodies', value: fmt(paired('ours', 'bodiless', 'doneMs', fetchLoads)), status: 'info' },
         { metric: 'load average during rounds', value: machine.text, status: machine.busy ? 'n/a' : 'info' },
       ];
       return { rows, notes };
@@ -188,6 +216,35 @@ export const firefoxPageLoadSection: BenchSection = {
       await floor.remove();
       await rm(bodiless, { recursive: true, force: true });
       await demo.close();
+      await endpoints.close();
     }
   },
 };
+
+/** The endpoint page and its endpoint, on loopback: `/endpoints` and `/oauth/userinfo`. */
+async function serveEndpointPage(): Promise<{ url: string; close(): Promise<void> }> {
+  const body = JSON.stringify({ sub: 'alice', padding: 'x'.repeat(ENDPOINT_BODY_BYTES - 30) });
+  // The fetches start after the load event, once the bench's observer of #result is in place (timeLoad).
+  const page = `<!doctype html><title>endpoint fetches</title><div id="result" data-status="running"></div><p id="status"></p>
+<script>addEventListener('load', async () => {
+  const result = document.getElementById('result');
+  try {
+    for (let i = 0; i < ${ENDPOINT_FETCHES}; i++) await (await fetch('/oauth/userinfo?i=' + i)).text();
+    result.dataset.status = 'done';
+  } catch (error) {
+    document.getElementById('status').textContent = String(error);
+    result.dataset.status = 'error';
+  }
+});</script>`;
+  const server = createServer((request, response) => {
+    const path = (request.url ?? '').split('?')[0];
+    if (path === '/endpoints')
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(page);
+    else if (path === '/oauth/userinfo')
+      response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(body);
+    else response.writeHead(404).end();
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/endpoints`, close: () => new Promise((done) => server.close(() => done())) };
+}
