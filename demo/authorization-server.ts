@@ -7,8 +7,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair } from 'jose';
 import './oidc-provider-notices.ts';
-import Provider, { type ClientMetadata, type Configuration, type Interaction } from 'oidc-provider';
+import Provider, { type ClientMetadata, type Configuration, errors, type Interaction } from 'oidc-provider';
 import { close, escapeHtml, HOST, listen, page, readBody, sendHtml } from './http.ts';
+
+/** The demo's MCP server (a protected resource on the client app, RFC 9728): its resource identifier. */
+export const mcpResource = (clientOrigin: string) => `${clientOrigin}/mcp`;
 
 /** Also written into demo/client/variants.js, by the broken variant that ships a secret to the browser. */
 export const CONFIDENTIAL_CLIENT_SECRET = 'throwaway-demo-secret-not-for-production';
@@ -95,6 +98,15 @@ function configuration(clientOrigin: string, jwks: Configuration['jwks']): Confi
       // Already on by default; spelled out because the demo has a variant for each.
       userinfo: { enabled: true },
       pushedAuthorizationRequests: { enabled: true },
+      // RFC 8707 resource indicators, for the MCP variants (docs/mcp.md): the one resource server the demo has, the
+      // client app's /mcp (its metadata names this server). Any other resource is refused with invalid_target.
+      resourceIndicators: {
+        enabled: true,
+        getResourceServerInfo(_ctx, indicator) {
+          if (indicator !== mcpResource(clientOrigin)) throw new errors.InvalidTarget();
+          return { scope: 'mcp:tools', accessTokenFormat: 'opaque' };
+        },
+      },
     },
     // oidc-provider's own defaults, spelled out because it asks for them (a notice per default otherwise).
     // The authorization code keeps its default 60 s, which code-exchange-late relies on; refresh tokens keep

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { mcpResource } from './authorization-server.ts';
 import { handleBrowse } from './browse.ts';
 import { close, escapeHtml, HOST, listen, page, readBody, sendHtml } from './http.ts';
 import { SDK_BUNDLE_DIR, SDK_CLIENTS, type SdkClient } from './sdk-bundles.ts';
@@ -146,6 +147,27 @@ export async function listenClientApp(port: number): Promise<ListeningClientApp>
         page('Welcome', '<section id="result" data-status="done"><p id="status">Forwarded here by the callback page.</p></section>'),
         PAGE_HEADERS,
       );
+    }
+    // The demo's MCP server (docs/mcp.md): a protected resource whose metadata (RFC 9728 §3) names the demo
+    // authorization server, and which answers a request without a token with where to find that metadata (§5.1).
+    if (route === 'GET /.well-known/oauth-protected-resource/mcp') {
+      const metadata = {
+        resource: mcpResource(origin),
+        authorization_servers: issuers ? [issuers.issuer] : [],
+        scopes_supported: ['mcp:tools'],
+        bearer_methods_supported: ['header'],
+      };
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(metadata));
+      return;
+    }
+    if (route === 'POST /mcp') {
+      res.writeHead(401, {
+        'www-authenticate': `Bearer resource_metadata="${origin}/.well-known/oauth-protected-resource/mcp"`,
+        'content-type': 'application/json',
+      });
+      res.end(JSON.stringify({ error: 'invalid_token' }));
+      return;
     }
     // The first page of a sign-in popup window (popup-window) or new tab (state-lost-new-tab): it tells its
     // opener that it is up.

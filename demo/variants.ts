@@ -56,7 +56,8 @@ export type CatalogueRuleId =
   | 'authorize-via-cors'
   | 'as-307-credential-redirect'
   | 'token-response-cacheable'
-  | 'oauth-error-response';
+  | 'oauth-error-response'
+  | 'mcp-resource-mismatch';
 
 export interface Variant {
   id: string;
@@ -323,6 +324,19 @@ export const variants: readonly Variant[] = [
     description: 'Before signing in, the app fetches the authorization endpoint (prompt=none) from script; the browser withholds the answer.',
     expectedRuleIds: ['authorize-via-cors', 'oauth-error-response'],
     note: 'oidc-provider answers the script with a redirect carrying error=login_required (the OAuth error, at info) and sends no CORS headers from its authorization endpoint, so the finding is the warning about the client; the error for an endpoint that allows CORS is tested with hand-made exchanges.',
+  },
+  {
+    id: 'mcp',
+    description:
+      'Correct MCP authorization: the MCP server names its metadata, the metadata its authorization server, and resource is sent on the authorization and token requests (RFC 9728, RFC 8707).',
+    expectedRuleIds: [],
+    absentRuleIds: [...CLEAN, 'mcp-resource-mismatch'],
+  },
+  {
+    id: 'mcp-resource-missing',
+    description: 'An MCP client sends resource on the authorization request but not on the token request.',
+    expectedRuleIds: ['mcp-resource-mismatch'],
+    note: 'oidc-provider then issues an access token for its userinfo endpoint, not for the MCP server: the request succeeds and the token is for the wrong audience.',
   },
   {
     id: 'credential-in-url',

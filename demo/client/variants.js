@@ -105,6 +105,27 @@ function countdown(seconds) {
   });
 }
 
+/**
+ * An MCP client's sign-in (docs/mcp.md): the MCP server answers 401 with where its protected resource metadata is
+ * (RFC 9728 §5.1), the metadata names the authorization server, and the authorization request carries the
+ * server's resource identifier (RFC 8707). `tokenResource` is what the token request sends as resource.
+ */
+async function mcpSignIn(run, tokenResource) {
+  const mcp = await run.once('mcp-discovery', async () => {
+    const call = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
+    const unauthorized = await fetch('/mcp', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(call) });
+    const metadataUrl = /resource_metadata="([^"]+)"/.exec(unauthorized.headers.get('www-authenticate') ?? '')?.[1];
+    const metadata = await (await fetch(metadataUrl)).json();
+    run.log(`POST /mcp → ${unauthorized.status}; its metadata names ${metadata.authorization_servers.join(', ')}`);
+    return { resource: metadata.resource, issuer: metadata.authorization_servers[0] };
+  });
+  const as = await run.discover(mcp.issuer);
+  const flow = await run.authorize('sign-in', () => newFlow(as, { scope: 'openid mcp:tools', extraParams: [['resource', mcp.resource]] }));
+  const refused = callbackError(flow);
+  if (refused) return { authorization: refused };
+  return { token: await exchangeCode(run, 'sign-in:token', as, flow, { resource: tokenResource(mcp.resource) }) };
+}
+
 export const scripts = {
   async good(run) {
     const { tokens } = await signInAndRedeem(run, 'sign-in');
@@ -423,6 +444,16 @@ export const scripts = {
     });
     const { tokens } = await signInAndRedeem(run, 'sign-in');
     return { tokens };
+  },
+
+  // Correct MCP authorization: protected resource metadata, then resource on the authorization and token requests.
+  async mcp(run) {
+    return mcpSignIn(run, (resource) => resource);
+  },
+
+  // BUG: an MCP client that sends resource on the authorization request but not on the token request.
+  async 'mcp-resource-missing'(run) {
+    return mcpSignIn(run, () => undefined);
   },
 
   // BUG: after a correct sign-in, the access token goes to userinfo in the query string.

@@ -33,6 +33,7 @@ import credentialInReferer from './credential-in-referer.ts';
 import openRedirectOnCallback from './open-redirect-on-callback.ts';
 import as307CredentialRedirect from './as-307-credential-redirect.ts';
 import authorizeViaCors from './authorize-via-cors.ts';
+import mcpResourceMismatch from './mcp-resource-mismatch.ts';
 import tokensInQueryResponse from './tokens-in-query-response.ts';
 import implicitGrant from './implicit-grant.ts';
 import ropcGrant from './ropc-grant.ts';
@@ -88,6 +89,7 @@ export const rules = [
   openRedirectOnCallback,
   as307CredentialRedirect,
   authorizeViaCors,
+  mcpResourceMismatch,
   tokensInQueryResponse,
   implicitGrant,
   ropcGrant,
