@@ -10,8 +10,9 @@
  * DevTools: Firefox opens it headless at start-up (`--devtools`, on the first tab) and the add-on's devtools page
  * runs in that toolbox: it creates the "OAuth" panel and reads the inspected tab's response bodies through
  * `devtools.network` (onRequestFinished, getContent), which it keeps for the panel on the BroadcastChannel of
- * src/devtools/network-bridge.ts. WebDriver BiDi cannot reach the toolbox's own frames (nor show the panel), so
- * the test asks the devtools page over that channel, as the panel does; the panel page itself is opened through
+ * src/devtools/network-bridge.ts. WebDriver BiDi reaches web content only, not the toolbox's frames, so the test
+ * asks the devtools page over that channel, as the panel does, and shows the panel and reads its colours through
+ * Firefox's own DevTools module (support/firefox.ts); the panel page's content is checked opened through
  * the test copy's web-accessible exposure (its inline shell, as the Chrome panel tests do).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -223,6 +224,24 @@ describe('the add-on in Firefox ESR', () => {
     await panel.waitForSelector('#flow-list [data-flow-key]');
     expect(await read()).toMatchObject({ dark: true, colorScheme: 'dark', rows: ['error'] });
     await Promise.all([panel.close(), page.close()]);
+  });
+
+  it("creates the OAuth panel in DevTools, dark from DevTools' theme at start, then following each change", async () => {
+    const devtools = firefox.devtools!;
+    expect(await devtools.addedPanels()).toEqual(['OAuth']);
+    // panel.css's background (--bg): #fff in the light styles, #202124 in the dark ones.
+    const light = [0xff, 0xff, 0xff];
+    const dark = [0x20, 0x21, 0x24];
+    const panelColour = () => expect.poll(() => devtools.panelColour('OAuth'), { timeout: 15_000, interval: 200 });
+    // Dark before the panel's page first loads: it reads devtools.panels.themeName.
+    await devtools.setTheme('dark');
+    await devtools.showPanel('OAuth');
+    await panelColour().toEqual(dark);
+    // Then devtools.panels.onThemeChanged.
+    await devtools.setTheme('light');
+    await panelColour().toEqual(light);
+    await devtools.setTheme('dark');
+    await panelColour().toEqual(dark);
   });
 });
 

@@ -29,9 +29,22 @@ export interface FirefoxOptions {
   prefs?: Record<string, string | number | boolean>;
   /**
    * Opens DevTools on the first tab at start-up (Firefox's `--devtools`); once the add-on is installed, its
-   * devtools page runs in that toolbox. The other tabs have no DevTools.
+   * devtools page runs in that toolbox. The other tabs have no DevTools. The toolbox is driven from Firefox's own
+   * (chrome) scope, which BiDi reaches only when Firefox allows it (`--remote-allow-system-access`, test only).
    */
   devtools?: boolean;
+}
+
+/** The toolbox of the first tab (see `FirefoxOptions.devtools`), as a person uses it. */
+export interface FirefoxDevTools {
+  /** The labels of the panels add-ons created in the toolbox. */
+  addedPanels(): Promise<string[]>;
+  /** Shows the panel with this label (its page loads the first time). */
+  showPanel(label: string): Promise<void>;
+  /** The colour the panel with this label paints at its top-left corner, as [r, g, b]. */
+  panelColour(label: string): Promise<number[]>;
+  /** Sets DevTools' theme as its Settings → Themes does (the preference `devtools.theme`). */
+  setTheme(theme: 'light' | 'dark' | 'auto'): Promise<void>;
 }
 
 export interface FirefoxWithAddon {
@@ -54,6 +67,8 @@ export interface FirefoxWithAddon {
   readPopup(tabId: number, options?: SettleOptions): Promise<PopupView>;
   /** No authorization server session (no cookies) and an empty capture log, cleared with the popup's button. */
   freshStart(): Promise<void>;
+  /** With `devtools`: the first tab's toolbox. */
+  devtools?: FirefoxDevTools;
   /** The running background page's document id, or undefined while the background is suspended. */
   backgroundDocumentId(): Promise<string | undefined>;
   close(): Promise<void>;
@@ -77,7 +92,7 @@ export async function launchFirefoxWithAddon(options: FirefoxOptions = {}): Prom
     headless: true,
     // The demo's Entra-like server is on https with a throwaway self-signed certificate (MSAL refuses http).
     acceptInsecureCerts: true,
-    args: options.devtools ? ['--devtools'] : [],
+    args: options.devtools ? ['--devtools', '--remote-allow-system-access'] : [],
     extraPrefsFirefox: {
       'extensions.webextensions.uuids': JSON.stringify({ [manifest.browser_specific_settings.gecko.id]: uuid }),
       ...options.prefs,
@@ -149,6 +164,7 @@ export async function launchFirefoxWithAddon(options: FirefoxOptions = {}): Prom
         await page.close();
       }
     },
+    ...(options.devtools ? { devtools: toolboxOf(firefox) } : {}),
     backgroundDocumentId: () => api(async () => (await browser.runtime.getContexts({ contextTypes: ['BACKGROUND'] }))[0]?.documentId),
     close,
   };
@@ -179,6 +195,50 @@ async function openAddonPage(page: Page, url: string, launchpad: string, timeout
     if (Date.now() > deadline) throw new Error(`the page did not arrive at ${url} (it shows ${page.url()})`);
     await delay(50);
   }
+}
+
+/**
+ * The first tab's toolbox, through Firefox's DevTools module (DevToolsShim) in the browser window's chrome
+ * scope: BiDi sees only web content, and the panel's page is an extension page inside the toolbox.
+ */
+function toolboxOf(firefox: Browser): FirefoxDevTools {
+  // Puppeteer's BiDi browser exposes its connection; its command types do not know Firefox's `moz:scope`.
+  const { connection } = firefox as unknown as {
+    connection: { send(method: string, params: object): Promise<{ result: Record<string, unknown> }> };
+  };
+  let browserWindow: Promise<string> | undefined;
+  /** Runs an expression in the browser window; it returns JSON text, parsed here. */
+  const inChrome = async <T>(expression: string): Promise<T> => {
+    browserWindow ??= connection
+      .send('browsingContext.getTree', { 'moz:scope': 'chrome' })
+      .then(({ result }) => (result.contexts as { context: string }[])[0]!.context);
+    const { result } = await connection.send('script.evaluate', {
+      expression,
+      target: { context: await browserWindow },
+      awaitPromise: true,
+      resultOwnership: 'none',
+    });
+    if (result.type !== 'success') throw new Error(`in Firefox's chrome scope: ${JSON.stringify(result.exceptionDetails)}`);
+    return JSON.parse((result.result as { value: string }).value) as T;
+  };
+  const toolbox = `[...ChromeUtils.importESModule('chrome://devtools-startup/content/DevToolsShim.sys.mjs').DevToolsShim.getToolboxes()][0]`;
+  const toolId = (label: string) => `${toolbox}.getAdditionalTools().find((tool) => tool.label === ${JSON.stringify(label)}).id`;
+  return {
+    addedPanels: () => inChrome(`JSON.stringify(${toolbox}.getAdditionalTools().map((tool) => tool.label))`),
+    showPanel: (label) => inChrome(`${toolbox}.selectTool(${toolId(label)}).then(() => 'null')`),
+    // The panel's page runs in the extension's process: its pixels, not its document, reach the browser window.
+    panelColour: (label) =>
+      inChrome(`(async () => {
+        const panelFrame = ${toolbox}.doc.getElementById('toolbox-panel-iframe-' + ${toolId(label)});
+        const page = panelFrame.contentDocument.querySelector('browser').browsingContext.currentWindowGlobal;
+        const snapshot = await page.drawSnapshot(new DOMRect(0, 0, 4, 4), 1, 'rgb(255, 0, 255)');
+        const canvas = new OffscreenCanvas(4, 4);
+        const context = canvas.getContext('2d');
+        context.drawImage(snapshot, 0, 0);
+        return JSON.stringify([...context.getImageData(2, 2, 1, 1).data.slice(0, 3)]);
+      })()`),
+    setTheme: (theme) => inChrome(`Services.prefs.setCharPref('devtools.theme', ${JSON.stringify(theme)}), 'null'`),
+  };
 }
 
 /** A blank page on loopback http: an ordinary page to navigate to the add-on's pages from. */
