@@ -20,6 +20,8 @@
 //                 the token endpoint's CORS preflight rightly does not allow (it allows the headers it reads)
 //   login-307     shows a sign-in form and answers its POST with a 307 to the redirect URI, so the browser
 //                 POSTs the user's name and password to the client (RFC 9700 §4.12)
+//   device-fast   a device authorization grant (RFC 8628) whose client polls too fast: the server answers
+//                 slow_down to every poll sooner than its interval, and approves the fourth poll
 // One document misbehaves too: the RFC 8414 metadata of tenant-a names another issuer and no PKCE method.
 // Everything else (discovery, S256 PKCE, state, nonce, ID token claims, no-store) it does correctly, so that a
 // recording of it shows the one misbehaviour and nothing else.
@@ -54,7 +56,8 @@ type Misbehaviour =
   | 'bad-signature'
   | 'no-cors'
   | 'custom-header'
-  | 'login-307';
+  | 'login-307'
+  | 'device-fast';
 const CLIENTS: ReadonlySet<string> = new Set<Misbehaviour>([
   'query-tokens',
   'wrong-path',
@@ -70,10 +73,13 @@ const CLIENTS: ReadonlySet<string> = new Set<Misbehaviour>([
   'no-cors',
   'custom-header',
   'login-307',
+  'device-fast',
 ]);
 
 /** The request headers the token endpoint reads, and so the only ones its CORS preflight allows. */
 const ALLOWED_REQUEST_HEADERS = 'content-type, authorization, dpop';
+
+const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 interface IssuedCode {
   clientId: string;
@@ -109,6 +115,8 @@ export async function startRogueAuthorizationServer(options: RogueAuthorizationS
   const refreshTokens = new Map<string, { clientId: string; scope: string }>();
   /** login-307: each sign-in form's id, and the authorization response it leads to. */
   const pendingSignIns = new Map<string, string>();
+  /** device-fast: each device code's current interval (s), its last poll and how many polls it had. */
+  const deviceCodes = new Map<string, { interval: number; lastAt: number; polls: number }>();
   const registeredRedirectUri = `${options.clientOrigin}/cb`;
 
   const server = createServer((req, res) => {
@@ -133,6 +141,7 @@ export async function startRogueAuthorizationServer(options: RogueAuthorizationS
     token_endpoint_auth_methods_supported: ['none'],
     scopes_supported: ['openid'],
     authorization_response_iss_parameter_supported: true,
+    device_authorization_endpoint: `${issuer}/device_authorization`,
   };
 
   // MISBEHAVIOUR (metadata-inconsistent): the issuer must be the one the URL was made from (RFC 8414 §3.3), and
@@ -236,6 +245,7 @@ export async function startRogueAuthorizationServer(options: RogueAuthorizationS
     const p = new URLSearchParams(await readBody(req));
     const cors = p.get('client_id') !== 'no-cors';
     if (p.get('grant_type') === 'refresh_token') return refresh(p, res);
+    if (p.get('grant_type') === DEVICE_CODE_GRANT) return devicePoll(p, res);
     if (p.get('grant_type') !== 'authorization_code') return json(res, 400, { error: 'unsupported_grant_type' }, { cors });
     const issued = codes.get(p.get('code') ?? '');
     const verifier = p.get('code_verifier') ?? '';
@@ -259,6 +269,36 @@ export async function startRogueAuthorizationServer(options: RogueAuthorizationS
       refreshTokens.set(body.refresh_token as string, { clientId: issued.clientId, scope: issued.scope });
     }
     json(res, 200, body, { cacheable: issued.clientId === 'cacheable', cors });
+  }
+
+  /** RFC 8628 §3.1–3.2: the device-fast client's device authorization; its user is approved after a few polls. */
+  async function deviceAuthorization(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const p = new URLSearchParams(await readBody(req));
+    if (p.get('client_id') !== 'device-fast') return json(res, 400, { error: 'invalid_client' });
+    const deviceCode = random();
+    deviceCodes.set(deviceCode, { interval: 1, lastAt: Date.now(), polls: 0 });
+    json(res, 200, { device_code: deviceCode, user_code: 'WDJB-MJHT', verification_uri: `${issuer}/device`, expires_in: 300, interval: 1 });
+  }
+
+  /** RFC 8628 §3.5: slow_down (and 5 s more) for a poll sooner than the interval; tokens on the fourth poll. */
+  function devicePoll(p: URLSearchParams, res: ServerResponse): void {
+    const device = deviceCodes.get(p.get('device_code') ?? '');
+    if (!device || p.get('client_id') !== 'device-fast') {
+      json(res, 400, { error: 'invalid_grant' });
+      return;
+    }
+    const now = Date.now();
+    const early = now - device.lastAt < device.interval * 1000;
+    device.lastAt = now;
+    if (++device.polls >= 4) {
+      deviceCodes.delete(p.get('device_code') ?? '');
+      json(res, 200, { access_token: random(), token_type: 'Bearer', expires_in: 600 });
+    } else if (early) {
+      device.interval += 5;
+      json(res, 400, { error: 'slow_down' });
+    } else {
+      json(res, 400, { error: 'authorization_pending' });
+    }
   }
 
   function refresh(p: URLSearchParams, res: ServerResponse): void {
@@ -290,6 +330,7 @@ export async function startRogueAuthorizationServer(options: RogueAuthorizationS
       return;
     }
     if (route === 'POST /token') return token(req, res);
+    if (route === 'POST /device_authorization') return deviceAuthorization(req, res);
     if (route === 'OPTIONS /token') {
       res.writeHead(204, {
         'access-control-allow-origin': options.clientOrigin,

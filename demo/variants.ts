@@ -57,7 +57,8 @@ export type CatalogueRuleId =
   | 'as-307-credential-redirect'
   | 'token-response-cacheable'
   | 'oauth-error-response'
-  | 'mcp-resource-mismatch';
+  | 'mcp-resource-mismatch'
+  | 'device-code-polling';
 
 export interface Variant {
   id: string;
@@ -538,6 +539,14 @@ export const variants: readonly Variant[] = [
     description: "Rogue server: answers its sign-in form's POST with a 307 to the redirect URI, so the browser re-POSTs the user's name and password to the client.",
     expectedRuleIds: ['as-307-credential-redirect'],
     rogue: true,
+  },
+  {
+    id: 'device-code-polling',
+    description:
+      'Rogue server: a device authorization grant (RFC 8628) whose client polls every 300 ms despite a 1 s interval, and keeps that pace after slow_down.',
+    expectedRuleIds: ['device-code-polling', 'oauth-error-response'],
+    rogue: true,
+    note: 'Each slow_down is an OAuth error response (at info). The polls are not yet paired into one flow: correlation knows no device_code (docs/rules/device-code-polling.md).',
   },
   {
     id: 'token-cors-blocked',

@@ -626,6 +626,34 @@ export const scripts = {
     return (await signInByHand(run, 'sign-in', as, () => ({ clientId: 'login-307' }))).outcome;
   },
 
+  // BUG: a device authorization grant (RFC 8628) client that polls every 300 ms, although the server asks for a
+  // 1 s interval, and goes on at that pace after the server answers slow_down.
+  async 'device-code-polling'(run) {
+    const as = await run.discover(run.config.rogueIssuer);
+    return run.once('device', async () => {
+      const post = (params) => ({
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(params),
+      });
+      const device = await (await fetch(as.device_authorization_endpoint, post({ client_id: 'device-fast', scope: 'openid' }))).json();
+      run.log(`device authorization → user_code ${device.user_code}, interval ${device.interval} s`);
+      const poll = {
+        grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+        device_code: device.device_code,
+        client_id: 'device-fast',
+      };
+      for (let attempt = 1; attempt <= 6; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const response = await fetch(as.token_endpoint, post(poll));
+        const body = await response.json();
+        run.log(`poll ${attempt} → ${response.status}: ${body.error ?? 'tokens'}`);
+        if (response.ok) return { polls: attempt };
+      }
+      return { polls: 6, tokens: false };
+    });
+  },
+
   // Correct: the code exchange, then the server's keys, as a client that verifies the ID token fetches them.
   async 'id-token-signature-verified'(run) {
     const { as, tokens } = await signInAndRedeem(run, 'sign-in');

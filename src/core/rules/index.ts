@@ -34,6 +34,7 @@ import openRedirectOnCallback from './open-redirect-on-callback.ts';
 import as307CredentialRedirect from './as-307-credential-redirect.ts';
 import authorizeViaCors from './authorize-via-cors.ts';
 import mcpResourceMismatch from './mcp-resource-mismatch.ts';
+import deviceCodePolling from './device-code-polling.ts';
 import tokensInQueryResponse from './tokens-in-query-response.ts';
 import implicitGrant from './implicit-grant.ts';
 import ropcGrant from './ropc-grant.ts';
@@ -90,6 +91,7 @@ export const rules = [
   as307CredentialRedirect,
   authorizeViaCors,
   mcpResourceMismatch,
+  deviceCodePolling,
   tokensInQueryResponse,
   implicitGrant,
   ropcGrant,
