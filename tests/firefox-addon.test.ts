@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import webExt, { type LintMessage } from 'web-ext';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { childBuildEnv } from './support/child-build.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const addon = join(root, 'dist-firefox');
@@ -26,7 +27,7 @@ function newest(path: string): number {
 beforeAll(() => {
   const sources = Math.max(...BUILD_INPUTS.map((input) => newest(join(root, input))));
   if (!existsSync(builtManifest) || statSync(builtManifest).mtimeMs < sources) {
-    execFileSync('npx', ['vite', 'build', '--config', 'vite.firefox.config.ts'], { cwd: root, stdio: 'pipe' });
+    execFileSync('npx', ['vite', 'build', '--config', 'vite.firefox.config.ts'], { cwd: root, stdio: 'pipe', env: childBuildEnv });
   }
 }, 120_000);
 
