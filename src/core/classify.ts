@@ -184,14 +184,16 @@ type FrontChannelRequest = Pick<AuthorizationRequest, 'exchange' | 'via' | 'endp
  * The authorization request with its effective parameters, computed once here. A front-channel request that
  * only carries `request_uri` takes its parameters from the PAR request that returned that URI (RFC 9126 §4):
  * the pushed parameters are the authorization request's parameters (RFC 9126 §2.1); one also sent in the
- * front channel keeps its front-channel value. Without the PAR response body, pair with the latest earlier PAR of the same
+ * front channel keeps its pushed value, since the server relies on what was pushed and authenticated, not on
+ * front-channel copies (RFC 9126 §4, as RFC 9101 §6.3 for request objects; par-misuse reports copies that
+ * differ). Without the PAR response body, pair with the latest earlier PAR of the same
  * client at the same server (and say so through `requestUri` staying unmatched). A readable request object's
  * claims then win (RFC 9101 §6.3). Unreadable: a `request_uri` whose PAR request was not observed (RFC 9126
  * §4, RFC 9101 §5.2), or a request object that does not decode.
  */
 function authorizationFrom(request: FrontChannelRequest, pars: readonly ParRequest[]): AuthorizationRequest {
   const par = request.requestUri ? pushedRequestOf(request, pars) : undefined;
-  const effective = par ? effectiveParameters([...request.params, ...par.params], 'par') : effectiveParameters(request.params, request.via);
+  const effective = par ? effectiveParameters([...par.params, ...request.params], 'par') : effectiveParameters(request.params, request.via);
   const { responseTypeImpliedBy, ...sent } = request;
   return {
     ...sent,

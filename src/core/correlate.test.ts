@@ -205,6 +205,23 @@ describe('correlation', () => {
     expect(flow!.steps.map((s) => s.kind)).toEqual(['par', 'authorize', 'callback', 'callback']);
   });
 
+  it('keeps the pushed value of a parameter the front channel repeats differently (RFC 9126 §4)', async () => {
+    const par = exchange({
+      method: 'POST',
+      url: `${AS}/par`,
+      initiator: 'fetch',
+      status: 201,
+      requestBody: formBody({ response_type: 'code', client_id: 'spa', redirect_uri: REDIRECT_URI, state: 'pushed' }),
+      responseBody: jsonBody({ request_uri: 'urn:ietf:params:oauth:request_uri:def', expires_in: 60 }),
+    });
+    const auth = exchange({
+      url: `${AS}/authorize?client_id=spa&state=front&request_uri=${encodeURIComponent('urn:ietf:params:oauth:request_uri:def')}`,
+      status: 200,
+    });
+    const [flow] = await flowsOf([par, auth]);
+    expect(flow!.authorization?.state).toBe('pushed');
+  });
+
   it('pairs a pushed authorization by its request_uri, or by client and server without the PAR response (RFC 9126 §4)', async () => {
     const [byRequestUri] = await flowsOf([pushedRequest(), parAuthorize()]);
     expect(byRequestUri!.steps.map((s) => [s.kind, s.pairedBy])).toEqual([
