@@ -394,23 +394,6 @@ export const scripts = {
     return { token: await exchangeCode(run, 'sign-in:token', as, flow) };
   },
 
-  // BUG: the callback page sends its URL, code and state included, to a third party (an analytics pixel on
-  // another origin) with Referrer-Policy unsafe-url. The page asks for it per request: the demo serves every page
-  // with no-referrer, and the app has already taken the code out of the address bar, so the pixel is sent as a
-  // page that loads it before doing so would send it.
-  async 'credential-in-referer'(run) {
-    const as = await run.discover();
-    const flow = await run.authorize('sign-in', () => newFlow(as));
-    const callbackUrl = `${location.origin}${flow.callback.path}?${flow.callback.params}`;
-    await run.once('analytics', async () => {
-      const pixel = `${location.protocol}//localhost:${location.port}/analytics/pixel?e=signed-in`;
-      const response = await fetch(pixel, { mode: 'no-cors', referrer: callbackUrl, referrerPolicy: 'unsafe-url' });
-      run.log(`GET ${pixel} (Referer: the callback URL) → ${response.type}`);
-      return { type: response.type };
-    });
-    return { token: await exchangeCode(run, 'sign-in:token', as, flow) };
-  },
-
   // BUG: the callback page forwards to whatever its returnTo parameter names, here another origin (an open
   // redirect). The redirect URI registered with the demo server carries it, as it would arrive from a link.
   async 'open-redirect-on-callback'(run) {
