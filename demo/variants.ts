@@ -306,11 +306,12 @@ export const variants: readonly Variant[] = [
   },
   {
     id: 'credential-in-referer',
-    description: 'The callback page sends its URL, code and state included, to an analytics pixel on another origin (Referrer-Policy unsafe-url).',
+    description:
+      'The callback page sends its URL, code and state included, to an analytics pixel on another origin (Referrer-Policy unsafe-url).',
     expectedRuleIds: ['credential-in-referer'],
     absentRuleIds: ['credential-in-url'],
     harOnly: ['credential-in-referer'],
-    note: 'The pixel is on http://localhost at the client\'s port: another origin than the app\'s http://127.0.0.1, and not the authorization server.',
+    note: "The pixel is on http://localhost at the client's port: another origin than the app's http://127.0.0.1, and not the authorization server.",
   },
   {
     id: 'open-redirect-on-callback',
@@ -318,11 +319,12 @@ export const variants: readonly Variant[] = [
     expectedRuleIds: ['open-redirect-on-callback'],
     absentRuleIds: ['callback-uri-mismatch', 'redirect-uri-token-mismatch'],
     harOnly: ['open-redirect-on-callback'],
-    note: 'The return URL is on http://localhost at the client\'s port, another origin than the app\'s http://127.0.0.1; its page ends the run.',
+    note: "The return URL is on http://localhost at the client's port, another origin than the app's http://127.0.0.1; its page ends the run.",
   },
   {
     id: 'authorize-via-cors',
-    description: 'Before signing in, the app fetches the authorization endpoint (prompt=none) from script; the browser withholds the answer.',
+    description:
+      'Before signing in, the app fetches the authorization endpoint (prompt=none) from script; the browser withholds the answer.',
     expectedRuleIds: ['authorize-via-cors', 'oauth-error-response'],
     // The redirect that answers the script, which the browser's CORS check refuses, reaches the extension as no callback.
     harOnly: ['oauth-error-response'],
@@ -538,7 +540,8 @@ export const variants: readonly Variant[] = [
   },
   {
     id: 'as-307-credential-redirect',
-    description: "Rogue server: answers its sign-in form's POST with a 307 to the redirect URI, so the browser re-POSTs the user's name and password to the client.",
+    description:
+      "Rogue server: answers its sign-in form's POST with a 307 to the redirect URI, so the browser re-POSTs the user's name and password to the client.",
     expectedRuleIds: ['as-307-credential-redirect'],
     rogue: true,
   },

@@ -113,7 +113,11 @@ function countdown(seconds) {
 async function mcpSignIn(run, tokenResource) {
   const mcp = await run.once('mcp-discovery', async () => {
     const call = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
-    const unauthorized = await fetch('/mcp', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(call) });
+    const unauthorized = await fetch('/mcp', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(call),
+    });
     const metadataUrl = /resource_metadata="([^"]+)"/.exec(unauthorized.headers.get('www-authenticate') ?? '')?.[1];
     const metadata = await (await fetch(metadataUrl)).json();
     run.log(`POST /mcp → ${unauthorized.status}; its metadata names ${metadata.authorization_servers.join(', ')}`);
