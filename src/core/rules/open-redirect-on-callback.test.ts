@@ -37,6 +37,12 @@ describe('open-redirect-on-callback', () => {
     expect(finding!.exchangeIds).toEqual([exchanges[2]!.id, exchanges[4]!.id]);
   });
 
+  it('passes a forward to a sibling host of the same site (a central sign-in page and its apps)', async () => {
+    expect(
+      await findingsOf(flowReturningTo('https://shop.app.example/cart', { status: 302, location: 'https://shop.app.example/cart' })),
+    ).toEqual([]);
+  });
+
   it('passes a same-origin return path, a forward to somewhere else, and the server-given error_uri', async () => {
     expect(await findingsOf([...flowReturningTo('/dashboard', { status: 302, location: 'https://app.example/dashboard' })])).toEqual([]);
     resetBuilders();

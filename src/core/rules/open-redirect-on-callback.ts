@@ -12,8 +12,8 @@ import { defineRule } from './rule.ts';
  *
  * Evidence on the wire: the page at the redirect URI (the request that delivered an authorization response) is
  * answered with a redirect whose `Location` is the value of one of its parameters, or the tab's next navigation
- * is to that value (a script's `location.assign(returnTo)`), and that URL is on another origin. Same-origin
- * targets (`returnTo=/dashboard`) are the ordinary, safe use. The authorization response's own parameters
+ * is to that value (a script's `location.assign(returnTo)`), and that URL is on another site. Same-origin
+ * targets (`returnTo=/dashboard`) are the ordinary, safe use, and sibling hosts of one site are left out. The authorization response's own parameters
  * (`iss`, `error_uri`…) are the server's, not the client's to forward to.
  */
 const RESPONSE_PARAMS: ReadonlySet<string> = new Set([
@@ -88,9 +88,24 @@ function offOriginTargets(page: Exchange): Map<string, Target> {
     if (RESPONSE_PARAMS.has(param.name) || !URL_LIKE.test(param.value)) continue;
     const href = normalized(param.value, page.url);
     const origin = href ? new URL(href).origin : undefined;
-    if (href && origin && origin !== split.origin && !targets.has(href)) targets.set(href, { param, href, origin });
+    if (href && origin && origin !== split.origin && !sameSiteAtMost(origin, split.origin) && !targets.has(href))
+      targets.set(href, { param, href, origin });
   }
   return targets;
+}
+
+/**
+ * Whether two origins may belong to one site: their host names end with the same two labels (`login.example.com`
+ * and `app.example.com`). Central sign-in pages forwarding to sibling apps are common and usually allow-listed,
+ * which the wire cannot show; without the public suffix list this also lumps `a.co.uk` with `b.co.uk`, so it
+ * can only miss a finding, never make one.
+ */
+function sameSiteAtMost(a: string, b: string): boolean {
+  const lastLabels = (origin: string) => new URL(origin).hostname.split('.').slice(-2).join('.');
+  const hostA = new URL(a).hostname;
+  // IP addresses and single-label hosts (localhost) have no site of their own to share.
+  if (/^[\d.]+$|^\[|^[^.]+$/.test(hostA)) return false;
+  return lastLabels(a) === lastLabels(b);
 }
 
 function normalized(url: string, base: string): string | undefined {
