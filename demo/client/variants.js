@@ -662,8 +662,19 @@ export const scripts = {
       const { as, client, flow } = signedIn;
       const DPoP = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
       const options = { ...INSECURE, DPoP };
-      const response = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, flow.redirectUri, flow.verifier, options);
-      const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: flow.nonce, requireIdToken: true });
+      const response = await oauth.authorizationCodeGrantRequest(
+        as,
+        client,
+        oauth.None(),
+        params,
+        flow.redirectUri,
+        flow.verifier,
+        options,
+      );
+      const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, {
+        expectedNonce: flow.nonce,
+        requireIdToken: true,
+      });
       run.log(`POST token (authorization_code, DPoP) → ${response.status}: token_type ${tokens.token_type}`);
       return { token_type: tokens.token_type };
     });
