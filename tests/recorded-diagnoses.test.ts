@@ -30,6 +30,8 @@ describe('the recorded demo captures', () => {
       'client-auth-multiple': [['invalid-request/possible']],
       'code-exchange-late': [['invalid-grant/possible']],
       'code-twice': [['invalid-grant/certain']],
+      // The server refuses a token request whose DPoP proof key is not the one the authorization request bound.
+      'dpop-binding-mismatch': [['invalid-grant/possible']],
       'duplicate-parameter': [['authorization-error/likely']],
       'hostile-error-response': [['authorization-error/likely']],
       // The client refuses a response from another issuer and stops: no token request.
@@ -45,6 +47,8 @@ describe('the recorded demo captures', () => {
       'redirect-uri-fragment': [['authorization-refused/certain']],
       'redirect-uri-trailing-slash': [['invalid-grant/certain']],
       'refresh-token-reused': [['invalid-grant/certain']],
+      // The server refuses a request object whose client_id is not the one beside it.
+      'request-object-client-id-mismatch': [['authorization-error/possible']],
       // The sign-in succeeds, then the user reloads the callback page: the same response arrives again, and the
       // SDK, which removed its transaction when it redeemed the code, fails without a request (as oidc-client-ts below).
       'sdk-auth0-callback-reloaded': [['callback-loaded-again/possible']],
@@ -60,6 +64,8 @@ describe('the recorded demo captures', () => {
       'state-lost-new-tab': [['state-lost/likely', 'no-token-request/possible'], []],
       'state-mismatch': [['callback-never-reached/possible'], ['state-lost/possible', 'no-token-request/possible']],
       'token-client-id-mismatch': [['invalid-grant/certain']],
+      // The mix-up: a code redeemed at another server's token endpoint, which does not know it.
+      'token-endpoint-issuer-mismatch': [['invalid-grant/certain']],
       'token-cors-blocked': [['token-cors-blocked/certain', 'invalid-grant/certain']],
       'token-preflight-blocked': [['token-cors-blocked/certain']],
       'token-request-malformed': [['invalid-request/certain']],
