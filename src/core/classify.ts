@@ -13,6 +13,7 @@ import type {
   Body,
   Callback,
   ClientAuthentication,
+  DeviceAuthorization,
   Exchange,
   Param,
   ParRequest,
@@ -29,6 +30,7 @@ export interface Classified {
   pars: ParRequest[];
   callbacks: Callback[];
   tokenRequests: TokenRequest[];
+  deviceAuthorizations: DeviceAuthorization[];
   userinfo: Exchange[];
   revocations: Exchange[];
   jwks: Exchange[];
@@ -62,6 +64,7 @@ export function classify(ordered: readonly Exchange[]): Classified {
     pars: [],
     callbacks: [],
     tokenRequests: [],
+    deviceAuthorizations: [],
     userinfo: [],
     revocations: [],
     jwks: [],
@@ -123,6 +126,11 @@ export function classify(ordered: readonly Exchange[]): Classified {
       result.tokenRequests.push(tokenRequest);
       continue;
     }
+    const deviceAuthorization = ex.method === 'POST' ? deviceAuthorizationFrom(ex, split.target, endpoints.deviceAuthorization) : undefined;
+    if (deviceAuthorization) {
+      result.deviceAuthorizations.push(deviceAuthorization);
+      continue;
+    }
     if (endpoints.userinfo.has(split.target) || /\/userinfo$/i.test(split.target)) result.userinfo.push(ex);
     else if (endpoints.revocation.has(split.target)) result.revocations.push(ex);
     else if (endpoints.jwks.has(split.target) || /\/(?:jwks(?:\.json)?|certs)$/i.test(split.target)) result.jwks.push(ex);
@@ -164,6 +172,33 @@ class ResumedAuthorizations {
 function hasAuthorizationRequestParameters(params: readonly Param[]): boolean {
   // RFC 6749 §4.1.1 requires response_type; RFC 9126 §4 replaces the parameters by request_uri.
   return hasParam(params, 'response_type') || (hasParam(params, 'request_uri') && hasParam(params, 'client_id'));
+}
+
+/**
+ * A device authorization request (RFC 8628 §3.1): a POST to the device_authorization_endpoint of observed
+ * metadata, or one whose response issued a device_code, a user_code and the verification_uri (§3.2 requires all
+ * three), which no other endpoint answers with.
+ */
+function deviceAuthorizationFrom(ex: Exchange, target: string, endpoints: ReadonlySet<string>): DeviceAuthorization | undefined {
+  const body = ex.responseBody;
+  const mayIssueCodes = body?.kind === 'text' && body.text.includes('"device_code"');
+  if (!endpoints.has(target) && !mayIssueCodes) return undefined;
+  const json = mayIssueCodes ? jsonObjectOf(body) : undefined;
+  const issued = json?.ok ? json.json : undefined;
+  const deviceCode = issued && stringMember(issued, 'device_code');
+  const userCode = issued && stringMember(issued, 'user_code');
+  const verificationUri = issued && stringMember(issued, 'verification_uri');
+  if (!endpoints.has(target) && (deviceCode === undefined || userCode === undefined || verificationUri === undefined)) return undefined;
+  const form = ex.requestBody.kind === 'form' ? ex.requestBody.params : [];
+  return {
+    exchange: ex,
+    endpoint: target,
+    clientId: firstParam(form, 'client_id') ?? clientAuthenticationOf(ex, form).basic?.clientId,
+    deviceCode,
+    userCode,
+    verificationUri,
+    verificationUriComplete: issued && stringMember(issued, 'verification_uri_complete'),
+  };
 }
 
 function parFrom(exchange: Exchange, endpoint: string, params: Param[]): ParRequest {
@@ -354,6 +389,7 @@ function parseMetadata(ex: Exchange): ServerMetadata | undefined {
     userinfoEndpoint: stringMember(raw, 'userinfo_endpoint'),
     revocationEndpoint: stringMember(raw, 'revocation_endpoint'),
     jwksUri: stringMember(raw, 'jwks_uri'),
+    deviceAuthorizationEndpoint: stringMember(raw, 'device_authorization_endpoint'),
     codeChallengeMethodsSupported: Array.isArray(methods) ? methods.filter((m): m is string => typeof m === 'string') : undefined,
     authorizationResponseIssParameterSupported: raw.authorization_response_iss_parameter_supported === true,
   };
@@ -369,6 +405,7 @@ function endpointSets(metadata: readonly ServerMetadata[]) {
     userinfo: collect((m) => m.userinfoEndpoint),
     revocation: collect((m) => m.revocationEndpoint),
     jwks: collect((m) => m.jwksUri),
+    deviceAuthorization: collect((m) => m.deviceAuthorizationEndpoint),
   };
 }
 

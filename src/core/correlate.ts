@@ -5,6 +5,7 @@
  * mispairs concurrent flows, retries and silent-renew iframes.
  */
 import type { Classified } from './classify.ts';
+import { DEVICE_CODE_GRANT, DevicePolls, type VerificationPage, verificationPages } from './device-grant.ts';
 import { callbacksOf, clientOf, clientOfTokenRequest, firstTokenRequestOf, tokenRequestsOf } from './flow-facts.ts';
 import type { AuthorizationRequest, Callback, CorrelatedFlow, Exchange, PairedBy, ServerMetadata, Step, TokenRequest } from './model.ts';
 import { decodeJwtParts } from './jwt.ts';
@@ -54,6 +55,8 @@ export function correlate(classified: Classified, ordered: readonly Exchange[]):
       pairedBy.set(callback, by);
     }
   }
+  for (const device of classified.deviceAuthorizations) newFlow(device.exchange).deviceAuthorization = device;
+  const devicePolls = new DevicePolls(flows);
 
   // Codes and refresh tokens pair by value; a redaction marker without a number (a redacted HAR) equals nothing,
   // and the request falls back to the pairing evidence that needs no secret.
@@ -75,6 +78,17 @@ export function correlate(classified: Classified, ordered: readonly Exchange[]):
   };
 
   for (const request of classified.tokenRequests) {
+    // RFC 8628 §3.4: every poll of one device_code belongs to the device authorization that issued it.
+    if (request.grantType === DEVICE_CODE_GRANT) {
+      const paired = devicePolls.flowOf(request);
+      const flow = paired?.flow ?? newFlow(request.exchange);
+      if (paired) pairedBy.set(request, paired.by);
+      else devicePolls.started(request, flow);
+      flow.codeExchanges.push(request);
+      flowsByClient.update(flow);
+      rememberRefreshTokens(flow, request);
+      continue;
+    }
     if (request.grantType === 'refresh_token') {
       const presented = comparableSecret(request.refreshToken);
       const byToken = presented !== undefined ? byRefreshToken.get(presented) : undefined;
@@ -112,9 +126,12 @@ export function correlate(classified: Classified, ordered: readonly Exchange[]):
   ]);
   const metadataIndex = indexMetadata(classified.metadata);
   const signIn = signInCandidates(ordered, roleExchanges);
+  const verification = classified.deviceAuthorizations.length
+    ? verificationPages(flows, ordered)
+    : new Map<CorrelatedFlow, VerificationPage[]>();
   for (const flow of flows) {
     bindIssuer(flow, metadataIndex);
-    flow.steps = stepsOf(flow, signIn, pairedBy);
+    flow.steps = stepsOf(flow, signIn, pairedBy, verification.get(flow) ?? []);
     flow.notes = evidenceGaps(flow);
   }
   attachResourceCalls(flows, classified);
@@ -385,7 +402,12 @@ function bindIssuer(flow: CorrelatedFlow, metadata: MetadataIndex): void {
   }
 }
 
-function stepsOf(flow: CorrelatedFlow, signIn: SignInCandidates, pairedBy: Map<object, Step['pairedBy']>): Step[] {
+function stepsOf(
+  flow: CorrelatedFlow,
+  signIn: SignInCandidates,
+  pairedBy: Map<object, Step['pairedBy']>,
+  verification: readonly VerificationPage[],
+): Step[] {
   const steps: Step[] = [];
   const add = (kind: Step['kind'], exchange: Exchange, by?: Step['pairedBy']) =>
     steps.push({
@@ -411,6 +433,8 @@ function stepsOf(flow: CorrelatedFlow, signIn: SignInCandidates, pairedBy: Map<o
     add('callback', callback.exchange, pairedBy.get(callback));
     if (callback.arrival && callback.arrival !== callback.exchange) add('callback', callback.arrival, pairedBy.get(callback));
   }
+  if (flow.deviceAuthorization) add('device-authorization', flow.deviceAuthorization.exchange);
+  for (const page of verification) add('verification', page.exchange, page.by);
   for (const request of flow.codeExchanges) add('token', request.exchange, pairedBy.get(request));
   for (const request of flow.refreshes) add('refresh', request.exchange, pairedBy.get(request));
   return steps.sort((a, b) => a.time - b.time);
@@ -517,7 +541,8 @@ function formText(exchange: Exchange): string | undefined {
 
 function evidenceGaps(flow: CorrelatedFlow): string[] {
   const notes: string[] = [];
-  if (!flow.authorization) notes.push('authorization request not observed (capture may have started mid-flow)');
+  if (!flow.authorization && !flow.deviceAuthorization)
+    notes.push('authorization request not observed (capture may have started mid-flow)');
   const callback = flow.callback;
   const refusedWith = flow.authorization?.exchange.status;
   if (flow.authorization && !callback)

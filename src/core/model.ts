@@ -195,9 +195,25 @@ export interface ServerMetadata {
   userinfoEndpoint?: string;
   revocationEndpoint?: string;
   jwksUri?: string;
+  deviceAuthorizationEndpoint?: string;
   codeChallengeMethodsSupported?: string[];
   authorizationResponseIssParameterSupported?: boolean;
   raw: Record<string, unknown>;
+}
+
+/**
+ * A device authorization request (RFC 8628 §3.1) and what its response issued (§3.2), as far as observed: the
+ * extension's webRequest capture sees no response body, so the codes may be unknown.
+ */
+export interface DeviceAuthorization {
+  exchange: Exchange;
+  /** Origin + path of the device authorization endpoint. */
+  endpoint: string;
+  clientId?: string;
+  deviceCode?: string;
+  userCode?: string;
+  verificationUri?: string;
+  verificationUriComplete?: string;
 }
 
 /** What PKCE recomputation found (RFC 7636 §4.6). */
@@ -235,11 +251,33 @@ export interface PkceNearMiss {
  * `redirect_uri` pair a callback, `request_uri` an authorization request to its PAR request, `code` a token
  * request, `refresh_token` a refresh or a revocation, `access_token` a userinfo call or a revocation, and
  * `client` (the same client at the same server, when no shared value was observed) a refresh or a pushed
- * authorization whose PAR response was not seen.
+ * authorization whose PAR response was not seen; `device_code` a device grant's poll (RFC 8628 §3.4),
+ * `user_code` and `verification_uri` its verification pages (§3.3).
  */
-export type PairedBy = 'state' | 'code' | 'redirect_uri' | 'request_uri' | 'refresh_token' | 'access_token' | 'client';
+export type PairedBy =
+  | 'state'
+  | 'code'
+  | 'redirect_uri'
+  | 'request_uri'
+  | 'refresh_token'
+  | 'access_token'
+  | 'client'
+  | 'device_code'
+  | 'user_code'
+  | 'verification_uri';
 
-export type StepKind = 'par' | 'authorize' | 'sign-in' | 'callback' | 'token' | 'refresh' | 'userinfo' | 'revocation';
+/** `device-authorization` and `verification` are the device grant's (RFC 8628 §3.1, §3.3); its polls are `token` steps. */
+export type StepKind =
+  | 'par'
+  | 'authorize'
+  | 'sign-in'
+  | 'callback'
+  | 'device-authorization'
+  | 'verification'
+  | 'token'
+  | 'refresh'
+  | 'userinfo'
+  | 'revocation';
 
 export interface Step {
   kind: StepKind;
@@ -260,6 +298,8 @@ export interface Step {
 export interface CorrelatedFlow {
   id: string;
   authorization?: AuthorizationRequest;
+  /** The device authorization request a device grant's flow starts with (RFC 8628 §3.1), when observed. */
+  deviceAuthorization?: DeviceAuthorization;
   callback?: Callback;
   /** Later callbacks carrying the same state (one authorization response processed twice). */
   repeatedCallbacks: Callback[];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { issuerSummary, responseSummary } from './flow-facts.ts';
+import type { Step, TokenRequest } from '../core/model.ts';
+import { issuerSummary, responseSummary, stepLabel } from './flow-facts.ts';
 
 describe('flow facts in words', () => {
   it('says where the issuer came from, and that an origin is only a heuristic', () => {
@@ -17,5 +18,22 @@ describe('flow facts in words', () => {
     expect(responseSummary({ responseType: 'code', responseTypeImpliedBy: 'GitHub', responseMode: null, callbackMode: 'query' })).toBe(
       'code (not sent: implied by the provider, GitHub) · mode default (query)',
     );
+  });
+});
+
+describe('stepLabel', () => {
+  const step = (kind: Step['kind'], exchangeId = 'x1'): Step => ({
+    kind,
+    exchangeId,
+    time: 0,
+    method: 'POST',
+    url: 'https://as.example/token',
+  });
+
+  it('names a device grant’s token request its poll, and a code exchange a token exchange (RFC 8628 §3.4)', () => {
+    const request = (grantType: string) => ({ exchange: { id: 'x1' }, grantType }) as TokenRequest;
+    expect(stepLabel({ codeExchanges: [request('urn:ietf:params:oauth:grant-type:device_code')] }, step('token'))).toBe('device code poll');
+    expect(stepLabel({ codeExchanges: [request('authorization_code')] }, step('token'))).toBe('token exchange');
+    expect(stepLabel({ codeExchanges: [] }, step('verification'))).toBe('verification page');
   });
 });

@@ -1,6 +1,28 @@
 /** A flow's facts in words, the same in every view: where its issuer came from, its response type and mode. Pure. */
+import { DEVICE_CODE_GRANT } from '../core/device-grant.ts';
 import { impliedResponseType } from '../core/evidence.ts';
+import type { CorrelatedFlow, Step } from '../core/model.ts';
 import type { FlowReport } from '../core/report.ts';
+
+const STEP_LABEL: Record<Step['kind'], string> = {
+  par: 'PAR',
+  authorize: 'authorize',
+  'sign-in': 'sign-in',
+  callback: 'callback',
+  'device-authorization': 'device authorization',
+  verification: 'verification page',
+  token: 'token exchange',
+  refresh: 'refresh',
+  userinfo: 'userinfo',
+  revocation: 'revocation',
+};
+
+/** A step's name in a timeline; a device grant's token request is its poll (RFC 8628 §3.4). */
+export function stepLabel(flow: Pick<CorrelatedFlow, 'codeExchanges'>, step: Step): string {
+  if (step.kind === 'token' && flow.codeExchanges.some((r) => r.exchange.id === step.exchangeId && r.grantType === DEVICE_CODE_GRANT))
+    return 'device code poll';
+  return STEP_LABEL[step.kind];
+}
 
 const ISSUER_SOURCE: Record<NonNullable<FlowReport['issuerSource']>, string> = {
   metadata: 'from discovery metadata',

@@ -1,22 +1,12 @@
 /** The flow's steps in order; sign-in pages collapsed and counted; a click opens the exchange. */
 import { useState } from 'preact/hooks';
 import type { Step } from '../../core/model.ts';
+import { stepLabel } from '../../report/flow-facts.ts';
 import { formatDuration } from '../../report/text.ts';
 import { timeline } from '../detail.ts';
 import type { FlowItem } from '../sources.ts';
 import { useStore } from './context.ts';
 import { Masked } from './Secret.tsx';
-
-const KIND_LABEL: Record<Step['kind'], string> = {
-  par: 'PAR',
-  authorize: 'authorize',
-  'sign-in': 'sign-in',
-  callback: 'callback',
-  token: 'token exchange',
-  refresh: 'refresh',
-  userinfo: 'userinfo',
-  revocation: 'revocation',
-};
 
 export function Timeline({ item }: { item: FlowItem }) {
   const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
@@ -64,7 +54,7 @@ function labelOf(item: FlowItem, step: Step): string {
   const callback = item.flow.callback;
   if (step.kind === 'callback' && callback && step.exchangeId === callback.exchange.id && callback.exchange.location !== undefined)
     return 'redirect to callback';
-  return KIND_LABEL[step.kind];
+  return stepLabel(item.flow, step);
 }
 
 function StepRow({ item, step, durationMs }: { item: FlowItem; step: Step; durationMs: number | undefined }) {
