@@ -21,7 +21,8 @@
 //   login-307     shows a sign-in form and answers its POST with a 307 to the redirect URI, so the browser
 //                 POSTs the user's name and password to the client (RFC 9700 §4.12)
 //   device-fast   a device authorization grant (RFC 8628) whose client polls too fast: the server answers
-//                 slow_down to every poll sooner than its interval, and approves the fourth poll
+//                 slow_down to every poll sooner than its interval, and, once the user entered the user_code
+//                 on its verification page (/device), gives tokens to the fourth poll
 // One document misbehaves too: the RFC 8414 metadata of tenant-a names another issuer and no PKCE method.
 // Everything else (discovery, S256 PKCE, state, nonce, ID token claims, no-store) it does correctly, so that a
 // recording of it shows the one misbehaviour and nothing else.
@@ -80,6 +81,7 @@ const CLIENTS: ReadonlySet<string> = new Set<Misbehaviour>([
 const ALLOWED_REQUEST_HEADERS = 'content-type, authorization, dpop';
 
 const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+const DEVICE_USER_CODE = 'WDJB-MJHT';
 
 interface IssuedCode {
   clientId: string;
@@ -94,6 +96,18 @@ const base64url = (bytes: Buffer) => bytes.toString('base64url');
 const random = () => base64url(randomBytes(32));
 
 /** The sign-in form of login-307, shaped as the demo driver fills the real server's (demo/drive.ts). */
+/** RFC 8628 §3.3: the verification page, where the user types the code the device shows. */
+function verificationPage(message = ''): string {
+  return page(
+    'Connect a device',
+    `<h1>Connect a device</h1>${message ? `<p>${message}</p>` : ''}
+<form method="post" action="/device">
+  <label>Code <input name="user_code" autocomplete="off"></label>
+  <button id="submit" type="submit">Continue</button>
+</form>`,
+  );
+}
+
 function signInPage(action: string): string {
   return page(
     'Sign in',
@@ -115,8 +129,8 @@ export async function startRogueAuthorizationServer(options: RogueAuthorizationS
   const refreshTokens = new Map<string, { clientId: string; scope: string }>();
   /** login-307: each sign-in form's id, and the authorization response it leads to. */
   const pendingSignIns = new Map<string, string>();
-  /** device-fast: each device code's current interval (s), its last poll and how many polls it had. */
-  const deviceCodes = new Map<string, { interval: number; lastAt: number; polls: number }>();
+  /** device-fast: each device code's user code, whether the user approved it, its current interval (s), its last poll and how many polls it had. */
+  const deviceCodes = new Map<string, { userCode: string; approved: boolean; interval: number; lastAt: number; polls: number }>();
   const registeredRedirectUri = `${options.clientOrigin}/cb`;
 
   const server = createServer((req, res) => {
@@ -276,8 +290,22 @@ export async function startRogueAuthorizationServer(options: RogueAuthorizationS
     const p = new URLSearchParams(await readBody(req));
     if (p.get('client_id') !== 'device-fast') return json(res, 400, { error: 'invalid_client' });
     const deviceCode = random();
-    deviceCodes.set(deviceCode, { interval: 1, lastAt: Date.now(), polls: 0 });
-    json(res, 200, { device_code: deviceCode, user_code: 'WDJB-MJHT', verification_uri: `${issuer}/device`, expires_in: 300, interval: 1 });
+    deviceCodes.set(deviceCode, { userCode: DEVICE_USER_CODE, approved: false, interval: 1, lastAt: Date.now(), polls: 0 });
+    json(res, 200, {
+      device_code: deviceCode,
+      user_code: DEVICE_USER_CODE,
+      verification_uri: `${issuer}/device`,
+      expires_in: 300,
+      interval: 1,
+    });
+  }
+
+  /** RFC 8628 §3.3: the user's code entry approves the device; compared without case and dashes (§6.1). */
+  async function verifyUserCode(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const typed = (new URLSearchParams(await readBody(req)).get('user_code') ?? '').toUpperCase().replace(/[^0-9A-Z]/g, '');
+    const device = [...deviceCodes.values()].find((d) => !d.approved && d.userCode.replace(/-/g, '') === typed);
+    if (device) device.approved = true;
+    sendHtml(res, device ? 200 : 400, verificationPage(device ? 'Device connected. You can close this page.' : 'Unknown code, try again.'));
   }
 
   /** RFC 8628 §3.5: slow_down (and 5 s more) for a poll sooner than the interval; tokens on the fourth poll. */
@@ -290,7 +318,7 @@ export async function startRogueAuthorizationServer(options: RogueAuthorizationS
     const now = Date.now();
     const early = now - device.lastAt < device.interval * 1000;
     device.lastAt = now;
-    if (++device.polls >= 4) {
+    if (++device.polls >= 4 && device.approved) {
       deviceCodes.delete(p.get('device_code') ?? '');
       json(res, 200, { access_token: random(), token_type: 'Bearer', expires_in: 600 });
     } else if (early) {
@@ -331,6 +359,8 @@ export async function startRogueAuthorizationServer(options: RogueAuthorizationS
     }
     if (route === 'POST /token') return token(req, res);
     if (route === 'POST /device_authorization') return deviceAuthorization(req, res);
+    if (route === 'GET /device') return sendHtml(res, 200, verificationPage());
+    if (route === 'POST /device') return verifyUserCode(req, res);
     if (route === 'OPTIONS /token') {
       res.writeHead(204, {
         'access-control-allow-origin': options.clientOrigin,

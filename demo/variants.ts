@@ -548,10 +548,12 @@ export const variants: readonly Variant[] = [
   {
     id: 'device-code-polling',
     description:
-      'Rogue server: a device authorization grant (RFC 8628) whose client polls every 300 ms despite a 1 s interval, and keeps that pace after slow_down.',
-    expectedRuleIds: ['device-code-polling', 'oauth-error-response'],
+      'Rogue server: a device authorization grant (RFC 8628) whose client polls every 300 ms despite a 1 s interval, and keeps that pace after slow_down; the user enters the user_code on the verification page meanwhile.',
+    expectedRuleIds: ['device-code-polling'],
+    // RFC 8628 §3.5: slow_down and authorization_pending are the protocol's answers while the user decides.
+    absentRuleIds: ['oauth-error-response'],
     rogue: true,
-    note: 'Each slow_down is an OAuth error response (at info). The polls are not yet paired into one flow: correlation knows no device_code (docs/rules/device-code-polling.md).',
+    note: 'One flow: the device authorization, the verification page and its user_code entry, then the polls, paired by device_code.',
   },
   {
     id: 'token-cors-blocked',

@@ -42,6 +42,40 @@ function fetchKeys(run, as) {
   });
 }
 
+/**
+ * The user's side of a device grant (RFC 8628 §3.3): the verification page, and the user_code typed into its form.
+ * On a real device grant the user does this on another device (a phone); here it happens in a frame of this page,
+ * so that one capture holds the whole grant. The code is typed as people do, in lower case without its dash.
+ */
+function enterUserCode(run, device) {
+  const loaded = (frame) => new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+  return new Promise((resolve) => {
+    const frame = document.createElement('iframe');
+    frame.title = 'Verification page';
+    frame.name = 'verification';
+    const container = document.getElementById('frames');
+    loaded(frame).then(async () => {
+      const form = document.createElement('form');
+      form.method = 'POST';
+      form.action = device.verification_uri;
+      form.target = 'verification';
+      const input = document.createElement('input');
+      input.name = 'user_code';
+      input.value = device.user_code.toLowerCase().replace(/-/g, '');
+      form.append(input);
+      container.append(form);
+      const entered = loaded(frame);
+      form.submit();
+      await entered;
+      run.log(`verification page: user_code ${input.value} entered`);
+      container.replaceChildren();
+      resolve();
+    });
+    frame.src = device.verification_uri;
+    container.append(frame);
+  });
+}
+
 /** An ES256 key pair for DPoP proofs (RFC 9449), its private key not extractable. */
 function dpopKeyPair() {
   return crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
@@ -625,6 +659,7 @@ export const scripts = {
       });
       const device = await (await fetch(as.device_authorization_endpoint, post({ client_id: 'device-fast', scope: 'openid' }))).json();
       run.log(`device authorization → user_code ${device.user_code}, interval ${device.interval} s`);
+      await enterUserCode(run, device);
       const poll = {
         grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
         device_code: device.device_code,

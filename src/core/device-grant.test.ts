@@ -162,6 +162,22 @@ describe('device authorization grant correlation (RFC 8628)', () => {
   });
 });
 
+describe('device grant diagnoses', () => {
+  beforeEach(resetBuilders);
+
+  it('calls no device grant stuck while it is still polled, nor once it ended with tokens (RFC 8628 §3.5)', async () => {
+    const stillPolling = [
+      deviceAuthorization(0, 'dc-1', 'AAAA'),
+      poll(5_000, 'dc-1', 'authorization_pending'),
+      poll(10_000, 'dc-1', 'slow_down'),
+    ];
+    const finished = [deviceAuthorization(20_000, 'dc-2', 'BBBB'), poll(25_000, 'dc-2', 'authorization_pending'), poll(30_000, 'dc-2')];
+    const analysis = await analyze([...stillPolling, ...finished], []);
+    expect(analysis.flows).toHaveLength(2);
+    expect(analysis.diagnoses).toEqual([]);
+  });
+});
+
 describe('normalizedUserCode', () => {
   it('compares user codes without case and separators (RFC 8628 §6.1)', () => {
     expect(normalizedUserCode('wdjb-mjht')).toBe(normalizedUserCode('WDJBMJHT'));

@@ -3,8 +3,9 @@
  * oauth-error-response and the stuck-flow diagnoses. Exact codes only: an unknown code has no entry.
  *
  * Authorization endpoint: RFC 6749 §4.1.2.1, and OIDC Core §3.1.2.6 for the codes OpenID Connect adds.
- * Token endpoint: RFC 6749 §5.2, and RFC 9449 for DPoP's.
+ * Token endpoint: RFC 6749 §5.2, RFC 9449 for DPoP's, and RFC 8628 §3.5 for a device grant's polls.
  */
+import { DEVICE_CODE_GRANT } from './device-grant.ts';
 import type { Flow } from './model.ts';
 import { firstParam } from './params.ts';
 
@@ -102,6 +103,20 @@ const TOKEN_ERRORS: ReadonlyMap<string, OAuthErrorMeaning> = new Map([
   ['temporarily_unavailable', { citation: 'RFC 6749 §4.1.2.1', cause: RETRY.temporarily_unavailable }],
 ]);
 
+/** RFC 8628 §3.5: the answers to a device grant's poll, read before the token endpoint's own codes. */
+const DEVICE_POLL_ERRORS: ReadonlyMap<string, OAuthErrorMeaning> = new Map([
+  [
+    'authorization_pending',
+    { citation: 'RFC 8628 §3.5', cause: 'the user has not yet approved or denied the request: poll again after the interval' },
+  ],
+  ['slow_down', { citation: 'RFC 8628 §3.5', cause: 'the client polls too often: it must add 5 seconds to its interval' }],
+  ['access_denied', { citation: 'RFC 8628 §3.5', cause: 'the user denied the device authorization request' }],
+  [
+    'expired_token',
+    { citation: 'RFC 8628 §3.5', cause: 'the device_code expired before the user approved: start a new device authorization request' },
+  ],
+]);
+
 const REFRESH_INVALID_GRANT: OAuthErrorMeaning = {
   citation: 'RFC 6749 §5.2',
   cause: 'the refresh token was revoked, expired, or already used once and rotated (another tab may have refreshed first)',
@@ -145,5 +160,6 @@ export function authorizationErrorMeaning(error: string, context: AuthorizationC
 /** What an error code from the token endpoint means for this grant; undefined for a code outside the table. */
 export function tokenErrorMeaning(error: string, grantType: string | undefined): OAuthErrorMeaning | undefined {
   if (error === 'invalid_grant' && grantType === 'refresh_token') return REFRESH_INVALID_GRANT;
+  if (grantType === DEVICE_CODE_GRANT) return DEVICE_POLL_ERRORS.get(error) ?? TOKEN_ERRORS.get(error);
   return TOKEN_ERRORS.get(error);
 }

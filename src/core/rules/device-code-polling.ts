@@ -1,4 +1,5 @@
 import { jsonObjectOf, stringMember } from '../body.ts';
+import { DEVICE_CODE_GRANT } from '../device-grant.ts';
 import type { Exchange, Flow, TokenRequest } from '../model.ts';
 import { firstParam } from '../params.ts';
 import { tokenRequestsOf } from '../flow-facts.ts';
@@ -13,7 +14,6 @@ import { defineRule } from './rule.ts';
  * without it the interval is unknown. The wait is measured from the end of one polling response to the start of
  * the next request, with a small allowance for timers that fire early.
  */
-const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 const DEFAULT_INTERVAL_S = 5;
 const SLOW_DOWN_STEP_S = 5;
 /** Browser timers and clocks of two capture events: a wait this much shorter than asked still counts. */

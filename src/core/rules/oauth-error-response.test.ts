@@ -159,4 +159,40 @@ describe('oauth-error-response', () => {
       expect(finding!.message).toBe(`The token endpoint answered HTTP 400 with error ${error}.`);
     }
   });
+
+  describe('device grant polls (RFC 8628 §3.5)', () => {
+    const grant = 'urn:ietf:params:oauth:grant-type:device_code';
+    const poll = (answer: Record<string, string> | undefined, status: number, deviceCode = 'dc-1') =>
+      token(
+        { grant_type: grant, device_code: deviceCode, code: undefined, code_verifier: undefined, redirect_uri: undefined },
+        answer ? tokenAnswer(answer, status) : { status },
+      );
+
+    it('does not list authorization_pending and slow_down, the answers that keep a device polling', async () => {
+      const exchanges = [
+        poll({ error: 'authorization_pending' }, 400),
+        poll({ error: 'slow_down' }, 400),
+        poll({ access_token: 'at', token_type: 'Bearer' }, 200),
+      ];
+      expect(await findingsOf(exchanges)).toEqual([]);
+    });
+
+    it('says expired_token and access_denied, the grant’s outcome, with their meaning', async () => {
+      for (const [error, cause] of [
+        ['expired_token', 'the device_code expired before the user approved'],
+        ['access_denied', 'the user denied the device authorization request'],
+      ] as const) {
+        resetBuilders();
+        const findings = await findingsOf([poll({ error: 'authorization_pending' }, 400), poll({ error }, 400)]);
+        expect(findings).toHaveLength(1);
+        expect(findings[0]!.message).toContain(`with error ${error}; likely cause: ${cause}`);
+      }
+    });
+
+    it('without bodies, reports only the last poll of a device_code: the client polled again after the others', async () => {
+      const findings = await findingsOf([poll(undefined, 400), poll(undefined, 400), poll(undefined, 400)]);
+      expect(findings).toHaveLength(1);
+      expect(findings[0]!.message).toContain('the error code is not observable');
+    });
+  });
 });

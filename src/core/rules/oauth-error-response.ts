@@ -1,6 +1,8 @@
 import { stringMember } from '../body.ts';
+import { DEVICE_CODE_GRANT } from '../device-grant.ts';
 import { capped, quotable } from '../evidence.ts';
 import type { Callback, Evidence, Flow, TokenRequest } from '../model.ts';
+import { firstParam } from '../params.ts';
 import { authorizationContextOf, authorizationErrorMeaning, tokenErrorMeaning } from '../oauth-errors.ts';
 import { defineRule, type RuleContext } from './rule.ts';
 
@@ -15,6 +17,11 @@ import { defineRule, type RuleContext } from './rule.ts';
  * At the token endpoint the code lives only in the body: a 4xx or 5xx answer whose body was not observed says
  * the code is not observable. Info, or warning for server_error and invalid_request. Other rules should not also
  * report a missing code for an error callback.
+ *
+ * A device grant's poll answered authorization_pending or slow_down is the protocol going as designed (RFC 8628
+ * §3.5: the client polls until the user decides), not an error to list; nor is a poll whose body was not observed
+ * when the client polled the same device_code again (it would not after a final answer). The last answer,
+ * expired_token or access_denied included, is the grant's outcome and is reported.
  *
  * Which cause the traffic shows (a code used twice, a redirect_uri difference…) is the stuck-flow diagnoses'
  * answer (src/core/diagnose/), not this finding's: one screen shows one answer.
@@ -36,10 +43,36 @@ export default defineRule({
       for (const callback of [flow.callback, ...flow.repeatedCallbacks]) {
         if (callback?.error !== undefined) reportCallback(flow, callback, report);
       }
-      for (const request of [...flow.codeExchanges, ...flow.refreshes]) reportToken(flow, request, report);
+      const pending = pollsStillPending(flow);
+      for (const request of [...flow.codeExchanges, ...flow.refreshes]) if (!pending.has(request)) reportToken(flow, request, report);
     }
   },
 });
+
+/** RFC 8628 §3.5: the answers that tell a device to keep polling. */
+const KEEP_POLLING: ReadonlySet<string> = new Set(['authorization_pending', 'slow_down']);
+
+/**
+ * The flow's device-code polls that were answered "keep polling": authorization_pending or slow_down, or, with the
+ * body not observed, a poll after which the client polled the same device_code again.
+ */
+function pollsStillPending(flow: Flow): Set<TokenRequest> {
+  const pending = new Set<TokenRequest>();
+  const polls = flow.codeExchanges.filter((r) => r.grantType === DEVICE_CODE_GRANT);
+  const lastPollOf = new Map<string | undefined, TokenRequest>();
+  for (const poll of polls) {
+    const deviceCode = firstParam(poll.params, 'device_code');
+    const last = lastPollOf.get(deviceCode);
+    if (!last || poll.exchange.time >= last.exchange.time) lastPollOf.set(deviceCode, poll);
+  }
+  for (const poll of polls) {
+    const error = poll.response?.error;
+    const bodyUnread = error === undefined && poll.response?.json === undefined;
+    if ((error !== undefined && KEEP_POLLING.has(error)) || (bodyUnread && lastPollOf.get(firstParam(poll.params, 'device_code')) !== poll))
+      pending.add(poll);
+  }
+  return pending;
+}
 
 type ReportFn = RuleContext['report'];
 
