@@ -44,6 +44,7 @@ const discovery = ex(`${AS}/.well-known/openid-configuration`, {
     revocation_endpoint: `${AS}/api/auth/revoke`,
     userinfo_endpoint: `${AS}/api/me`,
     jwks_uri: `${AS}/api/keys.json`,
+    device_authorization_endpoint: `${AS}/api/device`,
     end_session_endpoint: `${AS}/logout`,
   }),
 });
@@ -56,6 +57,7 @@ describe('endpoints named by traffic', () => {
       `${AS}/api/auth/revoke`,
       `${AS}/api/me`,
       `${AS}/api/keys.json`,
+      `${AS}/api/device`,
     ]);
   });
 

@@ -18,7 +18,7 @@ const MAX_ENDPOINT_LENGTH = 2048;
 
 /**
  * Discovery members naming the endpoints a page calls by script: RFC 8414 §2 (token, revocation, JWKS), RFC 9126
- * §5 (PAR), OpenID Connect Discovery 1.0 §3 (userinfo).
+ * §5 (PAR), OpenID Connect Discovery 1.0 §3 (userinfo), RFC 8628 §4 (device authorization).
  */
 const DISCOVERED_MEMBERS = [
   'token_endpoint',
@@ -26,6 +26,7 @@ const DISCOVERED_MEMBERS = [
   'revocation_endpoint',
   'userinfo_endpoint',
   'jwks_uri',
+  'device_authorization_endpoint',
 ];
 const DISCOVERY_URL = /\/\.well-known\/(?:openid-configuration|oauth-authorization-server)(?:[/?#]|$)/;
 const FORM_GRANT = /(?:^|&)grant_type=/;

@@ -70,3 +70,18 @@ describe('relevance of metadata documents', () => {
       expect(isRelevant(fetched(url), emptyWatchlist()), url).toBe(true);
   });
 });
+
+describe('relevance of a device grant’s verification page (RFC 8628 §3.3)', () => {
+  it('keeps the user_code entry and verification_uri_complete, which carry the user_code', () => {
+    const watch = emptyWatchlist();
+    const entry: Exchange = {
+      ...navigation('https://as.example/device'),
+      initiator: 'form',
+      method: 'POST',
+      requestBody: { kind: 'form', raw: 'user_code=WDJBMJHT', params: [{ name: 'user_code', value: 'WDJBMJHT' }] },
+    };
+    expect(isRelevant(entry, watch)).toBe(true);
+    expect(isRelevant(navigation('https://as.example/device?user_code=WDJB-MJHT'), watch)).toBe(true);
+    expect(isRelevant(navigation('https://shop.example/device?code_of_user=1'), watch)).toBe(false);
+  });
+});

@@ -23,14 +23,16 @@ export interface Watchlist {
 
 export const emptyWatchlist = (): Watchlist => ({ serverOrigins: [], redirectTargets: [], endpoints: [] });
 
-// Parameters that only OAuth traffic carries in a URL (query or fragment).
+// Parameters that only OAuth traffic carries in a URL (query or fragment); user_code: a device grant's
+// verification_uri_complete (RFC 8628 §3.3.1).
 const URL_HINT =
-  /[?&#](?:response_type|request_uri|code|error|access_token|id_token|refresh_token|grant_type|client_secret|code_verifier|iss)=/;
+  /[?&#](?:response_type|request_uri|code|error|access_token|id_token|refresh_token|grant_type|client_secret|code_verifier|iss|user_code)=/;
 // RFC 9728 protected resource metadata names the authorization servers of a resource (MCP authorization, docs/mcp.md).
 const METADATA_PATH =
   /\/\.well-known\/(?:openid-configuration|oauth-authorization-server|oauth-protected-resource)|\/jwks|\/certs\b|\/userinfo\b/i;
-// Form body parameters of authorization (form), PAR, token and revocation requests.
-const FORM_HINT = /(?:^|&)(?:grant_type|response_type|request_uri|id_token|token|client_assertion)=/;
+// Form body parameters of authorization (form), PAR, token and revocation requests, and of a device grant's
+// user_code entry (RFC 8628 §3.3).
+const FORM_HINT = /(?:^|&)(?:grant_type|response_type|request_uri|id_token|token|client_assertion|user_code)=/;
 // A form_post response carries a code or an error with the state; a lone `code=` is a coupon or a zip code.
 const FORM_CALLBACK_HINT = /(?:^|&)(?:code|error)=/;
 const FORM_STATE_HINT = /(?:^|&)state=/;
