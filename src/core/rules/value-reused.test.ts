@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { authorize, callback, goodFlow, resetBuilders, token } from '../../../tests/support/build.ts';
+import { authorize, callback, formPostCallback, goodFlow, resetBuilders, token } from '../../../tests/support/build.ts';
 import { findingsOfRule } from '../../../tests/support/rule.ts';
 import rule from './value-reused.ts';
 
@@ -44,6 +44,15 @@ describe('value-reused', () => {
     const flow = goodFlow();
     const again = callback({ code: 'SplxlOBeZQQYbYS6WxSbIA', state: 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm' });
     expect(await findingsOf([...flow, ...again, token()])).toEqual([]);
+  });
+
+  it('says nothing, and does not fail, when an empty code was redeemed and a response carried none', async () => {
+    const state = 'Jb3zQ0ntWXbQ8bV6pQ1aN7hJb5vG3kLm';
+    const exchanges = [authorize(), ...callback({ code: '', state }), token({ code: '' })];
+    exchanges.push(authorize(), ...callback({ code: '', state }), token({ code: '' }));
+    // A form_post response without a code (an id_token only) has no code to compare.
+    exchanges.push(formPostCallback({ state, id_token: 'not-a-jwt' }));
+    expect(await findingsOf(exchanges)).toEqual([]);
   });
 
   it('reports one state accepted twice: two responses with their own codes, both redeemed', async () => {

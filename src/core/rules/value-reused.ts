@@ -91,17 +91,21 @@ function reportStateAcceptedTwice(
 ): void {
   const redemptions = new Map<string, Exchange>();
   for (const request of tokenRequests) {
-    const code = comparableSecret(request.code);
+    const code = comparableSecret(nonEmpty(request.code));
     if (request.grantType === 'authorization_code' && code !== undefined && !redemptions.has(code)) redemptions.set(code, request.exchange);
   }
   const flowOf = new Map<Callback, Flow>();
   for (const flow of flows) for (const callback of callbacksOf(flow)) flowOf.set(callback, flow);
-  const accepted = callbacks.filter((c) => c.error === undefined && redemptions.has(comparableSecret(c.code) ?? ''));
+  const redeemedCode = (c: Callback) => comparableSecret(nonEmpty(c.code));
+  const accepted = callbacks.filter((c) => {
+    const code = redeemedCode(c);
+    return c.error === undefined && code !== undefined && redemptions.has(code);
+  });
   for (const [state, group] of groupBy(accepted, (c) => comparableSecret(nonEmpty(c.state)))) {
     if (alreadyReported.has(state)) continue;
     const byCode = new Map<string, Callback>();
     for (const callback of group) {
-      const code = comparableSecret(callback.code)!;
+      const code = redeemedCode(callback)!;
       if (!byCode.has(code)) byCode.set(code, callback);
     }
     if (byCode.size < 2) continue;
@@ -110,11 +114,11 @@ function reportStateAcceptedTwice(
     report({
       ...(flow ? { flow } : {}),
       message: `${responses.length} authorization responses carrying the same state, each with its own code, were accepted and their codes redeemed: the state was not discarded after its first use at the callback.`,
-      exchanges: responses.flatMap((c) => [c.arrival ?? c.exchange, redemptions.get(comparableSecret(c.code)!)!]),
+      exchanges: responses.flatMap((c) => [c.arrival ?? c.exchange, redemptions.get(redeemedCode(c)!)!]),
       evidence: [
         paramEvidence('state', state),
         { label: 'responses accepted', value: String(responses.length) },
-        ...responses.map((c) => ({ label: 'redeemed by', value: redemptions.get(comparableSecret(c.code)!)!.id })),
+        ...responses.map((c) => ({ label: 'redeemed by', value: redemptions.get(redeemedCode(c)!)!.id })),
       ],
     });
   }
