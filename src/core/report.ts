@@ -30,7 +30,7 @@ import { ruleDocsUrl } from './rule-docs.ts';
 import { verdictOf } from './verdict.ts';
 
 export const REPORT_FORMAT = 'oauth-lens-audit';
-export const REPORT_SCHEMA_VERSION = '1.2';
+export const REPORT_SCHEMA_VERSION = '1.3';
 
 export interface AuditReport {
   format: typeof REPORT_FORMAT;

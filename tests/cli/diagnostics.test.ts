@@ -21,7 +21,7 @@ async function jsonReport(file: string): Promise<AuditReport> {
 describe('why a flow may be stuck, in every format', () => {
   it('json: flows[].diagnostics, as data (schema 1.1)', async () => {
     const report = await jsonReport(STUCK);
-    expect(report.schemaVersion).toBe('1.2');
+    expect(report.schemaVersion).toBe('1.3');
     const [stuck, again] = report.inputs[0]!.flows;
     expect(stuck!.diagnostics.map((d) => [d.kind, d.likelihood])).toEqual([
       ['state-lost', 'likely'],

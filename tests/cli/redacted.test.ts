@@ -31,7 +31,7 @@ afterAll(() => temp.cleanup());
 describe('a redacted OAuth Lens export, in every format', () => {
   it('json: inputs[].redactedExport', async () => {
     const redacted = JSON.parse((await cli(['audit', '-f', 'json', REDACTED])).stdout) as AuditReport;
-    expect(redacted.schemaVersion).toBe('1.2');
+    expect(redacted.schemaVersion).toBe('1.3');
     expect(redacted.inputs[0]!.redactedExport).toBe('numbered');
     const whole = JSON.parse((await cli(['audit', '-f', 'json', UNREDACTED])).stdout) as AuditReport;
     expect(whole.inputs[0]!.redactedExport).toBeNull();

@@ -112,7 +112,7 @@ describe('formats', () => {
     expect(stderr).toBe('');
     expect(report).toMatchObject({
       format: 'oauth-lens-audit',
-      schemaVersion: '1.2',
+      schemaVersion: '1.3',
       tool: { name: 'oauth-lens', version: TOOL_VERSION },
       redacted: true,
     });

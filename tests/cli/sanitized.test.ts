@@ -17,7 +17,7 @@ const NOTICE = removedHeadersNotice(['authorization', 'cookie', 'set-cookie'])!;
 describe('a sanitized HAR, in every format', () => {
   it('json: inputs[].headersRemoved', async () => {
     const sanitized = JSON.parse((await cli(['audit', '-f', 'json', SANITIZED])).stdout) as AuditReport;
-    expect(sanitized.schemaVersion).toBe('1.2');
+    expect(sanitized.schemaVersion).toBe('1.3');
     expect(sanitized.inputs[0]!.headersRemoved).toEqual(['authorization', 'cookie', 'set-cookie']);
     const whole = JSON.parse((await cli(['audit', '-f', 'json', WHOLE])).stdout) as AuditReport;
     expect(whole.inputs[0]!.headersRemoved).toEqual([]);
