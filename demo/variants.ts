@@ -79,6 +79,11 @@ export interface Variant {
    * a navigation to an unrelated page): a HAR records every request, webRequest only those its filters select.
    */
   harOnly?: readonly CatalogueRuleId[];
+  /**
+   * Why the extension, in Chrome without DevTools, shows no flow for this variant: the client stops before any
+   * authorization request, on a document or at an endpoint that only the metadata's body names.
+   */
+  noLiveFlow?: string;
   /** What the person (or the recorder) does on the authorization server's pages. Default 'sign-in'. */
   interaction?: 'sign-in' | 'cancel' | 'none';
   /**
@@ -496,6 +501,7 @@ export const variants: readonly Variant[] = [
       'Rogue server: the RFC 8414 metadata of tenant-a names tenant-b as its issuer and lists no PKCE method; the client fetches it.',
     expectedRuleIds: ['metadata-inconsistent'],
     bodyOnly: ['metadata-inconsistent'],
+    noLiveFlow: 'the client stops at the discovery document',
     rogue: true,
     note: 'No sign-in: the document alone is the finding (a client must not use it, RFC 8414 §3.3).',
   },
@@ -528,6 +534,10 @@ export const variants: readonly Variant[] = [
     id: 'par-request-uri-pushed',
     description: 'The client pushes a request_uri to the PAR endpoint (a retry that re-sends the old one); the server refuses it.',
     expectedRuleIds: ['par-misuse'],
+    // oidc-provider's PAR endpoint is /request: only the discovery document's body names it, so the capture
+    // selects it where it reads bodies (Firefox, DevTools open, a HAR).
+    bodyOnly: ['par-misuse'],
+    noLiveFlow: 'the server refuses the pushed request, so no authorization request follows',
     note: 'RFC 9126 §2.1: every authorization parameter is pushed except request_uri.',
   },
   {
@@ -535,6 +545,8 @@ export const variants: readonly Variant[] = [
     description: "Mix-up: signed in at the demo server, the client redeems the code at the rogue server's token endpoint.",
     expectedRuleIds: ['token-endpoint-issuer-mismatch'],
     absentRuleIds: ['iss-mismatch', 'code-replayed', 'token-client-id-mismatch'],
+    // The issuing server's token_endpoint comes from its discovery document's body.
+    bodyOnly: ['token-endpoint-issuer-mismatch'],
     rogue: true,
     note: 'The rogue server refuses the code it never issued (invalid_grant), but it has received it.',
   },
