@@ -127,7 +127,7 @@ export function correlate(classified: Classified, ordered: readonly Exchange[]):
   const metadataIndex = indexMetadata(classified.metadata);
   const signIn = signInCandidates(ordered, roleExchanges);
   const verification = classified.deviceAuthorizations.length
-    ? verificationPages(flows, ordered)
+    ? verificationPages(flows, ordered, new Set([...roleExchanges, ...classified.tokenRequests.map((r) => r.exchange)]))
     : new Map<CorrelatedFlow, VerificationPage[]>();
   for (const flow of flows) {
     bindIssuer(flow, metadataIndex);

@@ -149,6 +149,14 @@ describe('device authorization grant correlation (RFC 8628)', () => {
     expect(flows.find((f) => f.deviceAuthorization)!.steps.map((s) => s.kind)).toEqual(['device-authorization', 'token']);
   });
 
+  it('leaves an authorization request at the verification page to its own flow', async () => {
+    const authorization = page(1_000, 'https://as.example/device?response_type=code&client_id=web&state=s-1&user_code=WDJB-MJHT');
+    const flows = await flowsOf([deviceAuthorization(0, 'dc-1', 'WDJB-MJHT'), authorization, poll(5_000, 'dc-1')]);
+    expect(flows).toHaveLength(2);
+    expect(flows.find((f) => f.deviceAuthorization)!.steps.map((s) => s.kind)).toEqual(['device-authorization', 'token']);
+    expect(flows.find((f) => f.authorization)!.steps.map((s) => s.kind)).toEqual(['authorize']);
+  });
+
   it('does not take a response without a verification_uri for a device authorization', async () => {
     const lookalike = exchange({
       method: 'POST',

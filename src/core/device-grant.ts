@@ -101,17 +101,22 @@ export interface VerificationPage {
  * Each device flow's verification pages: a request carrying the flow's user_code (the user's entry, or
  * verification_uri_complete, §3.3.1) joins the latest flow that issued that code before it; a front-channel visit
  * to a verification_uri (or verification_uri_complete) without it joins the latest device flow that named that
- * page before it. Each exchange joins one flow at most.
+ * page before it. Each exchange joins one flow at most, and none that has a role of its own (`roles`: authorization
+ * requests, callbacks, token requests).
  */
-export function verificationPages(flows: readonly CorrelatedFlow[], ordered: readonly Exchange[]): Map<CorrelatedFlow, VerificationPage[]> {
+export function verificationPages(
+  flows: readonly CorrelatedFlow[],
+  ordered: readonly Exchange[],
+  roles: ReadonlySet<Exchange>,
+): Map<CorrelatedFlow, VerificationPage[]> {
   const pages = new Map<CorrelatedFlow, VerificationPage[]>();
   const byUserCode = new Map<string, Timed[]>();
   const byPage = new Map<string, Timed[]>();
-  const roles = new Set<Exchange>();
+  const deviceAuthorizations = new Set<Exchange>();
   for (const flow of flows) {
     const device = flow.deviceAuthorization;
     if (!device) continue;
-    roles.add(device.exchange);
+    deviceAuthorizations.add(device.exchange);
     const entry = { flow, time: device.exchange.time };
     if (device.userCode !== undefined) file(byUserCode, normalizedUserCode(device.userCode), entry);
     const targets = new Set([device.verificationUri, device.verificationUriComplete].map((u) => (u ? splitUrl(u)?.target : undefined)));
@@ -121,7 +126,7 @@ export function verificationPages(flows: readonly CorrelatedFlow[], ordered: rea
   for (const list of [...byUserCode.values(), ...byPage.values()]) list.sort((a, b) => a.time - b.time);
 
   for (const ex of ordered) {
-    if (roles.has(ex) || ex.method === 'OPTIONS') continue;
+    if (roles.has(ex) || deviceAuthorizations.has(ex) || ex.method === 'OPTIONS') continue;
     const split = splitUrl(ex.url);
     if (!split) continue;
     const userCode = userCodeOf(ex, split.query);
