@@ -28,4 +28,10 @@ describe('the popup', () => {
     const { current } = await popupModel(snapshot(exchanges), 1);
     expect(describeState(current!)).toBe('sent (callback not seen yet)');
   });
+
+  it('phrases a device grant by its polls, and asks no state of it (RFC 8628)', async () => {
+    const { current } = await liveModel('device-code-polling');
+    expect(describeState(current!)).toBe('none: a device grant has no redirect (RFC 8628)');
+    expect(describeCodeExchange(current!)).toBe('4 polls, the last answered HTTP 200');
+  });
 });

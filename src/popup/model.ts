@@ -52,7 +52,16 @@ function refused(flow: FlowReport): boolean {
 }
 
 /** The state in words: sent and echoed, dropped, or missing. */
+/**
+ * A device authorization grant (RFC 8628): its device authorization request, or its polls paired by device_code. It
+ * has no redirect, so no state, and its token requests are polls.
+ */
+function isDeviceGrant(flow: FlowReport): boolean {
+  return flow.steps.some((s) => s.kind === 'device-authorization' || s.pairedBy === 'device_code');
+}
+
 export function describeState(flow: FlowReport): string {
+  if (isDeviceGrant(flow)) return 'none: a device grant has no redirect (RFC 8628)';
   if (flow.state === null) return 'missing';
   if (flow.findings.some((f) => f.ruleId === 'state-mismatch')) return 'sent, but the callback did not echo it';
   if (flow.callbackMode) return 'sent and echoed';
@@ -62,6 +71,11 @@ export function describeState(flow: FlowReport): string {
 /** The code exchange(s) in words: statuses, or why nothing is known. */
 export function describeCodeExchange(flow: FlowReport): string {
   const tokens = flow.steps.filter((s) => s.kind === 'token');
+  if (isDeviceGrant(flow)) {
+    const last = tokens[tokens.length - 1];
+    if (!last) return 'no poll seen yet';
+    return `${tokens.length} poll${tokens.length === 1 ? '' : 's'}, the last ${last.status === null ? 'without a response' : `answered HTTP ${last.status}`}`;
+  }
   if (!tokens.length) return flow.callbackMode ? 'no token request seen' : refused(flow) ? 'none (no code was issued)' : 'not yet';
   return tokens.map((s) => (s.status === null ? 'no response' : `HTTP ${s.status}`)).join(', then ');
 }
