@@ -15,6 +15,8 @@ import type {
   Exchange,
   Finding,
   Flow,
+  IdTokenSignatureCheck,
+  IdTokenSignatureProblem,
   PairedBy,
   PkceNearMissKind,
   PkceResult,
@@ -113,6 +115,8 @@ export interface FlowReport {
   /** How the authorization response came back, when observed. */
   callbackMode: 'query' | 'fragment' | 'form_post' | null;
   pkce: PkceReport;
+  /** The ID tokens' signatures (schema 1.3), one per readable ID token; empty when the flow has none. */
+  idTokenSignatures: IdTokenSignatureReport[];
   steps: StepReport[];
   /** Evidence gaps, in words. */
   notes: string[];
@@ -133,6 +137,28 @@ export interface PkceReport {
   /** The verifier (a secret: redacted unless --show-secrets). */
   verifier: string | null;
   nearMiss: { kind: PkceNearMissKind; explanation: string; otherFlowId: string | null } | null;
+}
+
+/**
+ * One ID token's signature against the keys the browser fetched from its issuer (OIDC Core §3.1.3.7 step 6,
+ * src/core/id-token-signature.ts). Never the token nor a key: the JWKS is named by its URL and the key by its kid.
+ */
+export interface IdTokenSignatureReport {
+  /** The exchange whose response delivered the ID token. */
+  exchangeId: string;
+  harEntry: number | null;
+  source: IdTokenSignatureCheck['source'];
+  /** `verified` only with an observed key of the issuer; `not-observable` when none settles it (never a pass). */
+  signature: IdTokenSignatureCheck['signature'];
+  alg: string | null;
+  /** The header's kid, or the verifying key's kid when the header names none. */
+  kid: string | null;
+  /** The JWKS response whose key verified the signature, or proves it wrong. */
+  jwksUrl: string | null;
+  /** Why the signature cannot be settled (`not-observable`). */
+  reason: string | null;
+  /** What is wrong, each at the level its spec text calls for (the rule id-token-signature-invalid reports them). */
+  problems: IdTokenSignatureProblem[];
 }
 
 export interface StepReport {
@@ -348,6 +374,17 @@ function flowReport(
         ? { kind: pkce.nearMiss.kind, explanation: r.text(pkce.nearMiss.explanation), otherFlowId: pkce.nearMiss.otherFlowId ?? null }
         : null,
     },
+    idTokenSignatures: (flow.idTokenSignatures ?? []).map((check) => ({
+      exchangeId: check.exchangeId,
+      harEntry: harEntryOf(check.exchangeId),
+      source: check.source,
+      signature: check.signature,
+      alg: text(check.alg),
+      kid: text(check.kid),
+      jwksUrl: text(check.jwksUrl),
+      reason: text(check.reason),
+      problems: check.problems.map((p) => ({ check: p.check, detail: r.text(p.detail), severity: p.severity })),
+    })),
     steps: flow.steps.map((s, i) => ({
       index: i + 1,
       kind: s.kind,

@@ -15,6 +15,7 @@ import type {
 } from '../core/report.ts';
 import { diagnosisLines, LIKELIHOOD_LABEL } from './diagnoses.ts';
 import { issuerSummary, responseSummary } from './flow-facts.ts';
+import { signatureWords } from './id-token-signature.ts';
 import { pkceSummary } from './pkce.ts';
 import { redactedInputNotice } from './redacted-input.ts';
 import { removedHeadersNotice } from './removed-headers.ts';
@@ -118,6 +119,10 @@ function flowSection(flow: FlowReport, index: number, input: InputReport): strin
   for (const [name, value] of facts)
     if (value !== null && value !== undefined)
       out.push(`- **${name}:** ${name === 'Issuer' || name === 'Response' || name === 'PKCE' ? mdText(value) : mdCode(value)}`);
+  for (const check of flow.idTokenSignatures) {
+    const entry = check.harEntry !== null ? `entry ${check.harEntry}` : mdCode(check.exchangeId);
+    out.push(`- **ID token:** ${mdText(signatureWords(check).text)} (${entry})`);
+  }
   out.push('', '**Steps**', '', '| # | Step | Request | Status | Paired by | Entry |', '|--:|---|---|--:|---|---|');
   for (const step of flow.steps) {
     const entry = step.harEntry !== null ? String(step.harEntry) : mdCode(step.exchangeId);

@@ -3,7 +3,7 @@
  * registry (id, name, descriptions, help with the cited spec sections linked, helpUri to the rule's page
  * docs/rules/<id>.md, default level); each finding is a result located in its HAR file, with the flow and the
  * HAR entries as logical locations. The flows are the run's logical locations, each with its stuck-flow
- * diagnostics in its properties (never results). Pure.
+ * diagnostics and ID token signatures in its properties (never results). Pure.
  */
 import { citationLinks } from '../../core/citations.ts';
 import type { Severity } from '../../core/model.ts';
@@ -11,6 +11,7 @@ import { allFindings, type AuditReport, type FindingReport } from '../../core/re
 import { ruleDocsUrl } from '../../core/rule-docs.ts';
 import type { RuleMeta } from '../../core/rules/rule.ts';
 import { diagnosisLines } from '../../report/diagnoses.ts';
+import { signatureWords } from '../../report/id-token-signature.ts';
 import { redactedInputNotice } from '../../report/redacted-input.ts';
 import { removedHeadersNotice } from '../../report/removed-headers.ts';
 import { TOOL_DISPLAY_NAME } from '../../report/version.ts';
@@ -104,8 +105,8 @@ export function formatSarif(report: AuditReport, options: SarifOptions): object 
     return index;
   };
 
-  // Every flow is a logical location of the run (SARIF 2.1.0 §3.14.17), and its stuck-flow diagnoses live in
-  // its property bag (§3.8): they are not results, so no code-scanning alert is ever raised for one, yet every
+  // Every flow is a logical location of the run (SARIF 2.1.0 §3.14.17), and its stuck-flow diagnoses and ID
+  // token signatures live in its property bag (§3.8): they are not results, so no code-scanning alert is ever raised for one, yet every
   // SARIF reader keeps them. Results point at their flow's entry by index (§3.33.3).
   const flowLocations = report.inputs.flatMap((input) =>
     input.flows.map((flow) => ({
@@ -120,6 +121,7 @@ export function formatSarif(report: AuditReport, options: SarifOptions): object 
           harEntries: d.exchanges.map((x) => x.harEntry).filter((e): e is number => e !== null),
           text: diagnosisLines(d),
         })),
+        idTokenSignatures: flow.idTokenSignatures.map((check) => ({ ...check, text: signatureWords(check).text })),
       },
     })),
   );

@@ -1,12 +1,13 @@
 /**
- * `text`: the report for people in a terminal. One block per flow (its file, verdict, endpoints, PKCE,
- * steps, findings with fix, citation and the rule's page, why it may be stuck, notes), then a summary.
+ * `text`: the report for people in a terminal. One block per flow (its file, verdict, endpoints, PKCE, ID token
+ * signatures, steps, findings with fix, citation and the rule's page, why it may be stuck, notes), then a summary.
  * Colour only when asked for (the CLI asks when stdout is a terminal and NO_COLOR is not set). Pure.
  */
 import type { Verdict } from '../../core/model.ts';
 import type { AuditReport, DiagnosisReport, ExchangeRef, FindingReport, FlowReport, InputReport, StepReport } from '../../core/report.ts';
 import { diagnosisLines, LIKELIHOOD_LABEL } from '../../report/diagnoses.ts';
 import { issuerSummary, responseSummary } from '../../report/flow-facts.ts';
+import { signatureWords } from '../../report/id-token-signature.ts';
 import { pkceSummary } from '../../report/pkce.ts';
 import { redactedInputNotice } from '../../report/redacted-input.ts';
 import { removedHeadersNotice } from '../../report/removed-headers.ts';
@@ -108,6 +109,11 @@ function flowBlock(flow: FlowReport, index: number, input: InputReport, p: Palet
   field('redirect_uri', flow.redirectUri);
   field('response', responseSummary(flow));
   field('PKCE', pkceSummary(flow.pkce));
+  for (const check of flow.idTokenSignatures) {
+    const words = signatureWords(check);
+    const paint = words.standing === 'good' ? p.green : words.standing === 'bad' ? p.red : (t: string) => t;
+    lines.push(`  ${p.dim('ID token'.padEnd(14))}${paint(visible(words.text))}  ${p.dim(`[${stepReference(check)}]`)}`);
+  }
 
   lines.push(`  ${p.dim('steps')}`);
   const kindWidth = Math.max(...flow.steps.map((s) => s.kind.length), 4);
