@@ -1,5 +1,5 @@
-import { tokenRequestsOf } from '../flow-facts.ts';
-import type { ClientAuthentication, Evidence, Exchange, Flow, Param, ParRequest } from '../model.ts';
+import { type ClientRequest, clientRequestsByFlow } from '../flow-facts.ts';
+import type { Evidence, Exchange, Flow } from '../model.ts';
 import { firstParam } from '../params.ts';
 import { endpointOf } from '../redirect-uri.ts';
 import { defineRule, type RuleContext } from './rule.ts';
@@ -25,32 +25,12 @@ export default defineRule({
     evidence: 'W',
   },
   check({ flows, classified, report }) {
-    const linkedPars = new Set<ParRequest>();
-    for (const flow of flows) {
-      const par = flow.authorization?.par;
-      if (par) linkedPars.add(par);
-      const requests: Carrier[] = [
-        ...(par ? [{ exchange: par.exchange, params: par.params, auth: par.clientAuth, kind: 'PAR' }] : []),
-        ...tokenRequestsOf(flow).map((r) => ({ exchange: r.exchange, params: r.params, auth: r.clientAuth, kind: 'token' })),
-      ];
-      reportMultiple(flow, requests, report);
-    }
-    for (const par of classified.pars) {
-      if (!linkedPars.has(par))
-        reportMultiple(undefined, [{ exchange: par.exchange, params: par.params, auth: par.clientAuth, kind: 'PAR' }], report);
-    }
+    for (const { flow, requests } of clientRequestsByFlow(flows, classified.pars)) reportMultiple(flow, requests, report);
   },
 });
 
-interface Carrier {
-  exchange: Exchange;
-  params: readonly Param[];
-  auth: ClientAuthentication | undefined;
-  kind: string;
-}
-
 /** The client authentication methods one request uses, by their registered names (RFC 7591 §2), with evidence. */
-function methodsOf({ params, auth }: Carrier): { method: string; evidence: Evidence }[] {
+function methodsOf({ params, auth }: ClientRequest): { method: string; evidence: Evidence }[] {
   const methods: { method: string; evidence: Evidence }[] = [];
   if (auth?.basic?.secret)
     methods.push({ method: 'client_secret_basic', evidence: { label: 'Basic password', value: auth.basic.secret, secret: true } });
@@ -69,7 +49,7 @@ function methodsOf({ params, auth }: Carrier): { method: string; evidence: Evide
 }
 
 /** One finding per flow (a refreshing client repeats its authentication on every request), naming each request. */
-function reportMultiple(flow: Flow | undefined, requests: readonly Carrier[], report: RuleContext['report']): void {
+function reportMultiple(flow: Flow | undefined, requests: readonly ClientRequest[], report: RuleContext['report']): void {
   const exchanges: Exchange[] = [];
   const combinations = new Set<string>();
   const kinds = new Set<string>();

@@ -1,5 +1,5 @@
-import { tokenRequestsOf } from '../flow-facts.ts';
-import type { ClientAuthentication, Evidence, Exchange, Flow, Param, ParRequest } from '../model.ts';
+import { type ClientRequest, clientRequestsByFlow } from '../flow-facts.ts';
+import type { Evidence, Exchange, Flow } from '../model.ts';
 import { firstParam } from '../params.ts';
 import { endpointOf } from '../redirect-uri.ts';
 import { defineRule, type RuleContext } from './rule.ts';
@@ -22,37 +22,12 @@ export default defineRule({
     evidence: 'W',
   },
   check({ flows, classified, report }) {
-    const linkedPars = new Set<ParRequest>();
-    for (const flow of flows) {
-      const par = flow.authorization?.par;
-      if (par) linkedPars.add(par);
-      const requests = [
-        ...(par ? [{ exchange: par.exchange, params: par.params, auth: par.clientAuth, kind: 'PAR' }] : []),
-        ...tokenRequestsOf(flow).map((r) => ({
-          exchange: r.exchange,
-          params: r.params,
-          auth: r.clientAuth,
-          kind: 'token',
-        })),
-      ];
-      reportSecrets(flow, requests, report);
-    }
-    for (const par of classified.pars) {
-      if (!linkedPars.has(par))
-        reportSecrets(undefined, [{ exchange: par.exchange, params: par.params, auth: par.clientAuth, kind: 'PAR' }], report);
-    }
+    for (const { flow, requests } of clientRequestsByFlow(flows, classified.pars)) reportSecrets(flow, requests, report);
   },
 });
 
-interface Carrier {
-  exchange: Exchange;
-  params: readonly Param[];
-  auth: ClientAuthentication | undefined;
-  kind: string;
-}
-
 /** The secrets one request carries: how, and the evidence (secret values flagged). */
-function secretsOf({ params, auth }: Carrier): { way: string; evidence: Evidence[] }[] {
+function secretsOf({ params, auth }: ClientRequest): { way: string; evidence: Evidence[] }[] {
   const found: { way: string; evidence: Evidence[] }[] = [];
   const secret = firstParam(params, 'client_secret');
   if (secret) found.push({ way: 'client_secret in the body', evidence: [{ label: 'client_secret', value: secret, secret: true }] });
@@ -73,7 +48,7 @@ function secretsOf({ params, auth }: Carrier): { way: string; evidence: Evidence
 }
 
 /** One finding per flow (a refreshing SPA repeats the same secret on every request), naming each way it was sent. */
-function reportSecrets(flow: Flow | undefined, requests: readonly Carrier[], report: RuleContext['report']): void {
+function reportSecrets(flow: Flow | undefined, requests: readonly ClientRequest[], report: RuleContext['report']): void {
   const ways = new Set<string>();
   const kinds = new Set<string>();
   const exchanges: Exchange[] = [];
