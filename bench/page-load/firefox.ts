@@ -26,9 +26,9 @@ import puppeteer, { type Browser } from 'puppeteer';
 import { startDemo } from '../../demo/index.ts';
 import { ensureFirefoxAddonBuilt, sampleLoad, sleep, writeFirefoxFloorAddon } from '../lib/extension.ts';
 import { Rng } from '../lib/rng.ts';
-import { bootstrapMedianCI, loadReport, median, minMax, ms, table } from '../lib/stats.ts';
+import { bootstrapMedianCI, loadReport, median, ms, table } from '../lib/stats.ts';
 import type { BenchContext, BenchSection, SectionResult, SummaryRow } from '../lib/types.ts';
-import { shuffle, timeLoad, WARM_UP_LOADS, type Load } from './section.ts';
+import { loadTable, shuffle, timeLoad, WARM_UP_LOADS, type Load } from './section.ts';
 
 const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 /** The same goal as in Chromium (section.ts): pages must not slow down in either browser. */
@@ -129,20 +129,7 @@ export const firefoxPageLoadSection: BenchSection = {
       }
       const machine = loadReport(load.stop(), availableParallelism());
 
-      log(
-        table(
-          ['variant', 'median to done', 'range', 'median to load event'],
-          VARIANTS.map((id) => {
-            const [lo, hi] = minMax(loads[id].map((l) => l.doneMs));
-            return [
-              LABELS[id],
-              ms(median(loads[id].map((l) => l.doneMs))),
-              `${ms(lo)}–${ms(hi)}`,
-              ms(median(loads[id].map((l) => l.loadMs))),
-            ];
-          }),
-        ),
-      );
+      log(loadTable(VARIANTS, LABELS, loads));
 
       const ciRng = new Rng(7);
       const paired = (a: VariantId, b: VariantId, key: keyof Load, of = loads) => {

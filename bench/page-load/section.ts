@@ -131,20 +131,7 @@ export const pageLoadSection: BenchSection = {
       }
       const machine = loadReport(load.stop(), availableParallelism());
 
-      log(
-        table(
-          ['variant', 'median to done', 'range', 'median to load event'],
-          variants.map((id) => {
-            const [lo, hi] = minMax(loads[id].map((l) => l.doneMs));
-            return [
-              LABELS[id],
-              ms(median(loads[id].map((l) => l.doneMs))),
-              `${ms(lo)}–${ms(hi)}`,
-              ms(median(loads[id].map((l) => l.loadMs))),
-            ];
-          }),
-        ),
-      );
+      log(loadTable(variants, LABELS, loads));
 
       const observed = await observedRequests(ours.browser, url);
       log(
@@ -227,6 +214,17 @@ export const pageLoadSection: BenchSection = {
 };
 
 /** One load in a fresh tab of `browser`, cache disabled (Chromium over CDP, Firefox over WebDriver BiDi). */
+/** The timed loads of each variant as a table: median time to done, its range, and the median to the load event. */
+export function loadTable<Id extends string>(ids: readonly Id[], labels: Record<Id, string>, loads: Record<Id, Load[]>): string {
+  return table(
+    ['variant', 'median to done', 'range', 'median to load event'],
+    ids.map((id) => {
+      const [lo, hi] = minMax(loads[id].map((l) => l.doneMs));
+      return [labels[id], ms(median(loads[id].map((l) => l.doneMs))), `${ms(lo)}–${ms(hi)}`, ms(median(loads[id].map((l) => l.loadMs)))];
+    }),
+  );
+}
+
 export async function timeLoad(browser: Browser, url: string): Promise<Load> {
   const page = await browser.newPage();
   try {
