@@ -11,6 +11,7 @@ import {
   tokenWithIdToken,
   unsecuredIdToken,
 } from '../../../tests/support/id-tokens.ts';
+import { discovery as metadataDocument } from '../../../tests/support/request-hygiene.ts';
 import { findingsOfRule } from '../../../tests/support/rule.ts';
 import { parseHarText } from '../../capture/har.ts';
 import { analyze } from '../analyze.ts';
@@ -60,20 +61,9 @@ async function tampered(): Promise<string> {
   return `${header}.${payload}.${foreign}`;
 }
 
+/** The issuer's discovery document, naming its JWKS and the one alg it signs ID tokens with. */
 function discovery(extra: Record<string, unknown> = {}): Exchange {
-  return exchange({
-    url: `${AS}/.well-known/openid-configuration`,
-    initiator: 'fetch',
-    status: 200,
-    responseBody: jsonBody({
-      issuer: AS,
-      authorization_endpoint: `${AS}/authorize`,
-      token_endpoint: `${AS}/token`,
-      jwks_uri: JWKS_URI,
-      id_token_signing_alg_values_supported: ['RS256'],
-      ...extra,
-    }),
-  });
+  return metadataDocument({ jwks_uri: JWKS_URI, id_token_signing_alg_values_supported: ['RS256'], ...extra });
 }
 
 /** The JWKS response, produced when its Date says (the token response's RESPONSE_DATE by default). */

@@ -13,6 +13,7 @@ import {
   token,
 } from '../../../tests/support/build.ts';
 import { recorded, recordedIdsNotExpecting } from '../../../tests/support/id-tokens.ts';
+import { discovery } from '../../../tests/support/request-hygiene.ts';
 import { findingsOfRule } from '../../../tests/support/rule.ts';
 import type { Exchange } from '../model.ts';
 import rule from './par-misuse.ts';
@@ -85,17 +86,9 @@ describe('par-misuse', () => {
   });
 
   it('reports an authorization request without PAR where the metadata requires it', async () => {
-    const metadata = exchange({
-      url: `${AS}/.well-known/openid-configuration`,
-      initiator: 'fetch',
-      status: 200,
-      responseBody: jsonBody({
-        issuer: AS,
-        authorization_endpoint: `${AS}/authorize`,
-        token_endpoint: `${AS}/token`,
-        pushed_authorization_request_endpoint: `${AS}/par`,
-        require_pushed_authorization_requests: true,
-      }),
+    const metadata = discovery({
+      pushed_authorization_request_endpoint: `${AS}/par`,
+      require_pushed_authorization_requests: true,
     });
     const front = exchange({ url: `${AS}/authorize?${encode(defaultAuthorizeParams)}`, status: 200 });
     const [finding] = await findingsOf([metadata, front, ...answered()]);
