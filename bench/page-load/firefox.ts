@@ -26,9 +26,9 @@ import puppeteer, { type Browser } from 'puppeteer';
 import { startDemo } from '../../demo/index.ts';
 import { ensureFirefoxAddonBuilt, sampleLoad, sleep, writeFirefoxFloorAddon } from '../lib/extension.ts';
 import { Rng } from '../lib/rng.ts';
-import { bootstrapMedianCI, loadReport, median, ms, table } from '../lib/stats.ts';
+import { bootstrapMedianCI, loadReport, median, ms } from '../lib/stats.ts';
 import type { BenchContext, BenchSection, SectionResult, SummaryRow } from '../lib/types.ts';
-import { loadTable, shuffle, timeLoad, WARM_UP_LOADS, type Load } from './section.ts';
+import { fmt, loadTable, pairedRatios, shuffle, timeLoad, WARM_UP_LOADS, type Load } from './section.ts';
 
 const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 /** The same goal as in Chromium (section.ts): pages must not slow down in either browser. */
@@ -136,7 +136,6 @@ export const firefoxPageLoadSection: BenchSection = {
         const ratios = of[a].map((l, i) => l[key] / of[b][i]![key]);
         return { median: median(ratios), ci: bootstrapMedianCI(ratios, () => ciRng.next()) };
       };
-      const fmt = (r: { median: number; ci: [number, number] }) => `${r.median.toFixed(3)} [${r.ci[0].toFixed(3)}–${r.ci[1].toFixed(3)}]`;
       const pairs: [VariantId, VariantId][] = [
         ['ours', 'none'],
         ['floor', 'none'],
@@ -144,16 +143,7 @@ export const firefoxPageLoadSection: BenchSection = {
         ['bodiless', 'floor'],
         ['ours', 'bodiless'],
       ];
-      const key = ([a, b]: [VariantId, VariantId]) => `${a}/${b}`;
-      const done = new Map(pairs.map((p) => [key(p), paired(p[0], p[1], 'doneMs')]));
-      const loadEvent = new Map(pairs.map((p) => [key(p), paired(p[0], p[1], 'loadMs')]));
-      log(`paired ratios over ${rounds} rounds, median [bootstrap 95% CI]:`);
-      log(
-        table(
-          ['ratio', 'to done', 'to load event'],
-          pairs.map((p) => [key(p), fmt(done.get(key(p))!), fmt(loadEvent.get(key(p))!)]),
-        ),
-      );
+      const { done, loadEvent } = pairedRatios(pairs, paired, rounds, log);
       const oursFloor = done.get('ours/floor')!;
       log(
         `ours/floor ${oursFloor.median.toFixed(4)} (goal ≤ ${GOAL_OURS_FLOOR}): ${oursFloor.median <= GOAL_OURS_FLOOR ? 'met' : 'missed'}`,

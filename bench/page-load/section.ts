@@ -143,24 +143,13 @@ export const pageLoadSection: BenchSection = {
         const ratios = loads[a].map((l, i) => l[key] / loads[b][i]![key]);
         return { median: median(ratios), ci: bootstrapMedianCI(ratios, () => ciRng.next()) };
       };
-      const fmt = (r: { median: number; ci: [number, number] }, digits = 3) =>
-        `${r.median.toFixed(digits)} [${r.ci[0].toFixed(3)}–${r.ci[1].toFixed(3)}]`;
       const pairs: [VariantId, VariantId][] = [
         ['ours', 'none'],
         ['floor', 'none'],
         ['ours', 'floor'],
       ];
       if (withListeners) pairs.push(['listeners', 'floor'], ['ours', 'listeners']);
-      const key = ([a, b]: [VariantId, VariantId]) => `${a}/${b}`;
-      const done = new Map(pairs.map((p) => [key(p), paired(p[0], p[1], 'doneMs')]));
-      const loadEvent = new Map(pairs.map((p) => [key(p), paired(p[0], p[1], 'loadMs')]));
-      log(`paired ratios over ${rounds} rounds, median [bootstrap 95% CI]:`);
-      log(
-        table(
-          ['ratio', 'to done', 'to load event'],
-          pairs.map((p) => [key(p), fmt(done.get(key(p))!), fmt(loadEvent.get(key(p))!)]),
-        ),
-      );
+      const { done, loadEvent } = pairedRatios(pairs, paired, rounds, log);
       const goal = done.get('ours/floor')!;
       const pass = goal.median <= GOAL_OURS_FLOOR;
       log(
@@ -214,6 +203,37 @@ export const pageLoadSection: BenchSection = {
 };
 
 /** One load in a fresh tab of `browser`, cache disabled (Chromium over CDP, Firefox over WebDriver BiDi). */
+/** A paired ratio: the median of the per-round ratios, with its bootstrap 95% interval. */
+export interface PairedRatio {
+  median: number;
+  ci: [number, number];
+}
+
+/** `1.016 [0.921–1.221]`: the median (to `digits` places) and its interval. */
+export function fmt(ratio: PairedRatio, digits = 3): string {
+  return `${ratio.median.toFixed(digits)} [${ratio.ci[0].toFixed(3)}–${ratio.ci[1].toFixed(3)}]`;
+}
+
+/** The paired ratios a/b of each pair, to done and to the load event, keyed `a/b`; logged as one table. */
+export function pairedRatios<Id extends string>(
+  pairs: readonly [Id, Id][],
+  paired: (a: Id, b: Id, key: keyof Load) => PairedRatio,
+  rounds: number,
+  log: (line: string) => void,
+): { done: Map<string, PairedRatio>; loadEvent: Map<string, PairedRatio> } {
+  const key = ([a, b]: [Id, Id]) => `${a}/${b}`;
+  const done = new Map(pairs.map((p) => [key(p), paired(p[0], p[1], 'doneMs')]));
+  const loadEvent = new Map(pairs.map((p) => [key(p), paired(p[0], p[1], 'loadMs')]));
+  log(`paired ratios over ${rounds} rounds, median [bootstrap 95% CI]:`);
+  log(
+    table(
+      ['ratio', 'to done', 'to load event'],
+      pairs.map((p) => [key(p), fmt(done.get(key(p))!), fmt(loadEvent.get(key(p))!)]),
+    ),
+  );
+  return { done, loadEvent };
+}
+
 /** The timed loads of each variant as a table: median time to done, its range, and the median to the load event. */
 export function loadTable<Id extends string>(ids: readonly Id[], labels: Record<Id, string>, loads: Record<Id, Load[]>): string {
   return table(
