@@ -58,7 +58,7 @@ export interface ParamRow {
 }
 
 /** The parameters that must agree across the steps come first, in this order; the rest follow by name. */
-const ALIGNED = [
+export const ALIGNED_PARAMETERS: readonly string[] = [
   'redirect_uri',
   'client_id',
   'state',
@@ -85,7 +85,7 @@ export function parameterRows(flow: Flow): ParamRow[] {
   };
   const names = new Set<string>();
   for (const column of PARAM_COLUMNS) for (const p of columns[column]) names.add(p.name);
-  const ordered = [...ALIGNED.filter((n) => names.has(n)), ...[...names].filter((n) => !ALIGNED.includes(n)).sort()];
+  const ordered = [...ALIGNED_PARAMETERS.filter((n) => names.has(n)), ...[...names].filter((n) => !ALIGNED_PARAMETERS.includes(n)).sort()];
   return ordered.map((name) => {
     const cells: ParamRow['cells'] = {};
     let reference: string | undefined;
