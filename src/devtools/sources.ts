@@ -16,14 +16,15 @@ import { buildInputReport, type InputReport } from '../core/report.ts';
 import { collectSecrets, createRedactor, type Redactor, type SecretValue } from '../core/redact.ts';
 import type { Diagnosis } from '../core/diagnose/types.ts';
 import { flowStart, flowVerdict, tabsOfFlow, type FlowVerdict } from '../core/summary.ts';
-import { isStuck } from '../report/verdict.ts';
+import { flowStanding, isStuck } from '../report/verdict.ts';
 
 /** Exchanges with their analysis: a whole source where it was analysed, or the slice of one opened flow. */
 export interface Source {
   id: string;
   /** `live capture`, or the imported file's name. */
   label: string;
-  kind: 'live' | 'import';
+  /** `kept`: a flow the user kept, read back from storage.local (kept.ts). */
+  kind: 'live' | 'import' | 'kept';
   exchanges: Exchange[];
   exchangeById: Map<string, Exchange>;
   analysis: Analysis;
@@ -72,6 +73,8 @@ export interface FlowRowData {
   durationMs: number | undefined;
   tabs: number[];
   ruleIds: string[];
+  /** The flow's most severe finding (the first of equals), for the list's "first finding" column. */
+  firstFinding: Pick<Finding, 'ruleId' | 'title' | 'severity'> | undefined;
   /** What the filter matches (client id, server, step URLs, rule ids, source), lower-cased. */
   searchText: string;
 }
@@ -186,6 +189,7 @@ function rowOf(source: Source, flow: Flow, index: SourceIndex): FlowRowData {
   const clientId = clientOf(flow);
   const server = serverOf(flow);
   const ruleIds = [...new Set(findings.map((f) => f.ruleId))];
+  const first = mostSevere(findings);
   return {
     key: `${source.id}/${flow.id}`,
     flowId: flow.id,
@@ -198,8 +202,17 @@ function rowOf(source: Source, flow: Flow, index: SourceIndex): FlowRowData {
     durationMs: end !== undefined && flow.steps.length ? Math.max(0, end - started) : undefined,
     tabs: [...tabsOfFlow(flow, source.exchangeById)],
     ruleIds,
+    firstFinding: first && { ruleId: first.ruleId, title: first.title, severity: first.severity },
     searchText: [clientId ?? '', server ?? '', ...flow.steps.map((s) => s.url), ...ruleIds, source.label].join('\n').toLowerCase(),
   };
+}
+
+const SEVERITY_RANK: Record<Finding['severity'], number> = { error: 0, warning: 1, info: 2 };
+
+function mostSevere(findings: readonly Finding[]): Finding | undefined {
+  let worst: Finding | undefined;
+  for (const f of findings) if (!worst || SEVERITY_RANK[f.severity] < SEVERITY_RANK[worst.severity]) worst = f;
+  return worst;
 }
 
 export function unboundOf(source: Source, index: SourceIndex = indexSource(source.analysis)): UnboundFinding[] {
@@ -270,6 +283,24 @@ export interface ListFilter {
   allTabs: boolean;
   /** Matched, case-insensitively, against client id, server, step URLs and rule ids. */
   query: string;
+  /** Only flows of this standing; 'all' by default. */
+  verdict?: VerdictFilter;
+  /** Only flows with a finding of this rule; '' (or absent) for any. */
+  ruleId?: string;
+}
+
+/**
+ * The list's verdict filter. A stuck flow (passed every rule, did not finish) counts as failing: it is what the
+ * developer is debugging.
+ */
+export type VerdictFilter = 'all' | 'failing' | 'warnings' | 'passing';
+
+export function matchesVerdict(row: Pick<FlowRowData, 'verdict' | 'stuck'>, filter: VerdictFilter): boolean {
+  if (filter === 'all') return true;
+  const standing = flowStanding(row.verdict.verdict, row.stuck);
+  if (filter === 'failing') return standing === 'error' || standing === 'stuck';
+  if (filter === 'warnings') return standing === 'warning';
+  return standing === 'pass' || standing === 'info';
 }
 
 /**
@@ -279,9 +310,15 @@ export interface ListFilter {
 export function visibleRows(rows: readonly FlowRow[], filter: ListFilter): FlowRow[] {
   const q = filter.query.trim().toLowerCase();
   return rows
-    .filter((row) => row.source.kind === 'import' || filter.allTabs || filter.tabId === undefined || row.tabs.includes(filter.tabId))
+    .filter((row) => inTabScope(row, filter))
     .filter((row) => !q || row.searchText.includes(q))
+    .filter((row) => matchesVerdict(row, filter.verdict ?? 'all') && (!filter.ruleId || row.ruleIds.includes(filter.ruleId)))
     .sort((a, b) => b.started - a.started);
+}
+
+/** Live flows of the inspected tab unless `allTabs`; imported and kept flows always (they belong to no tab). */
+export function inTabScope(row: FlowRow, filter: Pick<ListFilter, 'tabId' | 'allTabs'>): boolean {
+  return row.source.kind !== 'live' || filter.allTabs || filter.tabId === undefined || row.tabs.includes(filter.tabId);
 }
 
 /** Findings tied to no flow, per source: a live source's only when one of their exchanges is in the inspected tab (unless `allTabs`). */
@@ -291,7 +328,7 @@ export function unboundFindings(
 ): { source: PanelSource; findings: Finding[] }[] {
   return sources.flatMap((source) => {
     const findings = source.unbound
-      .filter((u) => source.kind === 'import' || filter.allTabs || filter.tabId === undefined || u.tabs.includes(filter.tabId))
+      .filter((u) => source.kind !== 'live' || filter.allTabs || filter.tabId === undefined || u.tabs.includes(filter.tabId))
       .map((u) => u.finding);
     return findings.length ? [{ source, findings }] : [];
   });

@@ -12,8 +12,20 @@ import { TOOL_VERSION } from '../report/version.ts';
 import type { ImportPhases, ImportTarget } from './import/har-import.ts';
 import { importInProcess, type HarImporter, type ImportConnection } from './import/importers.ts';
 import { remoteSource } from './import/remote-source.ts';
+import { createCompareKeep } from './compare-keep.ts';
+import type { KeptStorage } from './kept.ts';
 import { appendBounded, mergeResponseBodies } from './network.ts';
-import { buildSource, localSource, unboundFindings, visibleRows, type FlowItem, type FlowRow, type PanelSource } from './sources.ts';
+import {
+  buildSource,
+  inTabScope,
+  localSource,
+  unboundFindings,
+  visibleRows,
+  type FlowItem,
+  type FlowRow,
+  type PanelSource,
+  type VerdictFilter,
+} from './sources.ts';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'incompatible';
 
@@ -24,6 +36,8 @@ export interface StoreOptions {
   request?: (command: Command) => Promise<void>;
   /** Runs HAR imports: in a Web Worker in the panel; in process by default (tests). */
   importer?: HarImporter;
+  /** Where kept flows are stored (storage.local in the panel); absent: no Keep (tests). */
+  keptStorage?: KeptStorage;
 }
 
 /** An import under way, for the status line. */
@@ -39,6 +53,10 @@ export interface ImportProgress {
 export type PanelStore = ReturnType<typeof createStore>;
 
 export const LIVE_SOURCE_ID = 'live';
+
+/** The detail's tabs, in order (views/FlowDetail.tsx). */
+export const DETAIL_TABS = ['timeline', 'parameters', 'pkce', 'tokens', 'findings', 'raw'] as const;
+export type DetailTab = (typeof DETAIL_TABS)[number];
 
 /**
  * User Timing (`oauth-lens:import-preview`…): an import's milestones and phases show in the DevTools Performance
@@ -60,6 +78,8 @@ export function createStore(options: StoreOptions) {
   let lastSnapshot: CaptureSnapshot | undefined;
   let network: Exchange[] = [];
   const imports = signal<PanelSource[]>([]);
+  /** Flows the user kept (compare-keep.ts), one source each; Clear leaves them. */
+  const kept = signal<PanelSource[]>([]);
   const importing = signal<readonly ImportProgress[]>([]);
   const runningImports = new Set<ImportConnection>();
   const importer = options.importer ?? importInProcess;
@@ -68,6 +88,10 @@ export function createStore(options: StoreOptions) {
   const error = signal<string | undefined>(undefined);
   const allTabs = signal(false);
   const query = signal('');
+  const verdictFilter = signal<VerdictFilter>('all');
+  const ruleFilter = signal('');
+  /** The detail's open tab: kept while the user moves between flows (DevTools' Network panel does the same). */
+  const detailTab = signal<DetailTab>('timeline');
   const selectedKey = signal<string | undefined>(undefined);
   const selectedExchangeId = signal<string | undefined>(undefined);
   /** Secrets the user revealed, by a key the view chooses (`flowKey/what`). */
@@ -75,11 +99,28 @@ export function createStore(options: StoreOptions) {
   /** Reveal secrets inside URLs, bodies and exports too. */
   const revealAll = signal(false);
 
-  const sources = computed(() => (live.value ? [live.value, ...imports.value] : imports.value));
+  const sources = computed(() => [...(live.value ? [live.value] : []), ...imports.value, ...kept.value]);
   /** Every source's rows; `visible` is the list on screen. */
   const items = computed(() => sources.value.flatMap((s) => s.rows));
   const unbound = computed(() => unboundFindings(sources.value, { tabId: options.tabId, allTabs: allTabs.value }));
-  const visible = computed(() => visibleRows(items.value, { tabId: options.tabId, allTabs: allTabs.value, query: query.value }));
+  const visible = computed(() =>
+    visibleRows(items.value, {
+      tabId: options.tabId,
+      allTabs: allTabs.value,
+      query: query.value,
+      verdict: verdictFilter.value,
+      ruleId: ruleFilter.value,
+    }),
+  );
+  /** The rule ids of the flows in scope (tab filter only), sorted: the rule filter's choices. */
+  const ruleIdsInScope = computed(() => {
+    const ids = new Set<string>();
+    const scope = { tabId: options.tabId, allTabs: allTabs.value };
+    for (const row of items.value) if (inTabScope(row, scope)) for (const id of row.ruleIds) ids.add(id);
+    // The chosen rule stays a choice while no flow has it (cleared capture), so the select shows what filters.
+    if (ruleFilter.value) ids.add(ruleFilter.value);
+    return [...ids].sort();
+  });
   // The chosen flow while the list shows it; otherwise (nothing chosen, cleared, filtered out) the newest
   // visible flow, so the detail never shows a flow the list hides.
   const selected = computed<FlowRow | undefined>(() => visible.value.find((i) => i.key === selectedKey.value) ?? visible.value[0]);
@@ -162,10 +203,15 @@ export function createStore(options: StoreOptions) {
     error,
     allTabs,
     query,
+    verdictFilter,
+    ruleFilter,
+    ruleIdsInScope,
+    detailTab,
     selectedKey,
     selectedExchangeId,
     revealed,
     revealAll,
+    compareKeep: createCompareKeep({ storage: options.keptStorage, kept, items, selected, select }),
 
     applySnapshot,
 

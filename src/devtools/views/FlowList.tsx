@@ -1,6 +1,8 @@
 /**
- * The flow list: newest first, one row per flow; up/down move the selection (and scroll it into view), enter
- * opens the detail. Virtual: only the rows in view are in the DOM, each ROW_HEIGHT pixels high.
+ * The flow list: newest first, one row per flow in columns (verdict, client, authorization server, started,
+ * duration, first finding; panel.css drops the minor ones when the list is narrow); up/down move the selection
+ * (and scroll it into view), enter opens the detail. Virtual: only the rows in view are in the DOM, each
+ * ROW_HEIGHT pixels high.
  */
 import { useRef } from 'preact/hooks';
 import type { FlowRow as Row } from '../sources.ts';
@@ -10,8 +12,22 @@ import { useStore } from './context.ts';
 import { Masked } from './Secret.tsx';
 import { scrollRowIntoView, VirtualList } from './VirtualList.tsx';
 
-/** Three 16px lines, padding and the border (panel.css keeps the cells on one line each). */
-export const ROW_HEIGHT = 56;
+/** One 21px line and the border, DevTools' Network density (panel.css keeps every cell on one line). */
+export const ROW_HEIGHT = 22;
+
+/** The column headings, above the list (not in it: the list is a listbox of flows). */
+function ListHeader() {
+  return (
+    <div class="flow-columns flow-list-header" aria-hidden="true">
+      <span class="verdict-col" />
+      <span class="client">Client</span>
+      <span class="server">Authorization server</span>
+      <span class="time">Started</span>
+      <span class="duration">Duration</span>
+      <span class="first-finding">First finding</span>
+    </div>
+  );
+}
 
 export function FlowList({ onOpen }: { onOpen(): void }) {
   const store = useStore();
@@ -36,26 +52,29 @@ export function FlowList({ onOpen }: { onOpen(): void }) {
     );
   }
   return (
-    <VirtualList
-      class="flow-list"
-      id="flow-list"
-      role="listbox"
-      tabIndex={0}
-      aria-label="OAuth flows"
-      onKeyDown={onKeyDown}
-      aria-activedescendant={selectedKey ? `row-${selectedKey}` : undefined}
-      data-count={items.length}
-      listRef={list}
-      items={items}
-      rowHeight={ROW_HEIGHT}
-      row={(item) => <FlowRow key={item.key} item={item} selected={item.key === selectedKey} />}
-    />
+    <>
+      <ListHeader />
+      <VirtualList
+        class="flow-list flow-columns"
+        id="flow-list"
+        role="listbox"
+        tabIndex={0}
+        aria-label="OAuth flows"
+        onKeyDown={onKeyDown}
+        aria-activedescendant={selectedKey ? `row-${selectedKey}` : undefined}
+        data-count={items.length}
+        listRef={list}
+        items={items}
+        rowHeight={ROW_HEIGHT}
+        row={(item) => <FlowRow key={item.key} item={item} selected={item.key === selectedKey} />}
+      />
+    </>
   );
 }
 
 function FlowRow({ item, selected }: { item: Row; selected: boolean }) {
   const store = useStore();
-  const { verdict } = item;
+  const { verdict, firstFinding } = item;
   return (
     // biome-ignore lint/a11y/useKeyWithClickEvents: the listbox owns the keyboard (aria-activedescendant); a row only takes clicks
     // biome-ignore lint/a11y/useFocusableInteractive: focus stays on the listbox, as the ARIA listbox pattern asks
@@ -74,23 +93,32 @@ function FlowRow({ item, selected }: { item: Row; selected: boolean }) {
       <span class={`verdict ${flowStanding(verdict.verdict, item.stuck)}`} title={findingCounts(verdict)}>
         {flowSymbol(verdict.verdict, item.stuck)}
       </span>
-      <span class="client" data-field="client">
-        {item.clientId ? <Masked source={item.source} text={item.clientId} /> : '(no client_id)'}
+      <span class="client">
+        <span class="client-id" data-field="client">
+          {item.clientId ? <Masked source={item.source} text={item.clientId} /> : '(no client_id)'}
+        </span>
+        {item.source.kind === 'import' && (
+          <span class="source-tag" data-field="source" title={`Imported from ${item.source.label}`}>
+            {item.source.label}
+          </span>
+        )}
       </span>
-      <span class="server muted" data-field="server">
+      <span class="server" data-field="server">
         {item.server ? <Masked source={item.source} text={item.server} /> : '—'}
       </span>
-      <span class="time muted" data-field="started">
+      <span class="time" data-field="started">
         {item.started ? new Date(item.started).toLocaleTimeString() : '—'}
       </span>
-      <span class="duration muted" data-field="duration">
+      <span class="duration" data-field="duration">
         {formatDuration(item.durationMs)}
       </span>
-      {item.source.kind === 'import' && (
-        <span class="source-tag" data-field="source">
-          {item.source.label}
-        </span>
-      )}
+      <span
+        class={`first-finding ${firstFinding?.severity ?? 'none'}`}
+        data-field="first-finding"
+        title={firstFinding && `${firstFinding.ruleId}: ${firstFinding.title}`}
+      >
+        {firstFinding ? firstFinding.title : item.stuck ? 'did not finish' : ''}
+      </span>
     </li>
   );
 }

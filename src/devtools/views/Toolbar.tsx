@@ -1,12 +1,26 @@
-/** Clear, pause, search, the all-tabs toggle, reveal-all, HAR import. */
+/**
+ * The toolbar (icon buttons, as DevTools' own: clear, pause, all tabs, reveal secrets, import, export) and the
+ * filter bar below it (text, verdict, rule). Every icon button has a name (aria-label) and a tooltip (title).
+ */
+import { useRef } from 'preact/hooks';
+import type { VerdictFilter } from '../sources.ts';
 import type { ImportProgress } from '../store.ts';
 import { reportJson } from '../export-report.ts';
 import { useStore } from './context.ts';
 import { download } from './download.ts';
+import { AllTabsIcon, ClearIcon, ExportIcon, ImportIcon, PauseIcon, ResumeIcon, RevealIcon } from './icons.tsx';
+
+const VERDICT_FILTERS: readonly { value: VerdictFilter; label: string; title: string }[] = [
+  { value: 'all', label: 'All', title: 'Every flow' },
+  { value: 'failing', label: 'Failing', title: 'Flows with an error, or stuck' },
+  { value: 'warnings', label: 'Warnings', title: 'Flows whose worst finding is a warning' },
+  { value: 'passing', label: 'Passing', title: 'Flows with no error or warning' },
+];
 
 export function Toolbar() {
   const store = useStore();
   const paused = store.snapshotMeta.value?.paused ?? false;
+  const fileInput = useRef<HTMLInputElement>(null);
   const onFile = async (e: Event) => {
     const input = e.currentTarget as HTMLInputElement;
     const files = [...(input.files ?? [])];
@@ -19,65 +33,156 @@ export function Toolbar() {
     if (report) download('oauth-lens-report.json', reportJson(report), 'application/json');
   };
   return (
-    <div class="toolbar" role="toolbar">
-      <h1 class="brand">OAuth Lens</h1>
-      <button type="button" id="clear" title="Forget every captured flow and the imports" onClick={() => void store.clear()}>
-        Clear
-      </button>
-      <button type="button" id="pause" aria-pressed={paused} onClick={() => void store.setPaused(!paused)}>
-        {paused ? 'Resume capture' : 'Pause capture'}
-      </button>
+    <>
+      <div class="toolbar" role="toolbar" aria-label="Capture">
+        <h1 class="visually-hidden">OAuth Lens</h1>
+        <button
+          type="button"
+          class="tool"
+          id="clear"
+          aria-label="Clear"
+          title="Clear: forget every captured flow and the imports"
+          onClick={() => void store.clear()}
+        >
+          <ClearIcon />
+        </button>
+        <button
+          type="button"
+          class="tool"
+          id="pause"
+          aria-label="Pause capture"
+          aria-pressed={paused}
+          title={paused ? 'Resume capture' : 'Pause capture'}
+          onClick={() => void store.setPaused(!paused)}
+        >
+          {paused ? <ResumeIcon /> : <PauseIcon />}
+        </button>
+        <span class="divider" aria-hidden="true" />
+        <button
+          type="button"
+          class="tool"
+          id="all-tabs"
+          aria-label="All tabs"
+          aria-pressed={store.allTabs.value}
+          title={store.allTabs.value ? 'Showing every tab’s flows: show only this tab’s' : 'Show every tab’s flows, not only this tab’s'}
+          onClick={() => {
+            store.allTabs.value = !store.allTabs.value;
+          }}
+        >
+          <AllTabsIcon />
+        </button>
+        <button
+          type="button"
+          class="tool"
+          id="reveal-all"
+          aria-label="Reveal secrets"
+          aria-pressed={store.revealAll.value}
+          title={
+            store.revealAll.value
+              ? 'Secrets shown in URLs, bodies and exports: mask them again'
+              : 'Reveal secrets in URLs, bodies and exports'
+          }
+          onClick={() => {
+            store.revealAll.value = !store.revealAll.value;
+          }}
+        >
+          <RevealIcon revealed={store.revealAll.value} />
+        </button>
+        <span class="divider" aria-hidden="true" />
+        <button
+          type="button"
+          class="tool"
+          id="import"
+          aria-label="Import HAR"
+          title="Import HAR files"
+          onClick={() => fileInput.current?.click()}
+        >
+          <ImportIcon />
+        </button>
+        {/* The icon button above opens it; hidden, it still takes files (and drives the end-to-end tests). */}
+        <input
+          ref={fileInput}
+          type="file"
+          id="import-har"
+          hidden
+          accept=".har,application/json"
+          multiple
+          onChange={(e) => void onFile(e)}
+        />
+        <button
+          type="button"
+          class="tool"
+          id="export-all"
+          data-export="all-json"
+          aria-label="Export all"
+          disabled={!store.sources.value.length}
+          title="Export every source as one JSON report (the CLI's schema)"
+          onClick={() => void exportAll()}
+        >
+          <ExportIcon />
+        </button>
+        <span class="status muted" role="status">
+          {store.status.value === 'reconnecting' ? 'reconnecting…' : store.status.value === 'incompatible' ? 'reload the extension' : ''}
+          {paused && ' capture paused'}
+          {store.importing.value.map((p) => (
+            <ImportStatus key={p.sourceId} progress={p} />
+          ))}
+        </span>
+      </div>
+      <FilterBar />
+    </>
+  );
+}
+
+function FilterBar() {
+  const store = useStore();
+  const verdict = store.verdictFilter.value;
+  return (
+    <div class="filter-bar">
       <input
         type="search"
         id="search"
         placeholder="Filter: client, URL, rule id"
+        aria-label="Filter flows by client, server, URL or rule id"
+        aria-keyshortcuts="/"
+        title="Filter flows by client, server, URL or rule id (press / to focus)"
         value={store.query.value}
         onInput={(e) => {
           store.query.value = (e.currentTarget as HTMLInputElement).value;
         }}
       />
-      <label>
-        <input
-          type="checkbox"
-          id="all-tabs"
-          checked={store.allTabs.value}
-          onChange={(e) => {
-            store.allTabs.value = (e.currentTarget as HTMLInputElement).checked;
-          }}
-        />{' '}
-        all tabs
-      </label>
-      <label>
-        <input
-          type="checkbox"
-          id="reveal-all"
-          checked={store.revealAll.value}
-          onChange={(e) => {
-            store.revealAll.value = (e.currentTarget as HTMLInputElement).checked;
-          }}
-        />{' '}
-        reveal secrets
-      </label>
-      <button
-        type="button"
-        id="export-all"
-        data-export="all-json"
-        disabled={!store.sources.value.length}
-        title="Every source as one JSON report (the CLI's schema)"
-        onClick={() => void exportAll()}
-      >
-        Export all
-      </button>
-      <label class="import">
-        Import HAR <input type="file" id="import-har" accept=".har,application/json" multiple onChange={(e) => void onFile(e)} />
-      </label>
-      <span class="status muted" role="status">
-        {store.status.value === 'reconnecting' ? 'reconnecting…' : store.status.value === 'incompatible' ? 'reload the extension' : ''}
-        {paused && ' capture paused'}
-        {store.importing.value.map((p) => (
-          <ImportStatus key={p.sourceId} progress={p} />
+      <fieldset class="segmented" aria-label="Verdict" id="verdict-filter">
+        {VERDICT_FILTERS.map((f) => (
+          <button
+            key={f.value}
+            type="button"
+            data-verdict-filter={f.value}
+            aria-pressed={verdict === f.value}
+            title={f.title}
+            onClick={() => {
+              store.verdictFilter.value = f.value;
+            }}
+          >
+            {f.label}
+          </button>
         ))}
-      </span>
+      </fieldset>
+      <select
+        id="rule-filter"
+        aria-label="Only flows with a finding of this rule"
+        title="Only flows with a finding of this rule"
+        value={store.ruleFilter.value}
+        onChange={(e) => {
+          store.ruleFilter.value = (e.currentTarget as HTMLSelectElement).value;
+        }}
+      >
+        <option value="">Any rule</option>
+        {store.ruleIdsInScope.value.map((id) => (
+          <option key={id} value={id}>
+            {id}
+          </option>
+        ))}
+      </select>
     </div>
   );
 }
