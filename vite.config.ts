@@ -1,4 +1,4 @@
-import { defineConfig, type PluginOption, type UserConfig } from 'vite';
+import { defineConfig, type Plugin, type PluginOption, type UserConfig } from 'vite';
 import preact from '@preact/preset-vite';
 import { crx } from '@crxjs/vite-plugin';
 import manifest from './manifest.json' with { type: 'json' };
@@ -10,7 +10,7 @@ import manifest from './manifest.json' with { type: 'json' };
  */
 export function extensionConfig(crxPlugin: PluginOption, outDir: string): UserConfig {
   return {
-    plugins: [preact(), crxPlugin],
+    plugins: [preact(), crxPlugin, contentScriptsNotWebAccessible()],
     build: {
       outDir,
       emptyOutDir: true,
@@ -20,6 +20,26 @@ export function extensionConfig(crxPlugin: PluginOption, outDir: string): UserCo
           panel: 'src/devtools/panel.html',
         },
       },
+    },
+  };
+}
+
+/**
+ * crxjs lists the scripts imported with `?iife` (src/background/page-bodies.ts registers them at run time) in
+ * `web_accessible_resources` for every http(s) page, which would let any site load them and so tell that OAuth Lens
+ * is installed. The browser loads a registered content script itself, which needs no such entry
+ * (crxjs/chrome-extension-tools#1130): drop them again.
+ */
+function contentScriptsNotWebAccessible(): Plugin & { renderCrxManifest(manifest: chrome.runtime.ManifestV3): chrome.runtime.ManifestV3 } {
+  return {
+    name: 'oauth-lens:content-scripts-not-web-accessible',
+    enforce: 'post',
+    renderCrxManifest(manifest) {
+      const resources = (manifest.web_accessible_resources ?? [])
+        .map((entry) => ({ ...entry, resources: entry.resources.filter((file) => !file.startsWith('src/content/')) }))
+        .filter((entry) => entry.resources.length);
+      const { web_accessible_resources: _exposed, ...rest } = manifest;
+      return resources.length ? { ...rest, web_accessible_resources: resources } : rest;
     },
   };
 }

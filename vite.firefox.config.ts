@@ -20,7 +20,8 @@ import { extensionConfig } from './vite.config.ts';
 const { minimum_chrome_version: _chromeOnly, background, ...shared } = manifest;
 const firefoxManifest = {
   ...shared,
-  permissions: [...shared.permissions, 'webRequestBlocking', 'webRequestFilterResponse'],
+  // 'scripting' registers Chrome's page-body scripts (src/background/page-bodies.ts), which Firefox does without.
+  permissions: [...shared.permissions.filter((permission) => permission !== 'scripting'), 'webRequestBlocking', 'webRequestFilterResponse'],
   background: { scripts: [background.service_worker], type: 'module' },
   browser_specific_settings: {
     gecko: {

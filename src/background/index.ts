@@ -26,6 +26,7 @@ import { DEFAULT_LIMITS, planEviction, SHRUNK_LIMITS, type RetentionLimits } fro
 import { SessionStore } from './session-store.ts';
 import { BODY_REQUESTS, BODY_URL_PATTERNS, NAVIGATIONS, SCRIPT_REQUESTS, SCRIPT_URL_PATTERNS } from './filters.ts';
 import { responseBodyReader } from './response-bodies.ts';
+import { pageBodies as pageBodiesFor } from './page-bodies.ts';
 
 // Ids must not collide with those a previous instance of this worker stored.
 const recorder = new WebRequestRecorder(`w${Date.now().toString(36)}`);
@@ -33,6 +34,16 @@ const store = new SessionStore(browser.storage.session);
 const ready = store.load().catch((error: unknown) => console.error('OAuth Lens: could not restore the capture log', error));
 /** Firefox reads response bodies (stream filters); undefined in Chrome, which cannot. */
 const responseBodies = responseBodyReader();
+/** Chrome: bodies reported by the pages of a sign-in's redirect_uri origin; undefined in Firefox. */
+const pageBodies = pageBodiesFor({
+  enqueue,
+  exchanges: () => store.exchanges,
+  paused: () => store.paused,
+  async replace(exchange) {
+    await store.replace(exchange);
+    scheduleAnalysis();
+  },
+});
 
 // Every update goes through one queue, so back-to-back events are applied in order and none is lost.
 let queue: Promise<unknown> = ready;
@@ -40,10 +51,13 @@ function enqueue(task: () => Promise<void>): void {
   queue = queue.then(task).catch((error: unknown) => console.error('OAuth Lens:', error));
 }
 
-function keep(exchange: Exchange): void {
+function keep(observed: Exchange): void {
+  pageBodies?.noteExchange(observed);
   enqueue(async () => {
-    if (store.paused || !isRelevant(exchange, store.watch)) return;
-    const watch = learn(store.watch, exchange);
+    if (store.paused || !isRelevant(observed, store.watch)) return;
+    // Learned from before the page's body joins: a page-reported body teaches no endpoint.
+    const watch = learn(store.watch, observed);
+    const exchange = (await pageBodies?.joinPending(observed)) ?? observed;
     try {
       await store.append(exchange, watch);
     } catch {
@@ -207,6 +221,7 @@ async function runAnalysis(): Promise<void> {
   badgedTabs = next;
   await Promise.all([...next.keys(), ...cleared].map(refreshBadge));
   broadcast();
+  pageBodies?.followLog(exchanges);
 }
 
 // Chrome resets a tab's badge when a new document commits in it, which can happen after the analysis that set

@@ -94,6 +94,26 @@ export class SessionStore {
     }
   }
 
+  /**
+   * Writes a kept exchange again in its place (a response body joined after it was kept: page-bodies.ts); an
+   * exchange no longer in the log is left out.
+   */
+  async replace(exchange: Exchange): Promise<void> {
+    const entry = this.index.entries.find((e) => e.id === exchange.id);
+    if (!entry) return;
+    const previous = this.exchangesById.get(exchange.id)!;
+    const previousSize = entry.size;
+    this.exchangesById.set(exchange.id, exchange);
+    entry.size = JSON.stringify(exchange).length;
+    try {
+      await this.area.set({ [exchangeKey(exchange.id)]: exchange, [INDEX_KEY]: this.index });
+    } catch (error) {
+      this.exchangesById.set(exchange.id, previous);
+      entry.size = previousSize;
+      throw error;
+    }
+  }
+
   async evict(ids: ReadonlySet<string>, flows: number): Promise<void> {
     if (!ids.size) return;
     this.index.entries = this.index.entries.filter((e) => !ids.has(e.id));

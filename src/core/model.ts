@@ -60,6 +60,11 @@ export interface Exchange {
   /** Response body; undefined when not observed (webRequest alone never sees bodies). */
   responseBody?: Body;
   /**
+   * 'page': the response body was reported by the page that made the request (Chrome without DevTools:
+   * src/capture/page-bodies.ts), not read from the network by the browser; the page could have altered it.
+   */
+  responseBodyFrom?: 'page';
+  /**
    * Lower-cased names of headers the capture removed before we saw this exchange (Chrome's sanitized HAR
    * export drops `authorization`, `cookie` and `set-cookie`): their absence here is not evidence of anything.
    */

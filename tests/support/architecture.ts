@@ -51,6 +51,11 @@ export const LAYERS: readonly LayerRule[] = [
   { layer: 'popup', why: 'a view never reaches into the command line or the service worker', never: ['cli', 'background'] },
   { layer: 'cli', why: 'the command line runs in Node, without the extension', never: ['devtools', 'popup', 'background'] },
   { layer: 'background', why: 'the service worker has no view code', never: ['devtools', 'popup', 'cli'] },
+  {
+    layer: 'content',
+    why: "the scripts run in a sign-in's pages: they copy bodies and relay them, with no view or worker state",
+    never: ['devtools', 'popup', 'cli', 'messaging'],
+  },
 ];
 
 export interface Violation {
