@@ -4,22 +4,26 @@ import type { Body, Header } from '../../core/model.ts';
 import type { Source } from '../sources.ts';
 import { isSecretParameter } from '../../core/secret-parameters.ts';
 import { visibleLines } from '../../report/text.ts';
+import { PAGE_REPORTED_BODY } from '../../report/body-source.ts';
 import { excerptOf } from '../../core/body.ts';
 import { omissionNote } from '../detail.ts';
 import { Masked, Secret, useMask } from './Secret.tsx';
 
-export function ExchangeView({ source, exchangeId, onClose }: { source: Source; exchangeId: string; onClose(): void }) {
+/** `onClose`: the timeline's open exchange has a close button; the Raw tab's list has none. */
+export function ExchangeView({ source, exchangeId, onClose }: { source: Source; exchangeId: string; onClose?: () => void }) {
   const ex = source.exchangeById.get(exchangeId);
   if (!ex) return null;
   return (
     <section class="exchange" data-section="exchange" data-exchange-id={ex.id}>
       <header>
-        <h3>
-          <span class="method">{ex.method}</span> <Masked source={source} text={ex.url} />
+        <h3 class="exchange-url">
+          <span class="method">{ex.method}</span> <Masked source={source} text={ex.url} url />
         </h3>
-        <button type="button" class="link" onClick={onClose}>
-          close
-        </button>
+        {onClose && (
+          <button type="button" class="link" onClick={onClose}>
+            close
+          </button>
+        )}
       </header>
       <dl>
         <dt>Status</dt>
@@ -38,7 +42,7 @@ export function ExchangeView({ source, exchangeId, onClose }: { source: Source; 
           <>
             <dt>Location</dt>
             <dd data-field="location">
-              <Masked source={source} text={ex.location} />
+              <Masked source={source} text={ex.location} url />
             </dd>
           </>
         )}
@@ -50,6 +54,11 @@ export function ExchangeView({ source, exchangeId, onClose }: { source: Source; 
       <h4>Response headers</h4>
       <Headers source={source} headers={ex.responseHeaders} />
       <h4>Response body</h4>
+      {ex.responseBodyFrom === 'page' && (
+        <p class="muted" data-body-from="page">
+          {PAGE_REPORTED_BODY}
+        </p>
+      )}
       {ex.responseBody ? (
         <BodyView source={source} body={ex.responseBody} revealKey={`${ex.id}/response`} />
       ) : (

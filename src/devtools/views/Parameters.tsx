@@ -6,7 +6,9 @@ import { requestObjectOf } from '../../core/authorization-parameters.ts';
 import { visible } from '../../report/text.ts';
 import { PARAM_COLUMNS, parameterRows, type ParamCell, type ParamRow } from '../detail.ts';
 import type { FlowItem } from '../sources.ts';
+import { isLongValue } from '../../report/long-value.ts';
 import { useStore } from './context.ts';
+import { LongValue } from './LongValue.tsx';
 import { Secret, useMask } from './Secret.tsx';
 
 const COLUMN_LABEL = { authorize: 'authorization request', callback: 'callback', token: 'token request' } as const;
@@ -41,9 +43,13 @@ function RequestObject({ item }: { item: FlowItem }) {
         <>
           <h5>Header</h5>
           {/* JSON.stringify escapes control characters inside strings: its newlines are layout. */}
-          <pre>{mask(JSON.stringify(decoded.header, null, 2))}</pre>
+          <pre>
+            <LongValue value={mask(JSON.stringify(decoded.header, null, 2))} lines />
+          </pre>
           <h5>Claims</h5>
-          <pre>{mask(JSON.stringify(decoded.claims, null, 2))}</pre>
+          <pre>
+            <LongValue value={mask(JSON.stringify(decoded.claims, null, 2))} lines />
+          </pre>
         </>
       ) : (
         <p class="muted" data-field="jwt-problem">
@@ -88,6 +94,17 @@ function ParameterTable({ item, rows }: { item: FlowItem; rows: ParamRow[] }) {
   );
 }
 
+/** A parameter's value: a URL (a redirect_uri) elided in the middle, a long value elided with "show all". */
+function CellValue({ value }: { value: string }) {
+  return (
+    <code>
+      <LongValue value={value} url={ABSOLUTE_URL.test(value)} />
+    </code>
+  );
+}
+
+const ABSOLUTE_URL = /^https?:\/\//i;
+
 function Cell({ item, row, cell, column }: { item: FlowItem; row: ParamRow; cell: ParamCell | undefined; column: string }) {
   const store = useStore();
   const mask = useMask(item.source);
@@ -107,7 +124,18 @@ function Cell({ item, row, cell, column }: { item: FlowItem; row: ParamRow; cell
         </>
       );
   }
-  if (!cell.diff) return <code>{visible(row.secret ? cell.value : mask(cell.value))}</code>;
+  const shownValue = row.secret ? cell.value : mask(cell.value);
+  if (!cell.diff) return <CellValue value={shownValue} />;
+  // A character diff of a value past a few KB would put all of it on screen: it is elided like any other, flagged.
+  if (isLongValue(shownValue))
+    return (
+      <>
+        <span class="badge warning" data-diff-long="true">
+          differs
+        </span>{' '}
+        <CellValue value={shownValue} />
+      </>
+    );
   return (
     <code class="diff">
       {cell.diff.map((s, i) => {

@@ -2,6 +2,7 @@
 import { pkceMethodText, pkceNearMissText, pkceStatusText } from '../../report/pkce.ts';
 import { visible } from '../../report/text.ts';
 import type { FlowItem } from '../sources.ts';
+import { LongValue } from './LongValue.tsx';
 import { Secret } from './Secret.tsx';
 
 export function PkceCard({ item }: { item: FlowItem }) {
@@ -26,7 +27,7 @@ export function PkceCard({ item }: { item: FlowItem }) {
         </dd>
         <dt>code_challenge</dt>
         <dd data-field="challenge">
-          <code>{pkce.challenge !== undefined ? visible(pkce.challenge) : '—'}</code>
+          <code>{pkce.challenge !== undefined ? <LongValue value={pkce.challenge} /> : '—'}</code>
         </dd>
         <dt>Result</dt>
         <dd data-field="result" class={pkce.status === 'mismatch' ? 'bad' : pkce.status === 'match' ? 'good' : ''}>

@@ -2,6 +2,7 @@
  * Secrets are masked in the view until the user reveals them one by one: a screenshot of the panel or a
  * screen share must not leak a live token by default. Captured text is only ever a text node.
  */
+import { LONG_VALUE_CHARS } from '../../report/long-value.ts';
 import { visible } from '../../report/text.ts';
 import { useState } from 'preact/hooks';
 import { excerptOf } from '../../core/body.ts';
@@ -9,9 +10,10 @@ import { isRedacted, redactionMarker } from '../../core/redaction-marker.ts';
 import type { Redactor } from '../../core/redact.ts';
 import { useStore } from './context.ts';
 import { copyText } from './download.ts';
+import { LongValue } from './LongValue.tsx';
 
 /** A revealed secret longer than this shows its start and a copy button: 5 MB of token in the DOM freezes the panel. */
-const MAX_SHOWN_SECRET = 4 * 1024;
+const MAX_SHOWN_SECRET = LONG_VALUE_CHARS;
 
 export function Secret({ id, label, value }: { id: string; label: string; value: string }) {
   const store = useStore();
@@ -41,10 +43,13 @@ export function Secret({ id, label, value }: { id: string; label: string; value:
   );
 }
 
-/** Free text (a URL, a body) with the source's secrets masked unless "reveal all" is on. */
-export function Masked({ source, text }: { source: { redactor: Redactor }; text: string }) {
+/**
+ * Free text (a URL, a header) with the source's secrets masked unless "reveal all" is on, elided past a few KB;
+ * `url`: a URL filling its box, elided in the middle; `actions`: see LongValue.
+ */
+export function Masked({ source, text, url, actions }: { source: { redactor: Redactor }; text: string; url?: boolean; actions?: boolean }) {
   const store = useStore();
-  return <>{visible(store.revealAll.value ? text : source.redactor.text(text))}</>;
+  return <LongValue value={store.revealAll.value ? text : source.redactor.text(text)} url={url} actions={actions} />;
 }
 
 /** For attributes and exports: the same masking as a string. */

@@ -71,7 +71,7 @@ function StepRow({ item, step, durationMs }: { item: FlowItem; step: Step; durat
         <span class="kind">{labelOf(item, step)}</span>
         <span class="method">{step.method}</span>
         <span class="url">
-          <Masked source={item.source} text={step.url} />
+          <Masked source={item.source} text={step.url} url actions={false} />
         </span>
         <span class={`status s${Math.floor((step.status ?? 0) / 100)}`} data-field="status">
           {step.status ?? 'no response'}

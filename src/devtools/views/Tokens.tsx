@@ -6,6 +6,7 @@ import { visible } from '../../report/text.ts';
 import { claimTime, tokensOf, type TokenView } from '../detail.ts';
 import type { FlowItem } from '../sources.ts';
 import { useStore } from './context.ts';
+import { LongValue } from './LongValue.tsx';
 import { Secret } from './Secret.tsx';
 
 const TIME_CLAIMS = new Set(['exp', 'iat', 'nbf', 'auth_time']);
@@ -97,7 +98,9 @@ function JoseHeader({ header }: { header: ProtectedHeaderParameters }) {
     <>
       <h5>Header</h5>
       {/* JSON.stringify escapes control characters inside strings: its newlines are layout. */}
-      <pre>{JSON.stringify(header, null, 2)}</pre>
+      <pre>
+        <LongValue value={JSON.stringify(header, null, 2)} lines />
+      </pre>
     </>
   );
 }
@@ -111,7 +114,9 @@ function Claims({ claims }: { claims: JWTPayload }) {
         {Object.entries(claims).map(([name, value]) => [
           <dt key={`n${name}`}>{visible(name)}</dt>,
           <dd key={`v${name}`} data-claim={name}>
-            <code>{visible(typeof value === 'string' ? value : JSON.stringify(value))}</code>
+            <code>
+              <LongValue value={typeof value === 'string' ? value : JSON.stringify(value)} />
+            </code>
             {TIME_CLAIMS.has(name) && typeof value === 'number' && <span class="muted"> ({claimTime(value, now)})</span>}
           </dd>,
         ])}
