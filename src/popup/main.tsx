@@ -14,6 +14,9 @@ import './popup.css';
 const app = document.getElementById('app')!;
 const tabId = requestedTabId(location.search) ?? (await browser.tabs.query({ active: true, currentWindow: true }))[0]?.id;
 
+/** Firefox's add-on reads response bodies itself (stream filters, src/background/response-bodies.ts); Chrome's cannot. */
+const readsBodiesItself = typeof browser.webRequest?.filterResponseData === 'function';
+
 let model: PopupModel | undefined;
 let error: string | undefined;
 let status: PopupProps['status'] = 'connected';
@@ -27,7 +30,13 @@ const showError = (e: Error) => {
 
 const draw = () =>
   render(
-    <Popup model={model} status={status} error={error} onClear={() => void connection.request({ type: 'clear' }).catch(showError)} />,
+    <Popup
+      model={model}
+      status={status}
+      error={error}
+      bodyHint={!readsBodiesItself}
+      onClear={() => void connection.request({ type: 'clear' }).catch(showError)}
+    />,
     app,
   );
 

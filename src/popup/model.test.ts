@@ -29,6 +29,13 @@ describe('the popup', () => {
     expect(describeState(current!)).toBe('sent (callback not seen yet)');
   });
 
+  it('names the flows whose token response body was not observed (live in Chrome), and none when it was (a HAR, Firefox)', async () => {
+    const live = await liveModel('good');
+    expect([...live.bodiesNotObserved]).toEqual([live.current!.id]);
+    const withBodies = await popupModel(snapshot(demoFixture('good').map((e) => ({ ...e, tabId: 1 }))), 1);
+    expect(withBodies.bodiesNotObserved.size).toBe(0);
+  });
+
   it('phrases a device grant by its polls, and asks no state of it (RFC 8628)', async () => {
     const { current } = await liveModel('device-code-polling');
     expect(describeState(current!)).toBe('none: a device grant has no redirect (RFC 8628)');

@@ -16,6 +16,11 @@ export interface PopupModel {
   current?: FlowReport;
   /** Other recent flows, newest first, across tabs. */
   recent: FlowReport[];
+  /**
+   * Flows (by id) with a token request that was answered but whose response body was not observed (webRequest
+   * alone never sees one): the checks that read bodies did not run on them.
+   */
+  bodiesNotObserved: ReadonlySet<string>;
   /** Findings tied to no flow (e.g. a token in a resource request's URL) from this tab's requests. */
   unbound: FindingReport[];
   exchangeCount: number;
@@ -34,11 +39,19 @@ export async function popupModel(snapshot: CaptureSnapshot, tabId: number | unde
     .filter((f) => f !== currentFlow)
     .slice(0, RECENT_FLOWS)
     .map((f) => reportOf.get(f.id)!);
+  const bodiesNotObserved = new Set(
+    analysis.flows
+      .filter((f) =>
+        [...f.codeExchanges, ...f.refreshes].some((r) => r.exchange.status !== undefined && r.exchange.responseBody === undefined),
+      )
+      .map((f) => f.id),
+  );
   const tabOf = new Map(exchanges.map((e) => [e.id, e.tabId]));
   const unbound = report.findings.filter((f) => f.exchanges.some((e) => tabOf.get(e.id) === tabId));
   return {
     ...(currentFlow ? { current: reportOf.get(currentFlow.id)! } : {}),
     recent,
+    bodiesNotObserved,
     unbound,
     exchangeCount: exchanges.length,
     evicted: snapshot.evicted,
