@@ -8,6 +8,7 @@ import type { TextExcerpt } from '../core/body.ts';
 import { decodeJwtParts, type DecodedJwt } from '../core/jwt.ts';
 import { compareRedirectUris, type RedirectUriDifference } from '../core/redirect-uri.ts';
 import { isSecretParameter } from '../core/secret-parameters.ts';
+import { bodySourceSuffix } from '../report/body-source.ts';
 import { diffChars, type DiffSegment } from './diff.ts';
 
 export type TimelineEntry =
@@ -150,13 +151,13 @@ export function tokensOf(flow: Flow): TokenView[] {
   add('id_token', 'callback', flow.callback?.idToken);
   add('access_token', 'callback', flow.callback?.accessToken);
   flow.codeExchanges.forEach((t, i) => {
-    const from = `token response${flow.codeExchanges.length > 1 ? ` ${i + 1}` : ''}`;
+    const from = `token response${flow.codeExchanges.length > 1 ? ` ${i + 1}` : ''}${bodySourceSuffix(t.exchange)}`;
     add('id_token', from, t.response?.idToken);
     add('access_token', from, t.response?.accessToken);
     add('refresh_token', from, t.response?.refreshToken);
   });
   flow.refreshes.forEach((t, i) => {
-    const from = `refresh ${i + 1}`;
+    const from = `refresh ${i + 1}${bodySourceSuffix(t.exchange)}`;
     add('id_token', from, t.response?.idToken);
     add('access_token', from, t.response?.accessToken);
     add('refresh_token', from, t.response?.refreshToken);
