@@ -6,7 +6,7 @@
  * registered synchronously at the top level, so Chrome wakes the worker for the next event, and everything
  * worth keeping is written to storage.session as soon as its request finishes.
  */
-import browser, { type Runtime, type WebRequest } from 'webextension-polyfill';
+import browser, { type Runtime, type Tabs, type WebRequest } from 'webextension-polyfill';
 import { analyze } from '../core/analyze.ts';
 import type { Exchange } from '../core/model.ts';
 import { flowVerdict, lastFlowByTab } from '../core/summary.ts';
@@ -26,6 +26,7 @@ import { DEFAULT_LIMITS, planEviction, SHRUNK_LIMITS, type RetentionLimits } fro
 import { SessionStore } from './session-store.ts';
 import { BODY_REQUESTS, BODY_URL_PATTERNS, NAVIGATIONS, SCRIPT_REQUESTS, SCRIPT_URL_PATTERNS } from './filters.ts';
 import { responseBodyReader } from './response-bodies.ts';
+import { captureArming } from './arming.ts';
 import { pageBodies as pageBodiesFor } from './page-bodies.ts';
 
 // Ids must not collide with those a previous instance of this worker stored.
@@ -66,6 +67,8 @@ function keep(observed: Exchange): void {
       await store.append(exchange, watch);
     }
     followLearnedEndpoints();
+    arming.kept(exchange);
+    arming.followWatch();
     scheduleAnalysis();
   });
 }
@@ -104,25 +107,35 @@ const SEND_HEADERS_OPTIONS: WebRequest.OnBeforeSendHeadersOptions[] = knownSendH
  */
 function addCaptureListeners(filter: WebRequest.RequestFilter, accepts: (url: string) => boolean = () => true): () => void {
   const events = browser.webRequest;
+  // A frame's request seen by any of its events is not rebuilt from its navigation (arming.ts).
+  const sawFrame = (d: { type: string; tabId: number; frameId: number; url: string }) => {
+    if (d.type === 'main_frame' || d.type === 'sub_frame') arming.sawFrameRequest(d.tabId, d.frameId, d.url);
+  };
   const beforeRequest = (d: WebRequest.OnBeforeRequestDetailsType) => {
+    sawFrame(d);
     if (accepts(d.url)) recorder.beforeRequest(d);
   };
   const sendHeaders = (d: WebRequest.OnBeforeSendHeadersDetailsType) => {
+    sawFrame(d);
     if (accepts(d.url)) recorder.sendHeaders(d);
   };
   const headersReceived = (d: WebRequest.OnHeadersReceivedDetailsType) => {
+    sawFrame(d);
     if (accepts(d.url)) recorder.headersReceived(d);
   };
   const redirected = (d: WebRequest.OnBeforeRedirectDetailsType) => {
+    sawFrame(d);
     if (!accepts(d.url)) return;
     responseBodies?.forget(d.requestId);
     keep(recorder.redirected(d));
   };
   const completed = (d: WebRequest.OnCompletedDetailsType) => {
+    sawFrame(d);
     if (!accepts(d.url)) return;
     keepCompleted(recorder.completed(d), d.requestId);
   };
   const failed = (d: WebRequest.OnErrorOccurredDetailsType) => {
+    sawFrame(d);
     if (!accepts(d.url)) return;
     responseBodies?.forget(d.requestId);
     keep(recorder.failed(d));
@@ -143,8 +156,29 @@ function addCaptureListeners(filter: WebRequest.RequestFilter, accepts: (url: st
   };
 }
 
-for (const filter of [NAVIGATIONS, SCRIPT_REQUESTS]) addCaptureListeners(filter);
-responseBodies?.listen(BODY_REQUESTS);
+/**
+ * The webRequest listeners exist only while a sign-in may be under way (arming.ts): in Chrome any webRequest
+ * listener makes every request of every page take a detour through the browser. Firefox listens always.
+ */
+let listening = false;
+const arming = captureArming({
+  alwaysArmed: responseBodies !== undefined,
+  ready,
+  watch: () => store.watch,
+  keep,
+  listen() {
+    const removers = [NAVIGATIONS, SCRIPT_REQUESTS].map((filter) => addCaptureListeners(filter));
+    const removeBodies = responseBodies?.listen(BODY_REQUESTS);
+    listening = true;
+    void ready.then(followLearnedEndpoints);
+    return () => {
+      for (const remove of removers) remove();
+      removeBodies?.();
+      listening = false;
+      followLearnedEndpoints();
+    };
+  },
+});
 
 /**
  * Learned endpoints (learned-endpoints.ts) get listeners of their own, added once the stored list is read and
@@ -160,15 +194,15 @@ let learnedPatterns: readonly string[] = [];
 /** The list the listeners follow; learning returns the same array when nothing changed. */
 let learnedFrom: readonly string[] | undefined;
 function followLearnedEndpoints(): void {
-  if (store.watch.endpoints === learnedFrom) return;
-  learnedFrom = store.watch.endpoints;
-  const patterns = patternsForLearnedEndpoints(store.watch.endpoints, SCRIPT_URL_PATTERNS);
+  const endpoints = listening ? store.watch.endpoints : [];
+  if (endpoints === learnedFrom) return;
+  learnedFrom = endpoints;
+  const patterns = patternsForLearnedEndpoints(endpoints, SCRIPT_URL_PATTERNS);
   if (patterns.length === learnedPatterns.length && patterns.every((p, i) => p === learnedPatterns[i])) return;
   removeLearnedListeners?.();
   removeLearnedListeners = patterns.length ? addLearnedListeners({ urls: patterns, types: SCRIPT_REQUESTS.types }) : undefined;
   learnedPatterns = patterns;
 }
-void ready.then(followLearnedEndpoints);
 
 /** A learned endpoint is captured, and its response body read, unless the fixed listeners already do it. */
 function addLearnedListeners(filter: WebRequest.RequestFilter): () => void {
@@ -219,6 +253,7 @@ async function runAnalysis(): Promise<void> {
   }
   const cleared = [...badgedTabs.keys()].filter((tabId) => !next.has(tabId));
   badgedTabs = next;
+  followBadgedTabs();
   await Promise.all([...next.keys(), ...cleared].map(refreshBadge));
   broadcast();
   pageBodies?.followLog(exchanges);
@@ -226,10 +261,20 @@ async function runAnalysis(): Promise<void> {
 
 // Chrome resets a tab's badge when a new document commits in it, which can happen after the analysis that set
 // the badge (a response's last byte, webRequest's onCompleted, may arrive before the commit). A tab's load
-// completing comes after its commit: set the badge again then. Only tabs with a badge are touched.
-browser.tabs.onUpdated.addListener((tabId, change) => {
+// completing comes after its commit: set the badge again then. Only tabs with a badge are touched, and the
+// listener is there only while a tab has one: it would wake the worker at every page load of every tab.
+const onTabUpdated = (tabId: number, change: Tabs.OnUpdatedChangeInfoType) => {
   if (change.status === 'complete' && badgedTabs.has(tabId)) enqueue(async () => refreshBadge(tabId));
-});
+};
+/** Undefined until this instance decides: a stopped instance's listener stays registered until one is removed. */
+let followingTabs: boolean | undefined;
+function followBadgedTabs(): void {
+  const follow = badgedTabs.size > 0;
+  if (follow === followingTabs) return;
+  if (follow || followingTabs === undefined) browser.tabs.onUpdated.addListener(onTabUpdated);
+  if (!follow) browser.tabs.onUpdated.removeListener(onTabUpdated);
+  followingTabs = follow;
+}
 
 async function refreshBadge(tabId: number): Promise<void> {
   const badge = badgedTabs.get(tabId);

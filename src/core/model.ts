@@ -69,6 +69,12 @@ export interface Exchange {
    * export drops `authorization`, `cookie` and `set-cookie`): their absence here is not evidence of anything.
    */
   headersRemoved?: readonly RemovableHeader[];
+  /**
+   * 'navigation': the request left before the extension listened (it arms its capture when a sign-in starts:
+   * src/capture/arming.ts), so only the browser's navigation event saw it: its method and URL are exact, and
+   * nothing else was observed (no headers, status, Location or body; their absence is not evidence).
+   */
+  observedBy?: 'navigation';
 }
 
 /** The headers an exporter is known to remove (Chrome DevTools' "Export HAR (sanitized)"). */
