@@ -27,23 +27,27 @@ export interface LaunchedBrowser {
   close(): Promise<void>;
 }
 
-/** Chromium with a fresh, throwaway profile (no cookies or storage from an earlier run). */
+/**
+ * Chromium with a fresh, throwaway profile (no cookies or storage from an earlier run); with `userDataDir`, that
+ * profile instead, which outlives the browser (a test that restarts the browser deletes it itself).
+ */
 export async function launchChromium(options: LaunchOptions = {}): Promise<LaunchedBrowser> {
   if (!existsSync(CHROME_PATH)) throw new Error(`Chromium not found at ${CHROME_PATH}: install Debian's chromium or set CHROME_PATH`);
-  const profile = await mkdtemp(join(tmpdir(), 'oauth-lens-chromium-'));
+  const { userDataDir, ...launchOptions } = options;
+  const profile = userDataDir ?? (await mkdtemp(join(tmpdir(), 'oauth-lens-chromium-')));
   const browser = await puppeteer.launch({
     executablePath: CHROME_PATH,
     headless: true,
     // The demo's Entra-like server is on https with a throwaway self-signed certificate (MSAL refuses http).
     acceptInsecureCerts: true,
-    ...options,
+    ...launchOptions,
     args: [...QUIET_ARGS, `--user-data-dir=${profile}`, ...(options.args ?? [])],
   });
   return {
     browser,
     async close() {
       await browser.close().catch(() => undefined);
-      await rm(profile, { recursive: true, force: true });
+      if (userDataDir === undefined) await rm(profile, { recursive: true, force: true });
     },
   };
 }

@@ -235,7 +235,7 @@ export function isPassing(row: Pick<FlowRowData, 'verdict' | 'stuck'>): boolean 
  * `failing` started, among `rows` (live, imported and kept flows alike). Linear.
  */
 export function lastPassingBefore<R extends Pick<FlowRowData, 'key' | 'clientId' | 'server' | 'started' | 'verdict' | 'stuck'>>(
-  failing: R,
+  failing: Pick<FlowRowData, 'key' | 'clientId' | 'server' | 'started'>,
   rows: readonly R[],
 ): R | undefined {
   if (failing.clientId === undefined) return undefined;
@@ -253,7 +253,7 @@ export function lastPassingBefore<R extends Pick<FlowRowData, 'key' | 'clientId'
  * `limit` (a 10,000-flow import must not become a 10,000-option menu). O(n log n).
  */
 export function compareCandidates<R extends Pick<FlowRowData, 'key' | 'clientId' | 'server' | 'started'>>(
-  current: R,
+  current: Pick<FlowRowData, 'key' | 'clientId' | 'server' | 'started'>,
   rows: readonly R[],
   limit = 100,
 ): { candidates: R[]; omitted: number } {

@@ -12,6 +12,7 @@ import browser from 'webextension-polyfill';
 import { connectToWorker } from '../messaging/connection.ts';
 import { requestedTabId } from '../report/requested-tab.ts';
 import { workerImporter } from './import/importers.ts';
+import { localKeptStorage } from './kept-storage.ts';
 import { receiveNetworkExchanges } from './network-bridge.ts';
 import { createStore } from './store.ts';
 import { followDevToolsTheme } from './theme.ts';
@@ -33,7 +34,11 @@ const store = createStore({
   request: (command) => (connection ? connection.request(command) : Promise.reject(new Error('not connected'))),
   // Vite bundles the worker from this exact `new Worker(new URL(…), { type: 'module' })` form.
   importer: workerImporter(() => new Worker(new URL('./import/import-worker.ts', import.meta.url), { type: 'module' })),
+  keptStorage: localKeptStorage(),
 });
+// Kept flows survive restarts; another DevTools window's panel may keep or remove some meanwhile.
+void store.compareKeep.load();
+store.compareKeep.followStorage();
 connection = connectToWorker(browser.runtime, {
   onSnapshot: (snapshot) => void store.applySnapshot(snapshot),
   onStatus: (status) => store.setStatus(status),

@@ -102,6 +102,11 @@ function FlowRow({ item, selected }: { item: Row; selected: boolean }) {
             {item.source.label}
           </span>
         )}
+        {item.source.kind === 'kept' && (
+          <span class="source-tag kept" data-field="source" title={item.source.label}>
+            kept
+          </span>
+        )}
       </span>
       <span class="server" data-field="server">
         {item.server ? <Masked source={item.source} text={item.server} /> : '—'}

@@ -4,10 +4,12 @@
  * (focus moves to its detail), Esc goes back to the list, `/` focuses the filter.
  */
 import { useEffect, useRef } from 'preact/hooks';
+import { Compare } from './Compare.tsx';
 import { useStore } from './context.ts';
 import { FlowDetail } from './FlowDetail.tsx';
 import { Findings } from './Findings.tsx';
 import { FlowList } from './FlowList.tsx';
+import { KeptFlows } from './KeptFlows.tsx';
 import { SplitView } from './SplitView.tsx';
 import { Toolbar } from './Toolbar.tsx';
 
@@ -55,6 +57,7 @@ export function Panel() {
                 <Findings source={source} findings={findings} keyPrefix={`${source.id}/unbound`} />
               </details>
             ))}
+            <KeptFlows />
           </>
         }
         detail={
@@ -62,7 +65,13 @@ export function Panel() {
           // detail's place (comparing two flows) goes in this pane too.
           <div class="detail-pane" aria-busy={detail !== undefined && detail.key !== store.selected.value?.key}>
             {/* Keyed by flow: a flow's expanded sign-in pages and copy notices are its own. */}
-            {detail ? <FlowDetail key={detail.key} item={detail} headingRef={heading} /> : <p class="muted empty-detail">Select a flow.</p>}
+            {store.compareKeep.comparing.value ? (
+              <Compare />
+            ) : detail ? (
+              <FlowDetail key={detail.key} item={detail} headingRef={heading} />
+            ) : (
+              <p class="muted empty-detail">Select a flow.</p>
+            )}
           </div>
         }
       />

@@ -41,7 +41,7 @@ export function Toolbar() {
           class="tool"
           id="clear"
           aria-label="Clear"
-          title="Clear: forget every captured flow and the imports"
+          title="Clear: forget every captured flow and the imports (kept flows stay: remove them under Kept flows)"
           onClick={() => void store.clear()}
         >
           <ClearIcon />

@@ -8,23 +8,36 @@ import { startDemo, type RunningDemo } from '../../../demo/index.ts';
 
 export interface Session {
   demo: RunningDemo;
+  /** The running browser: a new one after `restartBrowser`. */
   chromium: ExtensionBrowser;
   worker(): Promise<WebWorker>;
+  /** Closes the browser and starts it again on the same profile (only with `userDataDir`), the demo left running. */
+  restartBrowser(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startSession(): Promise<Session> {
+export interface SessionOptions {
+  /** A profile that outlives the browser, so `restartBrowser` finds its storage; by default a throwaway one. */
+  userDataDir?: string;
+}
+
+export async function startSession({ userDataDir }: SessionOptions = {}): Promise<Session> {
   const demo = await startDemo();
-  const chromium = await launchWithExtension();
-  return {
+  const session: Session = {
     demo,
-    chromium,
-    worker: () => chromium.worker(),
+    chromium: await launchWithExtension(userDataDir === undefined ? {} : { userDataDir }),
+    worker: () => session.chromium.worker(),
+    async restartBrowser() {
+      if (userDataDir === undefined) throw new Error('restartBrowser needs a session started with a userDataDir');
+      await session.chromium.close();
+      session.chromium = await launchWithExtension({ userDataDir });
+    },
     async close() {
-      await chromium.close();
+      await session.chromium.close();
       await demo.close();
     },
   };
+  return session;
 }
 
 /**
