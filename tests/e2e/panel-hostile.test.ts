@@ -101,9 +101,16 @@ describe('the DevTools panel with hostile input (inline shell)', () => {
     return Date.now() - started;
   }
 
+  /** Shows one of the detail's tabs (timeline, tokens…): only the shown tab's buttons can be clicked. */
+  async function showTab(tab: string): Promise<void> {
+    await panel.click(`#flow-detail [role="tab"][data-tab="${tab}"]`);
+    await panel.waitForSelector(`#flow-detail [data-tabpanel="${tab}"]:not([hidden])`);
+  }
+
   /** Opens the token exchange of the flow shown; returns the ms until its response body is on screen. */
   async function openTokenExchange(): Promise<number> {
     const started = Date.now();
+    await showTab('timeline');
     await panel.click('#flow-detail [data-step-kind="token"] button');
     await panel.waitForSelector('[data-section="exchange"] [data-field="body-text"], [data-section="exchange"] p.muted:last-child', {
       timeout: IMPORT_TIMEOUT,
@@ -185,6 +192,7 @@ describe('the DevTools panel with hostile input (inline shell)', () => {
     }
 
     // Revealed, the 5 MB token shows its start, says how much more there is, and offers to copy it whole.
+    await showTab('tokens');
     const revealStarted = Date.now();
     await panel.click('#flow-detail [data-token="access_token"] button[data-reveal]');
     await panel.waitForSelector('#flow-detail [data-token="access_token"] .secret[data-revealed="true"]', { timeout: IMPORT_TIMEOUT });
@@ -282,6 +290,7 @@ describe('the DevTools panel with hostile input (inline shell)', () => {
       expect(masked.header).toBe('');
       expect(masked.ruleIds).toContain('id-token-invalid');
 
+      await showTab('tokens');
       await panel.click('#flow-detail [data-token="id_token"] button[data-reveal]');
       await panel.waitForSelector('#flow-detail [data-token="id_token"] .secret[data-revealed="true"]');
       const revealed = await card();

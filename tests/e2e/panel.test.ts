@@ -124,6 +124,7 @@ describe('the DevTools panel (inline shell)', () => {
     expect(before.nearMiss).toBe('verifier-whitespace');
     expect(before.verifier).toMatch(/^‹redacted code_verifier, 44 chars›$/);
     expect(before.ruleIds).toEqual(expect.arrayContaining(['pkce-challenge-mismatch', 'pkce-verifier-malformed']));
+    await panel.click('#flow-detail [role="tab"][data-tab="pkce"]');
     await panel.click('[data-section="pkce"] [data-field="verifier"] button');
     const after = await card();
     // The trailing newline is the bug: it is shown, escaped, once revealed.

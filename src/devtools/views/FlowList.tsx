@@ -9,7 +9,7 @@ import type { FlowRow as Row } from '../sources.ts';
 import { formatDuration } from '../../report/text.ts';
 import { findingCounts, flowStanding, flowSymbol } from '../../report/verdict.ts';
 import { useStore } from './context.ts';
-import { Masked } from './Secret.tsx';
+import { Masked, useMask } from './Secret.tsx';
 import { scrollRowIntoView, VirtualList } from './VirtualList.tsx';
 
 /** One 21px line and the border, DevTools' Network density (panel.css keeps every cell on one line). */
@@ -21,7 +21,7 @@ function ListHeader() {
     <div class="flow-columns flow-list-header" aria-hidden="true">
       <span class="verdict-col" />
       <span class="client">Client</span>
-      <span class="server">Authorization server</span>
+      <span class="server">Server</span>
       <span class="time">Started</span>
       <span class="duration">Duration</span>
       <span class="first-finding">First finding</span>
@@ -75,6 +75,7 @@ export function FlowList({ onOpen }: { onOpen(): void }) {
 function FlowRow({ item, selected }: { item: Row; selected: boolean }) {
   const store = useStore();
   const { verdict, firstFinding } = item;
+  const mask = useMask(item.source);
   return (
     // biome-ignore lint/a11y/useKeyWithClickEvents: the listbox owns the keyboard (aria-activedescendant); a row only takes clicks
     // biome-ignore lint/a11y/useFocusableInteractive: focus stays on the listbox, as the ARIA listbox pattern asks
@@ -108,8 +109,9 @@ function FlowRow({ item, selected }: { item: Row; selected: boolean }) {
           </span>
         )}
       </span>
-      <span class="server" data-field="server">
-        {item.server ? <Masked source={item.source} text={item.server} /> : '—'}
+      {/* The scheme is the same on nearly every row: the host and path tell servers apart. */}
+      <span class="server" data-field="server" title={item.server && mask(item.server)}>
+        {item.server ? <Masked source={item.source} text={item.server.replace(/^https?:\/\//, '')} /> : '—'}
       </span>
       <span class="time" data-field="started">
         {item.started ? new Date(item.started).toLocaleTimeString() : '—'}

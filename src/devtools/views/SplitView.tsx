@@ -13,23 +13,25 @@ export const STACK_BELOW_PX = 600;
 
 interface Axis {
   storageKey: string;
-  initial: number;
+  /** The list's share of the split until the user sizes it. */
+  initialShare: number;
   /** The list's and the detail's least size along the axis. */
   minList: number;
   minDetail: number;
 }
 
-const SIDE_BY_SIDE: Axis = { storageKey: 'oauth-lens.panel.list-width', initial: 380, minList: 200, minDetail: 280 };
-const STACKED: Axis = { storageKey: 'oauth-lens.panel.list-height', initial: 180, minList: 88, minDetail: 120 };
+const SIDE_BY_SIDE: Axis = { storageKey: 'oauth-lens.panel.list-width', initialShare: 0.4, minList: 200, minDetail: 280 };
+const STACKED: Axis = { storageKey: 'oauth-lens.panel.list-height', initialShare: 0.3, minList: 88, minDetail: 120 };
 const KEY_STEP_PX = 16;
 
-function storedSize(axis: Axis): number {
+/** The size the user last gave the list, if any. */
+function storedSize(axis: Axis): number | undefined {
   try {
     const value = Number(localStorage.getItem(axis.storageKey));
-    return Number.isFinite(value) && value > 0 ? value : axis.initial;
+    return Number.isFinite(value) && value > 0 ? value : undefined;
   } catch {
     // Storage can be off (a profile that blocks site data): the size is then forgotten on close.
-    return axis.initial;
+    return undefined;
   }
 }
 
@@ -71,7 +73,7 @@ export function SplitView({ list, detail }: { list: ComponentChildren; detail: C
 
   const max = Math.max(axis.minList, extent - axis.minDetail);
   const clamp = useCallback((size: number) => Math.round(Math.min(max, Math.max(axis.minList, size))), [axis, max]);
-  const wanted = stacked ? sizes.stacked : sizes.side;
+  const wanted = (stacked ? sizes.stacked : sizes.side) ?? extent * axis.initialShare;
   // Shown clamped to the panel as it is now; the wanted size is kept for when the panel grows again.
   const size = extent ? clamp(wanted) : wanted;
   const resize = (next: number) => {
