@@ -58,7 +58,8 @@ export function valueChunks(value: string): string[] {
 /** `812 characters`, `4.5 KB`, `1.0 MB`: a value's size (one byte a character, as captured text mostly is). */
 export function valueSize(chars: number): string {
   if (chars < 1000) return `${chars} characters`;
-  if (chars < 1_000_000) return `${(chars / 1000).toFixed(1)} KB`;
+  // Below 999,950 characters: 999,960 would read "1000.0 KB".
+  if (chars < 999_950) return `${(chars / 1000).toFixed(1)} KB`;
   return `${(chars / 1_000_000).toFixed(1)} MB`;
 }
 
@@ -73,6 +74,8 @@ export const LONG_VALUE_WORDS = {
   omitted: (chars: number, shown: number) => `… ${(chars - shown).toLocaleString('en')} more characters`,
   /** Between an elided URL's start and end, on one line. */
   omittedSize: (chars: number) => ` … ${valueSize(chars)} … `,
+  /** While a long value's secrets are being masked. */
+  pending: (chars: number) => `${valueSize(chars)}, masking secrets…`,
   /** The tooltip of an elided value (a megabyte is too long for a tooltip). */
   title: (chars: number) => `${chars.toLocaleString('en')} characters: "show all" lays them out, "copy" copies them whole`,
 } as const;

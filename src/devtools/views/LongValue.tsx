@@ -44,6 +44,15 @@ export function LongValue({
   );
 }
 
+/** A long value not ready yet (its secrets are being masked): its size only. */
+export function PendingLongValue({ chars }: { chars: number }) {
+  return (
+    <span class="long-value" data-long-value={chars} data-pending="true">
+      <span class="long-value-omitted">{LONG_VALUE_WORDS.pending(chars)}</span>
+    </span>
+  );
+}
+
 function ElidedValue({ value, url, shown, actions }: { value: string; url: boolean; shown(text: string): string; actions: boolean }) {
   const [expanded, setExpanded] = useState(false);
   const [copied, setCopied] = useState<string | undefined>(undefined);

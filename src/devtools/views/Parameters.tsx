@@ -8,8 +8,8 @@ import { PARAM_COLUMNS, parameterRows, type ParamCell, type ParamRow } from '../
 import type { FlowItem } from '../sources.ts';
 import { isLongValue } from '../../report/long-value.ts';
 import { useStore } from './context.ts';
-import { LongValue } from './LongValue.tsx';
-import { Secret, useMask } from './Secret.tsx';
+import { LongValue, PendingLongValue } from './LongValue.tsx';
+import { Secret, useMask, useMaskedText } from './Secret.tsx';
 
 const COLUMN_LABEL = { authorize: 'authorization request', callback: 'callback', token: 'token request' } as const;
 
@@ -108,6 +108,8 @@ const ABSOLUTE_URL = /^https?:\/\//i;
 function Cell({ item, row, cell, column }: { item: FlowItem; row: ParamRow; cell: ParamCell | undefined; column: string }) {
   const store = useStore();
   const mask = useMask(item.source);
+  // A long value (a 1 MB state) is masked after the first paint, as Masked does.
+  const masked = useMaskedText(item.source, cell?.value ?? '');
   if (!cell) return <span class="muted">—</span>;
   if (row.secret) {
     // A secret's characters are only diffed once revealed: the highlighted part would otherwise leak it.
@@ -124,7 +126,8 @@ function Cell({ item, row, cell, column }: { item: FlowItem; row: ParamRow; cell
         </>
       );
   }
-  const shownValue = row.secret ? cell.value : mask(cell.value);
+  const shownValue = row.secret ? cell.value : masked;
+  if (shownValue === undefined) return <PendingLongValue chars={cell.value.length} />;
   if (!cell.diff) return <CellValue value={shownValue} />;
   // A character diff of a value past a few KB would put all of it on screen: it is elided like any other, flagged.
   if (isLongValue(shownValue))

@@ -2,15 +2,15 @@
  * Secrets are masked in the view until the user reveals them one by one: a screenshot of the panel or a
  * screen share must not leak a live token by default. Captured text is only ever a text node.
  */
-import { LONG_VALUE_CHARS } from '../../report/long-value.ts';
+import { isLongValue, LONG_VALUE_CHARS } from '../../report/long-value.ts';
 import { visible } from '../../report/text.ts';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { excerptOf } from '../../core/body.ts';
 import { isRedacted, redactionMarker } from '../../core/redaction-marker.ts';
 import type { Redactor } from '../../core/redact.ts';
 import { useStore } from './context.ts';
 import { copyText } from './download.ts';
-import { LongValue } from './LongValue.tsx';
+import { LongValue, PendingLongValue } from './LongValue.tsx';
 
 /** A revealed secret longer than this shows its start and a copy button: 5 MB of token in the DOM freezes the panel. */
 const MAX_SHOWN_SECRET = LONG_VALUE_CHARS;
@@ -48,8 +48,29 @@ export function Secret({ id, label, value }: { id: string; label: string; value:
  * `url`: a URL filling its box, elided in the middle; `actions`: see LongValue.
  */
 export function Masked({ source, text, url, actions }: { source: { redactor: Redactor }; text: string; url?: boolean; actions?: boolean }) {
+  const masked = useMaskedText(source, text);
+  return masked === undefined ? <PendingLongValue chars={text.length} /> : <LongValue value={masked} url={url} actions={actions} />;
+}
+
+/**
+ * A text masked unless "reveal all" is on. Past LONG_VALUE_CHARS it is masked in a task of its own after the view
+ * is drawn, and is undefined until then: masking is linear (tens of ms a megabyte), but a flow carrying a 1 MB
+ * `state` has it in five places (the authorization URL, the redirect, the callback, two parameter cells), and
+ * done at once they would hold the panel in one long task.
+ */
+export function useMaskedText(source: { redactor: Redactor }, text: string): string | undefined {
   const store = useStore();
-  return <LongValue value={store.revealAll.value ? text : source.redactor.text(text)} url={url} actions={actions} />;
+  const revealAll = store.revealAll.value;
+  const deferred = isLongValue(text) && !revealAll;
+  const [masked, setMasked] = useState<{ text: string; redactor: Redactor; masked: string } | undefined>(undefined);
+  useEffect(() => {
+    if (!deferred) return;
+    const timer = setTimeout(() => setMasked({ text, redactor: source.redactor, masked: source.redactor.text(text) }));
+    return () => clearTimeout(timer);
+  }, [deferred, text, source.redactor]);
+  if (revealAll) return text;
+  if (!deferred) return source.redactor.text(text);
+  return masked?.text === text && masked.redactor === source.redactor ? masked.masked : undefined;
 }
 
 /** For attributes and exports: the same masking as a string. */
