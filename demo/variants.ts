@@ -69,9 +69,10 @@ export interface Variant {
   /** Rules that must stay quiet: near misses an auditor could confuse with the real finding. */
   absentRuleIds?: readonly CatalogueRuleId[];
   /**
-   * Of the ids above, those whose verdict here rests on response bodies (an ID token from the token endpoint, a
-   * refresh response): a browser capture without bodies cannot judge them. Rules that always need bodies (`B` in
-   * the catalogue) count as such without being listed.
+   * Of the ids above, those whose verdict here rests on a response body that Chrome's capture, DevTools closed, does
+   * not get: one fetched before any authorization request (so no page script is registered yet:
+   * src/background/page-bodies.ts), or by a flow without a redirect_uri (the device grant). The token, refresh and
+   * userinfo responses a sign-in's pages receive are reported by the page, and judged live.
    */
   bodyOnly?: readonly CatalogueRuleId[];
   /**
@@ -446,7 +447,6 @@ export const variants: readonly Variant[] = [
     description: 'Rogue server: a public client refreshes twice with the same refresh token, which is never rotated.',
     expectedRuleIds: ['refresh-token-not-rotated'],
     absentRuleIds: ['refresh-token-reused'],
-    bodyOnly: ['refresh-token-reused'],
     rogue: true,
     note: 'Presenting the same token again is no reuse when the server never rotated it; the missing rotation is the finding.',
   },
@@ -455,7 +455,6 @@ export const variants: readonly Variant[] = [
     description: 'Rogue server: the ID token carries another nonce than the request sent.',
     expectedRuleIds: ['oidc-nonce-mismatch'],
     absentRuleIds: ['id-token-invalid', 'hash-claim-mismatch'],
-    bodyOnly: ['oidc-nonce-mismatch'],
     rogue: true,
   },
   {
@@ -463,7 +462,6 @@ export const variants: readonly Variant[] = [
     description: 'Rogue server: the ID token expired before it was issued and names another audience.',
     expectedRuleIds: ['id-token-invalid'],
     absentRuleIds: ['oidc-nonce-mismatch', 'hash-claim-mismatch'],
-    bodyOnly: ['id-token-invalid'],
     rogue: true,
   },
   {
@@ -471,7 +469,6 @@ export const variants: readonly Variant[] = [
     description: "Rogue server: the ID token's at_hash does not match the access token it came with.",
     expectedRuleIds: ['hash-claim-mismatch'],
     absentRuleIds: ['oidc-nonce-mismatch', 'id-token-invalid'],
-    bodyOnly: ['hash-claim-mismatch'],
     rogue: true,
   },
   {
@@ -492,7 +489,6 @@ export const variants: readonly Variant[] = [
     description: "Rogue server: the ID token is signed with a key the server does not publish, under its published key's kid.",
     expectedRuleIds: ['id-token-signature-invalid'],
     absentRuleIds: ['id-token-invalid', 'hash-claim-mismatch', 'oidc-nonce-mismatch'],
-    bodyOnly: ['id-token-signature-invalid'],
     rogue: true,
   },
   {
@@ -545,8 +541,6 @@ export const variants: readonly Variant[] = [
     description: "Mix-up: signed in at the demo server, the client redeems the code at the rogue server's token endpoint.",
     expectedRuleIds: ['token-endpoint-issuer-mismatch'],
     absentRuleIds: ['iss-mismatch', 'code-replayed', 'token-client-id-mismatch'],
-    // The issuing server's token_endpoint comes from its discovery document's body.
-    bodyOnly: ['token-endpoint-issuer-mismatch'],
     rogue: true,
     note: 'The rogue server refuses the code it never issued (invalid_grant), but it has received it.',
   },
@@ -564,6 +558,9 @@ export const variants: readonly Variant[] = [
     expectedRuleIds: ['device-code-polling'],
     // RFC 8628 §3.5: slow_down and authorization_pending are the protocol's answers while the user decides.
     absentRuleIds: ['oauth-error-response'],
+    // The interval is in the device authorization response's body, and a device grant has no redirect_uri whose
+    // pages would report it.
+    bodyOnly: ['device-code-polling'],
     rogue: true,
     note: 'One flow: the device authorization, the verification page and its user_code entry, then the polls, paired by device_code.',
   },
