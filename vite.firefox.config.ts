@@ -12,12 +12,13 @@ import { extensionConfig } from './vite.config.ts';
  *   Firefox reads the key from 140 on, hence `strict_min_version`;
  *   Firefox for Android reads it from 142 on, hence its own minimum (gecko_android);
  * - no `minimum_chrome_version`, which only Chrome reads;
+ * - no optional `debugger` permission: deep capture (src/background/deep-capture.ts) is Chrome's; Firefox reads bodies itself;
  * - `webRequestBlocking` and `webRequestFilterResponse`: reading response bodies with a stream filter
  *   (src/background/response-bodies.ts) takes both in MV3 (Firefox 110 on), besides the host permission for the
  *   URL, which `host_permissions` grants already. Neither adds an install-time warning of its own (Firefox's
  *   permission messages, extensionPermissions.ftl in 153 ESR, have none for them; `<all_urls>` already asks).
  */
-const { minimum_chrome_version: _chromeOnly, background, ...shared } = manifest;
+const { minimum_chrome_version: _chromeOnly, optional_permissions: _deepCaptureIsChromeOnly, background, ...shared } = manifest;
 const firefoxManifest = {
   ...shared,
   // 'scripting' registers Chrome's page-body scripts (src/background/page-bodies.ts), which Firefox does without.

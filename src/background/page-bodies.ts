@@ -25,8 +25,10 @@ import {
   pendingReportFor,
   prunePending,
   withReportedBody,
+  type PageBodyReport,
   type PendingReport,
 } from '../capture/page-bodies.ts';
+import { listenForDeepCapture } from './deep-capture.ts';
 import pageHookFile from '../content/page-hook.ts?iife';
 import relayFile from '../content/relay.ts?iife';
 
@@ -105,18 +107,23 @@ export function pageBodies(host: PageBodiesHost): PageBodies | undefined {
     // Only a page of an origin the scripts were registered for reports (a frame of it included).
     if (!sender.url || !URL.canParse(sender.url) || !origins.has(new URL(sender.url).origin)) return undefined;
     const report = asPageBodyReport((message as { report?: unknown }).report);
-    if (!report) return undefined;
+    if (report) receive(report, tabId, 'page');
+    return undefined;
+  });
+  listenForDeepCapture((report, tabId) => receive(report, tabId, 'browser'));
+
+  /** Joins a body to its kept exchange, or keeps it waiting for the exchange webRequest has not completed yet. */
+  function receive(report: PageBodyReport, tabId: number, from: PendingReport['from']): void {
     host.enqueue(async () => {
       const exchange = exchangeForReport(report, tabId, host.exchanges());
       if (exchange) {
-        await host.replace(withReportedBody(exchange, report));
+        await host.replace(withReportedBody(exchange, report, from));
         return;
       }
       const now = Date.now();
-      await savePending(prunePending(await pending, now, { tabId, report, received: now }));
+      await savePending(prunePending(await pending, now, { tabId, report, received: now, from }));
     });
-    return undefined;
-  });
+  }
 
   return {
     noteExchange(exchange) {
@@ -129,10 +136,10 @@ export function pageBodies(host: PageBodiesHost): PageBodies | undefined {
       const waiting = prunePending(await pending, Date.now());
       const index = pendingReportFor(exchange, waiting);
       if (index === -1) return exchange;
-      const { report } = waiting[index]!;
+      const { report, from } = waiting[index]!;
       waiting.splice(index, 1);
       await savePending(waiting);
-      return withReportedBody(exchange, report);
+      return withReportedBody(exchange, report, from);
     },
     followLog(exchanges) {
       const next = new Set<string>();

@@ -140,6 +140,8 @@ export interface PendingReport {
   report: PageBodyReport;
   /** When the worker received it, ms since the epoch. */
   received: number;
+  /** Who read it: the page (its script) or the browser (deep capture); undefined in what an older worker kept. */
+  from?: 'page' | 'browser';
 }
 
 /** Reports wait this long for their exchange, then are dropped: webRequest's events come within milliseconds. */
@@ -165,9 +167,13 @@ export function pendingReportFor(exchange: Exchange, pending: readonly PendingRe
   return best;
 }
 
-/** The exchange with the reported body, marked as reported by the page. */
-export function withReportedBody(exchange: Exchange, report: PageBodyReport): Exchange {
-  return { ...exchange, responseBody: bodyOfReport(report), responseBodyFrom: 'page' };
+/**
+ * The exchange with the reported body: marked as reported by the page when it came from the page, not when the
+ * browser's own network stack gave it (deep capture through the DevTools Protocol).
+ */
+export function withReportedBody(exchange: Exchange, report: PageBodyReport, from: 'page' | 'browser' = 'page'): Exchange {
+  const body = { ...exchange, responseBody: bodyOfReport(report) };
+  return from === 'page' ? { ...body, responseBodyFrom: 'page' } : body;
 }
 
 /**

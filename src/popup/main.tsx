@@ -9,6 +9,7 @@ import { connectToWorker } from '../messaging/connection.ts';
 import { requestedTabId } from '../report/requested-tab.ts';
 import { popupModel, type PopupModel } from './model.ts';
 import { Popup, type PopupProps } from './Popup.tsx';
+import { DeepCapture } from './DeepCapture.tsx';
 import './popup.css';
 
 const app = document.getElementById('app')!;
@@ -30,13 +31,16 @@ const showError = (e: Error) => {
 
 const draw = () =>
   render(
-    <Popup
-      model={model}
-      status={status}
-      error={error}
-      bodyHint={!readsBodiesItself}
-      onClear={() => void connection.request({ type: 'clear' }).catch(showError)}
-    />,
+    <>
+      <Popup
+        model={model}
+        status={status}
+        error={error}
+        bodyHint={!readsBodiesItself}
+        onClear={() => void connection.request({ type: 'clear' }).catch(showError)}
+      />
+      <DeepCapture tabId={tabId} />
+    </>,
     app,
   );
 
