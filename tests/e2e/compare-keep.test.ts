@@ -108,6 +108,8 @@ describe('compare and keep (panel, inline shell)', () => {
     for (const width of [420, 800, 1280]) {
       await panel.setViewport({ width, height: 1000 });
       await panel.waitForFunction((w) => window.innerWidth === w, {}, width);
+      // The split decides to stack on a resize observation: measure once it has laid out again.
+      await panel.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
       const overflow = await panel.evaluate(() => ({
         page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
         compare: (() => {
@@ -115,11 +117,19 @@ describe('compare and keep (panel, inline shell)', () => {
           return c.scrollWidth - c.clientWidth;
         })(),
         stacked: getComputedStyle(document.querySelector('.compare-sides')!).gridTemplateColumns.split(' ').length === 1,
+        // What sticks out, to say in the failure.
+        wide: [...document.querySelectorAll<HTMLElement>('body *')]
+          .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+          .slice(0, 5)
+          .map(
+            (e) =>
+              `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}.${[...e.classList].join('.')} ${Math.round(e.getBoundingClientRect().right)}`,
+          ),
       }));
-      expect(overflow.page, `sideways scroll at ${width} px`).toBeLessThanOrEqual(0);
+      await panel.screenshot({ path: join(ARTIFACTS, `compare-${width}.png`) });
+      expect(overflow.page, `sideways scroll at ${width} px: ${overflow.wide.join(', ')}`).toBeLessThanOrEqual(0);
       expect(overflow.compare, `the compare view scrolls sideways at ${width} px`).toBeLessThanOrEqual(0);
       if (width === 420) expect(overflow.stacked).toBe(true);
-      await panel.screenshot({ path: join(ARTIFACTS, `compare-${width}.png`) });
     }
     await panel.setViewport({ width: 1280, height: 900 });
 
@@ -162,6 +172,8 @@ describe('compare and keep (panel, inline shell)', () => {
       ...[...captured.matchAll(/code_verifier=([\w.~-]{43,128})/g)].map((m) => m[1]!),
     ];
     expect(secrets.length).toBeGreaterThanOrEqual(2);
+    // Tokens, when a response body was captured (the page reports it in Chrome): the JSON members, escaped once more.
+    secrets.push(...[...captured.matchAll(/(?:access|id|refresh)_token\\*":\s*\\*"([\w.~+/=-]{16,})/g)].map((m) => m[1]!));
     const stored = await panel.evaluate(async () => JSON.stringify(await chrome.storage.local.get(null)));
     expect(stored).toContain(KEPT_STORAGE_KEY);
     expect(stored).toMatch(/‹redacted code, \d+ chars, value \d+›/);
@@ -178,6 +190,10 @@ describe('compare and keep (panel, inline shell)', () => {
     const after = await openPanel(2);
     expect(await after.$eval('[data-field="kept-count"]', (e) => e.textContent)).toBe('1');
     await selectRow(after, '[data-source="live"][data-verdict="error"]');
+    await after.click('[data-section="kept"] summary');
+    await after.setViewport({ width: 420, height: 1000 });
+    await after.screenshot({ path: join(ARTIFACTS, 'kept-and-actions-420.png') });
+    await after.setViewport({ width: 1280, height: 900 });
     await after.click('#compare-last-passing');
     await after.waitForSelector('#compare .compare-side[data-side="B"]');
     const view = await readCompare(after);
@@ -187,7 +203,6 @@ describe('compare and keep (panel, inline shell)', () => {
     expect(view.findings).toContainEqual({ ruleId: 'redirect-uri-token-mismatch', where: 'only-b' });
     await after.click('#compare-close');
 
-    await after.click('[data-section="kept"] summary');
     await after.click('#kept-remove-all');
     await after.waitForFunction(() => document.querySelectorAll('#flow-list [data-source="kept"]').length === 0);
     expect(await after.evaluate(async (key) => Object.keys(await chrome.storage.local.get(key)), KEPT_STORAGE_KEY)).toEqual([]);

@@ -3,7 +3,7 @@
  * reads A → B. Each side's values are masked with its own source's redactor; secrets stay masked until revealed
  * and are never diffed. Wide, a row is name | A | B; in a narrow pane (below ~560 px) the two sides stack.
  */
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { plural, visible } from '../../report/text.ts';
 import { findingCounts, flowStanding, flowSymbol } from '../../report/verdict.ts';
 import { compareFlows, fieldStatusText, type FieldComparison, type FindingComparison, type SetComparison } from '../compare.ts';
@@ -26,6 +26,9 @@ export function Compare() {
   const { compareKeep } = store;
   const pair = compareKeep.comparison.value;
   const [showSame, setShowSame] = useState(false);
+  const heading = useRef<HTMLHeadingElement>(null);
+  // The button that opened the comparison is gone with the flow's detail: the keyboard goes on from the heading.
+  useEffect(() => heading.current?.focus(), [pair !== undefined]);
   const comparison = useMemo(() => (pair ? compareFlows(pair.a.item, pair.b.item) : undefined), [pair]);
   if (!pair || !comparison) {
     return (
@@ -71,7 +74,9 @@ export function Compare() {
   return (
     <article class="compare" id="compare" data-differences={differenceCount} onKeyDown={onKeyDown}>
       <header class="compare-header">
-        <h2 tabIndex={-1}>Compare two flows</h2>
+        <h2 tabIndex={-1} ref={heading}>
+          Compare two flows
+        </h2>
         <button type="button" id="compare-close" title="Back to the flow's detail (Esc)" onClick={() => compareKeep.closeCompare()}>
           Back to the flow
         </button>
