@@ -239,6 +239,9 @@ function RecentFlows({ flows, onOpen }: { flows: FlowReport[]; onOpen(flowId: st
               <span class="server">
                 <LongValue value={flow.issuer ?? ''} />
               </span>
+              <span class="open-hint" aria-hidden="true">
+                ›
+              </span>
             </button>
             {flow.findings.length > 0 && (
               <div class="rule-ids">

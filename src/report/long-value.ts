@@ -8,7 +8,7 @@
 export const LONG_VALUE_CHARS = 4 * 1024;
 
 /** How much of an elided value is shown before "show all". */
-export const ELIDED_HEAD_CHARS = 256;
+export const ELIDED_HEAD_CHARS = 128;
 
 /** The end of a URL kept in view (the last path segment, the end of its query), in a long one and in an elided one. */
 export const URL_TAIL_CHARS = 24;
