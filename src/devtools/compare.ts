@@ -11,6 +11,7 @@
  */
 import { clientOf, firstTokenRequestOf, serverOf } from '../core/flow-facts.ts';
 import type { Finding, Flow, Param, PkceResult, Severity } from '../core/model.ts';
+import { isRedacted } from '../core/redaction-marker.ts';
 import { isSecretParameter } from '../core/secret-parameters.ts';
 import { pkceMethodText, pkceStatusText } from '../report/pkce.ts';
 import { ALIGNED_PARAMETERS } from './detail.ts';
@@ -25,9 +26,11 @@ const FRESH_PARAMETERS: ReadonlySet<string> = new Set(['state', 'nonce', 'code_c
 
 /**
  * - `same`: equal values (or, for a secret or fresh value, present in both with the same length);
- * - `changed`: both present, different; `only-a` / `only-b`: present on one side only.
+ * - `changed`: both present, different; `only-a` / `only-b`: present on one side only;
+ * - `unobservable`: both present, but one side's value was redacted before the analysis (a kept flow, a redacted
+ *   HAR), so whether they differ is not known: not counted as a difference.
  */
-export type FieldStatus = 'same' | 'changed' | 'only-a' | 'only-b';
+export type FieldStatus = 'same' | 'changed' | 'only-a' | 'only-b' | 'unobservable';
 
 export interface FieldComparison {
   /** The parameter's name, or what the field is (`token endpoint`). */
@@ -103,7 +106,7 @@ export function compareFlows(a: ComparedFlow, b: ComparedFlow): FlowComparison {
   const scopes = compareSets(scopesOf(a.flow), scopesOf(b.flow));
   const pkce = comparePkce(a.flow, b.flow);
   const findings = compareFindings(a.findings, b.findings);
-  const differing = (fields: readonly FieldComparison[]) => fields.filter((f) => f.status !== 'same').length;
+  const differing = (fields: readonly FieldComparison[]) => fields.filter((f) => f.status !== 'same' && f.status !== 'unobservable').length;
   const differenceCount =
     differing(endpoints) +
     differing(client) +
@@ -120,19 +123,30 @@ export function compareField(
   name: string,
   a: string | undefined,
   b: string | undefined,
-  { secret = false, fresh = false }: { secret?: boolean; fresh?: boolean } = {},
+  { secret = false, fresh = false, unobservable = false }: { secret?: boolean; fresh?: boolean; unobservable?: boolean } = {},
 ): FieldComparison {
   const base = { name, secret, fresh, ...(a !== undefined ? { a } : {}), ...(b !== undefined ? { b } : {}) };
   if (a === undefined && b === undefined) return { ...base, status: 'same' };
   if (b === undefined) return { ...base, status: 'only-a' };
   if (a === undefined) return { ...base, status: 'only-b' };
   if (secret || fresh) {
-    return a.length === b.length ? { ...base, status: 'same' } : { ...base, status: 'changed', lengths: { a: a.length, b: b.length } };
+    // A redaction marker states the length of what it replaced (redaction-marker.ts): that much is still comparable.
+    const lengthA = isRedacted(a) ? markedLength(a) : a.length;
+    const lengthB = isRedacted(b) ? markedLength(b) : b.length;
+    if (lengthA === undefined || lengthB === undefined) return { ...base, status: 'unobservable' };
+    return lengthA === lengthB ? { ...base, status: 'same' } : { ...base, status: 'changed', lengths: { a: lengthA, b: lengthB } };
   }
   if (a === b) return { ...base, status: 'same' };
+  if (unobservable) return { ...base, status: 'unobservable' };
   if (a.length > MAX_DIFFED_CHARS || b.length > MAX_DIFFED_CHARS)
     return { ...base, status: 'changed', lengths: { a: a.length, b: b.length } };
   return { ...base, status: 'changed', diff: diffChars(a, b) };
+}
+
+/** The length a marker says its value had, `‹redacted code, 43 chars, value 2›` → 43. */
+function markedLength(marker: string): number | undefined {
+  const length = /^‹redacted [^,]*, (\d+) chars?[,›]/.exec(marker)?.[1];
+  return length === undefined ? undefined : Number(length);
 }
 
 /** Neither flow has it: not worth a row. */
@@ -204,8 +218,15 @@ function comparePkce(a: Flow, b: Flow): FieldComparison[] {
   return [
     compareField('method', pkceMethodText(facts(a)), pkceMethodText(facts(b))),
     compareField('code_challenge', challenge(a.pkce), challenge(b.pkce), { fresh: true }),
-    compareField('verifier check', pkceStatusText(facts(a)), pkceStatusText(facts(b))),
+    compareField('verifier check', pkceStatusText(facts(a)), pkceStatusText(facts(b)), {
+      unobservable: verifierRedacted(a) || verifierRedacted(b),
+    }),
   ];
+}
+
+/** The verifier check could not run: the verifier was a redaction marker (src/core/build-flows.ts). */
+function verifierRedacted(flow: Flow): boolean {
+  return flow.pkce.status === 'not-observable' && flow.pkce.verifier !== undefined && isRedacted(flow.pkce.verifier);
 }
 
 /** By rule id: raised for A only, for B only, or for both (each flow's findings are sorted by severity already). */
@@ -274,5 +295,7 @@ export function fieldStatusText(field: FieldComparison): string {
       return 'only in B';
     case 'changed':
       return field.lengths ? `values differ (${field.lengths.a} vs ${field.lengths.b} chars)` : 'changed';
+    case 'unobservable':
+      return 'not comparable: redacted in one flow (a kept flow or a redacted HAR)';
   }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { compareFlows } from '../../src/devtools/compare.ts';
 import { addKept, MAX_KEPT_CHARS, MAX_KEPT_FLOWS, parseKept, type KeptFlowRecord, type KeptStorage } from '../../src/devtools/kept.ts';
 import { createStore } from '../../src/devtools/store.ts';
 import { openedDetail, snapshotOf } from './fixtures.ts';
@@ -59,7 +60,18 @@ describe('kept flows', () => {
     restarted.select(live.key);
     restarted.compareKeep.compareWith(row!.key);
     await settle(() => restarted.compareKeep.comparison.value !== undefined);
-    expect(restarted.compareKeep.comparison.value?.a.row.source.kind).toBe('kept');
+    const pair = restarted.compareKeep.comparison.value!;
+    expect(pair.a.row.source.kind).toBe('kept');
+    // The same sign-in, kept and live: no difference; the redacted code and verifier compare by their stated length.
+    const comparison = compareFlows(pair.a.item, pair.b.item);
+    expect(comparison.differenceCount).toBe(0);
+    const token = comparison.parameters.find((g) => g.step === 'token request')!.fields;
+    expect(token.find((f) => f.name === 'code_verifier')).toMatchObject({
+      status: 'same',
+      a: expect.stringMatching(/^‹redacted code_verifier, 43 chars/),
+    });
+    expect(token.find((f) => f.name === 'code')?.status).toBe('same');
+    expect(comparison.pkce.find((f) => f.name === 'verifier check')?.status).toBe('unobservable');
 
     await restarted.compareKeep.removeAll();
     expect(storage.text()).toBe('');
