@@ -35,12 +35,12 @@ export function elidedHead(value: string): string {
 }
 
 /**
- * A URL as its head (scheme, host, the start of the path) and its tail (the last URL_TAIL_CHARS characters):
- * a view elides the head's end, never the tail's, so both the server and the end of the query stay in view.
+ * A URL as its head (scheme, host, the start of the path) and its tail (its last URL_TAIL_CHARS characters, at
+ * most half of it): a view elides the head's end, never the tail's, so both the server and the end of the path
+ * or query stay in view, even of `http://127.0.0.1:33537/cb` in a narrow column.
  */
 export function urlEnds(url: string): { head: string; tail: string } {
-  if (url.length <= URL_TAIL_CHARS * 2) return { head: url, tail: '' };
-  const cut = safeEnd(url, url.length - URL_TAIL_CHARS);
+  const cut = safeEnd(url, url.length - Math.min(URL_TAIL_CHARS, Math.floor(url.length / 2)));
   return { head: url.slice(0, cut), tail: url.slice(cut) };
 }
 

@@ -315,6 +315,20 @@ describe('values and the popup', () => {
       expect(heading.tail.length).toBeGreaterThan(0);
       expect(heading.height).toBeLessThan(60);
       await panel.screenshot({ path: `${ARTIFACTS}panel-1mb-state-exchange.png` });
+
+      // DevTools docked right: at 420 px nothing of it scrolls sideways.
+      await panel.setViewport({ width: 420, height: 900 });
+      if (await panel.$('#flow-detail [data-tab="parameters"]')) await panel.click('#flow-detail [data-tab="parameters"]');
+      const narrow = await panel.evaluate(() => ({
+        page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        detail: (() => {
+          const pane = document.querySelector<HTMLElement>('.detail-pane')!;
+          return pane.scrollWidth - pane.clientWidth;
+        })(),
+      }));
+      await panel.screenshot({ path: `${ARTIFACTS}panel-1mb-state-420.png`, fullPage: true });
+      await panel.setViewport({ width: 1280, height: 900 });
+      expect(narrow).toEqual({ page: 0, detail: 0 });
     });
 
     it('a long URL is elided in the middle: scheme and host on the left, the end of the query on the right, the full value on hover', async () => {
