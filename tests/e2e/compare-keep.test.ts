@@ -136,6 +136,14 @@ describe('compare and keep (panel, inline shell)', () => {
     // Back to the flow, then any flow against an imported one: the legacy client of no-pkce.har sends no challenge.
     await panel.click('#compare-close');
     await panel.waitForSelector('#flow-detail');
+    // Shift+click in the list compares the row with the open flow.
+    await panel.keyboard.down('Shift');
+    await panel.click('#flow-list [data-verdict="pass"]');
+    await panel.keyboard.up('Shift');
+    await panel.waitForSelector('#compare .compare-side[data-side="B"]');
+    expect((await readCompare(panel)).tokenRedirect).toMatchObject({ status: 'changed', added: ['/'] });
+    await panel.keyboard.press('Escape');
+    await panel.waitForSelector('#flow-detail');
     const file = (await panel.$('#import-har')) as ElementHandle<HTMLInputElement>;
     await file.uploadFile(fileURLToPath(new URL('../fixtures/demo/no-pkce.har', import.meta.url)));
     await panel.waitForFunction(() => document.querySelectorAll('#flow-list [data-source="import"]').length > 0);

@@ -128,6 +128,11 @@ function SideCard({ letter, side, open }: { letter: 'A' | 'B'; side: ComparedSid
         {open ? ' · the open flow' : ''}
       </p>
       <p class="muted">{findingCounts(row.verdict)}</p>
+      {row.source.kind === 'kept' && (
+        <p class="muted" data-field="kept-note">
+          Kept redacted: the checks that need its secrets (the PKCE verifier, what its tokens say) could not run on it.
+        </p>
+      )}
       {!open && (
         <button type="button" class="link" data-open-side={letter} onClick={() => compareKeep.closeCompare(row.key)}>
           open this flow

@@ -46,7 +46,7 @@ export function CompareKeepActions({ item }: { item: FlowItem }) {
         <select
           id="compare-with"
           aria-label="Compare with another flow"
-          title="Compare this flow with another one, side by side"
+          title="Compare this flow with another one, side by side (or Shift+click a flow in the list)"
           value=""
           onChange={(e) => {
             const key = (e.currentTarget as HTMLSelectElement).value;

@@ -89,7 +89,8 @@ function FlowRow({ item, selected }: { item: Row; selected: boolean }) {
       data-flow-key={item.key}
       data-verdict={verdict.verdict}
       data-source={item.source.kind}
-      onClick={() => store.select(item.key)}
+      // Shift+click compares the row with the open flow (views/Compare.tsx) instead of opening it.
+      onClick={(e) => (e.shiftKey ? store.compareKeep.compareWith(item.key) : store.select(item.key))}
     >
       <span class={`verdict ${flowStanding(verdict.verdict, item.stuck)}`} title={findingCounts(verdict)}>
         {flowSymbol(verdict.verdict, item.stuck)}
