@@ -131,6 +131,10 @@ describe('compare and keep (panel, inline shell)', () => {
       expect(overflow.compare, `the compare view scrolls sideways at ${width} px`).toBeLessThanOrEqual(0);
       if (width === 420) expect(overflow.stacked).toBe(true);
     }
+    // DevTools' dark theme (theme.ts sets this class on the panel's root).
+    await panel.evaluate(() => document.documentElement.classList.add('dark'));
+    await panel.screenshot({ path: join(ARTIFACTS, 'compare-1280-dark.png') });
+    await panel.evaluate(() => document.documentElement.classList.remove('dark'));
     await panel.setViewport({ width: 1280, height: 900 });
 
     // Back to the flow, then any flow against an imported one: the legacy client of no-pkce.har sends no challenge.
