@@ -34,32 +34,36 @@ export function Exports({ item }: { item: FlowItem }) {
   };
   return (
     <div class="exports" data-section="exports">
+      <span class="muted">Export</span>
       <button
         type="button"
         data-export="json"
+        title="This flow as a JSON report (the CLI's schema)"
         onClick={() => download(`${base}.json`, reportJson(sourceReport(item.source, { redact, flow: item.flow })), 'application/json')}
       >
-        Export JSON
+        JSON
       </button>
       <button
         type="button"
         data-export="markdown"
+        title="This flow as a Markdown report"
         onClick={() => download(`${base}.md`, reportMarkdown(sourceReport(item.source, { redact, flow: item.flow })), 'text/markdown')}
       >
-        Export Markdown
+        Markdown
       </button>
       <button
         type="button"
         data-export="har"
+        title="This flow's exchanges as a HAR file"
         onClick={() =>
           download(`${base}.har`, jsonText(exchangesToHar(exchanges(), { redactor, toolVersion: TOOL_VERSION })), 'application/json')
         }
       >
-        Export HAR
+        HAR
       </button>
       {curl && (
-        <button type="button" data-export="curl" onClick={() => void copyCurl()}>
-          Copy token request as curl
+        <button type="button" data-export="curl" title="Copy the token request as a curl command" onClick={() => void copyCurl()}>
+          Copy as curl
         </button>
       )}
       <span class="muted">

@@ -4,6 +4,7 @@
  * (and scroll it into view), enter opens the detail. Virtual: only the rows in view are in the DOM, each
  * ROW_HEIGHT pixels high.
  */
+import { memo } from 'preact/compat';
 import { useRef } from 'preact/hooks';
 import type { FlowRow as Row } from '../sources.ts';
 import { formatDuration } from '../../report/text.ts';
@@ -72,7 +73,11 @@ export function FlowList({ onOpen }: { onOpen(): void }) {
   );
 }
 
-function FlowRow({ item, selected }: { item: Row; selected: boolean }) {
+/**
+ * Memoised: moving the selection re-renders the two rows whose `selected` changed, not every row in view (a
+ * row's masked cells still follow "reveal secrets" through their own signal subscription).
+ */
+const FlowRow = memo(function FlowRow({ item, selected }: { item: Row; selected: boolean }) {
   const store = useStore();
   const { verdict, firstFinding } = item;
   const mask = useMask(item.source);
@@ -129,4 +134,4 @@ function FlowRow({ item, selected }: { item: Row; selected: boolean }) {
       </span>
     </li>
   );
-}
+});
