@@ -96,15 +96,28 @@ export function createCompareKeep({ storage, kept, items, selected, select }: Co
     });
   }
 
-  async function save(next: KeptFlowRecord[], done: string): Promise<void> {
-    if (!storage) return;
-    try {
-      await storage.write(next);
-      await adopt(next);
-      notice.value = done;
-    } catch (e) {
-      notice.value = `Could not write the kept flows: ${e instanceof Error ? e.message : String(e)}`;
-    }
+  /**
+   * Keeps and removals run one at a time, each on the list the previous one left: a double click on Keep must not
+   * write a list that lost the first click's flow.
+   */
+  let writing: Promise<void> = Promise.resolve();
+  function update(change: (current: KeptFlowRecord[]) => KeptFlowRecord[] | string, done: string): Promise<void> {
+    writing = writing.then(async () => {
+      if (!storage) return;
+      const next = change(records);
+      if (typeof next === 'string') {
+        notice.value = next;
+        return;
+      }
+      try {
+        await storage.write(next);
+        await adopt(next);
+        notice.value = done;
+      } catch (e) {
+        notice.value = `Could not write the kept flows: ${e instanceof Error ? e.message : String(e)}`;
+      }
+    });
+    return writing;
   }
 
   return {
@@ -135,24 +148,19 @@ export function createCompareKeep({ storage, kept, items, selected, select }: Co
       return keptAlready(keptRecords.value, item);
     },
 
-    async keep(item: FlowItem): Promise<void> {
-      const added = addKept(records, keptRecordOf(item, Date.now()));
-      if ('problem' in added) {
-        notice.value = added.problem;
-        return;
-      }
-      await save(added.records, 'Kept, redacted, in this browser profile: it stays after a restart, until you remove it.');
+    keep(item: FlowItem): Promise<void> {
+      return update((current) => {
+        const added = addKept(current, keptRecordOf(item, Date.now()));
+        return 'problem' in added ? added.problem : added.records;
+      }, 'Kept, redacted, in this browser profile: it stays after a restart, until you remove it.');
     },
 
-    async remove(recordId: string): Promise<void> {
-      await save(
-        records.filter((r) => r.id !== recordId),
-        'Kept flow removed.',
-      );
+    remove(recordId: string): Promise<void> {
+      return update((current) => current.filter((r) => r.id !== recordId), 'Kept flow removed.');
     },
 
-    async removeAll(): Promise<void> {
-      await save([], 'Every kept flow removed.');
+    removeAll(): Promise<void> {
+      return update(() => [], 'Every kept flow removed.');
     },
 
     compareWith,

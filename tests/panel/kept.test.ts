@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compareFlows } from '../../src/devtools/compare.ts';
 import { addKept, MAX_KEPT_CHARS, MAX_KEPT_FLOWS, parseKept, type KeptFlowRecord, type KeptStorage } from '../../src/devtools/kept.ts';
 import { createStore } from '../../src/devtools/store.ts';
-import { openedDetail, snapshotOf } from './fixtures.ts';
+import { merge, openedDetail, snapshotOf } from './fixtures.ts';
 
 /** storage.local as a JSON round trip, as the browser stores it. */
 function memoryStorage(): KeptStorage & { text(): string } {
@@ -44,6 +44,7 @@ describe('kept flows', () => {
     expect(store.compareKeep.isKept(item)).toBe(true);
     await store.compareKeep.keep(item);
     expect(store.compareKeep.notice.value).toBe('This flow is kept already.');
+    expect(store.compareKeep.keptRecords.value).toHaveLength(1);
 
     // Clear forgets the capture, not what the user kept.
     await store.clear();
@@ -76,6 +77,16 @@ describe('kept flows', () => {
     await restarted.compareKeep.removeAll();
     expect(storage.text()).toBe('');
     expect(restarted.sources.value.map((s) => s.kind)).toEqual(['live']);
+  });
+
+  it('applies keeps one after the other: two at once keep both', async () => {
+    const storage = memoryStorage();
+    const store = createStore({ tabId: undefined, keptStorage: storage });
+    await store.applySnapshot(merge(snapshotOf('good', 1), snapshotOf('refresh', 1)));
+    const items = await Promise.all(store.visible.value.map((row) => row.source.open(row.flowId)));
+    await Promise.all(items.map((item) => store.compareKeep.keep(item)));
+    expect(store.compareKeep.keptRecords.value).toHaveLength(2);
+    expect(JSON.parse(storage.text())).toHaveLength(2);
   });
 
   it('refuses past the count and the size caps, saying why, and never evicts a kept flow', () => {

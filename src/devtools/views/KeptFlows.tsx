@@ -3,6 +3,7 @@
  * once. The toolbar's Clear leaves them: they are what the user chose to keep across restarts.
  */
 import { plural } from '../../report/text.ts';
+import { MAX_KEPT_FLOWS } from '../kept.ts';
 import { useStore } from './context.ts';
 
 export function KeptFlows() {
@@ -26,7 +27,7 @@ export function KeptFlows() {
       </summary>
       <p class="muted">
         Stored redacted (no codes, verifiers, tokens or secrets) in this browser profile, so they stay after a restart for comparison; Clear
-        leaves them. {plural(records.length, 'flow')} of at most 50.
+        leaves them. {plural(records.length, 'flow')} of at most {MAX_KEPT_FLOWS}.
       </p>
       {records.length > 0 && (
         <>
