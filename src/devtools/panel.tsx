@@ -14,7 +14,7 @@ import { requestedTabId } from '../report/requested-tab.ts';
 import { workerImporter } from './import/importers.ts';
 import { localKeptStorage } from './kept-storage.ts';
 import { receiveNetworkExchanges } from './network-bridge.ts';
-import { createStore } from './store.ts';
+import { createStore, LIVE_SOURCE_ID } from './store.ts';
 import { followDevToolsTheme } from './theme.ts';
 import { StoreContext } from './views/context.ts';
 import { Panel } from './views/Panel.tsx';
@@ -36,6 +36,9 @@ const store = createStore({
   importer: workerImporter(() => new Worker(new URL('./import/import-worker.ts', import.meta.url), { type: 'module' })),
   keptStorage: localKeptStorage(),
 });
+// `?flow=ID` (the popup's "Open in panel"): that flow of the live capture is selected once the capture has it.
+const requestedFlow = new URLSearchParams(location.search).get('flow');
+if (requestedFlow) store.selectedKey.value = `${LIVE_SOURCE_ID}/${requestedFlow}`;
 // Kept flows survive restarts; another DevTools window's panel may keep or remove some meanwhile.
 void store.compareKeep.load();
 store.compareKeep.followStorage();

@@ -24,10 +24,12 @@ export interface PopupProps {
    * not observed says how to get it. False in Firefox, whose add-on reads them.
    */
   bodyHint: boolean;
+  /** Opens the DevTools panel's page on a flow of a tab (absent: no such button). */
+  onOpenInPanel?(flowId: string, tabId: number): void;
   onClear(): void;
 }
 
-export function Popup({ model, status, error, bodyHint, onClear }: PopupProps) {
+export function Popup({ model, status, error, bodyHint, onClear, onOpenInPanel }: PopupProps) {
   const [openFlowId, setOpenFlowId] = useState<string | undefined>(undefined);
   // A recent flow the user opened, while it is still kept (a clear or the size cap may drop it).
   const opened = openFlowId === undefined ? undefined : model?.recent.find((f) => f.id === openFlowId);
@@ -51,9 +53,16 @@ export function Popup({ model, status, error, bodyHint, onClear }: PopupProps) {
         <p class="empty">Loading…</p>
       ) : opened ? (
         <section class="opened" id="opened-flow">
-          <button type="button" class="back" id="back" onClick={() => setOpenFlowId(undefined)}>
-            ← Back
-          </button>
+          <div class="opened-actions">
+            <button type="button" class="back" id="back" onClick={() => setOpenFlowId(undefined)}>
+              ← Back
+            </button>
+            {onOpenInPanel && model.tabOfFlow.has(opened.id) && (
+              <button type="button" id="open-in-panel" onClick={() => onOpenInPanel(opened.id, model.tabOfFlow.get(opened.id)!)}>
+                Open in panel
+              </button>
+            )}
+          </div>
           <FlowCard flow={opened} heading="Recent flow" id="opened-flow-card" bodyHint={hintFor(opened)} />
         </section>
       ) : (

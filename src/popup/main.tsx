@@ -38,6 +38,11 @@ const draw = () =>
         error={error}
         bodyHint={!readsBodiesItself}
         onClear={() => void connection.request({ type: 'clear' }).catch(showError)}
+        onOpenInPanel={(flowId, flowTab) =>
+          void browser.tabs
+            .create({ url: browser.runtime.getURL(`src/devtools/panel.html?tab=${flowTab}&flow=${encodeURIComponent(flowId)}`) })
+            .catch(showError)
+        }
       />
       <DeepCapture tabId={tabId} />
     </>,

@@ -21,6 +21,8 @@ export interface PopupModel {
    * alone never sees one): the checks that read bodies did not run on them.
    */
   bodiesNotObserved: ReadonlySet<string>;
+  /** The tab of each flow (its first step's), where the panel opens it. */
+  tabOfFlow: ReadonlyMap<string, number>;
   /** Findings tied to no flow (e.g. a token in a resource request's URL) from this tab's requests. */
   unbound: FindingReport[];
   exchangeCount: number;
@@ -47,11 +49,17 @@ export async function popupModel(snapshot: CaptureSnapshot, tabId: number | unde
       .map((f) => f.id),
   );
   const tabOf = new Map(exchanges.map((e) => [e.id, e.tabId]));
+  const tabOfFlow = new Map<string, number>();
+  for (const flow of analysis.flows) {
+    const tab = tabOf.get(flow.steps[0]?.exchangeId ?? '');
+    if (tab !== undefined) tabOfFlow.set(flow.id, tab);
+  }
   const unbound = report.findings.filter((f) => f.exchanges.some((e) => tabOf.get(e.id) === tabId));
   return {
     ...(currentFlow ? { current: reportOf.get(currentFlow.id)! } : {}),
     recent,
     bodiesNotObserved,
+    tabOfFlow,
     unbound,
     exchangeCount: exchanges.length,
     evicted: snapshot.evicted,

@@ -127,6 +127,28 @@ describe('values and the popup', () => {
         expect(opened.fields).toContain('Redirect URI');
         expect(opened.current).toBe(false);
         await popup.screenshot({ path: `${ARTIFACTS}popup-800-recent-opened.png`, fullPage: true });
+
+        // "Open in panel": the panel's page, in a tab, on that flow of its tab.
+        const panelTarget = session.chromium.browser.waitForTarget((t) => t.url().includes('/src/devtools/panel.html?'));
+        await popup.click('#open-in-panel');
+        const panelPage = (await (await panelTarget).page())!;
+        try {
+          // On a timeout, the key the panel shows instead.
+          const opened = await panelPage
+            .waitForFunction(
+              (key) => document.querySelector('#flow-detail')?.getAttribute('data-flow-key') === key,
+              { timeout: 60_000 },
+              `live/${recentId}`,
+            )
+            .then(
+              () => `live/${recentId}`,
+              () => panelPage.evaluate(() => document.querySelector('#flow-detail')?.getAttribute('data-flow-key') ?? 'no flow shown'),
+            );
+          expect(opened).toBe(`live/${recentId}`);
+          expect(panelPage.url()).toContain(`flow=${encodeURIComponent(recentId)}`);
+        } finally {
+          await panelPage.close();
+        }
         await popup.click('#back');
         await popup.waitForSelector('#current-flow [data-rule-id="state-missing"]');
         expect(await popup.$('#opened-flow-card')).toBeNull();
@@ -333,6 +355,7 @@ describe('values and the popup', () => {
 
     it('a long URL is elided in the middle: scheme and host on the left, the end of the query on the right, the full value on hover', async () => {
       await importAndOpen('long-state.har', '[data-section="timeline"] [data-step-kind="authorize"]');
+      if (await panel.$('#flow-detail [data-tab="timeline"]')) await panel.click('#flow-detail [data-tab="timeline"]');
       const url = await panel.evaluate(() => {
         const value = document.querySelector<HTMLElement>('#flow-detail [data-step-kind="authorize"] [data-field="url"]')!;
         const head = value.querySelector<HTMLElement>('.url-head')!;
