@@ -55,16 +55,18 @@ export interface KeptStorage {
 
 /** The record of a flow: its exchanges (steps and those its diagnoses rest on), redacted as the HAR export does. */
 export function keptRecordOf(item: FlowItem, keptAt: number): KeptFlowRecord {
+  // The source's redactor, whatever "reveal secrets" says: a kept flow is written to disk. Every string of the
+  // record goes through it, the public ones (client_id, server) too.
+  const { redactor } = item.source;
   return {
     version: 1,
     id: `${keptAt.toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
     keptAt,
-    origin: item.source.label,
-    ...(item.clientId !== undefined ? { clientId: item.clientId } : {}),
-    ...(item.server !== undefined ? { server: item.server } : {}),
+    origin: redactor.text(item.source.label),
+    ...(item.clientId !== undefined ? { clientId: redactor.text(item.clientId) } : {}),
+    ...(item.server !== undefined ? { server: redactor.text(item.server) } : {}),
     started: item.started,
-    // The source's redactor, whatever "reveal secrets" says: a kept flow is written to disk.
-    har: exchangesToHar(item.source.exchanges, { redactor: item.source.redactor, toolVersion: TOOL_VERSION }),
+    har: exchangesToHar(item.source.exchanges, { redactor, toolVersion: TOOL_VERSION }),
   };
 }
 

@@ -124,7 +124,7 @@ function SideCard({ letter, side, open }: { letter: 'A' | 'B'; side: ComparedSid
         {row.clientId ? visible(mask(row.clientId)) : '(no client_id)'}
       </h3>
       <p class="muted">
-        {row.started ? new Date(row.started).toLocaleString() : 'start unknown'} · {row.source.label}
+        {row.started ? new Date(row.started).toLocaleString() : 'start unknown'} · {visible(row.source.label)}
         {open ? ' · the open flow' : ''}
       </p>
       <p class="muted">{findingCounts(row.verdict)}</p>

@@ -3,7 +3,8 @@
  * "Compare with…" any other flow (live, imported or kept), and Keep (or, on a kept flow, Remove).
  */
 import { useMemo } from 'preact/hooks';
-import { plural } from '../../report/text.ts';
+import type { Redactor } from '../../core/redact.ts';
+import { plural, visible } from '../../report/text.ts';
 import { flowSymbol } from '../../report/verdict.ts';
 import { compareCandidates, isPassing } from '../compare.ts';
 import { keptIdOf } from '../kept.ts';
@@ -18,6 +19,8 @@ export function CompareKeepActions({ item }: { item: FlowItem }) {
   const rows = store.items.value;
   const { candidates, omitted } = useMemo(() => compareCandidates(item, rows), [item, rows]);
   const keptId = keptIdOf(item.source.id);
+  // Captured text, shown as an option's text: masked like every other value, its control characters made visible.
+  const mask = (source: { redactor: Redactor }, text: string) => visible(store.revealAll.value ? text : source.redactor.text(text));
   const client = item.clientId ?? 'this client';
   const noPassingReason = `No earlier flow of ${client} at this server passed (live, imported or kept). Keep a working flow to compare with later.`;
   return (
@@ -56,8 +59,8 @@ export function CompareKeepActions({ item }: { item: FlowItem }) {
           <option value="">Compare with…</option>
           {candidates.map((c) => (
             <option key={c.key} value={c.key}>
-              {flowSymbol(c.verdict.verdict, c.stuck)} {c.clientId ?? '(no client_id)'} · {new Date(c.started).toLocaleTimeString()} ·{' '}
-              {c.source.label}
+              {flowSymbol(c.verdict.verdict, c.stuck)} {c.clientId ? mask(c.source, c.clientId) : '(no client_id)'} ·{' '}
+              {new Date(c.started).toLocaleTimeString()} · {visible(c.source.label)}
             </option>
           ))}
           {omitted > 0 && <option disabled>{plural(omitted, 'older flow')} not listed: filter the list to find them</option>}

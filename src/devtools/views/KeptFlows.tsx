@@ -2,7 +2,7 @@
  * The kept flows (kept.ts): how many, each with its client and when it was kept, removable one by one or all at
  * once. The toolbar's Clear leaves them: they are what the user chose to keep across restarts.
  */
-import { plural } from '../../report/text.ts';
+import { plural, visible } from '../../report/text.ts';
 import { MAX_KEPT_FLOWS } from '../kept.ts';
 import { useStore } from './context.ts';
 
@@ -34,9 +34,9 @@ export function KeptFlows() {
           <ul>
             {records.map((r) => (
               <li key={r.id} data-kept-id={r.id}>
-                <code>{r.clientId ?? '(no client_id)'}</code>{' '}
+                <code>{r.clientId !== undefined ? visible(r.clientId) : '(no client_id)'}</code>{' '}
                 <span class="muted">
-                  started {new Date(r.started).toLocaleString()}, kept {new Date(r.keptAt).toLocaleString()}, from {r.origin}
+                  started {new Date(r.started).toLocaleString()}, kept {new Date(r.keptAt).toLocaleString()}, from {visible(r.origin)}
                 </span>{' '}
                 <button type="button" class="link" data-remove-kept={r.id} onClick={() => void compareKeep.remove(r.id)}>
                   remove
