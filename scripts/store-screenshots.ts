@@ -77,12 +77,14 @@ async function promoTile(session: Session, file: string): Promise<void> {
   await tile.close();
 }
 
-async function panel(session: Session, id: string, theme: 'light' | 'dark', file: string): Promise<void> {
+/** The panel on the flow of variant `id`, with the detail's `tab` open (the summary is always above it). */
+async function panel(session: Session, id: string, theme: 'light' | 'dark', file: string, tab: string): Promise<void> {
   const { page, tabId } = await signIn(session, id);
   const shell = await session.chromium.browser.newPage();
   await shell.setViewport({ width: WIDTH, height: HEIGHT });
   await shell.goto(extensionPage(session, `src/devtools/panel.html?tab=${tabId}${theme === 'dark' ? '&theme=dark' : ''}`));
   await shell.waitForSelector('#flow-detail [data-step-kind="token"]', { timeout: 15_000 });
+  await shell.click(`#flow-detail [role="tab"][data-tab="${tab}"]`);
   await new Promise((resolve) => setTimeout(resolve, 500));
   writeFileSync(join(out, file), await shell.screenshot());
   console.log(`docs/store/screenshots/${file}`);
@@ -95,8 +97,8 @@ try {
   await promoTile(session, 'promo-small-440x280.png');
   await popupOverPage(session, 'good', '1-popup-pass.png');
   await popupOverPage(session, 'verifier-trailing-newline', '2-popup-findings.png');
-  await panel(session, 'redirect-uri-trailing-slash', 'light', '3-panel-redirect-uri.png');
-  await panel(session, 'verifier-trailing-newline', 'dark', '4-panel-pkce-dark.png');
+  await panel(session, 'redirect-uri-trailing-slash', 'light', '3-panel-redirect-uri.png', 'parameters');
+  await panel(session, 'verifier-trailing-newline', 'dark', '4-panel-pkce-dark.png', 'pkce');
 } finally {
   await session.close();
 }
