@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { harToExchanges } from '../../src/capture/har.ts';
 import {
   compareCandidates,
   compareField,
@@ -10,6 +11,7 @@ import {
 import type { FlowRowData } from '../../src/devtools/sources.ts';
 import { createStore } from '../../src/devtools/store.ts';
 import type { CaptureSnapshot } from '../../src/messaging/protocol.ts';
+import { bigState, goodHarWithState } from './big-value-har.ts';
 import { merge, openedDetail, snapshotOf } from './fixtures.ts';
 
 async function opened(name: string, snapshot: CaptureSnapshot = snapshotOf(name, 1)) {
@@ -90,6 +92,22 @@ describe('comparing two flows', () => {
     expect(fieldStatusText(secret)).toBe('values differ (3 vs 4 chars)');
     expect(compareField('x', 'a', undefined).status).toBe('only-a');
     expect(compareField('x', undefined, 'b').status).toBe('only-b');
+  });
+
+  it('compares a flow carrying a 1 MB state and a 1 MB redirect_uri by length, in bounded time', async () => {
+    const big = bigState();
+    const good = await opened('good');
+    const snapshot = { ...snapshotOf('good', 1), exchanges: harToExchanges(JSON.parse(goodHarWithState(big))).exchanges };
+    const huge = await opened('good', snapshot);
+    const started = performance.now();
+    const comparison = compareFlows(good, huge);
+    const redirect = compareField('redirect_uri', `https://app/${big}`, `https://app/${big}/`);
+    const elapsed = performance.now() - started;
+    const state = comparison.parameters[0]!.fields.find((f) => f.name === 'state')!;
+    expect(state).toMatchObject({ status: 'changed', lengths: { b: big.length } });
+    expect(state.diff).toBeUndefined();
+    expect(fieldStatusText(redirect)).toBe(`values differ (${big.length + 12} vs ${big.length + 13} chars)`);
+    expect(elapsed).toBeLessThan(200);
   });
 
   it('scopes as a set difference', async () => {
