@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { matchesVerdict } from '../../src/devtools/sources.ts';
 import { createStore } from '../../src/devtools/store.ts';
 import { twoFlowsAroundPadding } from './big-har.ts';
 import { harText, merge, openedDetail, snapshotOf } from './fixtures.ts';
@@ -27,6 +28,36 @@ describe('the panel store', () => {
     expect(store.visible.value).toHaveLength(2);
     store.query.value = 'no-such-thing';
     expect(store.visible.value).toHaveLength(0);
+  });
+
+  it("filters by verdict (info is passing) and by a rule present, and names each flow's worst finding", async () => {
+    const store = createStore({ tabId: undefined });
+    await store.applySnapshot(merge(snapshotOf('good', 1), snapshotOf('redirect-uri-trailing-slash', 2), snapshotOf('no-state', 3)));
+    const standings = () => store.visible.value.map((i) => i.verdict.verdict).sort();
+    expect(standings()).toEqual(['error', 'info', 'pass']);
+    store.verdictFilter.value = 'failing';
+    expect(standings()).toEqual(['error']);
+    store.verdictFilter.value = 'warnings';
+    expect(standings()).toEqual([]);
+    store.verdictFilter.value = 'passing';
+    expect(standings()).toEqual(['info', 'pass']);
+    store.verdictFilter.value = 'all';
+
+    expect(store.ruleIdsInScope.value).toEqual([...store.ruleIdsInScope.value].sort());
+    expect(store.ruleIdsInScope.value).toContain('redirect-uri-token-mismatch');
+    store.ruleFilter.value = 'redirect-uri-token-mismatch';
+    expect(store.visible.value.map((i) => i.verdict.verdict)).toEqual(['error']);
+    // The worst finding first: the error, not the info beside it.
+    expect(store.visible.value[0]!.firstFinding).toMatchObject({ ruleId: 'redirect-uri-token-mismatch', severity: 'error' });
+    store.ruleFilter.value = '';
+    expect(store.visible.value.find((i) => i.verdict.verdict === 'pass')!.firstFinding).toBeUndefined();
+  });
+
+  it('counts a stuck flow (no fault, did not finish) as failing, not passing', () => {
+    const stuck = { verdict: { flowId: 'f', verdict: 'pass' as const, errors: 0, warnings: 0, infos: 0 }, stuck: true };
+    expect(matchesVerdict(stuck, 'failing')).toBe(true);
+    expect(matchesVerdict(stuck, 'passing')).toBe(false);
+    expect(matchesVerdict({ ...stuck, stuck: false }, 'passing')).toBe(true);
   });
 
   it('selects the newest flow by default and moves with the keyboard', async () => {
