@@ -126,10 +126,10 @@ export function listenForDeepCapture(receive: (report: PageBodyReport, tabId: nu
   async function turn(tabId: number, on: boolean): Promise<DeepCaptureState> {
     if (!chrome.debugger) return { on: false, error: 'The debugger permission was not granted.' };
     listen();
-    const attached = (await chrome.debugger.getTargets()).some((t) => t.tabId === tabId && t.attached);
     const ours = (await tabs()).includes(tabId);
     if (on && !ours) {
-      if (attached) return { on: false, error: 'Another debugger (DevTools or an extension) is attached to this tab.' };
+      // Chrome lets several clients debug one tab (DevTools too); it refuses where it must (another extension's
+      // session on a page it may not share), and the refusal is said in the popup.
       await chrome.debugger.attach({ tabId }, PROTOCOL_VERSION);
       await chrome.debugger.sendCommand({ tabId }, 'Network.enable', {});
       await setTab(tabId, true);

@@ -15,6 +15,8 @@ const ask = (request: Omit<DeepCaptureRequest, 'type'>): Promise<DeepCaptureStat
 
 export function DeepCapture({ tabId }: { tabId: number | undefined }) {
   const [state, setState] = useState<DeepCaptureState | undefined>(undefined);
+  // Unfolded by the user, or while it is on; turning it off leaves it unfolded.
+  const [unfolded, setUnfolded] = useState(false);
   const available = tabId !== undefined && tabId >= 0 && offered();
   useEffect(() => {
     if (!available) return;
@@ -32,7 +34,12 @@ export function DeepCapture({ tabId }: { tabId: number | undefined }) {
   };
 
   return (
-    <details class="deep-capture" id="deep-capture" open={state?.on === true}>
+    <details
+      class="deep-capture"
+      id="deep-capture"
+      open={unfolded || state?.on === true}
+      onToggle={(event) => setUnfolded((event.currentTarget as HTMLDetailsElement).open)}
+    >
       <summary>{DEEP_CAPTURE_TITLE}</summary>
       <p>{DEEP_CAPTURE_EXPLAINED}</p>
       {state?.on && <p role="status">{DEEP_CAPTURE_ON}</p>}

@@ -6,9 +6,14 @@
  * started a sign-in gets no script; a body outlives the worker being stopped; the manifest asks for nothing more
  * than before.
  */
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DIST, launchWithExtension, type ExtensionBrowser } from '../../demo/browser.ts';
 import { driveVariant, expectedEnd } from '../../demo/drive.ts';
+import { startDemo, type RunningDemo } from '../../demo/index.ts';
 import { variants } from '../../demo/variants.ts';
 import type { Exchange } from '../../src/core/model.ts';
 import { PORT_NAME, PROTOCOL_VERSION, type WorkerMessage } from '../../src/messaging/protocol.ts';
@@ -227,3 +232,114 @@ describe('page-reported response bodies in Chromium, DevTools closed', () => {
     }
   });
 });
+
+describe('deep capture (the optional debugger permission) in Chromium', () => {
+  let demo: RunningDemo;
+  let chromium: ExtensionBrowser;
+  let copy: string;
+  beforeAll(async () => {
+    demo = await startDemo();
+    // A test copy granted the debugger permission at install: Chrome's permission prompt cannot be answered headless.
+    copy = await mkdtemp(join(tmpdir(), 'oauth-lens-deep-'));
+    await cp(DIST, copy, { recursive: true });
+    const manifest = JSON.parse(await readFile(join(copy, 'manifest.json'), 'utf8'));
+    manifest.permissions.push('debugger');
+    await writeFile(join(copy, 'manifest.json'), JSON.stringify(manifest));
+    chromium = await launchWithExtension({ extensionDir: copy });
+  });
+  afterAll(async () => {
+    await chromium?.close();
+    await demo?.close();
+    if (copy) await rm(copy, { recursive: true, force: true });
+  });
+
+  /** Whether the extension itself debugs the tab (puppeteer's own sessions count as attached in getTargets). */
+  const debugging = async (tabId: number) =>
+    (await chromium.worker()).evaluate(
+      (id) =>
+        chrome.debugger.sendCommand({ tabId: id }, 'Runtime.evaluate', { expression: '1' }).then(
+          () => true,
+          () => false,
+        ),
+      tabId,
+    );
+
+  it('is explained before it is turned on, reads the tab’s OAuth bodies the page cannot report, and detaches when switched off or the tab closes', async () => {
+    const page = await chromium.browser.newPage();
+    await page.goto(`${demo.clientOrigin}/browse?n=1`);
+    const tabId = await (await chromium.worker()).evaluate(
+      async (url) => (await chrome.tabs.query({})).find((t) => t.url === url)?.id ?? -1,
+      page.url(),
+    );
+    const popup = await chromium.browser.newPage();
+    await popup.goto(`chrome-extension://${chromium.extensionId}/src/popup/index.html?tab=${tabId}`);
+    await popup.waitForSelector('#deep-capture-toggle');
+    // The words come first: the bar Chrome shows, what is read, when it stops.
+    expect(await popup.$eval('#deep-capture', (e) => e.textContent)).toMatch(/started debugging this browser[\s\S]*close the tab/);
+    await popup.click('#deep-capture summary');
+    await popup.click('#deep-capture-toggle');
+    await popup.waitForSelector('#deep-capture-toggle[aria-pressed="true"]');
+    expect(await debugging(tabId)).toBe(true);
+
+    // A sign-in whose callback page runs no page script (taken away on the login page, as for a page it does not
+    // reach): the token response body comes from the debugger alone, and is not marked page-reported.
+    await page.bringToFront();
+    const outcome = await driveVariant(page, demo, variant('good'), {
+      timeoutMs: 60_000,
+      async onPrompt({ prompt }) {
+        if (prompt !== 'login') return;
+        await (await chromium.worker()).evaluate(() => chrome.scripting.unregisterContentScripts());
+      },
+    });
+    expect(outcome.status, outcome.detail).toBe('done');
+    expect(await page.evaluate(() => Function.prototype.toString.call(fetch))).toContain('[native code]');
+    const { exchanges, notes } = await popupOf(chromium, tabId);
+    const token = exchanges.find((x) => x.method === 'POST' && x.url.endsWith('/token'));
+    expect(token?.responseBody?.kind === 'text' && JSON.parse(token.responseBody.text)).toHaveProperty('id_token');
+    expect(token?.responseBodyFrom).toBeUndefined();
+    expect(notes.filter((note) => /not observed/.test(note))).toEqual([]);
+
+    await popup.bringToFront();
+    await popup.click('#deep-capture-toggle');
+    await popup.waitForSelector('#deep-capture-toggle[aria-pressed="false"]');
+    expect(await debugging(tabId)).toBe(false);
+
+    // On again, then the tab closes: Chrome detaches, and the popup's state follows.
+    await popup.click('#deep-capture-toggle');
+    await popup.waitForSelector('#deep-capture-toggle[aria-pressed="true"], #deep-capture [role="alert"]');
+    expect(await popup.$eval('#deep-capture', (e) => e.querySelector('[role="alert"]')?.textContent ?? '')).toBe('');
+    expect(await debugging(tabId)).toBe(true);
+    await page.close();
+    await expect.poll(() => debugging(tabId), { timeout: 5_000 }).toBe(false);
+    await popup.reload();
+    await popup.waitForSelector('#deep-capture-toggle[aria-pressed="false"]');
+    await popup.close();
+  });
+});
+
+/** The popup for a tab, settled: its evidence-gap notes and the tab's exchanges as the worker sends them. */
+async function popupOf(chromium: ExtensionBrowser, tabId: number): Promise<{ notes: string[]; exchanges: Exchange[] }> {
+  const popup = await chromium.browser.newPage();
+  try {
+    await popup.goto(`chrome-extension://${chromium.extensionId}/src/popup/index.html?tab=${tabId}`);
+    await settledPopupView(popup);
+    const notes = await popup.evaluate(() => [...document.querySelectorAll('#current-flow .notes li')].map((li) => li.textContent ?? ''));
+    const exchanges = await popup.evaluate(
+      (portName, version) =>
+        new Promise<Exchange[]>((resolve) => {
+          const port = chrome.runtime.connect({ name: portName });
+          port.onMessage.addListener((message: WorkerMessage) => {
+            if (message.type !== 'snapshot') return;
+            resolve(message.snapshot.exchanges);
+            port.disconnect();
+          });
+          port.postMessage({ type: 'hello', version });
+        }),
+      PORT_NAME,
+      PROTOCOL_VERSION,
+    );
+    return { notes, exchanges: exchanges.filter((x) => x.tabId === tabId) };
+  } finally {
+    await popup.close();
+  }
+}
