@@ -105,6 +105,7 @@ describe('compare and keep (panel, inline shell)', () => {
     // No secret shows: the codes are compared by length only, masked.
     expect(view.text).not.toMatch(/[?&]code=(?!‹)/);
 
+    const heights: string[] = [];
     for (const width of [420, 800, 1280]) {
       await panel.setViewport({ width, height: 1000 });
       await panel.waitForFunction((w) => window.innerWidth === w, {}, width);
@@ -117,6 +118,7 @@ describe('compare and keep (panel, inline shell)', () => {
           return c.scrollWidth - c.clientWidth;
         })(),
         stacked: getComputedStyle(document.querySelector('.compare-sides')!).gridTemplateColumns.split(' ').length === 1,
+        height: document.querySelector<HTMLElement>('#compare')!.scrollHeight,
         // What sticks out, to say in the failure.
         wide: [...document.querySelectorAll<HTMLElement>('body *')]
           .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
@@ -130,7 +132,9 @@ describe('compare and keep (panel, inline shell)', () => {
       expect(overflow.page, `sideways scroll at ${width} px: ${overflow.wide.join(', ')}`).toBeLessThanOrEqual(0);
       expect(overflow.compare, `the compare view scrolls sideways at ${width} px`).toBeLessThanOrEqual(0);
       if (width === 420) expect(overflow.stacked).toBe(true);
+      heights.push(`${width} px ${overflow.height}`);
     }
+    console.log(`compare view height: ${heights.join(', ')}`);
     // DevTools' dark theme (theme.ts sets this class on the panel's root).
     await panel.evaluate(() => document.documentElement.classList.add('dark'));
     await panel.screenshot({ path: join(ARTIFACTS, 'compare-1280-dark.png') });
