@@ -11,6 +11,7 @@ import {
   patternRegExpSource,
   pendingReportFor,
   prunePending,
+  redirectOriginOf,
   withReportedBody,
   type PageBodyReport,
 } from './page-bodies.ts';
@@ -157,5 +158,28 @@ describe('patternRegExpSource: match patterns as the page’s script tests them'
   ];
   it.each(cases)('%s against %s says what Chrome says', (pattern, url) => {
     expect(new RegExp(patternRegExpSource(pattern)!).test(url)).toBe(matchesPattern(url, pattern));
+  });
+});
+
+describe('redirectOriginOf: the origin the page scripts are registered for', () => {
+  it('is the redirect_uri origin of an authorization request, in its query or its form body (PAR, form post)', () => {
+    expect(redirectOriginOf(exchange({ url: `${AS}/auth?response_type=code&redirect_uri=https%3A%2F%2Fapp.example%3A8443%2Fcb` }))).toBe(
+      'https://app.example:8443',
+    );
+    expect(
+      redirectOriginOf(
+        exchange({
+          method: 'POST',
+          url: `${AS}/par`,
+          requestBody: formBody({ response_type: 'code', redirect_uri: 'http://127.0.0.1:3000/cb' }),
+        }),
+      ),
+    ).toBe('http://127.0.0.1:3000');
+  });
+
+  it('is nothing for a token request, a redirect_uri that is no web origin, or a page without response_type', () => {
+    expect(redirectOriginOf(tokenExchange())).toBeUndefined();
+    expect(redirectOriginOf(exchange({ url: `${AS}/auth?response_type=code&redirect_uri=com.example.app%3A%2Fcb` }))).toBeUndefined();
+    expect(redirectOriginOf(exchange({ url: `https://app.example/?redirect_uri=https%3A%2F%2Fapp.example%2Fcb` }))).toBeUndefined();
   });
 });

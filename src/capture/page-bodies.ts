@@ -177,6 +177,26 @@ export function withReportedBody(exchange: Exchange, report: PageBodyReport, fro
 }
 
 /**
+ * The origin of the redirect_uri of an authorization request (RFC 6749 §4.1.1): a request with a response_type and
+ * a redirect_uri, in its query (a navigation) or its form body (a form post, a PAR request: RFC 9126 §2.1).
+ */
+export function redirectOriginOf(exchange: Exchange): string | undefined {
+  const queryAt = exchange.url.indexOf('?');
+  const query = queryAt === -1 ? '' : exchange.url.slice(queryAt + 1);
+  const form = exchange.requestBody.kind === 'form' ? exchange.requestBody.raw : '';
+  for (const text of [query, form]) {
+    // A cheap test first: every exchange of the log passes here after each analysis.
+    if (!text.includes('response_type=')) continue;
+    const params = new URLSearchParams(text);
+    const redirectUri = params.get('redirect_uri');
+    if (!params.has('response_type') || !redirectUri || !URL.canParse(redirectUri)) continue;
+    const { protocol, origin } = new URL(redirectUri);
+    if (protocol === 'https:' || protocol === 'http:') return origin;
+  }
+  return undefined;
+}
+
+/**
  * A match pattern (`*://*\/*\/token`) as the source of a regular expression over a whole URL without its fragment,
  * with Chrome's semantics (src/capture/match-pattern.ts): the page's script tests URLs with these, in a window
  * and in the workers it starts, where the pattern matcher itself cannot be loaded.
