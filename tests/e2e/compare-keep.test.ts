@@ -217,6 +217,16 @@ describe('compare and keep (panel, inline shell)', () => {
     expect(view.sides.map((s) => s.verdict)).toEqual(['pass', 'error']);
     expect(view.tokenRedirect).toMatchObject({ status: 'changed', added: ['/'] });
     expect(view.findings).toContainEqual({ ruleId: 'redirect-uri-token-mismatch', where: 'only-b' });
+    // The kept flow's verifier was redacted: its check is not comparable, not a difference.
+    expect(await after.$eval('[data-compare="pkce"] [data-field="verifier check"]', (e) => (e as HTMLElement).dataset.status)).toBe(
+      'unobservable',
+    );
+    // Every row on request, the identical ones too.
+    const rows = () => after.evaluate(() => document.querySelectorAll('#compare .compare-row').length);
+    const differing = await rows();
+    await after.click('#compare-show-same');
+    await after.waitForFunction((n) => document.querySelectorAll('#compare .compare-row').length > n, {}, differing);
+    expect(await after.$('[data-compare="endpoints"] [data-field="token endpoint"][data-status="same"]')).not.toBeNull();
     await after.click('#compare-close');
 
     await after.click('#kept-remove-all');
