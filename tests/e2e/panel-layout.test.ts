@@ -108,6 +108,13 @@ describe('the panel at 420, 800 and 1280 px', () => {
           const live = await measure(panel);
           await showTab(panel, 'findings');
           await panel.screenshot({ path: `${ARTIFACTS}${width}-${theme}-findings.png` });
+          // The chosen tab's content is on screen, not below a long summary.
+          const findingsShown = await panel.evaluate(() => {
+            const pane = document.querySelector<HTMLElement>('.detail-pane')!.getBoundingClientRect();
+            const findings = document.querySelector<HTMLElement>('#tabpanel-findings')!.getBoundingClientRect();
+            return findings.top < pane.bottom - 100;
+          });
+          expect(findingsShown, `${width} px ${theme}: the Findings tab's content is below the fold`).toBe(true);
           for (const m of [imported, live]) {
             expect(m.documentOverflow, `${width} px ${theme}: the document scrolls sideways`).toBeLessThanOrEqual(1);
             expect(m.detailOverflow, `${width} px ${theme}: the detail scrolls sideways`).toBeLessThanOrEqual(1);

@@ -6,7 +6,7 @@
  * Raw renders only while open (every header and body of the flow).
  */
 import type { Ref } from 'preact';
-import { useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { Finding } from '../../core/model.ts';
 import { findingCounts, flowStanding, flowSymbol } from '../../report/verdict.ts';
 import type { FlowItem } from '../sources.ts';
@@ -91,7 +91,13 @@ function Summary({ item }: { item: FlowItem }) {
         <p class="muted no-findings">No findings: every rule passed on what was captured.</p>
       )}
       {more > 0 && (
-        <button type="button" class="link more-findings" onClick={() => showTab(store, 'findings')}>
+        <button
+          type="button"
+          class="link more-findings"
+          onClick={() => {
+            store.detailTab.value = 'findings';
+          }}
+        >
           {more} more finding{more === 1 ? '' : 's'} in Findings
         </button>
       )}
@@ -109,14 +115,23 @@ function Summary({ item }: { item: FlowItem }) {
   );
 }
 
-function showTab(store: ReturnType<typeof useStore>, tab: DetailTab): void {
-  store.detailTab.value = tab;
-}
-
 function DetailTabs({ item }: { item: FlowItem }) {
   const store = useStore();
   const active = store.detailTab.value;
   const tabs = useRef<HTMLDivElement>(null);
+  // A tab chosen while the summary fills most of the pane (a narrow panel) scrolls the tabs to the top, so its
+  // content shows; opening another flow (a new mount) keeps the summary in view.
+  const shown = useRef(active);
+  useLayoutEffect(() => {
+    if (shown.current === active) return;
+    shown.current = active;
+    const list = tabs.current;
+    const pane = list?.closest<HTMLElement>('.detail-pane');
+    if (!list || !pane) return;
+    const paneTop = pane.getBoundingClientRect().top;
+    const { top, bottom } = list.getBoundingClientRect();
+    if (bottom - paneTop > pane.clientHeight * 0.6) pane.scrollTop += top - paneTop;
+  }, [active]);
   const onKeyDown = (e: KeyboardEvent) => {
     const at = DETAIL_TABS.indexOf(active);
     const next =
@@ -132,7 +147,7 @@ function DetailTabs({ item }: { item: FlowItem }) {
     if (next === -1) return;
     e.preventDefault();
     const tab = DETAIL_TABS[next]!;
-    showTab(store, tab);
+    store.detailTab.value = tab;
     tabs.current?.querySelector<HTMLElement>(`[data-tab="${tab}"]`)?.focus();
   };
   return (
@@ -148,7 +163,9 @@ function DetailTabs({ item }: { item: FlowItem }) {
             aria-selected={tab === active}
             aria-controls={`tabpanel-${tab}`}
             tabIndex={tab === active ? 0 : -1}
-            onClick={() => showTab(store, tab)}
+            onClick={() => {
+              store.detailTab.value = tab;
+            }}
           >
             {TAB_LABEL[tab]}
             {tab === 'findings' && item.findings.length > 0 && <span class="count">{item.findings.length}</span>}
