@@ -380,6 +380,27 @@ describe('values and the popup', () => {
       expect(url.headElided).toBe(true);
       expect(url.ellipsis).toBe('ellipsis');
       expect(url.tailShown).toBe(true);
+
+      // Opened, its exchange's heading copies it whole.
+      await panel
+        .browserContext()
+        .overridePermissions(`chrome-extension://${session.chromium.extensionId}`, [
+          'clipboard-read',
+          'clipboard-write',
+          'clipboard-sanitized-write',
+        ]);
+      await panel.click('#flow-detail [data-step-kind="authorize"] button');
+      await panel.waitForSelector('[data-section="exchange"] h3 [data-field="url"]');
+      await panel.click('[data-section="exchange"] h3 button[data-copy-full]');
+      await panel.waitForFunction(
+        () => document.querySelector('[data-section="exchange"] h3 button[data-copy-full]')?.textContent !== 'copy',
+      );
+      const copied = await panel.evaluate(async () => ({
+        button: document.querySelector('[data-section="exchange"] h3 button[data-copy-full]')!.textContent,
+        text: await navigator.clipboard.readText().catch(() => undefined),
+      }));
+      expect(copied.button).toBe('copied');
+      if (copied.text !== undefined) expect(copied.text).toBe(url.title);
       await panel.screenshot({ path: `${ARTIFACTS}panel-long-url.png` });
     });
   });

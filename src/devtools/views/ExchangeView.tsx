@@ -17,7 +17,7 @@ export function ExchangeView({ source, exchangeId, onClose }: { source: Source; 
     <section class="exchange" data-section="exchange" data-exchange-id={ex.id}>
       <header>
         <h3 class="exchange-url">
-          <span class="method">{ex.method}</span> <Masked source={source} text={ex.url} url />
+          <span class="method">{ex.method}</span> <Masked source={source} text={ex.url} url copy />
         </h3>
         {onClose && (
           <button type="button" class="link" onClick={onClose}>
@@ -42,7 +42,7 @@ export function ExchangeView({ source, exchangeId, onClose }: { source: Source; 
           <>
             <dt>Location</dt>
             <dd data-field="location">
-              <Masked source={source} text={ex.location} url />
+              <Masked source={source} text={ex.location} url copy />
             </dd>
           </>
         )}

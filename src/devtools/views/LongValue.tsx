@@ -20,26 +20,49 @@ import './long-value.css';
  * escaped already): its line breaks stay.
  * `actions`: an elided value offers "show all" and "copy" (false inside a control of its own, a timeline row,
  * which opens the exchange where they are offered).
+ * `copy`: a URL of ordinary length offers "copy" too (the exchange's heading and Location).
  */
 export function LongValue({
   value,
   url = false,
   lines = false,
   actions = true,
+  copy = false,
 }: {
   value: string;
   url?: boolean;
   lines?: boolean;
   actions?: boolean;
+  copy?: boolean;
 }) {
   const shown = lines ? visibleLines : visible;
   if (isLongValue(value)) return <ElidedValue value={value} url={url} shown={shown} actions={actions} />;
   if (!url) return <>{shown(value)}</>;
   const { head, tail } = urlEnds(value);
-  return (
+  const elided = (
     <span class="url-value" title={value} data-field="url">
       <span class="url-head">{visible(head)}</span>
       {tail && <span class="url-tail">{visible(tail)}</span>}
+    </span>
+  );
+  if (!copy) return elided;
+  return (
+    <span class="url-with-copy">
+      {elided}
+      <CopyButton value={value} />
+    </span>
+  );
+}
+
+/** Copies a value whole, and says whether it could. */
+function CopyButton({ value }: { value: string }) {
+  const [copied, setCopied] = useState<string | undefined>(undefined);
+  const copy = async () => setCopied((await copyText(value)) ? LONG_VALUE_WORDS.copied : LONG_VALUE_WORDS.copyFailed);
+  return (
+    <span class="long-value-actions">
+      <button type="button" class="link" data-copy-full onClick={() => void copy()}>
+        {copied ?? LONG_VALUE_WORDS.copy}
+      </button>
     </span>
   );
 }

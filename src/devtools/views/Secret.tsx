@@ -45,11 +45,27 @@ export function Secret({ id, label, value }: { id: string; label: string; value:
 
 /**
  * Free text (a URL, a header) with the source's secrets masked unless "reveal all" is on, elided past a few KB;
- * `url`: a URL filling its box, elided in the middle; `actions`: see LongValue.
+ * `url`: a URL filling its box, elided in the middle; `actions`, `copy`: see LongValue.
  */
-export function Masked({ source, text, url, actions }: { source: { redactor: Redactor }; text: string; url?: boolean; actions?: boolean }) {
+export function Masked({
+  source,
+  text,
+  url,
+  actions,
+  copy,
+}: {
+  source: { redactor: Redactor };
+  text: string;
+  url?: boolean;
+  actions?: boolean;
+  copy?: boolean;
+}) {
   const masked = useMaskedText(source, text);
-  return masked === undefined ? <PendingLongValue chars={text.length} /> : <LongValue value={masked} url={url} actions={actions} />;
+  return masked === undefined ? (
+    <PendingLongValue chars={text.length} />
+  ) : (
+    <LongValue value={masked} url={url} actions={actions} copy={copy} />
+  );
 }
 
 /**
