@@ -105,10 +105,15 @@ export function pageBodies(host: PageBodiesHost): PageBodies | undefined {
     if (typeof message !== 'object' || message === null || (message as { type?: unknown }).type !== PAGE_BODY_MESSAGE) return undefined;
     const tabId = sender.tab?.id;
     if (sender.id !== browser.runtime.id || tabId === undefined || tabId < 0) return undefined;
-    // Only a page of an origin the scripts were registered for reports (a frame of it included).
-    if (!sender.url || !URL.canParse(sender.url) || !origins.has(new URL(sender.url).origin)) return undefined;
+    if (!sender.url || !URL.canParse(sender.url)) return undefined;
+    const senderOrigin = new URL(sender.url).origin;
     const report = asPageBodyReport((message as { report?: unknown }).report);
-    if (report) receive(report, tabId, 'page');
+    if (!report) return undefined;
+    // Only a page of an origin the scripts are registered for reports (a frame of it included). A report may be
+    // what wakes a stopped worker: the registered origins are read first.
+    void registration.then(() => {
+      if (origins.has(senderOrigin)) receive(report, tabId, 'page');
+    });
     return undefined;
   });
   listenForDeepCapture((report, tabId) => receive(report, tabId, 'browser'));
