@@ -22,7 +22,13 @@ const { minimum_chrome_version: _chromeOnly, optional_permissions: _deepCaptureI
 const firefoxManifest = {
   ...shared,
   // 'scripting' registers Chrome's page-body scripts (src/background/page-bodies.ts), which Firefox does without.
-  permissions: [...shared.permissions.filter((permission) => permission !== 'scripting'), 'webRequestBlocking', 'webRequestFilterResponse'],
+  // 'webNavigation' arms Chrome's capture (src/background/arming.ts); Firefox listens always and would show one
+  // more install-time warning for it ("Access browser activity during navigation", extensionPermissions.ftl).
+  permissions: [
+    ...shared.permissions.filter((permission) => permission !== 'scripting' && permission !== 'webNavigation'),
+    'webRequestBlocking',
+    'webRequestFilterResponse',
+  ],
   background: { scripts: [background.service_worker], type: 'module' },
   browser_specific_settings: {
     gecko: {

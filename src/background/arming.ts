@@ -60,6 +60,11 @@ export interface CaptureArming {
 
 /** Call synchronously at the worker's top level: the webNavigation listeners must be there in its first turn. */
 export function captureArming(options: ArmingOptions): CaptureArming {
+  // Firefox: no webNavigation (its manifest does not ask for it), the listeners are there from the first turn.
+  if (options.alwaysArmed) {
+    options.listen();
+    return { sawFrameRequest: () => undefined, kept: () => undefined, followWatch: () => undefined };
+  }
   const ledger = new NavigationLedger();
   let state: ArmingState = disarmed();
   let removeListeners: (() => void) | undefined;
@@ -67,6 +72,9 @@ export function captureArming(options: ArmingOptions): CaptureArming {
   /** Authorization request navigations started while disarmed, by frame, until they commit. */
   const started = new Map<string, NavigationDetails & { key: string }>();
   let stateLoaded = false;
+  /** Every commit is heard (followCommits). */
+  let hearingCommits = false;
+  let commitsTimer: ReturnType<typeof setTimeout> | undefined;
   // Ids must not collide with those a previous instance of this worker stored.
   const idPrefix = `n${Date.now().toString(36)}`;
   let sequence = 0;
@@ -94,7 +102,6 @@ export function captureArming(options: ArmingOptions): CaptureArming {
 
   /** Arms now if the state says so, and disarms when it stops saying so. */
   function follow(): void {
-    if (options.alwaysArmed) return;
     const now = Date.now();
     state = expire(state, now);
     clearTimeout(disarmTimer);
@@ -108,7 +115,6 @@ export function captureArming(options: ArmingOptions): CaptureArming {
   }
 
   function update(next: (current: ArmingState, now: number) => ArmingState): void {
-    if (options.alwaysArmed) return;
     if (!stateLoaded) {
       // The first turn of a woken worker: arm at once, and fold the stored state in once it is read.
       arm();
@@ -120,15 +126,21 @@ export function captureArming(options: ArmingOptions): CaptureArming {
   }
 
   const loaded = (async () => {
-    if (options.alwaysArmed) return;
     const stored = ((await browser.storage.session.get(STATE_KEY).catch(() => ({}))) as Record<string, unknown>)[STATE_KEY];
     const restored = isArmingState(stored) ? stored : disarmed();
     state = { ...restored, listening: restored.listening || removeListeners !== undefined };
     stateLoaded = true;
     const action = startUp(state, Date.now());
     if (action === 'unregister' && !removeListeners) {
-      // Listeners a stopped instance left registered: only adding and removing the same ones unregisters them.
-      options.listen()();
+      // Listeners a stopped instance left registered: only adding and removing the same ones unregisters them,
+      // the learned endpoints' included (they follow the capture log, hence the wait).
+      await options.ready;
+      if (!removeListeners) options.listen()();
+    }
+    // A stopped instance may have been hearing every commit: unregister that listener the same way.
+    if (!hearingCommits) {
+      followCommits(true);
+      followCommits();
     }
     follow();
   })();
@@ -140,10 +152,10 @@ export function captureArming(options: ArmingOptions): CaptureArming {
     const key = authorizationRequestKey(details.url);
     if (key === undefined) {
       // `code=`, `error=`: perhaps an authorization response coming back to a worker that was stopped.
-      if (!options.alwaysArmed && !removeListeners) void loaded.then(follow);
+      if (!removeListeners) void loaded.then(follow);
       return;
     }
-    if (!removeListeners && !options.alwaysArmed) {
+    if (!removeListeners) {
       started.set(frameOf(details), {
         url: details.url,
         tabId: details.tabId,
@@ -168,7 +180,7 @@ export function captureArming(options: ArmingOptions): CaptureArming {
     // were there (the server signed the user in at once), or the worker was stopped mid-sign-in and woke too late
     // for it. A fragment never reaches an exchange's URL, so a fragment response is not rebuilt.
     const response = authorizationResponseOf({ url: details.url.split('#')[0]!, requestBody: { kind: 'none' } });
-    if (!response || options.alwaysArmed) return;
+    if (!response) return;
     const arrival = { url: details.url, tabId: details.tabId, frameId: details.frameId, timeStamp: details.timeStamp };
     void loaded.then(() => {
       if (!(start || isArmed(state, Date.now())) || ledger.hasSeen(arrival.tabId, arrival.frameId, arrival.url)) return;
@@ -186,10 +198,8 @@ export function captureArming(options: ArmingOptions): CaptureArming {
   }
 
   /** While a navigation started disarmed is pending, every commit is heard, so its own is not missed. */
-  let hearingCommits = false;
-  let commitsTimer: ReturnType<typeof setTimeout> | undefined;
-  function followCommits(): void {
-    const hear = started.size > 0;
+  function followCommits(force = false): void {
+    const hear = force || started.size > 0;
     if (hear === hearingCommits) return;
     hearingCommits = hear;
     clearTimeout(commitsTimer);
@@ -217,7 +227,6 @@ export function captureArming(options: ArmingOptions): CaptureArming {
   let watchedFilters: NavigationUrlFilter[] = [];
   const onWatchedPage = () => update(watchedPageCommitted);
   function followWatch(): void {
-    if (options.alwaysArmed) return;
     const filters = watchedOriginFilters(options.watch());
     if (JSON.stringify(filters) === JSON.stringify(watchedFilters)) return;
     if (watchedFilters.length) browser.webNavigation.onCommitted.removeListener(onWatchedPage);
@@ -225,8 +234,6 @@ export function captureArming(options: ArmingOptions): CaptureArming {
     if (filters.length) browser.webNavigation.onCommitted.addListener(onWatchedPage, { url: filters as Events.UrlFilter[] });
   }
   void options.ready.then(followWatch);
-
-  if (options.alwaysArmed) arm();
 
   return {
     sawFrameRequest: (tabId, frameId, url) => ledger.saw(tabId, frameId, url),

@@ -157,37 +157,13 @@ function addCaptureListeners(filter: WebRequest.RequestFilter, accepts: (url: st
 }
 
 /**
- * The webRequest listeners exist only while a sign-in may be under way (arming.ts): in Chrome any webRequest
- * listener makes every request of every page take a detour through the browser. Firefox listens always.
- */
-let listening = false;
-const arming = captureArming({
-  alwaysArmed: responseBodies !== undefined,
-  ready,
-  watch: () => store.watch,
-  keep,
-  listen() {
-    const removers = [NAVIGATIONS, SCRIPT_REQUESTS].map((filter) => addCaptureListeners(filter));
-    const removeBodies = responseBodies?.listen(BODY_REQUESTS);
-    listening = true;
-    void ready.then(followLearnedEndpoints);
-    return () => {
-      for (const remove of removers) remove();
-      removeBodies?.();
-      listening = false;
-      followLearnedEndpoints();
-    };
-  },
-});
-
-/**
- * Learned endpoints (learned-endpoints.ts) get listeners of their own, added once the stored list is read and
- * replaced whenever it changes: a webRequest filter is fixed when its listener is added. Chrome only promises to
- * dispatch to listeners added in the worker's first turn, so while the worker sleeps a request to a learned
- * endpoint alone may not wake it; a sign-in's navigations match the fixed filter and wake it, and the stored list
- * is read within milliseconds, before the page's script gets to its token request. Requests the fixed filter
- * also matches (a learned endpoint called with `?grant_type=…`) are left to the fixed listeners, so none is
- * recorded twice.
+ * Learned endpoints (learned-endpoints.ts) get listeners of their own while the capture is armed, added once the
+ * stored list is read and replaced whenever it changes: a webRequest filter is fixed when its listener is added.
+ * Chrome only promises to dispatch to listeners added in the worker's first turn, so while the worker sleeps a
+ * request to a learned endpoint alone may not wake it; a sign-in's navigations match the fixed filter and wake it,
+ * and the stored list is read within milliseconds, before the page's script gets to its token request. Requests
+ * the fixed filter also matches (a learned endpoint called with `?grant_type=…`) are left to the fixed listeners,
+ * so none is recorded twice.
  */
 let removeLearnedListeners: (() => void) | undefined;
 let learnedPatterns: readonly string[] = [];
@@ -213,6 +189,31 @@ function addLearnedListeners(filter: WebRequest.RequestFilter): () => void {
     removeBodies?.();
   };
 }
+
+/**
+ * The webRequest listeners exist only while a sign-in may be under way (arming.ts): in Chrome any webRequest
+ * listener makes every request of every page take a detour through the browser. Firefox listens always.
+ */
+let listening = false;
+const arming = captureArming({
+  alwaysArmed: responseBodies !== undefined,
+  ready,
+  watch: () => store.watch,
+  keep,
+  listen() {
+    const removers = [NAVIGATIONS, SCRIPT_REQUESTS].map((filter) => addCaptureListeners(filter));
+    const removeBodies = responseBodies?.listen(BODY_REQUESTS);
+    listening = true;
+    followLearnedEndpoints();
+    void ready.then(followLearnedEndpoints);
+    return () => {
+      for (const remove of removers) remove();
+      removeBodies?.();
+      listening = false;
+      followLearnedEndpoints();
+    };
+  },
+});
 
 // --- analysis, badge, views ------------------------------------------------------------------------
 const ANALYSIS_DELAY_MS = 30;

@@ -50,7 +50,7 @@ describe('capture arming', () => {
     await page.close();
   });
 
-  it('captures a sign-in that starts while disarmed whole, its authorization request rebuilt from the navigation', async () => {
+  it('captures a sign-in that starts while disarmed whole, its authorization request rebuilt from the navigation when missed', async () => {
     // A stopped worker, as after 30 s without events: the sign-in's navigation must wake it and arm.
     await (await session.worker()).close();
     const page = await session.chromium.browser.newPage();
@@ -67,11 +67,13 @@ describe('capture arming', () => {
     // One authorization request, whichever way it was seen: never both.
     expect(authorizations).toHaveLength(1);
     const [authorization] = authorizations;
-    // The woken worker armed after the request had left: rebuilt from the navigation, nothing but the request
-    // line is claimed.
-    expect(authorization).toMatchObject({ observedBy: 'navigation', method: 'GET', requestHeaders: [], responseHeaders: [] });
-    expect(authorization!.status).toBeUndefined();
-    expect(authorization!.location).toBeUndefined();
+    // The woken worker usually arms after the request has left (then it is rebuilt from the navigation, and
+    // nothing but the request line is claimed); on a slow server it may arm in time.
+    if (authorization!.observedBy === 'navigation') {
+      expect(authorization).toMatchObject({ method: 'GET', requestHeaders: [], responseHeaders: [] });
+      expect(authorization!.status).toBeUndefined();
+      expect(authorization!.location).toBeUndefined();
+    } else expect(authorization!.status).toBe(303);
     // The code exchange left after the listeners were armed.
     expect(exchanges.some((e) => e.method === 'POST' && e.url.endsWith('/token') && e.status === 200)).toBe(true);
     expect((await armingOf(worker)).listening).toBe(true);
