@@ -14,6 +14,7 @@ import { DIST, launchWithExtension, type ExtensionBrowser } from '../../demo/bro
 import { driveVariant } from '../../demo/drive.ts';
 import type { RunningDemo } from '../../demo/index.ts';
 import { variants, type Variant } from '../../demo/variants.ts';
+import productManifest from '../../manifest.json' with { type: 'json' };
 import { runCommand } from './child.ts';
 import type { BenchContext } from './types.ts';
 
@@ -122,8 +123,9 @@ function newestMtime(dir: string): number {
 }
 
 /**
- * The permission floor: an MV3 extension holding OAuth Lens's permissions (`webRequest`, `storage`,
- * host_permissions `<all_urls>`) with a module service worker that registers no listener. What any
+ * The permission floor: an MV3 extension holding OAuth Lens's permissions (those of its manifest.json:
+ * `webRequest`, `webNavigation`, `storage`, `scripting`; host_permissions `<all_urls>`) with a module service worker
+ * that registers no listener. What any
  * webRequest observer costs before it does anything (shared/capture-cost.md).
  *
  * With `listenersFor`, a diagnostic variant instead: the same extension whose worker registers, for each given
@@ -141,8 +143,8 @@ export async function writeFloorExtension(
     description: listenersFor
       ? "OAuth Lens's permissions and filters, listeners that do nothing."
       : 'Same permissions as OAuth Lens, no listener.',
-    permissions: ['webRequest', 'storage'],
-    host_permissions: ['<all_urls>'],
+    permissions: productManifest.permissions,
+    host_permissions: productManifest.host_permissions,
     background: { service_worker: 'worker.js', type: 'module' },
   };
   const worker = listenersFor

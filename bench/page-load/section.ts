@@ -1,19 +1,24 @@
 /**
  * Page-load section: what the capture costs an ordinary page.
  *
- * Goal (shared/capture-cost.md): a page loaded with OAuth Lens installed takes ≤ 1.05× the time it takes with
- * the permission floor installed: an extension holding the same permissions (`webRequest`, `storage`,
- * `<all_urls>`) and a service worker that registers no listener. The floor is the limit of this design; the
- * ratio against no extension at all is printed too.
+ * Goal (shared/capture-cost.md): a page loaded with OAuth Lens installed, no sign-in under way, takes ≤ 1.05× the
+ * time it takes with the permission floor installed: an extension holding the same permissions (those of
+ * manifest.json, `<all_urls>` included) and a service worker that registers no listener. The ratio against no
+ * extension at all is printed too, and what a page costs while the capture is armed (src/capture/arming.ts).
  *
- * Three Chromiums, launched once each with the same flags (extensions enabled, pipe): no extension, the floor
- * (generated into a temp dir), and dist/ (a private copy, lib/extension.ts). Each round loads
+ * Four Chromiums, launched once each with the same flags (extensions enabled, pipe): no extension, the floor
+ * (generated into a temp dir), dist/ (a private copy, lib/extension.ts) that has seen no sign-in ("ours": its
+ * webRequest listeners are not armed), and dist/ again after one sign-in whose client is the page's origin
+ * ("armed": a watched origin, so its pages keep the capture armed). Each round loads
  * `${clientOrigin}/browse?n=300` (~300 no-store subresources on loopback, demo/browse.ts) once in each browser,
- * in a seeded shuffled order, each load in a fresh tab with the cache disabled. A load is timed in the page, from navigation start (performance.timeOrigin)
- * to the moment `#result` gets data-status="done" (every subresource settled, after the load event); the load
- * event end is recorded too. Ratios are paired per round; the median ratio is reported with a bootstrap 95% CI.
+ * in a seeded shuffled order, each load in a fresh tab with the cache disabled. A load is timed in the page, from
+ * navigation start (performance.timeOrigin) to the moment `#result` gets data-status="done" (every subresource
+ * settled, after the load event); the load event end is recorded too. Ratios are paired per round; the median
+ * ratio is reported with a bootstrap 95% CI. After the rounds, each OAuth Lens browser's arming state is read
+ * from storage.session: ours must not have listened, armed must have (else the row fails).
  *
  * Knobs: BENCH_PAGE_LOAD_ROUNDS (default 30, 8 with --quick), BENCH_PAGE_LOAD_N (subresources, default 300),
+ * BENCH_PAGE_LOAD_ARMED=0 (leave the armed browser out),
  * BENCH_PAGE_LOAD_LISTENERS=all|navigations|scripts (a fourth browser, diagnostic: an extension with OAuth Lens's
  * filters, or one of them, and six empty listeners each, to split ours/floor into the cost of dispatching events
  * and the cost of the work).
@@ -22,21 +27,22 @@ import { availableParallelism } from 'node:os';
 import type { Browser } from 'puppeteer';
 import type { WebRequest } from 'webextension-polyfill';
 import { NAVIGATIONS, SCRIPT_REQUESTS } from '../../src/background/filters.ts';
-import { browserVersion, launchChromium, type LaunchedBrowser } from '../../demo/browser.ts';
+import { browserVersion, launchChromium, type ExtensionBrowser, type LaunchedBrowser } from '../../demo/browser.ts';
 import { startDemo } from '../../demo/index.ts';
-import { ensureExtensionBuilt, launchExtension, sampleLoad, workerTarget, writeFloorExtension } from '../lib/extension.ts';
+import { ensureExtensionBuilt, launchExtension, sampleLoad, signInOnce, workerTarget, writeFloorExtension } from '../lib/extension.ts';
 import { Rng } from '../lib/rng.ts';
 import { bootstrapMedianCI, loadReport, median, minMax, ms, table } from '../lib/stats.ts';
 import type { BenchContext, BenchSection, SectionResult, SummaryRow } from '../lib/types.ts';
 
 const GOAL_OURS_FLOOR = 1.05;
 export const WARM_UP_LOADS = 2;
-type VariantId = 'none' | 'floor' | 'ours' | 'listeners';
+type VariantId = 'none' | 'floor' | 'ours' | 'armed' | 'listeners';
 
 const LABELS: Record<VariantId, string> = {
   none: 'no extension',
-  floor: 'permission floor (webRequest + storage + <all_urls>, no listener)',
-  ours: 'OAuth Lens (dist/, a private copy)',
+  floor: "permission floor (OAuth Lens's permissions, no listener)",
+  ours: 'OAuth Lens (dist/, a private copy), no sign-in under way',
+  armed: "OAuth Lens armed: after a sign-in whose client is the page's origin",
   listeners: "OAuth Lens's filters, six empty listeners each (diagnostic)",
 };
 
@@ -87,7 +93,15 @@ export const pageLoadSection: BenchSection = {
     const withListeners = listenerFilters !== undefined;
     if (listenerFilters)
       LABELS.listeners = `OAuth Lens's ${listenersKnob === 'navigations' ? 'navigation filter' : listenersKnob === 'scripts' ? 'fetch/XHR filter' : 'filters'}, six empty listeners each (diagnostic)`;
-    const variants: VariantId[] = withListeners ? ['none', 'floor', 'listeners', 'ours'] : ['none', 'floor', 'ours'];
+    // What a page costs while the capture is armed (src/capture/arming.ts): a fourth browser, unless turned off.
+    const withArmed = process.env.BENCH_PAGE_LOAD_ARMED !== '0';
+    const variants: VariantId[] = [
+      'none',
+      'floor',
+      ...(withListeners ? (['listeners'] as const) : []),
+      'ours',
+      ...(withArmed ? (['armed'] as const) : []),
+    ];
 
     const demo = await startDemo();
     const floor = await writeFloorExtension();
@@ -106,6 +120,15 @@ export const pageLoadSection: BenchSection = {
       const ours = await launchExtension(context);
       browsers.ours = ours;
       await workerTarget(ours.browser, ours.extensionId);
+      let armed: ExtensionBrowser | undefined;
+      if (withArmed) {
+        armed = await launchExtension(context);
+        browsers.armed = armed;
+        await workerTarget(armed.browser, armed.extensionId);
+        // The page is served from the demo client's origin: a sign-in there makes it a watched origin, whose pages
+        // keep the capture armed.
+        await signInOnce(armed.browser, demo);
+      }
       const url = `${demo.clientOrigin}/browse?n=${n}`;
       log(`Chromium ${await browserVersion(ours.browser)}, headless, one browser per variant (same flags); page ${url}`);
       log(
@@ -130,12 +153,18 @@ export const pageLoadSection: BenchSection = {
         );
       }
       const machine = loadReport(load.stop(), availableParallelism());
+      // Each browser's arming state after its last load: ours must not have listened, armed must have.
+      const listened = {
+        ours: await listeningAfterLoads(ours),
+        ...(armed ? { armed: await listeningAfterLoads(armed) } : {}),
+      };
+      log(`webRequest listeners registered after the rounds: ours ${listened.ours}${armed ? `, armed ${listened.armed}` : ''}`);
 
       log(loadTable(variants, LABELS, loads));
 
       const observed = await observedRequests(ours.browser, url);
       log(
-        `one more load, to count requests (not timed): ${observed.total} requests (${observed.byType}); matching OAuth Lens's webRequest filters: ${observed.navigations} navigations + ${observed.scripts} fetch/XHR (${observed.examples.join(', ')})`,
+        `one more load, to count requests (not timed): ${observed.total} requests (${observed.byType}); matching OAuth Lens's webRequest filters (when armed): ${observed.navigations} navigations + ${observed.scripts} fetch/XHR (${observed.examples.join(', ')})`,
       );
 
       const ciRng = new Rng(7);
@@ -148,6 +177,7 @@ export const pageLoadSection: BenchSection = {
         ['floor', 'none'],
         ['ours', 'floor'],
       ];
+      if (withArmed) pairs.push(['armed', 'floor']);
       if (withListeners) pairs.push(['listeners', 'floor'], ['ours', 'listeners']);
       const { done, loadEvent } = pairedRatios(pairs, paired, rounds, log);
       const goal = done.get('ours/floor')!;
@@ -179,6 +209,20 @@ export const pageLoadSection: BenchSection = {
           status: pass ? 'pass' : 'FAIL',
         },
         { metric: 'ours / floor at load event', value: fmt(loadEvent.get('ours/floor')!), status: 'info' },
+        ...(withArmed
+          ? [
+              {
+                metric: 'armed / floor, during a sign-in (paired, median [95% CI])',
+                value: fmt(done.get('armed/floor')!),
+                status: 'info' as const,
+              },
+            ]
+          : []),
+        {
+          metric: 'webRequest listeners after the rounds',
+          value: `ours ${listened.ours}${armed ? `, armed ${listened.armed}` : ''}`,
+          status: listened.ours === 'none' && (!armed || listened.armed === 'listening') ? 'info' : 'FAIL',
+        },
         ...(withListeners
           ? [
               { metric: 'empty listeners / floor (diagnostic)', value: fmt(done.get('listeners/floor')!), status: 'info' as const },
@@ -186,7 +230,7 @@ export const pageLoadSection: BenchSection = {
             ]
           : []),
         {
-          metric: 'requests per load seen by the filters',
+          metric: 'requests per load the filters would see, armed',
           value: `${observed.navigations + observed.scripts} of ${observed.total} (${observed.navigations} navigations, ${observed.scripts} fetch/XHR)`,
           status: 'info',
         },
@@ -202,7 +246,23 @@ export const pageLoadSection: BenchSection = {
   },
 };
 
-/** One load in a fresh tab of `browser`, cache disabled (Chromium over CDP, Firefox over WebDriver BiDi). */
+/**
+ * Whether an OAuth Lens browser's capture is armed: 'listening' or 'none', from the state its worker keeps in
+ * storage.session (src/background/arming.ts), read from an extension page so a stopped worker is not woken.
+ */
+async function listeningAfterLoads(chromium: ExtensionBrowser): Promise<'listening' | 'none'> {
+  const page = await chromium.browser.newPage();
+  try {
+    await page.goto(`chrome-extension://${chromium.extensionId}/src/popup/index.html?tab=-1`);
+    const arming = await page.evaluate(
+      async () => (await chrome.storage.session.get('arming')).arming as { listening?: boolean } | undefined,
+    );
+    return arming?.listening ? 'listening' : 'none';
+  } finally {
+    await page.close();
+  }
+}
+
 /** A paired ratio: the median of the per-round ratios, with its bootstrap 95% interval. */
 export interface PairedRatio {
   median: number;
