@@ -10,7 +10,7 @@ import { pkceSummary } from '../report/pkce.ts';
 import { MISSING_BODY_HINT } from '../report/body-hint.ts';
 import { plural } from '../report/text.ts';
 import { flowStanding, flowSymbol, isStuck } from '../report/verdict.ts';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { LongValue } from '../devtools/views/LongValue.tsx';
 import { describeCodeExchange, describeState, type PopupModel } from './model.ts';
 
@@ -34,6 +34,17 @@ export function Popup({ model, status, error, bodyHint, onClear, onOpenInPanel }
   // A recent flow the user opened, while it is still kept (a clear or the size cap may drop it).
   const opened = openFlowId === undefined ? undefined : model?.recent.find((f) => f.id === openFlowId);
   const hintFor = (flow: FlowReport) => bodyHint && model?.bodiesNotObserved.has(flow.id) === true;
+  // Keyboard users land on Back when a flow opens, and on that flow's row when they come back.
+  const back = useRef<HTMLButtonElement>(null);
+  const lastOpened = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (openFlowId !== undefined) {
+      lastOpened.current = openFlowId;
+      back.current?.focus();
+    } else if (lastOpened.current !== undefined) {
+      document.querySelector<HTMLElement>(`[data-open-flow="${CSS.escape(lastOpened.current)}"]`)?.focus();
+    }
+  }, [openFlowId]);
   return (
     <main class="popup">
       <header>
@@ -54,7 +65,7 @@ export function Popup({ model, status, error, bodyHint, onClear, onOpenInPanel }
       ) : opened ? (
         <section class="opened" id="opened-flow">
           <div class="opened-actions">
-            <button type="button" class="back" id="back" onClick={() => setOpenFlowId(undefined)}>
+            <button type="button" class="back" id="back" ref={back} onClick={() => setOpenFlowId(undefined)}>
               ← Back
             </button>
             {onOpenInPanel && model.tabOfFlow.has(opened.id) && (

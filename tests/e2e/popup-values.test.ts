@@ -121,11 +121,13 @@ describe('values and the popup', () => {
           heading: document.querySelector('#opened-flow-card h2')?.textContent,
           fields: [...document.querySelectorAll('#opened-flow-card > dl > dt')].map((dt) => dt.textContent),
           current: document.querySelector('#current-flow') !== null,
+          focused: document.activeElement?.id,
         }));
         expect(opened.id).toBe(recentId);
         expect(opened.heading).toContain('Recent flow');
         expect(opened.fields).toContain('Redirect URI');
         expect(opened.current).toBe(false);
+        expect(opened.focused).toBe('back');
         await popup.screenshot({ path: `${ARTIFACTS}popup-800-recent-opened.png`, fullPage: true });
 
         // "Open in panel": the panel's page, in a tab, on that flow of its tab.
@@ -152,6 +154,7 @@ describe('values and the popup', () => {
         await popup.click('#back');
         await popup.waitForSelector('#current-flow [data-rule-id="state-missing"]');
         expect(await popup.$('#opened-flow-card')).toBeNull();
+        expect(await popup.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.openFlow)).toBe(recentId);
       } finally {
         await popup.close();
       }
