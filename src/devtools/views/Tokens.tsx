@@ -112,7 +112,9 @@ function Claims({ claims }: { claims: JWTPayload }) {
       <h5>Claims</h5>
       <dl>
         {Object.entries(claims).map(([name, value]) => [
-          <dt key={`n${name}`}>{visible(name)}</dt>,
+          <dt key={`n${name}`}>
+            <LongValue value={name} />
+          </dt>,
           <dd key={`v${name}`} data-claim={name}>
             <code>
               <LongValue value={typeof value === 'string' ? value : JSON.stringify(value)} />
