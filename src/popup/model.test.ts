@@ -32,6 +32,8 @@ describe('the popup', () => {
   it('names the flows whose token response body was not observed (live in Chrome), and none when it was (a HAR, Firefox)', async () => {
     const live = await liveModel('good');
     expect([...live.bodiesNotObserved]).toEqual([live.current!.id]);
+    // The tab the panel opens the flow in ("Open in panel").
+    expect(live.tabOfFlow.get(live.current!.id)).toBe(1);
     const withBodies = await popupModel(snapshot(demoFixture('good').map((e) => ({ ...e, tabId: 1 }))), 1);
     expect(withBodies.bodiesNotObserved.size).toBe(0);
   });
