@@ -144,6 +144,25 @@ describe('page-reported response bodies in Chromium, DevTools closed', () => {
       .toEqual([]);
   });
 
+  it('a sign-in the server answers at once (single sign-on, scripts just unregistered by Clear) still has its body', async () => {
+    const first = await run('good');
+    await first.page.close();
+    // Clear without forgetting the server's session: the next authorization request is answered by a redirect.
+    const popup = await extensionPage();
+    await popup.click('#clear');
+    await popup.waitForFunction(() => document.querySelector('footer span')?.textContent?.startsWith('0 requests'));
+    await popup.close();
+    await expect
+      .poll(async () => (await session.worker()).evaluate(() => chrome.scripting.getRegisteredContentScripts()), { timeout: 5_000 })
+      .toEqual([]);
+    const { page, tabId } = await run('good');
+    try {
+      await expectIdTokenChecked(tabId);
+    } finally {
+      await page.close();
+    }
+  });
+
   it.each(['id-token-nonce-mismatch', 'hash-claim-mismatch', 'refresh-token-not-rotated'])(
     '%s (rogue server): the defect in the body shows in the popup and on the badge',
     async (id) => {
@@ -267,10 +286,20 @@ describe('deep capture (the optional debugger permission) in Chromium', () => {
   it('is explained before it is turned on, reads the tab’s OAuth bodies the page cannot report, and detaches when switched off or the tab closes', async () => {
     const page = await chromium.browser.newPage();
     await page.goto(`${demo.clientOrigin}/browse?n=1`);
-    const tabId = await (await chromium.worker()).evaluate(
-      async (url) => (await chrome.tabs.query({})).find((t) => t.url === url)?.id ?? -1,
-      page.url(),
-    );
+    await page.evaluate(() => history.replaceState(null, '', '#deep-capture-tab'));
+    let tabId = -1;
+    await expect
+      .poll(
+        async () => {
+          tabId = await (await chromium.worker()).evaluate(
+            async (url) => (await chrome.tabs.query({})).find((t) => t.url === url)?.id ?? -1,
+            page.url(),
+          );
+          return tabId;
+        },
+        { timeout: 5_000 },
+      )
+      .toBeGreaterThan(-1);
     const popup = await chromium.browser.newPage();
     await popup.goto(`chrome-extension://${chromium.extensionId}/src/popup/index.html?tab=${tabId}`);
     await popup.waitForSelector('#deep-capture-toggle');
