@@ -229,9 +229,9 @@ describe('the add-on in Firefox ESR', () => {
   it("creates the OAuth panel in DevTools, dark from DevTools' theme at start, then following each change", async () => {
     const devtools = firefox.devtools!;
     expect(await devtools.addedPanels()).toEqual(['OAuth']);
-    // panel.css's background (--bg): #fff in the light styles, #202124 in the dark ones.
-    const light = [0xff, 0xff, 0xff];
-    const dark = [0x20, 0x21, 0x24];
+    // The top-left corner is the panel's toolbar (panel.css --toolbar): #f1f3f4 in the light styles, #292a2d in the dark ones.
+    const light = [0xf1, 0xf3, 0xf4];
+    const dark = [0x29, 0x2a, 0x2d];
     const panelColour = () => expect.poll(() => devtools.panelColour('OAuth'), { timeout: 15_000, interval: 200 });
     // Dark before the panel's page first loads: it reads devtools.panels.themeName.
     await devtools.setTheme('dark');
