@@ -49,7 +49,9 @@ export function LongValue({
   return (
     <span class="url-with-copy">
       {elided}
-      <CopyButton value={value} />
+      <span class="long-value-actions">
+        <CopyButton value={value} />
+      </span>
     </span>
   );
 }
@@ -59,11 +61,9 @@ function CopyButton({ value }: { value: string }) {
   const [copied, setCopied] = useState<string | undefined>(undefined);
   const copy = async () => setCopied((await copyText(value)) ? LONG_VALUE_WORDS.copied : LONG_VALUE_WORDS.copyFailed);
   return (
-    <span class="long-value-actions">
-      <button type="button" class="link" data-copy-full onClick={() => void copy()}>
-        {copied ?? LONG_VALUE_WORDS.copy}
-      </button>
-    </span>
+    <button type="button" class="link" data-copy-full onClick={() => void copy()}>
+      {copied ?? LONG_VALUE_WORDS.copy}
+    </button>
   );
 }
 
@@ -78,10 +78,8 @@ export function PendingLongValue({ chars }: { chars: number }) {
 
 function ElidedValue({ value, url, shown, actions }: { value: string; url: boolean; shown(text: string): string; actions: boolean }) {
   const [expanded, setExpanded] = useState(false);
-  const [copied, setCopied] = useState<string | undefined>(undefined);
   const head = elidedHead(value);
   const tail = url ? urlEnds(value).tail : '';
-  const copy = async () => setCopied((await copyText(value)) ? LONG_VALUE_WORDS.copied : LONG_VALUE_WORDS.copyFailed);
   const title = LONG_VALUE_WORDS.title(value.length);
   return (
     <span class="long-value" data-long-value={value.length} data-expanded={expanded ? 'true' : 'false'}>
@@ -121,9 +119,7 @@ function ElidedValue({ value, url, shown, actions }: { value: string; url: boole
           <button type="button" class="link" data-expand aria-expanded={expanded} onClick={() => setExpanded(!expanded)}>
             {expanded ? LONG_VALUE_WORDS.showLess : LONG_VALUE_WORDS.showAll(value.length)}
           </button>
-          <button type="button" class="link" data-copy-full onClick={() => void copy()}>
-            {copied ?? LONG_VALUE_WORDS.copy}
-          </button>
+          <CopyButton value={value} />
         </span>
       )}
     </span>
