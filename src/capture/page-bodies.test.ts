@@ -6,6 +6,7 @@ import {
   asPageBodyReport,
   bodyOfReport,
   exchangeForReport,
+  MAX_PENDING_BASE64,
   MAX_PENDING_REPORTS,
   PENDING_TTL_MS,
   patternRegExpSource,
@@ -139,6 +140,16 @@ describe('pending reports (a body that arrives before webRequest completes its e
     const kept = prunePending(many, T0 + 1);
     expect(kept).toHaveLength(MAX_PENDING_REPORTS);
     expect(kept[0]!.tabId).toBe(3);
+  });
+
+  it('keep at most MAX_PENDING_BASE64 of bodies together, the newest first', () => {
+    const big = report({ body: 'A'.repeat(900 * 1024), size: (900 * 1024 * 3) / 4 });
+    const kept = prunePending(
+      [0, 1, 2].map((tabId) => ({ tabId, report: big, received: T0 })),
+      T0 + 1,
+    );
+    expect(kept.map((p) => p.tabId)).toEqual([1, 2]);
+    expect(kept.reduce((sum, p) => sum + (p.report.body?.length ?? 0), 0)).toBeLessThanOrEqual(MAX_PENDING_BASE64);
   });
 });
 

@@ -149,11 +149,20 @@ export const PENDING_TTL_MS = 60_000;
 /** At most this many wait at once (each up to MAX_RESPONSE_BODY_BYTES): past it the oldest is dropped. */
 export const MAX_PENDING_REPORTS = 16;
 
-/** The pending reports still worth keeping at `now`, with `added` appended, oldest dropped past the bound. */
+/**
+ * Their bodies' base64 together, at most: they wait in storage.session beside the capture log, whose share of the
+ * quota a page sending reports it makes up must not take (src/background/retention.ts keeps the log under 4 MB).
+ */
+export const MAX_PENDING_BASE64 = 2 * 1024 * 1024;
+
+/** The pending reports still worth keeping at `now`, with `added` appended, oldest dropped past the bounds. */
 export function prunePending(pending: readonly PendingReport[], now: number, added?: PendingReport): PendingReport[] {
   const fresh = pending.filter((p) => now - p.received < PENDING_TTL_MS);
   if (added) fresh.push(added);
-  return fresh.slice(-MAX_PENDING_REPORTS);
+  const kept = fresh.slice(-MAX_PENDING_REPORTS);
+  let total = kept.reduce((sum, p) => sum + (p.report.body?.length ?? 0), 0);
+  while (total > MAX_PENDING_BASE64 && kept.length > 1) total -= kept.shift()!.report.body?.length ?? 0;
+  return kept;
 }
 
 /** The index of the pending report that is the body of this just-completed exchange, or -1. */
