@@ -67,6 +67,8 @@ export function valueSize(chars: number): string {
 export const LONG_VALUE_WORDS = {
   showAll: (chars: number) => `show all ${valueSize(chars)}`,
   showLess: 'show less',
+  /** A URL elided in the middle, wrapped whole on lines instead. */
+  showWhole: 'show whole',
   copy: 'copy',
   copied: 'copied',
   copyFailed: 'copy failed',

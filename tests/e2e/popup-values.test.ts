@@ -405,6 +405,24 @@ describe('values and the popup', () => {
       expect(copied.button).toBe('copied');
       if (copied.text !== undefined) expect(copied.text).toBe(url.title);
       await panel.screenshot({ path: `${ARTIFACTS}panel-long-url.png` });
+
+      // "show whole": the URL on lines, nothing of it cut.
+      const lineHeight = await panel.$eval('[data-section="exchange"] h3', (h3) => h3.getBoundingClientRect().height);
+      await panel.click('[data-section="exchange"] h3 button[data-expand]');
+      await panel.waitForSelector('[data-section="exchange"] h3 .url-value.wrapped');
+      const whole = await panel.$eval('[data-section="exchange"] h3', (h3) => {
+        const head = h3.querySelector<HTMLElement>('.url-head')!;
+        const pane = document.querySelector<HTMLElement>('.detail-pane')!;
+        return {
+          cut: head.scrollWidth > head.clientWidth + 1,
+          height: h3.getBoundingClientRect().height,
+          overflowX: pane.scrollWidth - pane.clientWidth,
+        };
+      });
+      expect(whole.cut).toBe(false);
+      expect(whole.height).toBeGreaterThan(lineHeight * 2);
+      expect(whole.overflowX).toBeLessThanOrEqual(1);
+      await panel.screenshot({ path: `${ARTIFACTS}panel-long-url-whole.png` });
     });
   });
 });

@@ -20,7 +20,8 @@ import './long-value.css';
  * escaped already): its line breaks stay.
  * `actions`: an elided value offers "show all" and "copy" (false inside a control of its own, a timeline row,
  * which opens the exchange where they are offered).
- * `copy`: a URL of ordinary length offers "copy" too (the exchange's heading and Location).
+ * `copy`: a URL of ordinary length offers "show whole" (wrapped on lines instead of elided) and "copy" too (the
+ * exchange's heading and Location).
  */
 export function LongValue({
   value,
@@ -38,18 +39,30 @@ export function LongValue({
   const shown = lines ? visibleLines : visible;
   if (isLongValue(value)) return <ElidedValue value={value} url={url} shown={shown} actions={actions} />;
   if (!url) return <>{shown(value)}</>;
+  if (!copy) return <ElidedUrl value={value} />;
+  return <UrlWithActions value={value} />;
+}
+
+function ElidedUrl({ value, wrapped = false }: { value: string; wrapped?: boolean }) {
   const { head, tail } = urlEnds(value);
-  const elided = (
-    <span class="url-value" title={value} data-field="url">
+  return (
+    <span class={`url-value${wrapped ? ' wrapped' : ''}`} title={value} data-field="url">
       <span class="url-head">{visible(head)}</span>
       {tail && <span class="url-tail">{visible(tail)}</span>}
     </span>
   );
-  if (!copy) return elided;
+}
+
+/** A URL that can be shown whole, on as many lines as it takes, and copied. */
+function UrlWithActions({ value }: { value: string }) {
+  const [wrapped, setWrapped] = useState(false);
   return (
     <span class="url-with-copy">
-      {elided}
+      <ElidedUrl value={value} wrapped={wrapped} />
       <span class="long-value-actions">
+        <button type="button" class="link" data-expand aria-expanded={wrapped} onClick={() => setWrapped(!wrapped)}>
+          {wrapped ? LONG_VALUE_WORDS.showLess : LONG_VALUE_WORDS.showWhole}
+        </button>
         <CopyButton value={value} />
       </span>
     </span>
