@@ -80,3 +80,22 @@ describe('capture arming', () => {
     await page.close();
   });
 });
+
+describe('capture arming, a sign-in in a popup window', () => {
+  let session: Session;
+  beforeAll(async () => {
+    session = await startSession();
+  });
+  afterAll(async () => session?.close());
+
+  it('arms from the popup window’s navigation and pairs the flow that ends in its opener', async () => {
+    await (await session.worker()).close();
+    const page = await session.chromium.browser.newPage();
+    await driveVariant(page, session.demo, variant('popup-window'));
+    const tabId = await tabIdOf(session, page);
+    const view = await readPopup(session, tabId);
+    expect(view.current).toMatchObject({ verdict: 'pass', fields: CLEAN_FIELDS });
+    expect(await badgeText(session, tabId)).toBe('✓');
+    await page.close();
+  });
+});
