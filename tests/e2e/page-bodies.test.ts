@@ -6,15 +6,20 @@
  * started a sign-in gets no script; a body outlives the worker being stopped; the manifest asks for nothing more
  * than before.
  */
+import { createHash } from 'node:crypto';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DIST, launchWithExtension, type ExtensionBrowser } from '../../demo/browser.ts';
 import { driveVariant, expectedEnd } from '../../demo/drive.ts';
 import { startDemo, type RunningDemo } from '../../demo/index.ts';
 import { variants } from '../../demo/variants.ts';
+import { MAX_RESPONSE_BODY_BYTES } from '../../src/capture/stream-filter.ts';
 import type { Exchange } from '../../src/core/model.ts';
 import { PORT_NAME, PROTOCOL_VERSION, type WorkerMessage } from '../../src/messaging/protocol.ts';
 import {
@@ -226,6 +231,79 @@ describe('page-reported response bodies in Chromium, DevTools closed', () => {
       }
     } finally {
       await page.close();
+    }
+  });
+
+  it('a body past the bound reaches the page whole and is kept as its size; a gzip body is reported decoded', async () => {
+    const BIG = JSON.stringify({ sub: 'alice', padding: 'x'.repeat(3 * 1024 * 1024) });
+    const JWKS = JSON.stringify({ keys: [{ kty: 'oct', kid: 'k1' }] });
+    const server = createServer((request, response) => {
+      if (request.url?.startsWith('/authorize')) response.writeHead(200, { 'content-type': 'text/html' }).end('<title>sign in</title>');
+      else if (request.url === '/app')
+        response.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><script type="module">
+          const big = await (await fetch('/oauth/userinfo')).arrayBuffer();
+          const hex = [...new Uint8Array(await crypto.subtle.digest('SHA-256', big))].map((b) => b.toString(16).padStart(2, '0')).join('');
+          document.body.dataset.userinfo = hex;
+          document.body.dataset.jwks = await (await fetch('/oauth/jwks')).text();
+          document.body.dataset.status = 'done';
+        </script>`);
+      else if (request.url === '/oauth/userinfo')
+        response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(BIG);
+      else if (request.url === '/oauth/jwks')
+        response
+          .writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'cache-control': 'no-store' })
+          .end(gzipSync(JWKS));
+      else response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const page = await session.chromium.browser.newPage();
+    try {
+      // An authorization request whose redirect_uri is this origin registers the scripts for it.
+      await page.goto(`${origin}/authorize?response_type=code&client_id=c&redirect_uri=${encodeURIComponent(`${origin}/cb`)}`);
+      await expect
+        .poll(
+          async () =>
+            (await session.worker()).evaluate(async () =>
+              (await chrome.scripting.getRegisteredContentScripts()).flatMap((s) => s.matches ?? []),
+            ),
+          {
+            timeout: 5_000,
+          },
+        )
+        .toContain(`${origin}/*`);
+      await page.goto(`${origin}/app`);
+      await page.waitForFunction(() => document.body?.dataset.status === 'done', { timeout: 30_000 });
+      const seen = await page.evaluate(() => ({ ...document.body.dataset }));
+      expect(seen.userinfo).toBe(createHash('sha256').update(BIG).digest('hex'));
+      expect(seen.jwks).toBe(JWKS);
+      const tabId = await tabIdOf(session, page);
+      let exchanges: Exchange[] = [];
+      await expect
+        .poll(
+          async () => {
+            exchanges = (await popupFor(tabId)).exchanges.filter((x) => x.url.startsWith(`${origin}/oauth/`) && x.responseBody);
+            return exchanges.length;
+          },
+          { timeout: 10_000, interval: 500 },
+        )
+        .toBe(2);
+      const userinfo = exchanges.find((x) => x.url.endsWith('/userinfo'));
+      expect(userinfo).toMatchObject({
+        responseBodyFrom: 'page',
+        responseBody: { kind: 'text', text: '', truncated: true, mimeType: 'application/json' },
+      });
+      const size = userinfo?.responseBody?.kind === 'text' ? userinfo.responseBody.size : 0;
+      expect(size).toBeGreaterThan(MAX_RESPONSE_BODY_BYTES);
+      // The copy stopped (its clone cancelled) just past the bound; the page got the rest all the same (the digest).
+      expect(size).toBeLessThan(Buffer.byteLength(BIG));
+      expect(exchanges.find((x) => x.url.endsWith('/jwks'))).toMatchObject({
+        responseBodyFrom: 'page',
+        responseBody: { kind: 'text', text: JWKS },
+      });
+    } finally {
+      await page.close();
+      server.close();
     }
   });
 
