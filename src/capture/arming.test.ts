@@ -86,7 +86,9 @@ describe('authorization requests and responses', () => {
     expect(authorizationRequestKey(stateless)).toBe(`url:${stateless}`);
     expect(authorizationRequestKey('https://as.example/authorize?request_uri=urn%3Apar%3A1&client_id=app')).toBeDefined();
     // GitHub's authorization request carries no response_type.
-    expect(authorizationRequestKey('https://github.com/login/oauth/authorize?client_id=x&redirect_uri=https%3A%2F%2Fa.example%2Fcb')).toBeDefined();
+    expect(
+      authorizationRequestKey('https://github.com/login/oauth/authorize?client_id=x&redirect_uri=https%3A%2F%2Fa.example%2Fcb'),
+    ).toBeDefined();
   });
 
   it('takes no ordinary page for an authorization request', () => {
@@ -98,11 +100,19 @@ describe('authorization requests and responses', () => {
 
   it('finds the response in a query, a fragment, a Location and a form_post body', () => {
     expect(authorizationResponseOf({ url: 'https://app.example/cb?code=c&state=s1', requestBody: none })).toEqual({ key: 'state:s1' });
-    expect(authorizationResponseOf({ url: 'https://app.example/cb#access_token=t&state=s1', requestBody: none })).toEqual({ key: 'state:s1' });
+    expect(authorizationResponseOf({ url: 'https://app.example/cb#access_token=t&state=s1', requestBody: none })).toEqual({
+      key: 'state:s1',
+    });
     expect(
-      authorizationResponseOf({ url: 'https://as.example/resume', location: 'https://app.example/cb?error=access_denied&state=s2', requestBody: none }),
+      authorizationResponseOf({
+        url: 'https://as.example/resume',
+        location: 'https://app.example/cb?error=access_denied&state=s2',
+        requestBody: none,
+      }),
     ).toEqual({ key: 'state:s2' });
-    expect(authorizationResponseOf({ url: 'https://app.example/cb', requestBody: { kind: 'form', params: [], raw: 'code=c&state=s3' } })).toEqual({
+    expect(
+      authorizationResponseOf({ url: 'https://app.example/cb', requestBody: { kind: 'form', params: [], raw: 'code=c&state=s3' } }),
+    ).toEqual({
       key: 'state:s3',
     });
     expect(authorizationResponseOf({ url: 'https://app.example/cb?code=c', requestBody: none })).toEqual({});
@@ -111,7 +121,10 @@ describe('authorization requests and responses', () => {
   it('takes no token request, authorization request or ordinary error page for a response', () => {
     expect(authorizationResponseOf({ url: AUTHORIZE, requestBody: none })).toBeUndefined();
     expect(
-      authorizationResponseOf({ url: 'https://as.example/token', requestBody: { kind: 'form', params: [], raw: 'grant_type=authorization_code&code=c' } }),
+      authorizationResponseOf({
+        url: 'https://as.example/token',
+        requestBody: { kind: 'form', params: [], raw: 'grant_type=authorization_code&code=c' },
+      }),
     ).toBeUndefined();
     expect(authorizationResponseOf({ url: 'https://site.example/page?error=none', requestBody: none })).toBeUndefined();
   });

@@ -15,6 +15,7 @@
  *
  * Pure: plain data in, plain data out; src/background/arming.ts applies the decisions.
  */
+import { knownAuthorizationEndpointOf } from '../core/known-authorization-endpoints.ts';
 import type { Exchange } from '../core/model.ts';
 import { splitUrl } from '../core/params.ts';
 import type { Watchlist } from './relevance.ts';
@@ -122,7 +123,11 @@ export function authorizationRequestKey(url: string): string | undefined {
   const split = splitUrl(url);
   if (!split) return undefined;
   const params = new URLSearchParams(split.query);
-  const looksLike = params.has('response_type') || params.has('request_uri') || (params.has('client_id') && params.has('redirect_uri'));
+  // GitHub, Slack and Facebook document a request without response_type, GitHub's without redirect_uri too.
+  const looksLike =
+    params.has('response_type') ||
+    params.has('request_uri') ||
+    (params.has('client_id') && (params.has('redirect_uri') || knownAuthorizationEndpointOf(url) !== undefined));
   return looksLike && !params.has('grant_type') ? signInKey(params, url) : undefined;
 }
 
