@@ -1,9 +1,10 @@
 /**
  * Deep capture (Chrome, opt-in, one tab at a time): the response bodies of a tab's OAuth requests read through the
- * DevTools Protocol, for what the page's own script (page-bodies.ts) cannot see: a discovery document fetched before
- * the sign-in started, a sign-in whose pages are of another origin. The `debugger` permission is optional: the popup
- * asks for it (permissions.request, from the user's click) at the moment the user turns deep capture on, after
- * saying that Chrome shows its "started debugging this browser" bar while it is on.
+ * DevTools Protocol, for what the page's own script (page-bodies.ts) cannot see: requests of pages of another origin,
+ * of module workers or workers loaded from a URL, of a page that loaded before the script was registered. The
+ * `debugger` permission is optional: the popup asks for it (permissions.request, from the user's click) at the
+ * moment the user turns deep capture on, after saying that Chrome shows its "started debugging this browser" bar
+ * while it is on.
  *
  * Only script requests to the endpoints whose bodies the rules read are fetched (`Network.getResponseBody`, the
  * patterns of BODY_URL_PATTERNS and any request carrying a grant_type), bounded like every other copy; each body
