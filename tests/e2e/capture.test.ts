@@ -13,9 +13,7 @@ const implemented = new Set<string>(rules.map((r) => r.meta.id));
 // before the sign-in started (bodyOnly), nor the requests its filters leave out (harOnly): rules that need those
 // are judged on HAR files (tests/fixtures.test.ts).
 const judgeable = (variant: (typeof variants)[number]) => (ruleId: string) =>
-  implemented.has(ruleId) &&
-  !variant.bodyOnly?.includes(ruleId as never) &&
-  !variant.harOnly?.includes(ruleId as never);
+  implemented.has(ruleId) && !variant.bodyOnly?.includes(ruleId as never) && !variant.harOnly?.includes(ruleId as never);
 // One variant takes over a minute by design (a late code exchange); its recording is audited in the unit tests.
 const fast = variants.filter((v) => !v.slow);
 

@@ -62,7 +62,11 @@ describe('tokens', () => {
       .setIssuedAt(1000)
       .setExpirationTime(4600)
       .sign(new Uint8Array(32));
-    const flow = { callback: undefined, codeExchanges: [{ exchange: {}, response: { accessToken: jwt } }], refreshes: [] } as unknown as Flow;
+    const flow = {
+      callback: undefined,
+      codeExchanges: [{ exchange: {}, response: { accessToken: jwt } }],
+      refreshes: [],
+    } as unknown as Flow;
     const [token] = tokensOf(flow);
     expect(token?.decoded).toMatchObject({ ok: true, header: { alg: 'HS256' }, claims: { sub: 'u1', exp: 4600 } });
   });
