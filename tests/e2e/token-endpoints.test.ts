@@ -58,6 +58,11 @@ describe('token endpoints at unusual paths', () => {
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     chromium = await launchWithExtension({ handleDevToolsAsPage: true });
     page = await chromium.browser.newPage();
+    // The capture listens only once a sign-in has started (src/capture/arming.ts): a navigation that looks like an
+    // authorization request of this app arms it, and makes its origin a watched one (once the worker listens).
+    await chromium.worker();
+    const redirectUri = encodeURIComponent(`${origin}/cb`);
+    await page.goto(`${origin}/connect/authorize?response_type=code&client_id=app&redirect_uri=${redirectUri}&state=s`);
     await page.goto(`${origin}/`);
     // A new worker's webRequest listeners take effect a moment after it starts (a request made at once can pass
     // unseen): wait until a request the fixed filter matches is kept.
