@@ -417,6 +417,7 @@ function stepsOf(
       method: exchange.method,
       url: exchange.url,
       status: exchange.status,
+      ...(exchange.observedBy ? { observedBy: exchange.observedBy } : {}),
       ...(by ? { pairedBy: by } : {}),
     });
 
@@ -515,6 +516,7 @@ function attachResourceCalls(flows: readonly CorrelatedFlow[], classified: Class
       method: exchange.method,
       url: exchange.url,
       status: exchange.status,
+      ...(exchange.observedBy ? { observedBy: exchange.observedBy } : {}),
       pairedBy: by,
     });
     flow.steps.sort((a, b) => a.time - b.time);

@@ -297,6 +297,8 @@ export interface Step {
   method: string;
   url: string;
   status?: number;
+  /** Copied from the exchange: rebuilt from a navigation, so no status or headers were observed (not "no response"). */
+  observedBy?: Exchange['observedBy'];
   pairedBy?: PairedBy;
 }
 

@@ -8,6 +8,7 @@
  */
 import type { Flow, Step } from '../model.ts';
 import { compareRedirectUris } from '../redirect-uri.ts';
+import { statusWords } from '../status-words.ts';
 import type { DiagnosisContext } from './context.ts';
 import { DIAGNOSIS_TITLES, type Diagnosis, type DiagnosisHint } from './types.ts';
 
@@ -35,7 +36,7 @@ export function callbackNeverReached(flow: Flow, context: DiagnosisContext): Dia
     likelihood: loops.length || endedOnError ? 'likely' : 'possible',
     evidence: [
       ...(auth.redirectUri !== undefined ? [{ label: 'redirect_uri', value: auth.redirectUri }] : []),
-      ...(last ? [{ label: 'last step', value: `${last.method} ${last.status ?? 'no response'}` }] : []),
+      ...(last ? [{ label: 'last step', value: `${last.method} ${statusWords(last)}` }] : []),
     ],
     exchangeIds: [...new Set([auth.exchange.id, ...(last ? [last.exchangeId] : []), ...(worked ? [worked.exchangeId] : [])])],
     hints,

@@ -1,6 +1,7 @@
 /** One exchange: request and response headers, body parameters, Location. Secrets masked. */
 import { Fragment } from 'preact';
 import type { Body, Header } from '../../core/model.ts';
+import { NAVIGATION_ONLY_DETAIL } from '../../core/status-words.ts';
 import type { Source } from '../sources.ts';
 import { isSecretParameter } from '../../core/secret-parameters.ts';
 import { visibleLines } from '../../report/text.ts';
@@ -27,7 +28,10 @@ export function ExchangeView({ source, exchangeId, onClose }: { source: Source; 
       </header>
       <dl>
         <dt>Status</dt>
-        <dd data-field="status">{ex.status ?? (ex.error ? <Masked source={source} text={ex.error} /> : 'no response observed')}</dd>
+        <dd data-field="status">
+          {ex.status ??
+            (ex.error ? <Masked source={source} text={ex.error} /> : ex.observedBy ? NAVIGATION_ONLY_DETAIL : 'no response observed')}
+        </dd>
         <dt>Initiator</dt>
         <dd>
           {ex.initiator}

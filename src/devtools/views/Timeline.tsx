@@ -1,6 +1,7 @@
 /** The flow's steps in order; sign-in pages collapsed and counted; a click opens the exchange. */
 import { useState } from 'preact/hooks';
 import type { Step } from '../../core/model.ts';
+import { NAVIGATION_ONLY_DETAIL, statusWords } from '../../core/status-words.ts';
 import { stepLabel } from '../../report/flow-facts.ts';
 import { formatDuration } from '../../report/text.ts';
 import { timeline } from '../detail.ts';
@@ -73,8 +74,12 @@ function StepRow({ item, step, durationMs }: { item: FlowItem; step: Step; durat
         <span class="url">
           <Masked source={item.source} text={step.url} url actions={false} />
         </span>
-        <span class={`status s${Math.floor((step.status ?? 0) / 100)}`} data-field="status">
-          {step.status ?? 'no response'}
+        <span
+          class={`status s${Math.floor((step.status ?? 0) / 100)}${step.observedBy ? ' navigation-only' : ''}`}
+          data-field="status"
+          title={step.observedBy ? NAVIGATION_ONLY_DETAIL : undefined}
+        >
+          {statusWords(step)}
         </span>
         <span class="muted">{formatDuration(durationMs)}</span>
         {step.pairedBy && (
