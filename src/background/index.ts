@@ -42,7 +42,7 @@ const pageBodies = pageBodiesFor({
   paused: () => store.paused,
   async replace(exchange) {
     await store.replace(exchange);
-    scheduleAnalysis();
+    scheduleAnalysis(analysisDelayAfter(exchange));
   },
 });
 
@@ -69,7 +69,7 @@ function keep(observed: Exchange): void {
     followLearnedEndpoints();
     arming.kept(exchange);
     arming.followWatch();
-    scheduleAnalysis();
+    scheduleAnalysis(analysisDelayAfter(exchange));
   });
 }
 
@@ -217,17 +217,25 @@ const arming = captureArming({
 
 // --- analysis, badge, views ------------------------------------------------------------------------
 const ANALYSIS_DELAY_MS = 30;
+/**
+ * A fetch or XHR (a token, userinfo or PAR request) is no hop of a redirect chain: nothing follows it at once,
+ * so its analysis need not wait for more hops, and the badge shows the token response's verdict sooner.
+ */
+const FETCH_ANALYSIS_DELAY_MS = 5;
+function analysisDelayAfter(exchange: Exchange): number {
+  return exchange.initiator === 'fetch' ? FETCH_ANALYSIS_DELAY_MS : ANALYSIS_DELAY_MS;
+}
 let analysisTimer: ReturnType<typeof setTimeout> | undefined;
 /** An analysis waits in the queue: later events join it rather than queue another. */
 let analysisQueued = false;
 let badgedTabs = new Map<number, ReturnType<typeof badgeOf>>();
 
 /**
- * Analyses the whole log once events pause for ANALYSIS_DELAY_MS (a redirect chain's hops), and never queues a
+ * Analyses the whole log once events pause for ANALYSIS_DELAY_MS (a redirect chain's hops; less after a fetch), and never queues a
  * second analysis behind one that has not started: under a stream of sign-ins, the events that arrive while
  * an analysis runs are covered by the next one, so the badge lags by about one analysis, not by a backlog.
  */
-function scheduleAnalysis(): void {
+function scheduleAnalysis(delayMs = ANALYSIS_DELAY_MS): void {
   clearTimeout(analysisTimer);
   analysisTimer = setTimeout(() => {
     if (analysisQueued) return;
@@ -236,7 +244,7 @@ function scheduleAnalysis(): void {
       analysisQueued = false;
       await runAnalysis();
     });
-  }, ANALYSIS_DELAY_MS);
+  }, delayMs);
 }
 
 async function runAnalysis(): Promise<void> {
