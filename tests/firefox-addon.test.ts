@@ -46,10 +46,17 @@ describe('the Firefox add-on (dist-firefox/)', () => {
     expect(manifest).not.toHaveProperty('minimum_chrome_version');
   });
 
-  it('asks for the stream filter permissions (response bodies) in Firefox only', () => {
+  it('asks for the stream filter permissions (response bodies) in Firefox only, and not for Chrome-only ones', () => {
     const manifest = JSON.parse(readFileSync(builtManifest, 'utf8'));
     const chrome = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8'));
-    expect(manifest.permissions).toEqual([...chrome.permissions, 'webRequestBlocking', 'webRequestFilterResponse']);
+    // scripting (page-reported bodies), webNavigation (arming) and the optional debugger are Chrome's alone.
+    const chromeOnly = ['scripting', 'webNavigation'];
+    expect(manifest.permissions).toEqual([
+      ...chrome.permissions.filter((p: string) => !chromeOnly.includes(p)),
+      'webRequestBlocking',
+      'webRequestFilterResponse',
+    ]);
+    expect(manifest).not.toHaveProperty('optional_permissions');
     expect(chrome.permissions).not.toContain('webRequestBlocking');
     expect(manifest.host_permissions).toEqual(chrome.host_permissions);
   });

@@ -25,6 +25,9 @@ const EXTENSION_FILES = [
   /^src\/devtools\/(devtools|panel)\.html$/,
   /^assets\/[\w.-]+\.(js|css)$/,
   /^assets\/icons\/icon-(16|32|48|128)\.png$/,
+  // Chrome's page-body scripts, registered at run time (src/background/page-bodies.ts); Firefox's build carries
+  // them too, unregistered.
+  /^src\/content\/(page-hook|relay)\.js$/,
 ];
 const FORBIDDEN = /\.map$|\.test\.|(^|\/)(tests?|fixtures)\//;
 
