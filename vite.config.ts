@@ -19,9 +19,19 @@ export function extensionConfig(crxPlugin: PluginOption, outDir: string): UserCo
         input: {
           panel: 'src/devtools/panel.html',
         },
+        output: { entryFileNames: backgroundWithoutHash, chunkFileNames: backgroundWithoutHash },
       },
     },
   };
+}
+
+/**
+ * The worker's chunk gets a fixed name. crxjs names the scripts it imports with `?iife` by a hash of their absolute
+ * path, which reaches the worker's chunk before Rollup hashes it: its name would change with the folder the
+ * extension is built in, and the add-on built from the source archive would differ from the one submitted.
+ */
+function backgroundWithoutHash(chunk: { facadeModuleId: string | null }): string {
+  return chunk.facadeModuleId?.endsWith('/src/background/index.ts') ? 'assets/background.js' : 'assets/[name]-[hash].js';
 }
 
 /**
