@@ -16,9 +16,9 @@ import { startDemo, type RunningDemo } from '../../demo/index.ts';
 import { variants } from '../../demo/variants.ts';
 import type { Exchange } from '../../src/core/model.ts';
 import { MAX_RESPONSE_BODY_BYTES } from '../../src/capture/stream-filter.ts';
-import { PORT_NAME, PROTOCOL_VERSION, type WorkerMessage } from '../../src/messaging/protocol.ts';
 import { launchFirefoxWithAddon, type FirefoxWithAddon } from './support/firefox.ts';
 import { expectedBadge, settledPopupView, type PopupView } from './support/session.ts';
+import { snapshotExchanges } from './support/worker-snapshot.ts';
 
 const variant = (id: string) => variants.find((v) => v.id === id)!;
 
@@ -62,24 +62,6 @@ function startBodyServer(): Promise<{ server: Server; origin: string }> {
   });
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => resolve({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })),
-  );
-}
-
-/** The background's captured exchanges, as it sends them to its views, asked from one of the add-on's pages. */
-function snapshotExchanges(addonPage: Page): Promise<Exchange[]> {
-  return addonPage.evaluate(
-    (portName, version) =>
-      new Promise<Exchange[]>((resolve) => {
-        const port = browser.runtime.connect({ name: portName });
-        port.onMessage.addListener((message: WorkerMessage) => {
-          if (message.type !== 'snapshot') return;
-          resolve(message.snapshot.exchanges);
-          port.disconnect();
-        });
-        port.postMessage({ type: 'hello', version });
-      }),
-    PORT_NAME,
-    PROTOCOL_VERSION,
   );
 }
 

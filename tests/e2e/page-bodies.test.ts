@@ -21,7 +21,6 @@ import { startDemo, type RunningDemo } from '../../demo/index.ts';
 import { variants } from '../../demo/variants.ts';
 import { MAX_RESPONSE_BODY_BYTES } from '../../src/capture/stream-filter.ts';
 import type { Exchange } from '../../src/core/model.ts';
-import { PORT_NAME, PROTOCOL_VERSION, type WorkerMessage } from '../../src/messaging/protocol.ts';
 import {
   badgeText,
   expectedBadge,
@@ -32,6 +31,7 @@ import {
   type PopupView,
   type Session,
 } from './support/session.ts';
+import { snapshotExchanges } from './support/worker-snapshot.ts';
 
 const variant = (id: string) => variants.find((v) => v.id === id)!;
 
@@ -55,20 +55,7 @@ describe('page-reported response bodies in Chromium, DevTools closed', () => {
     try {
       const view = await settledPopupView(popup);
       const notes = await popup.evaluate(() => [...document.querySelectorAll('#current-flow .notes li')].map((li) => li.textContent ?? ''));
-      const exchanges = await popup.evaluate(
-        (portName, version) =>
-          new Promise<Exchange[]>((resolve) => {
-            const port = chrome.runtime.connect({ name: portName });
-            port.onMessage.addListener((message: WorkerMessage) => {
-              if (message.type !== 'snapshot') return;
-              resolve(message.snapshot.exchanges);
-              port.disconnect();
-            });
-            port.postMessage({ type: 'hello', version });
-          }),
-        PORT_NAME,
-        PROTOCOL_VERSION,
-      );
+      const exchanges = await snapshotExchanges(popup);
       return { view, notes, exchanges: exchanges.filter((x) => x.tabId === tabId) };
     } finally {
       await popup.close();
@@ -431,20 +418,7 @@ async function popupOf(chromium: ExtensionBrowser, tabId: number): Promise<{ not
     await popup.goto(`chrome-extension://${chromium.extensionId}/src/popup/index.html?tab=${tabId}`);
     await settledPopupView(popup);
     const notes = await popup.evaluate(() => [...document.querySelectorAll('#current-flow .notes li')].map((li) => li.textContent ?? ''));
-    const exchanges = await popup.evaluate(
-      (portName, version) =>
-        new Promise<Exchange[]>((resolve) => {
-          const port = chrome.runtime.connect({ name: portName });
-          port.onMessage.addListener((message: WorkerMessage) => {
-            if (message.type !== 'snapshot') return;
-            resolve(message.snapshot.exchanges);
-            port.disconnect();
-          });
-          port.postMessage({ type: 'hello', version });
-        }),
-      PORT_NAME,
-      PROTOCOL_VERSION,
-    );
+    const exchanges = await snapshotExchanges(popup);
     return { notes, exchanges: exchanges.filter((x) => x.tabId === tabId) };
   } finally {
     await popup.close();

@@ -11,7 +11,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ElementHandle, Page } from 'puppeteer';
+import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchWithExtension, type ExtensionBrowser } from '../../demo/browser.ts';
 import {
@@ -24,9 +24,9 @@ import {
   JWT_SHAPED_ACCESS_TOKEN,
 } from '../panel/hostile-har.ts';
 import { captureExports } from './support/exports.ts';
+import { IMPORT_TIMEOUT, importAndOpen as importFileAndOpen } from './support/panel-import.ts';
 
 /** Imports of 5 MB on a busy two-core machine: generous, never the point of the test. */
-const IMPORT_TIMEOUT = 60_000;
 
 describe('the DevTools panel with hostile input (inline shell)', () => {
   let chromium: ExtensionBrowser;
@@ -73,31 +73,7 @@ describe('the DevTools panel with hostile input (inline shell)', () => {
   /** Imports a file through the panel's input and waits until its flow is the one shown; returns the ms that took. */
   async function importAndOpen(name: string, ready: string): Promise<number> {
     const started = Date.now();
-    const input = (await panel.$('#import-har')) as ElementHandle<HTMLInputElement>;
-    await input.uploadFile(files[name]!);
-    await panel.waitForFunction(
-      (label) => [...document.querySelectorAll('#flow-list [data-field="source"]')].some((e) => e.textContent === label),
-      { timeout: IMPORT_TIMEOUT },
-      name,
-    );
-    await panel.evaluate((label) => {
-      const row = [...document.querySelectorAll<HTMLElement>('#flow-list [data-flow-key]')].find(
-        (r) => r.querySelector('[data-field="source"]')?.textContent === label,
-      )!;
-      if (row.getAttribute('aria-selected') !== 'true') row.click();
-    }, name);
-    // The import finished (a big file shows a preview first), and the detail is the selected flow's (the
-    // previous flow's detail stays on screen until the import worker sends the new one).
-    await panel.waitForFunction(
-      (label, selector) => {
-        const row = document.querySelector<HTMLElement>('#flow-list [aria-selected="true"]');
-        if (row?.querySelector('[data-field="source"]')?.textContent !== label || document.querySelector('[data-importing]')) return false;
-        return document.querySelector(`#flow-detail[data-flow-key="${row.dataset.flowKey}"] ${selector}`) !== null;
-      },
-      { timeout: IMPORT_TIMEOUT },
-      name,
-      ready,
-    );
+    await importFileAndOpen(panel, files[name]!, name, ready);
     return Date.now() - started;
   }
 

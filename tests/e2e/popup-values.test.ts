@@ -16,7 +16,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ElementHandle, Page } from 'puppeteer';
+import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { driveVariant } from '../../demo/drive.ts';
 import { variants } from '../../demo/variants.ts';
@@ -24,13 +24,13 @@ import { citationLinks } from '../../src/core/citations.ts';
 import { ruleDocsUrl } from '../../src/core/rule-docs.ts';
 import { rules } from '../../src/core/rules/index.ts';
 import { bigState, goodHarWithState, ONE_MB } from '../panel/big-value-har.ts';
+import { IMPORT_TIMEOUT, importAndOpen } from './support/panel-import.ts';
 import { freshStart, startSession, tabIdOf, type Session } from './support/session.ts';
 
 const ARTIFACTS = 'test-artifacts/popup/';
 /** The longest main-thread task allowed while a 1 MB value opens or expands. */
 const MAX_LONG_TASK_MS = 200;
 /** Imports of a 6 MB HAR on a busy two-core machine: generous, never the point of the test. */
-const IMPORT_TIMEOUT = 60_000;
 
 const variant = (id: string) => variants.find((v) => v.id === id)!;
 
@@ -234,38 +234,10 @@ describe('values and the popup', () => {
       if (load <= 2) expect(Math.max(0, ...wall)).toBeLessThanOrEqual(MAX_LONG_TASK_MS);
     }
 
-    /** Imports a file through the panel's input and opens its flow; waits for `ready` in its detail. */
-    async function importAndOpen(name: string, ready: string): Promise<void> {
-      const input = (await panel.$('#import-har')) as ElementHandle<HTMLInputElement>;
-      await input.uploadFile(files[name]!);
-      await panel.waitForFunction(
-        (label) => [...document.querySelectorAll('#flow-list [data-field="source"]')].some((e) => e.textContent === label),
-        { timeout: IMPORT_TIMEOUT },
-        name,
-      );
-      await panel.evaluate((label) => {
-        const row = [...document.querySelectorAll<HTMLElement>('#flow-list [data-flow-key]')].find(
-          (r) => r.querySelector('[data-field="source"]')?.textContent === label,
-        )!;
-        if (row.getAttribute('aria-selected') !== 'true') row.click();
-      }, name);
-      await panel.waitForFunction(
-        (label, selector) => {
-          const row = document.querySelector<HTMLElement>('#flow-list [aria-selected="true"]');
-          if (row?.querySelector('[data-field="source"]')?.textContent !== label || document.querySelector('[data-importing]'))
-            return false;
-          return document.querySelector(`#flow-detail[data-flow-key="${row.dataset.flowKey}"] ${selector}`) !== null;
-        },
-        { timeout: IMPORT_TIMEOUT },
-        name,
-        ready,
-      );
-    }
-
     it('a 1 MB state opens without a long task over 200 ms, elided with its length; "show all" lays it out, again without one', async () => {
       const started = Date.now();
       const opening = await measured(async () => {
-        await importAndOpen('huge-state.har', '[data-param="state"] [data-long-value]');
+        await importAndOpen(panel, files['huge-state.har']!, 'huge-state.har', '[data-param="state"] [data-long-value]');
         // Every long value masked (each in a task of its own).
         await panel.waitForFunction(() => !document.querySelector('#flow-detail [data-pending]'), { timeout: IMPORT_TIMEOUT });
       });
@@ -357,7 +329,7 @@ describe('values and the popup', () => {
     });
 
     it('a long URL is elided in the middle: scheme and host on the left, the end of the query on the right, the full value on hover', async () => {
-      await importAndOpen('long-state.har', '[data-section="timeline"] [data-step-kind="authorize"]');
+      await importAndOpen(panel, files['long-state.har']!, 'long-state.har', '[data-section="timeline"] [data-step-kind="authorize"]');
       if (await panel.$('#flow-detail [data-tab="timeline"]')) await panel.click('#flow-detail [data-tab="timeline"]');
       const url = await panel.evaluate(() => {
         const value = document.querySelector<HTMLElement>('#flow-detail [data-step-kind="authorize"] [data-field="url"]')!;
