@@ -2,6 +2,7 @@
  * The toolbar (icon buttons, as DevTools' own: clear, pause, all tabs, reveal secrets, import, export) and the
  * filter bar below it (text, verdict, rule). Every icon button has a name (aria-label) and a tooltip (title).
  */
+import type { ComponentChildren } from 'preact';
 import { useRef } from 'preact/hooks';
 import type { VerdictFilter } from '../sources.ts';
 import type { ImportProgress } from '../store.ts';
@@ -36,47 +37,39 @@ export function Toolbar() {
     <>
       <div class="toolbar" role="toolbar" aria-label="Capture">
         <h1 class="visually-hidden">OAuth Lens</h1>
-        <button
-          type="button"
-          class="tool"
+        <Tool
           id="clear"
-          aria-label="Clear"
+          label="Clear"
           title="Clear: forget every captured flow and the imports (kept flows stay: remove them under Kept flows)"
           onClick={() => void store.clear()}
         >
           <ClearIcon />
-        </button>
-        <button
-          type="button"
-          class="tool"
+        </Tool>
+        <Tool
           id="pause"
-          aria-label="Pause capture"
-          aria-pressed={paused}
+          label="Pause capture"
+          pressed={paused}
           title={paused ? 'Resume capture' : 'Pause capture'}
           onClick={() => void store.setPaused(!paused)}
         >
           {paused ? <ResumeIcon /> : <PauseIcon />}
-        </button>
+        </Tool>
         <span class="divider" aria-hidden="true" />
-        <button
-          type="button"
-          class="tool"
+        <Tool
           id="all-tabs"
-          aria-label="All tabs"
-          aria-pressed={store.allTabs.value}
+          label="All tabs"
+          pressed={store.allTabs.value}
           title={store.allTabs.value ? 'Showing every tab’s flows: show only this tab’s' : 'Show every tab’s flows, not only this tab’s'}
           onClick={() => {
             store.allTabs.value = !store.allTabs.value;
           }}
         >
           <AllTabsIcon />
-        </button>
-        <button
-          type="button"
-          class="tool"
+        </Tool>
+        <Tool
           id="reveal-all"
-          aria-label="Reveal secrets"
-          aria-pressed={store.revealAll.value}
+          label="Reveal secrets"
+          pressed={store.revealAll.value}
           title={
             store.revealAll.value
               ? 'Secrets shown in URLs, bodies and exports: mask them again'
@@ -87,18 +80,11 @@ export function Toolbar() {
           }}
         >
           <RevealIcon revealed={store.revealAll.value} />
-        </button>
+        </Tool>
         <span class="divider" aria-hidden="true" />
-        <button
-          type="button"
-          class="tool"
-          id="import"
-          aria-label="Import HAR"
-          title="Import HAR files"
-          onClick={() => fileInput.current?.click()}
-        >
+        <Tool id="import" label="Import HAR" title="Import HAR files" onClick={() => fileInput.current?.click()}>
           <ImportIcon />
-        </button>
+        </Tool>
         {/* The icon button above opens it; hidden, it still takes files (and drives the end-to-end tests). */}
         <input
           ref={fileInput}
@@ -109,18 +95,16 @@ export function Toolbar() {
           multiple
           onChange={(e) => void onFile(e)}
         />
-        <button
-          type="button"
-          class="tool"
+        <Tool
           id="export-all"
           data-export="all-json"
-          aria-label="Export all"
+          label="Export all"
           disabled={!store.sources.value.length}
           title="Export every source as one JSON report (the CLI's schema)"
           onClick={() => void exportAll()}
         >
           <ExportIcon />
-        </button>
+        </Tool>
         <span class="status muted" role="status">
           {store.status.value === 'reconnecting' ? 'reconnecting…' : store.status.value === 'incompatible' ? 'reload the extension' : ''}
           {paused && ' capture paused'}
@@ -131,6 +115,29 @@ export function Toolbar() {
       </div>
       <FilterBar />
     </>
+  );
+}
+
+/** One icon button of the toolbar: its name for assistive technology, its tooltip, and `pressed` for a toggle. */
+function Tool({
+  label,
+  pressed,
+  children,
+  ...button
+}: {
+  id: string;
+  label: string;
+  title: string;
+  pressed?: boolean;
+  disabled?: boolean;
+  'data-export'?: string;
+  onClick(): void;
+  children: ComponentChildren;
+}) {
+  return (
+    <button type="button" class="tool" aria-label={label} aria-pressed={pressed} {...button}>
+      {children}
+    </button>
   );
 }
 
