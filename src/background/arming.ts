@@ -225,9 +225,14 @@ export function captureArming(options: ArmingOptions): CaptureArming {
 
   // Pages of watched origins: filters follow the watchlist, so this listener is replaced when it changes.
   let watchedFilters: NavigationUrlFilter[] = [];
+  /** The watchlist the filters follow: learning returns the same object when nothing changed (relevance.ts). */
+  let watchedFrom: Watchlist | undefined;
   const onWatchedPage = () => update(watchedPageCommitted);
   function followWatch(): void {
-    const filters = watchedOriginFilters(options.watch());
+    const watch = options.watch();
+    if (watch === watchedFrom) return;
+    watchedFrom = watch;
+    const filters = watchedOriginFilters(watch);
     if (JSON.stringify(filters) === JSON.stringify(watchedFilters)) return;
     if (watchedFilters.length) browser.webNavigation.onCommitted.removeListener(onWatchedPage);
     watchedFilters = filters;
